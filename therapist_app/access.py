@@ -1,0 +1,104 @@
+"""The one place that decides who may see what. Pages, PDFs, exports and emails all ask here."""
+from sqlalchemy import or_, select
+
+from .errors import NotFoundError
+from .extensions import session
+from .models import Assignment, Couple, Response, User
+from .models.assignment import STATUS_CANCELLED
+from .models.user import ROLE_CLIENT, ROLE_COUNSELOR
+
+
+def couples_for(counselor: User):
+    """The counselor's own couples, and no one else's."""
+    return select(Couple).where(Couple.counselor_id == counselor.id, Couple.practice_id == counselor.practice_id)
+
+
+def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
+    if counselor.role != ROLE_COUNSELOR:
+        raise NotFoundError("couple")
+    couple = session.scalar(couples_for(counselor).where(Couple.id == couple_id))
+    if couple is None:
+        raise NotFoundError("couple")
+    return couple
+
+
+def couple_of_partner(partner: User) -> Couple:
+    if partner.role != ROLE_CLIENT:
+        raise NotFoundError("couple")
+    couple = session.scalar(
+        select(Couple).where(or_(Couple.partner_a_id == partner.id, Couple.partner_b_id == partner.id))
+    )
+    if couple is None:
+        raise NotFoundError("couple")
+    return couple
+
+
+def assignments_for_partner(partner: User, couple: Couple):
+    """Assignments this partner may see: joint ones and their own. A partner's individual
+    assignments (such as the private check-in) do not exist for the other partner."""
+    return (
+        select(Assignment)
+        .where(
+            Assignment.couple_id == couple.id,
+            Assignment.status != STATUS_CANCELLED,
+            or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner.id),
+        )
+    )
+
+
+def assignment_for_partner(partner: User, assignment_id: int) -> Assignment:
+    couple = couple_of_partner(partner)
+    assignment = session.scalar(assignments_for_partner(partner, couple).where(Assignment.id == assignment_id))
+    if assignment is None:
+        raise NotFoundError("assignment")
+    return assignment
+
+
+def assignment_for_counselor(counselor: User, assignment_id: int) -> Assignment:
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFoundError("assignment")
+    couple_for_counselor(counselor, assignment.couple_id)
+    return assignment
+
+
+def response_for_counselor(counselor: User, response_id: int) -> Response:
+    response = session.get(Response, response_id)
+    if response is None:
+        raise NotFoundError("response")
+    assignment_for_counselor(counselor, response.assignment_id)
+    return response
+
+
+def may_see_partner_answers(viewer: User, assignment: Assignment) -> bool:
+    """A partner sees the other's shared answers only on a joint assignment both have submitted."""
+    return (
+        viewer.role == ROLE_CLIENT
+        and assignment.is_joint
+        and assignment.couple.has_partner(viewer.id)
+        and assignment.revealed_at is not None
+    )
+
+
+def effective_visibility(assignment: Assignment, field) -> str:
+    return (assignment.visibility_overrides or {}).get(field.id, field.visibility)
+
+
+def answers_shared_with_partner(viewer: User, assignment: Assignment, other: Response | None, fields) -> dict:
+    """The other partner's answers that `viewer` may read: submitted, shared, not held back and
+    actually answered. Skips, not-ready choices and held-back answers leave no trace at all."""
+    if other is None or not other.is_submitted or not may_see_partner_answers(viewer, assignment):
+        return {}
+    if other.partner_id == viewer.id:
+        return {}
+    held_back = set(other.held_back or ())
+    values = other.submitted["values"]
+    states = other.submitted["states"]
+    return {
+        field.id: values[field.id]
+        for field in fields
+        if effective_visibility(assignment, field) == "shared"
+        and field.id not in held_back
+        and not states.get(field.id)
+        and values.get(field.id) not in (None, "", [])
+    }

@@ -1,0 +1,35 @@
+"""The practice admin's pages: counselors."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from ..errors import RuleError
+from ..security.sessions import admin_required, signed_in_user
+from ..services import practice_admin
+from .forms import ConfirmForm, InviteCounselorForm
+
+bp = Blueprint("ta_admin", __name__)
+
+
+@bp.route("/counselors", methods=["GET", "POST"])
+@admin_required
+def counselors():
+    admin = signed_in_user()
+    form = InviteCounselorForm()
+    if form.validate_on_submit():
+        try:
+            practice_admin.invite_counselor(admin, form.display_name.data, form.email.data)
+        except RuleError as error:
+            form.email.errors.append(error.message)
+        else:
+            flash("The counselor was invited by email.", "success")
+            return redirect(url_for(".counselors"))
+    return render_template("therapist_app/admin/counselors.html", form=form, confirm=ConfirmForm(),
+                           counselors=practice_admin.counselors_of(admin))
+
+
+@bp.post("/counselors/<int:counselor_id>/<any(activate, deactivate):action>")
+@admin_required
+def set_active(counselor_id, action):
+    if ConfirmForm().validate_on_submit():
+        practice_admin.set_active(signed_in_user(), counselor_id, action == "activate")
+        flash("Saved.", "success")
+    return redirect(url_for(".counselors"))

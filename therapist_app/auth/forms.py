@@ -1,0 +1,26 @@
+"""Sign-in and set-password forms."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    login = StringField("Email or sign-in name", validators=[DataRequired("Please enter your email or sign-in name."),
+                                                              Length(max=254)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Choose a password", validators=[DataRequired("Please choose a password."), Length(max=200)],
+        description="At least 12 characters. A short sentence you will remember works well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type it once more", validators=[DataRequired("Please type the password once more."),
+                                         EqualTo("password", "The two passwords are not the same.")],
+        render_kw={"autocomplete": "new-password"},
+    )

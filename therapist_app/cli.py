@@ -1,0 +1,85 @@
+"""Flask commands: worksheets check/sync, demo seed, scheduler run, outbox send, plugin migrations."""
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+worksheets_cli = AppGroup("worksheets", help="The exercise library.")
+demo_cli = AppGroup("demo", help="The demo practice.")
+scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly one).")
+outbox_cli = AppGroup("outbox", help="Outgoing email.")
+plugin_db_cli = AppGroup("therapist-db", help="The plugin's own migrations, for a host app.")
+
+
+@worksheets_cli.command("check")
+@click.argument("directory", required=False)
+def worksheets_check(directory):
+    """Validates every worksheet file; exits 1 and names file and line if any is broken."""
+    from .engine.loader import load_directory
+
+    result = load_directory(directory or current_app.config["WORKSHEETS_DIR"])
+    for slug in result.worksheets:
+        click.echo(f"ok      {slug}")
+    for error in result.errors:
+        click.echo(f"REFUSED {error}", err=True)
+    click.echo(f"{len(result.worksheets)} valid, {len(result.errors)} refused")
+    sys.exit(1 if result.errors else 0)
+
+
+@worksheets_cli.command("sync")
+def worksheets_sync():
+    """Stores changed worksheet files as new versions."""
+    from .services.worksheets import sync_library
+
+    result = sync_library(current_app.config["WORKSHEETS_DIR"])
+    click.echo(f"{len(result.worksheets)} worksheets in the library, {len(result.errors)} refused")
+    for error in result.errors:
+        click.echo(f"REFUSED {error}", err=True)
+
+
+@demo_cli.command("seed")
+def demo_seed():
+    """Creates the demo practice once, and prints its logins."""
+    from .services.demo import seed_demo
+
+    created, logins = seed_demo()
+    click.echo("Demo practice created." if created else "Demo practice already there.")
+    click.echo("\nDemo logins (demo data only, never real clients):")
+    for login in logins:
+        click.echo(f"  {login.role:<16} {login.login:<28} {login.password}")
+
+
+@scheduler_cli.command("run")
+def scheduler_run():
+    """Runs reminders and email delivery. Start exactly one, beside the web servers."""
+    from .scheduler.runner import run
+
+    run(current_app._get_current_object())
+
+
+@outbox_cli.command("send")
+def outbox_send():
+    """Delivers due email now (the scheduler does this every few seconds)."""
+    from .mail.sender import deliver_pending
+
+    click.echo(f"{deliver_pending()} sent")
+
+
+@plugin_db_cli.command("upgrade")
+def plugin_db_upgrade():
+    """Applies the plugin's migrations (own version table: ta_alembic_version) to the app's database."""
+    from alembic import command
+    from alembic.config import Config
+
+    from . import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    command.upgrade(config, "head")
+    click.echo("therapist_app tables are up to date.")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,90 @@
+"""Turns a partner's worksheet page into what the templates show. No access decisions here:
+the service has already filtered what this partner may see."""
+from dataclasses import dataclass
+
+from ..access import effective_visibility
+from ..engine.completeness import is_answered
+from ..engine.fields import STATE_LABELS, kind_of
+from ..engine.presentation import field_by_id, label_for, sections_for
+from ..engine.schema import KIND_SAFETY_CHECK_IN
+
+ONLY_COUNSELOR = "Only your counselor sees this."
+PARTNER_AFTER_BOTH = "Your partner sees this after you have both submitted."
+ONLY_COUNSELOR_INDIVIDUAL = "Only your counselor sees this exercise."
+
+
+def visibility_notes(page) -> dict[str, str]:
+    """What each field says about who will see it (no surprise disclosure)."""
+    notes = {}
+    for field in page.fields:
+        shared = effective_visibility(page.assignment, field) == "shared" and page.assignment.is_joint
+        notes[field.id] = PARTNER_AFTER_BOTH if shared else ONLY_COUNSELOR
+    return notes
+
+
+def gate_for(page, args) -> str | None:
+    """A question asked before the form: is it safe to answer now, or are you ready for this."""
+    if args.get("edit") == "1" or args.get("safe") == "1":
+        return None
+    if page.definition.kind == KIND_SAFETY_CHECK_IN:
+        return "safety"
+    if page.definition.readiness_check and (page.response is None or page.response.readiness is None):
+        return "readiness"
+    return None
+
+
+@dataclass
+class AnswerItem:
+    field_id: str
+    section_title: str
+    label: str
+    text: object
+    state: str | None
+    shared: bool
+    answered: bool
+
+
+def answer_list(page, answers: dict) -> list[AnswerItem]:
+    items = []
+    for section in sections_for(page.definition, page.role):
+        for field in section.fields:
+            value = answers["values"].get(field.id)
+            state = answers["states"].get(field.id)
+            items.append(AnswerItem(
+                field.id, section.section.title, label_for(field, page.role),
+                kind_of(field).display(value, field) if not state else "",
+                STATE_LABELS.get(state),
+                effective_visibility(page.assignment, field) == "shared" and page.assignment.is_joint,
+                is_answered(value) and not state,
+            ))
+    return items
+
+
+def partner_answer_list(page) -> list[tuple[str, object]]:
+    """The other partner's revealed answers, labelled with the plain (role-neutral) question."""
+    result = []
+    for field_id, value in page.partner_shared.items():
+        field = field_by_id(page.definition, field_id)
+        result.append((field.label, kind_of(field).display(value, field)))
+    return result
+
+
+def review_form(page, form):
+    """Offers hold-back only for answers the partner would otherwise see."""
+    shareable = [item for item in answer_list(page, page.answers) if item.shared and item.answered]
+    form.hold_back.choices = [(item.field_id, item.label) for item in shareable]
+    if not form.is_submitted():
+        form.revision.data = str(page.response.revision if page.response else 0)
+        if page.response is not None:
+            form.hold_back.data = list(page.response.held_back or [])
+    return form
+
+
+def conflict_texts(page, current: dict) -> dict[str, object]:
+    """The newer saved answers, as text, for the page to show beside what the partner typed here."""
+    texts = {}
+    for field_id, value in current.items():
+        field = field_by_id(page.definition, field_id)
+        if field is not None:
+            texts[field_id] = kind_of(field).display(value, field)
+    return texts

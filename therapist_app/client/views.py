@@ -1,0 +1,173 @@
+"""The couple's portal: homework list, answering section by section, autosave, review and submit."""
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
+
+from ..engine.forms import answers_from_form, build_answer_form
+from ..engine.presentation import sections_for
+from ..errors import ConflictError, RuleError
+from ..security.sessions import client_required, signed_in_user
+from ..services import assignments, responses
+from . import presenters
+from .forms import ReadinessForm, ReviewForm
+
+bp = Blueprint("ta_client", __name__)
+
+
+@bp.get("/")
+@client_required
+def homework():
+    couple, items = assignments.homework_for(signed_in_user())
+    return render_template("therapist_app/client/homework.html", couple=couple, items=items,
+                           paused=couple.joint_paused)
+
+
+def _section_index(page, requested) -> int:
+    count = len(sections_for(page.definition, page.role))
+    try:
+        return min(max(int(requested or 0), 0), max(count - 1, 0))
+    except ValueError:
+        return 0
+
+
+def _render_section(page, index, form=None, status=200):
+    sections = sections_for(page.definition, page.role)
+    section = sections[index]
+    form = form or build_answer_form(section.fields, page.role, page.answers)
+    return render_template(
+        "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
+        revision=page.response.revision if page.response else 0,
+        visibility=presenters.visibility_notes(page),
+    ), status
+
+
+@bp.get("/homework/<int:assignment_id>")
+@client_required
+def exercise(assignment_id):
+    try:
+        page = responses.open_worksheet(signed_in_user(), assignment_id)
+    except RuleError as error:
+        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    if page.held:
+        return render_template("therapist_app/client/not_open.html", message=responses.HELD), 200
+    gate = presenters.gate_for(page, request.args)
+    if gate:
+        return render_template(f"therapist_app/client/gate_{gate}.html", page=page, form=ReadinessForm())
+    if page.response is not None and page.response.is_submitted and request.args.get("edit") != "1":
+        return render_template("therapist_app/client/submitted.html", page=page,
+                               mine=presenters.answer_list(page, page.response.submitted),
+                               theirs=presenters.partner_answer_list(page))
+    return _render_section(page, _section_index(page, request.args.get("section")))
+
+
+@bp.post("/homework/<int:assignment_id>")
+@client_required
+def save_section(assignment_id):
+    """The no-JavaScript path: Save, Save and continue, or Review. Same service as autosave."""
+    user = signed_in_user()
+    try:
+        page = responses.open_worksheet(user, assignment_id)
+    except RuleError as error:
+        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    index = _section_index(page, request.args.get("section"))
+    section = sections_for(page.definition, page.role)[index]
+    form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
+    form.validate()
+    values, states, errors = answers_from_form(form, section.fields)
+    try:
+        responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
+    except ConflictError as conflict:
+        page = responses.open_worksheet(user, assignment_id)
+        flash(conflict.message, "warning")
+        return _render_section(page, index, form=form, status=409)
+    except RuleError as error:
+        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    if errors or form.csrf_token.errors:
+        page = responses.open_worksheet(user, assignment_id)
+        return _render_section(page, index, form=form, status=422)
+    action = request.form.get("action", "save")
+    if action == "next":
+        return redirect(url_for(".exercise", assignment_id=assignment_id, section=index + 1, edit=1))
+    if action == "review":
+        return redirect(url_for(".review", assignment_id=assignment_id))
+    if action == "pause":
+        flash("Saved. You can come back to this whenever you are ready.", "success")
+        return redirect(url_for(".homework"))
+    flash("Saved.", "success")
+    return redirect(url_for(".exercise", assignment_id=assignment_id, section=index, edit=1))
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.post("/homework/<int:assignment_id>/draft")
+@client_required
+def autosave(assignment_id):
+    """Autosave from the page's script: the same form fields, answered in JSON."""
+    user = signed_in_user()
+    try:
+        page = responses.open_worksheet(user, assignment_id)
+        index = _section_index(page, request.args.get("section"))
+        section = sections_for(page.definition, page.role)[index]
+        form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
+        form.validate()
+        values, states, errors = answers_from_form(form, section.fields)
+        response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
+    except ConflictError as conflict:
+        return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
+                       theirs=presenters.conflict_texts(page, conflict.current)), 409
+    except RuleError as error:
+        return jsonify(ok=False, error="closed", message=error.message), 409
+    return jsonify(ok=not errors, revision=response.revision, errors=errors,
+                   saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())
+
+
+@bp.post("/homework/<int:assignment_id>/readiness")
+@client_required
+def readiness(assignment_id):
+    form = ReadinessForm()
+    if form.validate_on_submit():
+        try:
+            responses.set_readiness(signed_in_user(), assignment_id, request.form.get("ready") == "yes")
+        except RuleError as error:
+            return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    if request.form.get("ready") == "yes":
+        return redirect(url_for(".exercise", assignment_id=assignment_id, edit=1, ready=1))
+    flash("That's completely fine. Nothing changes until you feel ready, and you can change your mind any time.",
+          "info")
+    return redirect(url_for(".homework"))
+
+
+@bp.route("/homework/<int:assignment_id>/review", methods=["GET"])
+@client_required
+def review(assignment_id):
+    user = signed_in_user()
+    try:
+        page = responses.open_worksheet(user, assignment_id)
+    except RuleError as error:
+        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    missing = responses.missing_answers(user, assignment_id)
+    form = presenters.review_form(page, ReviewForm())
+    return render_template("therapist_app/client/review.html", page=page, form=form, missing=missing,
+                           items=presenters.answer_list(page, page.answers))
+
+
+@bp.post("/homework/<int:assignment_id>/submit")
+@client_required
+def submit(assignment_id):
+    user = signed_in_user()
+    try:
+        page = responses.open_worksheet(user, assignment_id)
+        form = presenters.review_form(page, ReviewForm())
+        if not form.validate_on_submit():
+            flash("Please review your answers once more.", "warning")
+            return redirect(url_for(".review", assignment_id=assignment_id))
+        responses.submit(user, assignment_id, form.hold_back.data or [], int(form.revision.data))
+    except RuleError as error:
+        flash(error.message, "warning")
+        return redirect(url_for(".review", assignment_id=assignment_id))
+    flash("Submitted. Thank you for the care you put into this.", "success")
+    return redirect(url_for(".exercise", assignment_id=assignment_id))

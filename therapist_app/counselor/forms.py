@@ -1,0 +1,40 @@
+"""The counselor's forms: add a couple, assign homework, pacing, review."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class AddCoupleForm(FlaskForm):
+    a_name = StringField("First partner's name", validators=[DataRequired("Please enter a name."), Length(max=120)])
+    a_email = StringField("First partner's email", validators=[Optional(), Email("Please check this email address."), Length(max=254)],
+                          description="Leave empty to invite this partner on paper with a one-time link.")
+    b_name = StringField("Second partner's name", validators=[DataRequired("Please enter a name."), Length(max=120)])
+    b_email = StringField("Second partner's email", validators=[Optional(), Email("Please check this email address."), Length(max=254)],
+                          description="Partners sharing one address: add +1 and +2 before the @.")
+    hurt_partner = RadioField(
+        "Who was hurt by the betrayal? (optional)",
+        choices=[("", "Not set: use wording that fits both"), ("a", "First partner"), ("b", "Second partner")],
+        default="", validators=[Optional()],
+        description="This picks the wording of exercises that differ for each partner. Partners never see this setting.",
+    )
+
+
+class AssignForm(FlaskForm):
+    worksheet = SelectField("Exercise", coerce=int, validators=[DataRequired("Please choose an exercise.")])
+    assignee = SelectField("Who completes it", coerce=str, choices=[("both", "Both partners, each their own copy")])
+    due_date = DateField("Due date", validators=[Optional()], render_kw={"type": "date"})
+    note = TextAreaField("Personal note to the couple", validators=[Optional(), Length(max=2000)],
+                         description="Shown with the exercise in their portal. Not included in emails.")
+
+
+class PacingForm(FlaskForm):
+    stage = SelectField("Current stage", coerce=int, choices=[(1, "1 · Impact and atonement"),
+                                                               (2, "2 · Meaning and attunement"),
+                                                               (3, "3 · Moving on and attachment")])
+    hurt_partner = SelectField("Who was hurt", coerce=str, choices=[])
+    intimacy_unlocked = BooleanField("Physical-intimacy exercises are unlocked for this couple")
+    joint_paused = BooleanField("Pause joint homework (both partners see a neutral “next steps” line)")
+
+
+class MarkReviewedForm(FlaskForm):
+    comment = TextAreaField("A short comment for the partner (optional)", validators=[Optional(), Length(max=1000)])

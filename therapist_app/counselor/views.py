@@ -1,0 +1,153 @@
+"""The counselor's pages: caseload, a couple, assigning homework, reading answers, printing."""
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+
+from ..errors import RuleError
+from ..security.sessions import counselor_required, signed_in_user
+from ..services import assignments, couples, packets, reviews, worksheets
+from ..services.couples import PartnerDetails
+from .forms import AddCoupleForm, AssignForm, MarkReviewedForm, PacingForm
+
+bp = Blueprint("ta_counselor", __name__)
+
+
+@bp.get("/")
+@counselor_required
+def dashboard():
+    counselor = signed_in_user()
+    return render_template("therapist_app/counselor/dashboard.html", rows=reviews.caseload(counselor),
+                           risk_count=reviews.risk_flag_count(counselor))
+
+
+@bp.route("/couples/new", methods=["GET", "POST"])
+@counselor_required
+def add_couple():
+    form = AddCoupleForm()
+    if form.validate_on_submit():
+        try:
+            created = couples.add_couple(
+                signed_in_user(),
+                PartnerDetails(form.a_name.data, form.a_email.data or None),
+                PartnerDetails(form.b_name.data, form.b_email.data or None),
+                hurt_partner=form.hurt_partner.data or None,
+            )
+        except RuleError as error:
+            getattr(form, error.field or "a_email").errors.append(error.message)
+        else:
+            if created.paper_links:
+                return render_template("therapist_app/counselor/paper_invites.html", couple=created.couple,
+                                       links=created.paper_links)
+            flash("The couple was added and both partners were invited.", "success")
+            return redirect(url_for(".couple", couple_id=created.couple.id))
+    return render_template("therapist_app/counselor/add_couple.html", form=form)
+
+
+def _assign_form(counselor, couple, formdata=None):
+    form = AssignForm(formdata=formdata)
+    library = worksheets.library_for(counselor)
+    fits, ahead = assignments.library_by_fit(couple, library)
+    form.worksheet.choices = [(v.id, label) for v, label in fits + ahead]
+    form.assignee.choices = [("both", "Both partners, each their own copy")] + [
+        (str(p.id), f"Only {p.display_name}") for p in couple.partners
+    ]
+    return form
+
+
+def _pacing_form(couple, formdata=None):
+    form = PacingForm(formdata=formdata, obj=couple)
+    form.hurt_partner.choices = [("", "Not set")] + [(str(p.id), p.display_name) for p in couple.partners]
+    if formdata is None:
+        form.hurt_partner.data = str(couple.hurt_partner_id or "")
+    return form
+
+
+@bp.get("/couples/<int:couple_id>")
+@counselor_required
+def couple(couple_id, assign_form=None, pacing_form=None, status=200):
+    counselor = signed_in_user()
+    couple, rows = reviews.couple_homework(counselor, couple_id)
+    return render_template(
+        "therapist_app/counselor/couple.html", couple=couple, rows=rows,
+        assign_form=assign_form or _assign_form(counselor, couple),
+        pacing_form=pacing_form or _pacing_form(couple),
+    ), status
+
+
+@bp.post("/couples/<int:couple_id>/assign")
+@counselor_required
+def assign(couple_id):
+    counselor = signed_in_user()
+    couple_obj, _ = reviews.couple_homework(counselor, couple_id)
+    form = _assign_form(counselor, couple_obj, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            result = assignments.assign(
+                counselor, couple_id, form.worksheet.data,
+                assignee_id=None if form.assignee.data == "both" else int(form.assignee.data),
+                due_date=form.due_date.data, note=form.note.data,
+            )
+        except RuleError as error:
+            {"due_date": form.due_date, "assignee": form.assignee}.get(error.field, form.worksheet).errors.append(error.message)
+        else:
+            flash("The exercise was assigned.", "success")
+            if result.warning:
+                flash(result.warning, "warning")
+            return redirect(url_for(".couple", couple_id=couple_id))
+    return couple(couple_id, assign_form=form, status=422)
+
+
+@bp.post("/couples/<int:couple_id>/pacing")
+@counselor_required
+def pacing(couple_id):
+    counselor = signed_in_user()
+    couple_obj, _ = reviews.couple_homework(counselor, couple_id)
+    form = _pacing_form(couple_obj, formdata=request.form)
+    if form.validate_on_submit():
+        couples.set_pacing(
+            couple_obj, stage=form.stage.data, intimacy_unlocked=form.intimacy_unlocked.data,
+            joint_paused=form.joint_paused.data,
+            hurt_partner_id=int(form.hurt_partner.data) if form.hurt_partner.data else None,
+        )
+        flash("Saved.", "success")
+        return redirect(url_for(".couple", couple_id=couple_id))
+    return couple(couple_id, pacing_form=form, status=422)
+
+
+@bp.post("/assignments/<int:assignment_id>/cancel")
+@counselor_required
+def cancel_assignment(assignment_id):
+    assignment = assignments.cancel(signed_in_user(), assignment_id)
+    flash("The assignment was cancelled. Nothing the partners wrote was deleted.", "info")
+    return redirect(url_for(".couple", couple_id=assignment.couple_id))
+
+
+@bp.get("/assignments/<int:assignment_id>")
+@counselor_required
+def answers(assignment_id):
+    view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
+    return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm())
+
+
+@bp.post("/responses/<int:response_id>/reviewed")
+@counselor_required
+def mark_reviewed(response_id):
+    form = MarkReviewedForm()
+    response = reviews.response_for(signed_in_user(), response_id)
+    if form.validate_on_submit():
+        try:
+            reviews.mark_reviewed(signed_in_user(), response_id, form.comment.data)
+        except RuleError as error:
+            flash(error.message, "warning")
+        else:
+            flash("Marked as reviewed.", "success")
+    return redirect(url_for(".answers", assignment_id=response.assignment_id))
+
+
+@bp.get("/couples/<int:couple_id>/prep.pdf")
+@counselor_required
+def prep_packet(couple_id):
+    pdf = packets.prep_packet_pdf(signed_in_user(), couple_id)
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    # A neutral file name: downloads folders are shared too.
+    response.headers["Content-Disposition"] = f'attachment; filename="session-prep-{couple_id}.pdf"'
+    return response

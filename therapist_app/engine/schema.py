@@ -1,0 +1,183 @@
+"""The strict schema every worksheet definition must satisfy (files and counselor-made alike)."""
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+PartnerRole = Literal["hurt", "involved"]
+Visibility = Literal["counselor", "shared"]
+
+VISIBILITY_COUNSELOR = "counselor"
+VISIBILITY_SHARED = "shared"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Variant(Strict):
+    label: Label | None = None
+    help: Paragraph | None = None
+
+
+class Option(Strict):
+    value: Identifier
+    label: Label
+
+
+class Column(Strict):
+    id: Identifier
+    label: Title
+    max_length: int = Field(default=300, ge=1, le=2000)
+
+
+class FieldBase(Strict):
+    id: Identifier
+    label: Label
+    help: Paragraph | None = None
+    required: bool = False
+    sensitive: bool = False
+    visibility: Visibility = VISIBILITY_COUNSELOR
+    only_for: PartnerRole | None = None
+    variants: dict[PartnerRole, Variant] | None = None
+
+    @model_validator(mode="after")
+    def _sensitive_is_never_required(self):
+        if self.sensitive and self.required:
+            raise ValueError("a sensitive field can never be required: partners may always skip it")
+        return self
+
+
+def _unique(values, what):
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+class ShortText(FieldBase):
+    type: Literal["short_text"]
+    max_length: int = Field(default=300, ge=1, le=1000)
+
+
+class LongText(FieldBase):
+    type: Literal["long_text"]
+    max_length: int = Field(default=20000, ge=1, le=50000)
+
+
+class Scale(FieldBase):
+    type: Literal["scale"]
+    min_label: Title
+    max_label: Title
+    metric: Literal["trust", "safety", "communication", "closeness"] | None = None
+
+
+class _Choice(FieldBase):
+    options: list[Option] = Field(min_length=2, max_length=30)
+    risk_values: list[Identifier] | None = None
+
+    @model_validator(mode="after")
+    def _options_are_consistent(self):
+        values = [option.value for option in self.options]
+        _unique(values, "option value")
+        unknown = set(self.risk_values or ()) - set(values)
+        if unknown:
+            raise ValueError(f"risk_values name options that do not exist: {sorted(unknown)}")
+        return self
+
+
+class SingleChoice(_Choice):
+    type: Literal["single_choice"]
+
+
+class MultiChoice(_Choice):
+    type: Literal["multi_choice"]
+
+
+class Checklist(_Choice):
+    type: Literal["checklist"]
+
+
+class DateField(FieldBase):
+    type: Literal["date"]
+
+
+class Rows(FieldBase):
+    type: Literal["rows"]
+    columns: list[Column] = Field(min_length=1, max_length=5)
+    max_rows: int = Field(default=10, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _columns_unique(self):
+        _unique([c.id for c in self.columns], "column id")
+        return self
+
+
+class Agreement(FieldBase):
+    type: Literal["agreement"]
+    max_length: int = Field(default=2000, ge=1, le=5000)
+
+
+AnyField = Annotated[
+    Union[ShortText, LongText, Scale, SingleChoice, MultiChoice, Checklist, DateField, Rows, Agreement],
+    Field(discriminator="type"),
+]
+FIELD_TYPE_NAMES = (
+    "short_text", "long_text", "scale", "single_choice", "multi_choice", "checklist", "date", "rows", "agreement",
+)
+
+
+class Section(Strict):
+    id: Identifier
+    title: Title
+    intro: Paragraph | None = None
+    only_for: PartnerRole | None = None
+    fields: list[AnyField] = Field(min_length=1, max_length=60)
+
+
+class ReadinessCheck(Strict):
+    label: Label
+    help: Paragraph | None = None
+
+
+KIND_EXERCISE = "exercise"
+KIND_TRUST_CHECK_IN = "trust_check_in"
+KIND_SAFETY_CHECK_IN = "safety_check_in"
+
+
+class WorksheetDefinition(Strict):
+    slug: Slug
+    title: Title
+    purpose: Paragraph
+    estimated_minutes: int = Field(ge=1, le=180)
+    stage: int = Field(ge=0, le=3)
+    kind: Literal["exercise", "trust_check_in", "safety_check_in"] = KIND_EXERCISE
+    completed_by: Literal["each_partner", "one_partner"] = "each_partner"
+    requires_unlock: bool = False
+    optional: bool = False
+    content_note: Paragraph | None = None
+    readiness_check: ReadinessCheck | None = None
+    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=12)
+    sections: list[Section] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _whole_file_rules(self):
+        fields = [field for section in self.sections for field in section.fields]
+        _unique([s.id for s in self.sections], "section id")
+        _unique([f.id for f in fields], "field id")
+        for field in fields:
+            if getattr(field, "risk_values", None) and self.kind != KIND_SAFETY_CHECK_IN:
+                raise ValueError(f"field {field.id!r}: only a safety_check_in may use risk_values")
+            if self.kind == KIND_SAFETY_CHECK_IN and field.visibility != VISIBILITY_COUNSELOR:
+                raise ValueError(f"field {field.id!r}: every safety check-in field is counselor-only")
+        if self.kind == KIND_SAFETY_CHECK_IN and self.completed_by != "each_partner":
+            raise ValueError("a safety check-in is completed by each partner, separately")
+        return self
+
+    def all_fields(self):
+        return [field for section in self.sections for field in section.fields]

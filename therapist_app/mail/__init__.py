@@ -1,0 +1,1 @@
+"""Email: an outbox filled by services, a sender that delivers it, and neutral message texts."""

@@ -1,0 +1,37 @@
+"""Email texts. Neutral on purpose: no worksheet titles, no answers, no topic, since inboxes are shared."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+def invitation(display_name: str, practice_name: str, link: str, days: int) -> Message:
+    return Message(
+        subject=f"Your secure portal at {practice_name}",
+        body=(
+            f"Hello {display_name},\n\n"
+            f"{practice_name} has set up a secure portal for you. To choose your password, open this link "
+            f"within {days} days:\n\n{link}\n\n"
+            "The link works once. If it has expired, ask your counselor for a new one.\n"
+        ),
+    )
+
+
+def counselor_invitation(display_name: str, practice_name: str, link: str, days: int) -> Message:
+    return Message(
+        subject=f"Your account at {practice_name}",
+        body=(
+            f"Hello {display_name},\n\nAn account has been created for you at {practice_name}. "
+            f"Open this link within {days} days to choose your password:\n\n{link}\n"
+        ),
+    )
+
+
+def new_homework(display_name: str, practice_name: str, link: str) -> Message:
+    return Message(
+        subject=f"Something new in your portal at {practice_name}",
+        body=f"Hello {display_name},\n\nThere is something new for you in your portal.\n\nSign in: {link}\n",
+    )

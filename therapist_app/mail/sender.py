@@ -1,0 +1,99 @@
+"""Delivers outbox rows over SMTP with retries and backoff; without MAIL_SERVER, prints them to the console."""
+import logging
+import smtplib
+import ssl
+import sys
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..extensions import session
+from ..models import OutboxMessage
+from ..models.base import utcnow
+from ..models.outbox import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENT
+
+OUTBOX_SENDING = "sending"
+# A sender that dies mid-send leaves its row "sending"; after this long another sender retries it.
+CLAIM_LEASE = timedelta(minutes=10)
+
+log = logging.getLogger(__name__)
+
+
+def _smtp_send(config, message: OutboxMessage) -> None:
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    connection_class = smtplib.SMTP_SSL if config["MAIL_USE_TLS"] else smtplib.SMTP
+    with connection_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_STARTTLS"] and not config["MAIL_USE_TLS"] and smtp.has_extn("starttls"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def _print_to_console(message: OutboxMessage) -> None:
+    # Development only: the console is the developer's inbox. Messages carry no health information.
+    print(
+        f"\n----- email to {message.to_address} -----\nSubject: {message.subject}\n\n{message.body}"
+        "-----------------------------------------",
+        file=sys.stdout, flush=True,
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** attempts, 240))
+
+
+def deliver_pending(limit: int = 100) -> int:
+    """Sends what is due; returns how many were sent. Safe to run from two processes: each row is
+    claimed by a conditional update before it is sent."""
+    config = current_app.config
+    now = utcnow()
+    due = session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    sent = 0
+    for message_id in due:
+        message = _claim(message_id, now)
+        if message is None:
+            continue
+        try:
+            if config.get("MAIL_SERVER"):
+                _smtp_send(config, message)
+            else:
+                _print_to_console(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            message.status = OUTBOX_PENDING
+            message.last_error = f"{exc.__class__.__name__}"[:300]
+            if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+                message.status = OUTBOX_FAILED
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            log.warning("email %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)
+        else:
+            message.status = OUTBOX_SENT
+            message.sent_at = utcnow()
+            sent += 1
+        session.commit()
+    return sent
+
+
+def _claim(message_id: int, now) -> OutboxMessage | None:
+    """Takes the row for CLAIM_LEASE with a conditional update, so that a second sender skips it."""
+    claimed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=OUTBOX_SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+    ).rowcount
+    session.commit()
+    return session.get(OutboxMessage, message_id) if claimed else None

@@ -1,0 +1,17 @@
+"""All plugin tables. Importing this package registers every model on Base.metadata."""
+from .appointment import Appointment
+from .assignment import Assignment
+from .audit import AuditEvent
+from .base import Base
+from .couple import Couple
+from .invitation import Invitation
+from .outbox import OutboxMessage
+from .practice import Practice
+from .response import Response, ResponseRevision
+from .user import User
+from .worksheet import Worksheet, WorksheetVersion
+
+__all__ = [
+    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "OutboxMessage",
+    "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
+]

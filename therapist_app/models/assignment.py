@@ -1,0 +1,47 @@
+"""Homework given to a couple (or to one partner): which worksheet version, when it is due, what is shared."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..security.crypto import EncryptedJSON
+from .base import Base, TimestampMixin, UTCDateTime
+from .couple import Couple
+from .worksheet import WorksheetVersion
+
+STATUS_OPEN = "open"
+STATUS_CLOSED = "closed"
+STATUS_CANCELLED = "cancelled"
+
+
+class Assignment(TimestampMixin, Base):
+    __tablename__ = "ta_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)
+    worksheet_version_id: Mapped[int] = mapped_column(ForeignKey("ta_worksheet_version.id"))
+    # None: both partners complete their own copy. Otherwise only this partner sees it at all.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("ta_user.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(EncryptedJSON("assignment.note"))
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_OPEN)
+    # field id -> "counselor" | "shared": the counselor's per-assignment override of the default.
+    visibility_overrides: Mapped[dict] = mapped_column(JSON, default=dict)
+    # field id -> the couple's agreed wording, recorded by the counselor.
+    agreements: Mapped[dict | None] = mapped_column(EncryptedJSON("assignment.agreements"))
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    couple: Mapped[Couple] = relationship()
+    worksheet_version: Mapped[WorksheetVersion] = relationship()
+
+    @property
+    def is_joint(self) -> bool:
+        return self.assignee_id is None
+
+    def assigned_to(self, user_id: int) -> bool:
+        return self.assignee_id is None or self.assignee_id == user_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == STATUS_OPEN

@@ -1,0 +1,28 @@
+"""Email waiting to be sent. Inserted in the same transaction as the change that causes it."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, TimestampMixin, UTCDateTime, utcnow
+
+OUTBOX_PENDING = "pending"
+OUTBOX_SENT = "sent"
+OUTBOX_FAILED = "failed"
+
+
+class OutboxMessage(TimestampMixin, Base):
+    __tablename__ = "ta_outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What makes this message unique (e.g. "invite:12:5"): a second scheduler cannot insert it again.
+    unique_key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ta_user.id", ondelete="SET NULL"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=OUTBOX_PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,17 @@
+"""A counselling practice: the tenant that owns counselors, clients and settings."""
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, TimestampMixin
+
+
+class Practice(TimestampMixin, Base):
+    __tablename__ = "ta_practice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Decides the crisis resources in every client page's footer (see services.crisis).
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    paper_size: Mapped[str] = mapped_column(String(10), default="Letter")
+    # Optional override of the footer's first sentence; None uses the neutral default.
+    footer_note: Mapped[str | None] = mapped_column(String(500))

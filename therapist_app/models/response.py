@@ -1,0 +1,62 @@
+"""A partner's answers to one assignment: the autosaved draft, the submitted copy, and their history."""
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..security.crypto import EncryptedJSON
+from .assignment import Assignment
+from .base import Base, TimestampMixin, UTCDateTime, utcnow
+
+STATUS_DRAFT = "draft"
+STATUS_SUBMITTED = "submitted"
+
+READY = "ready"
+NOT_YET = "not_yet"
+
+
+def empty_answers() -> dict:
+    """The shape of every answer set: values by field id, and the skip/not-ready choices."""
+    return {"values": {}, "states": {}}
+
+
+class Response(TimestampMixin, Base):
+    __tablename__ = "ta_response"
+    # One response per partner per assignment: a double submit can never create a second one.
+    __table_args__ = (UniqueConstraint("assignment_id", "partner_id", name="uq_ta_response_assignment_partner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("ta_assignment.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_DRAFT)
+    # The working copy, saved by autosave; only its author and the counselor ever see it.
+    draft: Mapped[dict] = mapped_column(EncryptedJSON("response.draft"), default=empty_answers)
+    # The last submitted copy: what the counselor reviews and what a reveal shows.
+    submitted: Mapped[dict | None] = mapped_column(EncryptedJSON("response.submitted"))
+    # Shared fields the author chose to keep for the counselor only (ids, no content).
+    held_back: Mapped[list] = mapped_column(JSON, default=list)
+    # Bumped by every save; a save based on an older revision is a conflict, never an overwrite.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    readiness: Mapped[str | None] = mapped_column(String(20))
+    risk_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    counselor_comment: Mapped[str | None] = mapped_column(EncryptedJSON("response.comment"))
+
+    assignment: Mapped[Assignment] = relationship()
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == STATUS_SUBMITTED
+
+
+class ResponseRevision(TimestampMixin, Base):
+    """Earlier submitted versions, and stale saves from a second device, kept for the counselor."""
+
+    __tablename__ = "ta_response_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("ta_response.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "submitted" | "conflict"
+    content: Mapped[dict] = mapped_column(EncryptedJSON("response_revision.content"))

@@ -1,0 +1,63 @@
+"""Everyone who signs in: practice admins, counselors and the partners (role `client`)."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, TimestampMixin, UTCDateTime
+from .practice import Practice
+
+ROLE_ADMIN = "admin"
+ROLE_COUNSELOR = "counselor"
+ROLE_CLIENT = "client"
+ROLES = (ROLE_ADMIN, ROLE_COUNSELOR, ROLE_CLIENT)
+
+# Prefix of our ids inside a Flask-Login session that a host app may share with its own users.
+LOGIN_ID_PREFIX = "ta"
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "ta_user"
+    __table_args__ = (UniqueConstraint("practice_id", "email", name="uq_ta_user_practice_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("ta_practice.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(120))
+    # Partners sharing a household address use "+alias"; a partner without email signs in
+    # with the generated sign-in name printed on their paper invitation.
+    email: Mapped[str | None] = mapped_column(String(254))
+    sign_in_name: Mapped[str | None] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, password change and deactivation: every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    reminder_hour: Mapped[int] = mapped_column(Integer, default=18)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    practice: Mapped[Practice] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{LOGIN_ID_PREFIX}:{self.id}:{self.session_version}"
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == ROLE_COUNSELOR
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == ROLE_CLIENT
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    def __repr__(self) -> str:  # never the name or email: reprs end up in logs
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,1 @@
+"""PDF documents rendered with WeasyPrint from data a service has already filtered."""

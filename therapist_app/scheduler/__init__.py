@@ -1,0 +1,1 @@
+"""The one scheduler process: `flask scheduler run`. Never started inside web workers."""

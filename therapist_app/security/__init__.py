@@ -1,0 +1,1 @@
+"""Security building blocks: encryption at rest, passwords, sessions, audit."""

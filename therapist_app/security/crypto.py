@@ -1,0 +1,78 @@
+"""AES-GCM encryption for answer columns, with a key ring so keys can be rotated."""
+import base64
+import json
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+
+
+class KeyRingError(RuntimeError):
+    pass
+
+
+class KeyRing:
+    """Keys by id; the first one encrypts, all of them decrypt (so old rows stay readable)."""
+
+    def __init__(self, spec: str):
+        self.keys: dict[str, AESGCM] = {}
+        self.current_id: str | None = None
+        for item in (part.strip() for part in (spec or "").split(",")):
+            if not item:
+                continue
+            key_id, _, encoded = item.partition(":")
+            try:
+                raw = base64.b64decode(encoded, validate=True)
+            except ValueError as exc:
+                raise KeyRingError(f"answer key {key_id!r} is not valid base64") from exc
+            if len(raw) != 32 or not key_id or "$" in key_id:
+                raise KeyRingError(f"answer key {key_id!r} must be an id and 32 bytes of base64")
+            self.keys[key_id] = AESGCM(raw)
+            self.current_id = self.current_id or key_id
+        if not self.keys:
+            raise KeyRingError("no answer encryption key configured (ANSWER_KEYS)")
+
+    @staticmethod
+    def generate_spec(key_id: str = "k1") -> str:
+        return f"{key_id}:{base64.b64encode(os.urandom(32)).decode()}"
+
+    def encrypt(self, plaintext: bytes, context: bytes) -> str:
+        nonce = os.urandom(12)
+        sealed = self.keys[self.current_id].encrypt(nonce, plaintext, context)
+        return f"{self.current_id}${base64.b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, token: str, context: bytes) -> bytes:
+        key_id, _, encoded = token.partition("$")
+        if key_id not in self.keys:
+            raise KeyRingError(f"answer key {key_id!r} is not configured")
+        raw = base64.b64decode(encoded)
+        return self.keys[key_id].decrypt(raw[:12], raw[12:], context)
+
+
+def current_keyring() -> KeyRing:
+    return current_app.extensions["therapist_app"].keyring
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON value sealed with AES-GCM; the column name is bound in as associated data,
+    so a ciphertext copied into another column does not decrypt."""
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, context: str):
+        super().__init__()
+        self.context = context.encode()
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        return current_keyring().encrypt(plaintext, self.context)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return json.loads(current_keyring().decrypt(value, self.context))

@@ -1,0 +1,1 @@
+"""The rules and the transactions. Views, CLI commands and scheduler jobs all call these."""

@@ -1,0 +1,196 @@
+"""Giving homework to a couple or one partner, and what each partner's homework list shows."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from .. import access
+from ..engine.presentation import definition_of
+from ..engine.schema import KIND_SAFETY_CHECK_IN, VISIBILITY_COUNSELOR, VISIBILITY_SHARED
+from ..errors import RuleError
+from ..extensions import session
+from ..mail import messages
+from ..mail.outbox import enqueue
+from ..models import Assignment, Couple, Response, User
+from ..models.assignment import STATUS_CANCELLED, STATUS_OPEN
+from ..models.response import NOT_YET
+from . import worksheets
+from .links import login_link
+
+SAFETY_CHECK_IN_SLUG = "safety-check-in"
+
+
+@dataclass
+class AssignResult:
+    assignments: list[Assignment]
+    warning: str | None
+
+
+def library_by_fit(couple: Couple, library: list) -> tuple[list, list]:
+    """Exercises for the couple's current stage (and any-stage ones) first, then those ahead of it.
+    Locked physical exercises are left out until the counselor unlocks them."""
+    fits, ahead = [], []
+    for version in library:
+        definition = definition_of(version)
+        if definition.requires_unlock and not couple.intimacy_unlocked:
+            continue
+        stage = f"stage {definition.stage}" if definition.stage else "any stage"
+        label = f"{definition.title} ({stage}, {definition.estimated_minutes} min)"
+        (ahead if definition.stage > couple.stage else fits).append((version, label))
+    return fits, ahead
+
+
+def stage_warning(couple: Couple, definition) -> str | None:
+    if definition.stage and definition.stage > couple.stage:
+        return (
+            f"This exercise belongs to stage {definition.stage}; the couple is in stage {couple.stage}. "
+            "It was assigned as you asked."
+        )
+    return None
+
+
+def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None = None,
+           due_date: date | None = None, note: str | None = None,
+           visibility_overrides: dict | None = None, today: date | None = None) -> AssignResult:
+    couple = access.couple_for_counselor(counselor, couple_id)
+    version = worksheets.usable_version(counselor, version_id)
+    definition = definition_of(version)
+    today = today or date.today()
+
+    if due_date is not None and due_date < today:
+        raise RuleError("The due date is in the past. Please choose today or a later date.", field="due_date")
+    if definition.requires_unlock and not couple.intimacy_unlocked:
+        raise RuleError(
+            "This exercise is locked for this couple. Unlock physical-intimacy exercises on the couple's page first.",
+            field="worksheet",
+        )
+    if assignee_id is not None and not couple.has_partner(assignee_id):
+        raise RuleError("Choose one of this couple's partners.", field="assignee")
+    if definition.completed_by == "one_partner" and assignee_id is None:
+        raise RuleError("This exercise is completed by one partner. Choose which one.", field="assignee")
+    overrides = _checked_overrides(definition, visibility_overrides or {})
+
+    # The private check-in is always individual: one assignment per partner, invisible to the other.
+    if definition.kind == KIND_SAFETY_CHECK_IN and assignee_id is None:
+        assignees = [couple.partner_a_id, couple.partner_b_id]
+    else:
+        assignees = [assignee_id]
+    created = []
+    for partner_id in assignees:
+        assignment = Assignment(
+            couple_id=couple.id, worksheet_version_id=version.id, assignee_id=partner_id,
+            created_by_id=counselor.id, due_date=due_date, note=(note or "").strip() or None,
+            visibility_overrides=overrides, status=STATUS_OPEN,
+        )
+        session.add(assignment)
+        created.append(assignment)
+    session.flush()
+    for assignment in created:
+        _notify_partners(couple, assignment)
+    session.commit()
+    return AssignResult(created, stage_warning(couple, definition))
+
+
+def _checked_overrides(definition, overrides: dict) -> dict:
+    known = {f.id for f in definition.all_fields()}
+    cleaned = {}
+    for field_id, visibility in overrides.items():
+        if field_id not in known or visibility not in (VISIBILITY_COUNSELOR, VISIBILITY_SHARED):
+            raise RuleError("The sharing settings name a question this worksheet does not have.", field="visibility")
+        if definition.kind == KIND_SAFETY_CHECK_IN and visibility == VISIBILITY_SHARED:
+            raise RuleError("Check-in answers are always for the counselor only.", field="visibility")
+        cleaned[field_id] = visibility
+    return cleaned
+
+
+def _notify_partners(couple: Couple, assignment: Assignment) -> None:
+    for partner in couple.partners:
+        if assignment.assigned_to(partner.id) and partner.password_hash and partner.email_reminders:
+            enqueue(partner, f"assigned:{assignment.id}:{partner.id}",
+                    messages.new_homework(partner.display_name, partner.practice.name, login_link()))
+
+
+def assign_safety_check_ins(counselor: User, couple: Couple) -> list[Assignment]:
+    """Each partner's private check-in, given when the couple is added, before joint homework."""
+    if not current_app.config.get("ASSIGN_CHECK_IN_ON_NEW_COUPLE", True):
+        return []
+    try:
+        version = worksheets.version_by_slug(SAFETY_CHECK_IN_SLUG)
+    except LookupError:
+        return []
+    created = []
+    for partner_id in (couple.partner_a_id, couple.partner_b_id):
+        assignment = Assignment(
+            couple_id=couple.id, worksheet_version_id=version.id, assignee_id=partner_id,
+            created_by_id=counselor.id, visibility_overrides={}, status=STATUS_OPEN,
+        )
+        session.add(assignment)
+        created.append(assignment)
+    session.flush()
+    return created
+
+
+def cancel(counselor: User, assignment_id: int) -> Assignment:
+    assignment = access.assignment_for_counselor(counselor, assignment_id)
+    assignment.status = STATUS_CANCELLED
+    session.commit()
+    return assignment
+
+
+# ---- the partner's homework list ------------------------------------------------------------
+
+STATUS_NOT_STARTED = "not_started"
+STATUS_IN_PROGRESS = "draft"
+STATUS_SUBMITTED = "submitted"
+STATUS_ON_HOLD_BY_ME = "on_hold"
+STATUS_LABELS = {
+    STATUS_NOT_STARTED: "Not started yet",
+    STATUS_IN_PROGRESS: "In progress",
+    STATUS_SUBMITTED: "Submitted",
+    STATUS_ON_HOLD_BY_ME: "You said “not yet”",
+}
+
+
+@dataclass
+class HomeworkItem:
+    assignment: Assignment
+    definition: object
+    status: str
+    held: bool  # a readiness "not yet" holds this exercise; the partner sees only "not started yet"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
+    couple = access.couple_of_partner(partner)
+    assignments = session.scalars(
+        access.assignments_for_partner(partner, couple).order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+    ).all()
+    responses = session.scalars(
+        select(Response).where(Response.assignment_id.in_([a.id for a in assignments]))
+    ).all() if assignments else []
+    by_assignment: dict[int, dict[int, Response]] = {}
+    for response in responses:
+        by_assignment.setdefault(response.assignment_id, {})[response.partner_id] = response
+    items = []
+    for assignment in assignments:
+        if couple.joint_paused and assignment.is_joint:
+            continue  # the neutral "next steps" line replaces joint homework for both partners alike
+        definition = definition_of(assignment.worksheet_version)
+        if definition.requires_unlock and not couple.intimacy_unlocked:
+            continue
+        mine = by_assignment.get(assignment.id, {}).get(partner.id)
+        items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))
+    return couple, items
+
+
+def partner_status(assignment: Assignment, mine: Response | None, all_responses: dict) -> tuple[str, bool]:
+    if mine is not None and mine.readiness == NOT_YET:
+        return STATUS_ON_HOLD_BY_ME, True
+    held = any(r.readiness == NOT_YET for r in all_responses.values())
+    if held or mine is None or mine.revision == 0:
+        return STATUS_NOT_STARTED, held
+    return (STATUS_SUBMITTED if mine.is_submitted else STATUS_IN_PROGRESS), False

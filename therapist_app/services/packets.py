@@ -1,0 +1,54 @@
+"""Session-prep packets: everything the counselor reads before a session, as plain filtered data."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import session
+from ..models import Appointment, User
+from ..models.assignment import STATUS_CANCELLED
+from ..models.base import utcnow
+from ..pdf.render import render_pdf
+from ..security.audit import record
+from .reviews import SideBySide, couple_homework, side_by_side
+
+
+@dataclass
+class PrepPacket:
+    couple: object
+    counselor: User
+    generated_at: datetime
+    next_session: Appointment | None
+    homework: list                 # AssignmentRow: status per partner
+    exercises: list[SideBySide]    # only those with at least one submission
+    risk_flags: int
+
+    @property
+    def has_responses(self) -> bool:
+        return bool(self.exercises)
+
+
+def prep(counselor: User, couple_id: int) -> PrepPacket:
+    couple, rows = couple_homework(counselor, couple_id)
+    rows = [r for r in rows if r.assignment.status != STATUS_CANCELLED]
+    exercises = []
+    risk_flags = 0
+    for row in rows:
+        if any(cell.response is not None and cell.response.is_submitted for cell in row.cells.values()):
+            exercises.append(side_by_side(row.assignment))
+        risk_flags += sum(1 for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
+    next_session = session.scalar(
+        select(Appointment).where(Appointment.couple_id == couple.id, Appointment.starts_at >= utcnow())
+        .order_by(Appointment.starts_at).limit(1)
+    )
+    return PrepPacket(couple, counselor, utcnow(), next_session, rows, exercises, risk_flags)
+
+
+def prep_packet_pdf(counselor: User, couple_id: int) -> bytes:
+    packet = prep(counselor, couple_id)
+    record(counselor.id, "print_prep_packet", packet.couple)
+    session.commit()
+    return render_pdf("therapist_app/pdf/prep_packet.html", packet=packet)
+
+
+

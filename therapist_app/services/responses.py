@@ -1,0 +1,204 @@
+"""A partner's answers: autosaved drafts, conflicts between devices, submission and the reveal."""
+import copy
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import access
+from ..engine.completeness import unanswered_fields
+from ..engine.presentation import definition_of, fields_for
+from ..engine.schema import KIND_SAFETY_CHECK_IN
+from ..errors import ConflictError, RuleError
+from ..extensions import session
+from ..models import Assignment, Response, ResponseRevision, User
+from ..models.base import utcnow
+from ..models.response import NOT_YET, READY, STATUS_SUBMITTED, empty_answers
+
+CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
+REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
+PAUSED = "Your counselor will talk with you about next steps."
+HELD = "This exercise isn't open yet. Your counselor will talk it through with you."
+
+
+@dataclass
+class PartnerWorksheet:
+    """Everything one partner's page for one assignment may show, already filtered by access."""
+
+    assignment: Assignment
+    definition: object
+    role: str | None
+    response: Response | None
+    answers: dict
+    partner_shared: dict = field(default_factory=dict)  # the other partner's revealed answers
+    waiting_for_partner: bool = False
+    held: bool = False
+
+    @property
+    def fields(self):
+        return fields_for(self.definition, self.role)
+
+
+def _response_of(assignment_id: int, partner_id: int) -> Response | None:
+    return session.scalar(
+        select(Response).where(Response.assignment_id == assignment_id, Response.partner_id == partner_id)
+    )
+
+
+def _readiness_hold(assignment: Assignment) -> bool:
+    return session.scalar(
+        select(Response.id).where(Response.assignment_id == assignment.id, Response.readiness == NOT_YET)
+    ) is not None
+
+
+def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
+    couple = assignment.couple
+    if assignment.is_joint and couple.joint_paused:
+        raise RuleError(PAUSED)
+    if definition.requires_unlock and not couple.intimacy_unlocked:
+        raise RuleError(HELD)
+
+
+def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
+    assignment = access.assignment_for_partner(partner, assignment_id)
+    definition = definition_of(assignment.worksheet_version)
+    _ensure_usable(partner, assignment, definition)
+    role = assignment.couple.role_of(partner.id)
+    response = _response_of(assignment.id, partner.id)
+    answers = copy.deepcopy(response.draft) if response else empty_answers()
+    page = PartnerWorksheet(assignment, definition, role, response, answers)
+    if definition.readiness_check and _readiness_hold(assignment) and not (response and response.readiness == NOT_YET):
+        page.held = True
+    if assignment.is_joint:
+        other_id = assignment.couple.other_partner_id(partner.id)
+        other = _response_of(assignment.id, other_id)
+        other_role = assignment.couple.role_of(other_id)
+        page.partner_shared = access.answers_shared_with_partner(
+            partner, assignment, other, fields_for(definition, other_role)
+        )
+        page.waiting_for_partner = bool(response and response.is_submitted and assignment.revealed_at is None)
+    return page
+
+
+def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, object, Response]:
+    assignment = access.assignment_for_partner(partner, assignment_id)
+    definition = definition_of(assignment.worksheet_version)
+    if not assignment.is_open:
+        raise RuleError(CLOSED)
+    _ensure_usable(partner, assignment, definition)
+    response = _response_of(assignment.id, partner.id)
+    if response is None:
+        response = Response(assignment_id=assignment.id, partner_id=partner.id, draft=empty_answers(),
+                            held_back=[], revision=0)
+        session.add(response)
+        try:
+            session.flush()
+        except IntegrityError:  # the other device (or a double click) created it a moment ago
+            session.rollback()
+            response = _response_of(assignment.id, partner.id)
+    if response.reviewed_at is not None:
+        raise RuleError(REVIEWED)
+    return assignment, definition, response
+
+
+def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
+               base_revision: int | None = None) -> Response:
+    """Merges the posted answers into the server-side draft. A save based on an older revision
+    that would change answers saved since is refused and kept aside, never written over them."""
+    assignment, definition, response = _editable_response(partner, assignment_id)
+    allowed = {f.id for f in fields_for(definition, assignment.couple.role_of(partner.id))}
+    values = {k: v for k, v in values.items() if k in allowed}
+    states = {k: v for k, v in states.items() if k in allowed}
+    draft = copy.deepcopy(response.draft)
+
+    if base_revision is not None and base_revision != response.revision:
+        differing = [k for k in values if draft["values"].get(k) != values[k]] + [
+            k for k in states if draft["states"].get(k) != states[k]
+        ]
+        if differing:
+            session.add(ResponseRevision(response_id=response.id, kind="conflict",
+                                         content={"values": values, "states": states}))
+            session.commit()
+            raise ConflictError(
+                "These answers were changed on another device after this page was opened. "
+                "Both versions are kept; please choose which to keep.",
+                response.revision,
+                {k: draft["values"].get(k) for k in differing},
+            )
+    draft["values"].update(values)
+    for field_id, state in states.items():
+        if state:
+            draft["states"][field_id] = state
+        else:
+            draft["states"].pop(field_id, None)
+    if draft != response.draft:
+        response.draft = draft
+        response.revision += 1
+    session.commit()
+    return response
+
+
+def set_readiness(partner: User, assignment_id: int, ready: bool) -> Response:
+    assignment, definition, response = _editable_response(partner, assignment_id)
+    if not definition.readiness_check:
+        raise RuleError("This exercise has no readiness question.")
+    response.readiness = READY if ready else NOT_YET
+    session.commit()
+    return response
+
+
+def missing_answers(partner: User, assignment_id: int) -> dict[str, str]:
+    page = open_worksheet(partner, assignment_id)
+    return unanswered_fields(page.fields, page.answers)
+
+
+def submit(partner: User, assignment_id: int, held_back: list[str], revision: int) -> Response:
+    """Submits the draft as reviewed on the review page. Submitting the same revision twice
+    (a double click, a resent form) changes nothing the second time."""
+    assignment, definition, response = _editable_response(partner, assignment_id)
+    role = assignment.couple.role_of(partner.id)
+    fields = fields_for(definition, role)
+    if definition.readiness_check and _readiness_hold(assignment):
+        raise RuleError(HELD)
+    if response.is_submitted and response.submitted == response.draft and revision == response.revision:
+        return response
+    if revision != response.revision:
+        raise RuleError("Your answers changed after you opened the review. Please review them once more.")
+    problems = unanswered_fields(fields, response.draft)
+    if problems:
+        raise RuleError("Some questions still need an answer or a choice to skip them.")
+
+    shareable = {f.id for f in fields if access.effective_visibility(assignment, f) == "shared"}
+    if response.submitted is not None:
+        session.add(ResponseRevision(response_id=response.id, kind="submitted",
+                                     content={**response.submitted, "held_back": response.held_back}))
+    response.submitted = copy.deepcopy(response.draft)
+    response.held_back = sorted(set(held_back) & shareable)
+    response.status = STATUS_SUBMITTED
+    response.submitted_at = utcnow()
+    if definition.kind == KIND_SAFETY_CHECK_IN:
+        response.risk_flagged = has_risk_answer(definition, response.submitted)
+    _reveal_if_both_submitted(assignment)
+    session.commit()
+    return response
+
+
+def has_risk_answer(definition, answers: dict) -> bool:
+    for field in definition.all_fields():
+        risky = set(getattr(field, "risk_values", None) or ())
+        value = answers["values"].get(field.id)
+        chosen = set(value) if isinstance(value, list) else {value}
+        if risky & chosen:
+            return True
+    return False
+
+
+def _reveal_if_both_submitted(assignment: Assignment) -> None:
+    if not assignment.is_joint or assignment.revealed_at is not None:
+        return
+    session.flush()
+    submitted = session.scalars(
+        select(Response.partner_id).where(Response.assignment_id == assignment.id, Response.status == STATUS_SUBMITTED)
+    ).all()
+    if {assignment.couple.partner_a_id, assignment.couple.partner_b_id} <= set(submitted):
+        assignment.revealed_at = utcnow()

@@ -1,0 +1,178 @@
+"""What the counselor sees: the caseload, a couple's homework, and the partners' answers side by side."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+
+from .. import access
+from ..engine.fields import STATE_LABELS, kind_of
+from ..engine.presentation import definition_of, fields_for
+from ..errors import RuleError
+from ..extensions import session
+from ..models import Assignment, Couple, Response, User
+from ..models.assignment import STATUS_CANCELLED
+from ..models.base import utcnow
+from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
+
+
+@dataclass
+class CaseloadRow:
+    couple: Couple
+    open_assignments: int
+    submitted: int
+    risk_flags: int
+
+
+def caseload(counselor: User) -> list[CaseloadRow]:
+    """Every couple of this counselor with homework counts, in a fixed number of queries."""
+    couples = session.scalars(access.couples_for(counselor).order_by(Couple.id)).all()
+    ids = [c.id for c in couples]
+    counts = {cid: [0, 0, 0] for cid in ids}
+    if ids:
+        for couple_id, total in session.execute(
+            select(Assignment.couple_id, func.count()).where(
+                Assignment.couple_id.in_(ids), Assignment.status != STATUS_CANCELLED
+            ).group_by(Assignment.couple_id)
+        ):
+            counts[couple_id][0] = total
+        for couple_id, submitted, flagged in session.execute(
+            select(Assignment.couple_id, func.count(Response.id),
+                   func.sum(case((Response.risk_flagged.is_(True), 1), else_=0)))
+            .join(Response, Response.assignment_id == Assignment.id)
+            .where(Assignment.couple_id.in_(ids), Response.status == "submitted")
+            .group_by(Assignment.couple_id)
+        ):
+            counts[couple_id][1] = submitted
+            counts[couple_id][2] = int(flagged or 0)
+    return [CaseloadRow(c, *counts[c.id]) for c in couples]
+
+
+def risk_flag_count(counselor: User) -> int:
+    """The dashboard badge: submitted check-ins with a risk answer, not yet reviewed."""
+    return session.scalar(
+        select(func.count(Response.id))
+        .join(Assignment, Assignment.id == Response.assignment_id)
+        .where(Assignment.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)),
+               Response.risk_flagged.is_(True), Response.reviewed_at.is_(None))
+    ) or 0
+
+
+@dataclass
+class PartnerCell:
+    status: str
+    status_label: str
+    response: Response | None
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    definition: object
+    cells: dict[int, PartnerCell]
+
+
+def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow]]:
+    couple = access.couple_for_counselor(counselor, couple_id)
+    assignments = session.scalars(
+        select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id.desc())
+    ).all()
+    responses = session.scalars(
+        select(Response).where(Response.assignment_id.in_([a.id for a in assignments]))
+    ).all() if assignments else []
+    by_assignment: dict[int, dict[int, Response]] = {}
+    for response in responses:
+        by_assignment.setdefault(response.assignment_id, {})[response.partner_id] = response
+    rows = []
+    for assignment in assignments:
+        mine = by_assignment.get(assignment.id, {})
+        cells = {}
+        for partner in couple.partners:
+            if not assignment.assigned_to(partner.id):
+                continue
+            status, _ = partner_status(assignment, mine.get(partner.id), mine)
+            if mine.get(partner.id) is not None and mine[partner.id].readiness == "not_yet":
+                status = "on_hold"
+            label = STATUS_LABELS[status] if status != "on_hold" else "Said “not yet”"
+            cells[partner.id] = PartnerCell(status, label, mine.get(partner.id))
+        rows.append(AssignmentRow(assignment, definition_of(assignment.worksheet_version), cells))
+    return couple, rows
+
+
+@dataclass
+class AnswerCell:
+    applies: bool
+    text: object = ""           # str, or a list of row dicts for a `rows` field
+    state: str | None = None    # "Skipped" / "Not ready yet"
+    held_back: bool = False
+
+
+@dataclass
+class AnswerRow:
+    field: object
+    section_title: str
+    visibility: str
+    cells: list[AnswerCell] = field(default_factory=list)
+
+
+@dataclass
+class SideBySide:
+    assignment: Assignment
+    definition: object
+    partners: list[User]
+    responses: list[Response | None]
+    rows: list[AnswerRow]
+
+
+def side_by_side(assignment: Assignment) -> SideBySide:
+    """Both partners' submitted answers, field by field, with skips and held-back answers marked.
+    The caller has already checked access (see answers_for_counselor)."""
+    couple = assignment.couple
+    definition = definition_of(assignment.worksheet_version)
+    partners = [p for p in couple.partners if assignment.assigned_to(p.id)]
+    responses = [
+        session.scalar(select(Response).where(Response.assignment_id == assignment.id, Response.partner_id == p.id))
+        for p in partners
+    ]
+    visible = [{f.id for f in fields_for(definition, couple.role_of(p.id))} for p in partners]
+    rows = []
+    for section in definition.sections:
+        for spec in section.fields:
+            row = AnswerRow(spec, section.title, access.effective_visibility(assignment, spec))
+            for index, response in enumerate(responses):
+                if spec.id not in visible[index]:
+                    row.cells.append(AnswerCell(applies=False))
+                    continue
+                answers = response.submitted if response is not None and response.submitted else None
+                if answers is None:
+                    row.cells.append(AnswerCell(applies=True))
+                    continue
+                state = answers["states"].get(spec.id)
+                row.cells.append(AnswerCell(
+                    applies=True,
+                    text=kind_of(spec).display(answers["values"].get(spec.id), spec) if not state else "",
+                    state=STATE_LABELS.get(state),
+                    held_back=spec.id in (response.held_back or ()),
+                ))
+            if any(cell.applies for cell in row.cells):
+                rows.append(row)
+    return SideBySide(assignment, definition, partners, responses, rows)
+
+
+def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
+    return side_by_side(access.assignment_for_counselor(counselor, assignment_id))
+
+
+def response_for(counselor: User, response_id: int) -> Response:
+    return access.response_for_counselor(counselor, response_id)
+
+
+def mark_reviewed(counselor: User, response_id: int, comment: str | None = None) -> Response:
+    response = access.response_for_counselor(counselor, response_id)
+    if not response.is_submitted:
+        raise RuleError("Only a submitted answer can be marked reviewed.")
+    response.reviewed_at = utcnow()
+    response.counselor_comment = (comment or "").strip() or None
+    session.commit()
+    return response
+
+
+__all__ = ["caseload", "couple_homework", "answers_for_counselor", "mark_reviewed", "STATUS_NOT_STARTED"]

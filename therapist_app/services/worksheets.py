@@ -1,0 +1,97 @@
+"""The worksheet library in the database: file worksheets synced as versions, and who may use which."""
+import logging
+
+from sqlalchemy import func, or_, select
+
+from ..engine.loader import LibraryLoad, definition_hash, load_directory
+from ..engine.presentation import definition_of
+from ..errors import NotFoundError
+from ..extensions import session
+from ..models import User, Worksheet, WorksheetVersion
+from ..models.worksheet import SOURCE_LIBRARY
+
+log = logging.getLogger(__name__)
+
+
+def sync_library(directory) -> LibraryLoad:
+    """Stores each valid file as a new version when its content changed. Broken files are refused
+    and logged with file and line; the versions they had before stay in use."""
+    loaded = load_directory(directory)
+    for error in loaded.errors:
+        log.error("worksheet refused: %s", error)
+    existing = {w.slug: w for w in session.scalars(select(Worksheet).where(Worksheet.source == SOURCE_LIBRARY))}
+    for slug, item in loaded.worksheets.items():
+        worksheet = existing.get(slug)
+        if worksheet is None:
+            worksheet = Worksheet(slug=slug, source=SOURCE_LIBRARY)
+            session.add(worksheet)
+            session.flush()
+        add_version_if_changed(worksheet, item.as_json)
+    session.commit()
+    return loaded
+
+
+def add_version_if_changed(worksheet: Worksheet, definition: dict) -> WorksheetVersion:
+    content_hash = definition_hash(definition)
+    latest = latest_version_of(worksheet)
+    if latest is not None and latest.content_hash == content_hash:
+        return latest
+    version = WorksheetVersion(
+        worksheet_id=worksheet.id, number=(latest.number + 1) if latest else 1,
+        definition=definition, content_hash=content_hash,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def latest_version_of(worksheet: Worksheet) -> WorksheetVersion | None:
+    return session.scalar(
+        select(WorksheetVersion).where(WorksheetVersion.worksheet_id == worksheet.id)
+        .order_by(WorksheetVersion.number.desc()).limit(1)
+    )
+
+
+def _usable_by(counselor: User):
+    return or_(
+        Worksheet.source == SOURCE_LIBRARY,
+        Worksheet.owner_id == counselor.id,
+        (Worksheet.practice_id == counselor.practice_id) & Worksheet.shared_with_practice,
+    )
+
+
+def library_for(counselor: User) -> list[WorksheetVersion]:
+    """The newest version of every worksheet this counselor may assign."""
+    newest = (
+        select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
+        .group_by(WorksheetVersion.worksheet_id).subquery()
+    )
+    return list(session.scalars(
+        select(WorksheetVersion)
+        .join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
+              & (WorksheetVersion.number == newest.c.number))
+        .join(Worksheet, Worksheet.id == WorksheetVersion.worksheet_id)
+        .where(_usable_by(counselor), Worksheet.retired.is_(False))
+        .order_by(Worksheet.slug)
+    ))
+
+
+def usable_version(counselor: User, version_id: int) -> WorksheetVersion:
+    """A version the counselor may assign: the newest of a worksheet they may use."""
+    version = session.get(WorksheetVersion, version_id)
+    if version is None or not session.scalar(
+        select(Worksheet.id).where(Worksheet.id == version.worksheet_id, _usable_by(counselor))
+    ):
+        raise NotFoundError("worksheet")
+    return version
+
+
+def version_by_slug(slug: str) -> WorksheetVersion:
+    worksheet = session.scalar(select(Worksheet).where(Worksheet.slug == slug))
+    version = latest_version_of(worksheet) if worksheet else None
+    if version is None:
+        raise NotFoundError("worksheet")
+    return version
+
+
+__all__ = ["sync_library", "library_for", "usable_version", "version_by_slug", "definition_of"]

@@ -1,0 +1,54 @@
+"""The plugin's settings and their defaults. A host app may set any of them before init_app."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+
+
+class Defaults:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Session cookies: hardened; the idle limits are enforced per role in security.sessions.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime
+    IDLE_TIMEOUT_COUNSELOR = timedelta(minutes=int(os.environ.get("IDLE_MINUTES_COUNSELOR", 15)))
+    IDLE_TIMEOUT_CLIENT = timedelta(minutes=int(os.environ.get("IDLE_MINUTES_CLIENT", 30)))
+
+    # The CSRF token lives as long as the session: an autosave after a long pause must reach
+    # the login check (401), not fail on a stale token.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Answers at rest: comma-separated "key_id:base64(32 bytes)"; the first key encrypts.
+    ANSWER_KEYS = os.environ.get("ANSWER_KEYS")
+
+    # Mail. Without MAIL_SERVER, messages stay in the outbox and are printed to the console.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USE_STARTTLS = os.environ.get("MAIL_USE_STARTTLS", "1") == "1"
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "portal@localhost")
+    MAIL_MAX_ATTEMPTS = 6
+
+    # The address in links inside emails (the scheduler has no request to take it from).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    INVITE_MAX_AGE = timedelta(days=7)
+
+    WORKSHEETS_DIR = os.environ.get("WORKSHEETS_DIR", str(PROJECT_DIR / "worksheets"))
+    PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
+    PDF_RENDER_TIMEOUT_SECONDS = 60
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+    QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
