@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, redirect, url_for
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
 
 from .extensions import csrf, limiter
 from .security.crypto import KeyRing
@@ -42,6 +43,8 @@ class TherapistApp:
 
         if "sqlalchemy" not in app.extensions:
             (db or SQLAlchemy()).init_app(app)
+        with app.app_context():
+            configure_sqlite(app.extensions["sqlalchemy"].engine)
         _init_login(app, login_manager)
         if "csrf" not in app.extensions:
             csrf.init_app(app)
@@ -51,6 +54,22 @@ class TherapistApp:
         register_blueprints(app, self.url_prefix)
         from .cli import register_commands
         register_commands(app)
+
+
+def configure_sqlite(engine) -> None:
+    """SQLite as a real multi-user store: WAL (readers never block the writer), a busy timeout
+    instead of "database is locked", and enforced foreign keys."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
 
 
 def _init_login(app: Flask, login_manager: LoginManager | None) -> None:

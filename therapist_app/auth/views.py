@@ -78,6 +78,12 @@ def login_json():
     return jsonify(ok=True, csrf_token=generate_csrf())
 
 
+@bp.get("/session/csrf")
+def csrf_token():
+    """A fresh CSRF token for a page whose session cookie ended; readable only by our own pages."""
+    return jsonify(csrf_token=generate_csrf())
+
+
 @bp.post("/logout")
 def logout():
     user = signed_in_user()

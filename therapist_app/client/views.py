@@ -7,10 +7,20 @@ from ..engine.presentation import sections_for
 from ..errors import ConflictError, RuleError
 from ..security.sessions import client_required, signed_in_user
 from ..services import assignments, responses
+from ..services.crisis import crisis_for
 from . import presenters
 from .forms import ReadinessForm, ReviewForm
 
 bp = Blueprint("ta_client", __name__)
+
+
+@bp.context_processor
+def crisis_footer():
+    user = signed_in_user()
+    if user is None:
+        return {}
+    note, resources = crisis_for(user.practice)
+    return {"crisis_note": note, "crisis": resources}
 
 
 @bp.get("/")

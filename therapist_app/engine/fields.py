@@ -53,7 +53,7 @@ class FieldKind:
         return value
 
     def display(self, value, spec):
-        """Plain text for pages and PDFs (a list of row dicts for `rows`). Escaping is the template's job."""
+        """Plain text for pages and PDFs (a table dict for `rows`). Escaping is the template's job."""
         return "" if value is None else str(value)
 
     def fhir_answers(self, value, spec) -> list[dict]:
@@ -186,7 +186,9 @@ class RowsKind(FieldKind):
         return rows + [{}] * max(blanks, 0)
 
     def display(self, value, spec):
-        return list(value or [])
+        """A table: column labels and one list of cell texts per row (empty when unanswered)."""
+        rows = [[row.get(c.id, "") for c in spec.columns] for row in value or []]
+        return {"columns": [c.label for c in spec.columns], "rows": rows} if rows else ""
 
     def fhir_answers(self, value, spec):
         # A FHIR group item holds nested items: one answer set per row, as a repeated group.

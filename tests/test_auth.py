@@ -1,0 +1,129 @@
+"""Signing in, invitations, signing out: what a person sees at the door."""
+import re
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from conftest import PASSWORD, csrf_of, signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.models import OutboxMessage
+from therapist_app.models.base import utcnow
+from therapist_app.services import invitations
+
+
+def _invite_link_in_outbox(address):
+    message = db_session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == address)
+                                .order_by(OutboxMessage.id.desc()))
+    return re.search(r"http://localhost(/welcome/\S+)", message.body).group(1)
+
+
+def test_wrong_password_is_refused_with_a_clear_message_that_does_not_reveal_the_account(client, factory):
+    counselor = factory.counselor()
+    for login in (counselor.email, "nobody@example.org"):
+        response = client.post("/login", data={"login": login, "password": "wrong-password-123",
+                                                "csrf_token": csrf_of(client, "/login")})
+        assert response.status_code == 200
+        assert "don&#39;t match" in response.get_data(as_text=True)
+    assert client.get("/counselor/").status_code == 302
+
+
+def test_login_form_without_csrf_token_is_refused(client, factory):
+    counselor = factory.counselor()
+    response = client.post("/login", data={"login": counselor.email, "password": PASSWORD})
+    assert response.status_code in (200, 400)
+    assert client.get("/counselor/").status_code == 302
+
+
+def test_partner_accepts_the_emailed_invitation_and_lands_on_their_homework(client, factory):
+    couple = factory.couple()
+    partner = couple.partner_a
+    partner.password_hash = None
+    db_session.commit()
+    link = _invite_link_in_outbox(partner.email)
+
+    page = client.get(link)
+    assert page.status_code == 200 and "Choose a password" in page.get_data(as_text=True)
+    short = client.post(link, data={"password": "short", "confirm": "short", "csrf_token": csrf_of(client, link)})
+    assert "at least 12 characters" in short.get_data(as_text=True)
+
+    done = client.post(link, data={"password": "my new passphrase", "confirm": "my new passphrase",
+                                   "csrf_token": csrf_of(client, link)})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/my/")
+    assert "My homework" in client.get("/my/").get_data(as_text=True)
+
+
+def test_an_invitation_works_once(app, factory):
+    couple = factory.couple()
+    link = _invite_link_in_outbox(couple.partner_b.email)
+    first = app.test_client()
+    first.post(link, data={"password": "my new passphrase", "confirm": "my new passphrase",
+                           "csrf_token": csrf_of(first, link)})
+    second = app.test_client()
+    reused = second.get(link)
+    assert reused.status_code == 410
+    assert "expired or has already been used" in reused.get_data(as_text=True)
+
+
+def test_an_invitation_expires_after_seven_days(app, factory):
+    couple = factory.couple()
+    link = _invite_link_in_outbox(couple.partner_a.email)
+    with time_machine.travel(utcnow() + timedelta(days=7, minutes=1)):
+        response = app.test_client().get(link)
+    assert response.status_code == 410
+    assert "ask your counselor" in response.get_data(as_text=True)
+
+
+def test_a_tampered_invitation_link_is_refused_kindly(client, factory):
+    factory.couple()
+    response = client.get("/welcome/not-a-real-token")
+    assert response.status_code == 410
+
+
+def test_a_new_invitation_replaces_the_old_one(app, factory):
+    couple = factory.couple()
+    old_link = _invite_link_in_outbox(couple.partner_a.email)
+    invitations.send_invitation(couple.partner_a)
+    db_session.commit()
+    assert app.test_client().get(old_link).status_code == 410
+
+
+def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(app, factory):
+    counselor = factory.counselor()
+    browser = signed_in(app, counselor)
+    stolen = app.test_client()
+    cookie = browser.get_cookie("session")
+    stolen.set_cookie("session", cookie.value)
+    assert stolen.get("/counselor/").status_code == 200
+
+    browser.post("/logout", data={"csrf_token": csrf_of(browser, "/counselor/")})
+    assert stolen.get("/counselor/").status_code == 302
+
+
+def test_an_idle_counselor_session_expires(app, factory):
+    counselor = factory.counselor()
+    browser = signed_in(app, counselor)
+    assert browser.get("/counselor/").status_code == 200
+    with time_machine.travel(utcnow() + timedelta(minutes=16)):
+        response = browser.get("/counselor/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_next_parameter_only_accepts_our_own_paths(client, factory):
+    counselor = factory.counselor()
+    for target, expected in (("//evil.example/x", "/counselor/"), ("https://evil.example", "/counselor/"),
+                             ("/counselor/couples/new", "/counselor/couples/new")):
+        client.post("/logout", data={"csrf_token": csrf_of(client, "/login")})
+        response = client.post("/login", data={"login": counselor.email, "password": PASSWORD, "next": target,
+                                                "csrf_token": csrf_of(client, "/login")})
+        assert response.headers["Location"] == expected
+
+
+def test_pages_are_sent_with_privacy_headers(app, factory):
+    browser = signed_in(app, factory.counselor())
+    response = browser.get("/counselor/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    cookie = browser.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
