@@ -1,0 +1,62 @@
+"""Steps a partner takes through the portal, for tests that read like a person's actions."""
+import re
+
+from conftest import csrf_of
+
+REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
+
+
+def page_revision(html: str) -> int:
+    match = REVISION.search(html)
+    return int(match.group(1) or match.group(2)) if match else 0
+
+
+def save_section(client, assignment_id, answers: dict, section=0, action="save", revision=None):
+    """Posts one section of the answer form as the browser would without JavaScript."""
+    path = f"/my/homework/{assignment_id}?section={section}&edit=1"
+    html = client.get(path).get_data(as_text=True)
+    data = {"csrf_token": csrf_of(client, path), "action": action,
+            "revision": str(page_revision(html) if revision is None else revision)}
+    data.update({f"a__{key}" if not key.startswith(("a__", "s__")) else key: value for key, value in answers.items()})
+    return client.post(f"/my/homework/{assignment_id}?section={section}", data=data)
+
+
+def submit(client, assignment_id, hold_back=()):
+    path = f"/my/homework/{assignment_id}/review"
+    html = client.get(path).get_data(as_text=True)
+    revision = re.search(r'id="revision"[^>]*value="(\d+)"|name="revision"[^>]*value="(\d+)"', html)
+    data = {"csrf_token": csrf_of(client, path), "revision": revision.group(1) or revision.group(2),
+            "hold_back": list(hold_back)}
+    return client.post(f"/my/homework/{assignment_id}/submit", data=data)
+
+
+def answer_everything(client, assignment, text="My answer"):
+    """Fills every visible field of every section: text where text goes, the first option elsewhere,
+    and skip where a field cannot take plain text."""
+    from therapist_app.engine.presentation import definition_of, sections_for
+
+    definition = definition_of(assignment.worksheet_version)
+    role = assignment.couple.role_of(client.partner_id) if hasattr(client, "partner_id") else None
+    for view in sections_for(definition, role):
+        answers = {}
+        for field in view.fields:
+            answers.update(sample_answer(field, text))
+        response = save_section(client, assignment.id, answers, section=view.index)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def sample_answer(field, text="My answer") -> dict:
+    key = f"a__{field.id}"
+    if field.type in ("short_text", "long_text", "agreement"):
+        return {key: f"{text}: {field.id}"}
+    if field.type == "scale":
+        return {key: "7"}
+    if field.type == "single_choice":
+        return {key: field.options[0].value}
+    if field.type in ("multi_choice", "checklist"):
+        return {key: [field.options[0].value]}
+    if field.type == "date":
+        return {key: "2026-12-24"}
+    if field.type == "rows":
+        return {f"{key}-0-{c.id}": f"{text} {c.id}" for c in field.columns}
+    raise AssertionError(field.type)

@@ -1,0 +1,213 @@
+"""The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
+from sqlalchemy import func, select
+
+from conftest import signed_in
+from helpers import answer_everything, save_section, submit
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response, ResponseRevision
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def test_a_draft_is_kept_on_the_server_and_comes_back_on_another_device(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    phone = signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {_first_two_text_fields(assignment)[0]: "Words I typed on my phone"})
+    laptop = signed_in(app, couple.partner_a)
+    page = _text(laptop.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "Words I typed on my phone" in page
+
+
+def test_homework_list_shows_due_date_status_and_the_counselors_note(app, factory):
+    couple = factory.couple()
+    factory.assign(couple, "empathy-exchange", note="Go gently with each other this week.")
+    page = _text(signed_in(app, couple.partner_a).get("/my/"))
+    assert "Understanding each other" in page or "mpathy" in page
+    assert "Not started yet" in page and "due" in page
+    assert "Go gently with each other this week." in page
+
+
+def test_an_answer_over_the_length_limit_is_refused_at_the_field_and_the_rest_is_kept(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    first_field = _first_two_text_fields(assignment)
+    limit = _limit_of(assignment, first_field[0])
+    too_long = "x" * (limit + 1)
+    response = save_section(partner, assignment.id, {first_field[0]: too_long, first_field[1]: "kept answer"})
+    assert response.status_code == 422
+    page = _text(response)
+    assert f"up to {limit:,} characters" in page and f"It is {limit + 1:,} now" in page
+    assert too_long in page  # still on the page, nothing typed is lost
+    saved = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "kept answer" in saved
+
+
+def _first_two_text_fields(assignment):
+    from therapist_app.engine.presentation import definition_of, sections_for
+    fields = [f.id for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
+              if f.type in ("long_text", "short_text")]
+    assert len(fields) >= 2
+    return fields[:2]
+
+
+def _limit_of(assignment, field_id):
+    from therapist_app.engine.presentation import definition_of, field_by_id
+    return field_by_id(definition_of(assignment.worksheet_version), field_id).max_length
+
+
+def test_submitting_with_an_unanswered_question_is_refused_and_nothing_typed_is_lost(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    save_section(partner, assignment.id, {"trust_rating": "6"})
+    review = _text(partner.get(f"/my/homework/{assignment.id}/review"))
+    assert "still need an answer" in review
+    response = submit(partner, assignment.id)
+    assert response.status_code == 302
+    db_session.expire_all()
+    stored = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert stored.status == "draft" and stored.draft["values"]["trust_rating"] == 6
+
+
+def test_double_submit_creates_one_response(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    first = submit(partner, assignment.id)
+    second = submit(partner, assignment.id)
+    assert first.status_code == second.status_code == 302
+    assert db_session.scalar(select(func.count(Response.id)).where(Response.assignment_id == assignment.id)) == 1
+    assert db_session.scalar(select(func.count(ResponseRevision.id))) == 0
+    assert "You submitted this" in _text(partner.get(f"/my/homework/{assignment.id}"))
+
+
+def test_shared_answers_reveal_only_after_both_submit_and_counselor_only_answers_never(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    answer_everything(a, assignment, text="Robin wrote")
+    submit(a, assignment.id)
+    waiting = _text(a.get(f"/my/homework/{assignment.id}"))
+    assert "Waiting for your partner" in waiting
+
+    b_page = _text(b.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "Robin wrote" not in b_page
+    answer_everything(b, assignment, text="Kai wrote")
+    submit(b, assignment.id)
+
+    from therapist_app.engine.presentation import definition_of
+    definition = definition_of(assignment.worksheet_version)
+    shared = [f.id for f in definition.all_fields() if f.visibility == "shared"]
+    private = [f.id for f in definition.all_fields() if f.visibility == "counselor"]
+    assert shared and private
+    a_page, b_page = _text(a.get(f"/my/homework/{assignment.id}")), _text(b.get(f"/my/homework/{assignment.id}"))
+    for field_id in shared:
+        assert f"Kai wrote: {field_id}" in a_page and f"Robin wrote: {field_id}" in b_page
+    for field_id in private:
+        assert f"Kai wrote: {field_id}" not in a_page and f"Robin wrote: {field_id}" not in b_page
+
+
+def test_a_held_back_answer_never_reaches_the_partner_but_the_counselor_sees_it_marked(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    from therapist_app.engine.presentation import definition_of
+    shared = [f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.visibility == "shared"]
+    kept = shared[0]
+    answer_everything(a, assignment, text="Robin wrote")
+    submit(a, assignment.id, hold_back=[kept])
+    answer_everything(b, assignment, text="Kai wrote")
+    submit(b, assignment.id)
+
+    b_page = _text(b.get(f"/my/homework/{assignment.id}"))
+    assert f"Robin wrote: {kept}" not in b_page
+    assert f"Robin wrote: {shared[1]}" in b_page
+    assert "kept private" not in b_page.lower() and "held back" not in b_page.lower()
+
+    counselor_page = _text(signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}"))
+    assert f"Robin wrote: {kept}" in counselor_page and "held back from partner" in counselor_page
+
+
+def test_a_stale_save_from_a_second_device_is_kept_aside_not_written_over_the_newer_one(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    phone, laptop = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {field_id: "first version"})
+    save_section(laptop, assignment.id, {field_id: "newer version from the laptop"})
+    stale = save_section(phone, assignment.id, {field_id: "phone edit based on the old page"}, revision=1)
+    assert stale.status_code == 409
+    assert "changed on another device" in _text(stale)
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert response.draft["values"][field_id] == "newer version from the laptop"
+    conflict = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "conflict"))
+    assert conflict.content["values"][field_id] == "phone edit based on the old page"
+
+
+def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redirect(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    partner = signed_in(app, couple.partner_a)
+    from conftest import csrf_of
+    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
+    saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
+                         data={"csrf_token": token, "revision": "0", f"a__{field_id}": "autosaved words"},
+                         headers={"Accept": "application/json"})
+    assert saved.status_code == 200 and saved.json["ok"] and saved.json["revision"] == 1
+
+    import time_machine
+    from datetime import timedelta
+    from therapist_app.models.base import utcnow
+    with time_machine.travel(utcnow() + timedelta(minutes=31)):
+        expired = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
+                               data={"csrf_token": token, "revision": "1", f"a__{field_id}": "more words"},
+                               headers={"Accept": "application/json"})
+    assert expired.status_code == 401 and expired.json["error"] == "signed_out"
+
+
+def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_old_version_is_kept(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in", assignee=couple.partner_a)
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    submit(partner, assignment.id)
+    save_section(partner, assignment.id, {"trust_rating": "9"})
+    submit(partner, assignment.id)
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert response.submitted["values"]["trust_rating"] == 9
+    old = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "submitted"))
+    assert old.content["values"]["trust_rating"] == 7
+
+    counselor = signed_in(app, couple.counselor)
+    from conftest import csrf_of
+    counselor.post(f"/counselor/responses/{response.id}/reviewed",
+                   data={"csrf_token": csrf_of(counselor, f"/counselor/assignments/{assignment.id}"),
+                         "comment": "Thank you"})
+    locked = save_section(partner, assignment.id, {"trust_rating": "2"})
+    assert locked.status_code == 409 and "already reviewed" in _text(locked)
+
+
+def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    save_section(partner, assignment.id, {"trust_rating": "5"})
+    from conftest import csrf_of
+    open_page_token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")  # the page stays open
+    counselor = signed_in(app, couple.counselor)
+    counselor.post(f"/counselor/assignments/{assignment.id}/cancel",
+                   data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")})
+    response = partner.post(f"/my/homework/{assignment.id}?section=0",
+                            data={"csrf_token": open_page_token, "revision": "1", "a__trust_rating": "1"})
+    assert response.status_code == 404
+    assert "isn't available" in _text(response)
+    db_session.expire_all()
+    assert db_session.scalar(select(Response).where(Response.assignment_id == assignment.id)).draft["values"]["trust_rating"] == 5
