@@ -1,6 +1,7 @@
 """Reads worksheet files, validates them against the schema, and names file, line and problem on failure."""
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def definition_hash(definition: dict) -> str:
 
 def _compose(text: str, source: str):
     """Builds plain Python data from YAML (or JSON) and a map from each key path to its line."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -53,7 +55,8 @@ def _compose(text: str, source: str):
     except yaml.YAMLError as exc:
         raise WorksheetError(source, f"not valid YAML/JSON ({exc.__class__.__name__})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise WorksheetError(source, "the file is empty")
 
@@ -104,6 +107,27 @@ def _line_for(loc: tuple, lines: dict) -> int | None:
     return lines.get(())
 
 
+_NAMED_ID = re.compile(r"(field|section)(?: id)? '([^']+)'")
+
+
+def _line_of_named_id(message: str, data: dict, lines: dict) -> int | None:
+    """For whole-file rules ("duplicate field id 'x'"), the line of the last item with that id."""
+    match = _NAMED_ID.search(message)
+    if not match or not isinstance(data.get("sections"), list):
+        return None
+    kind, wanted = match.groups()
+    found = None
+    for s_index, section in enumerate(data["sections"]):
+        if not isinstance(section, dict):
+            continue
+        if kind == "section" and section.get("id") == wanted:
+            found = ("sections", s_index)
+        for f_index, field in enumerate(section.get("fields") or []):
+            if kind == "field" and isinstance(field, dict) and field.get("id") == wanted:
+                found = ("sections", s_index, "fields", f_index)
+    return lines.get(found) if found else None
+
+
 def validate_definition(data, source: str, lines: dict | None = None) -> WorksheetDefinition:
     """Validates parsed data; the first problem is reported with its place."""
     if not isinstance(data, dict):
@@ -124,7 +148,8 @@ def validate_definition(data, source: str, lines: dict | None = None) -> Workshe
             )
         elif error["type"] == "extra_forbidden":
             message = f"unknown key {loc[-1]!r}"
-        raise WorksheetError(source, message, _line_for(loc, lines or {}), _format_location(loc) or None) from None
+        line = (not loc and _line_of_named_id(message, data, lines or {})) or _line_for(loc, lines or {})
+        raise WorksheetError(source, message, line, _format_location(loc) or None) from None
 
 
 def load_text(text: str, source: str) -> LoadedWorksheet:

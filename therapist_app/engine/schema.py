@@ -1,13 +1,30 @@
 """The strict schema every worksheet definition must satisfy (files and counselor-made alike)."""
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+import unicodedata
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+
+def _readable_text(text: str) -> str:
+    """Text people read: trimmed, not blank, and free of invisible control characters."""
+    text = text.strip()
+    if not text:
+        raise ValueError("must not be blank")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+def _text(max_length: int):
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_readable_text)]
+
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,79}$")]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
-Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Label = _text(300)
+Title = _text(120)
+Paragraph = _text(2000)
 PartnerRole = Literal["hurt", "involved"]
 Visibility = Literal["counselor", "shared"]
 
@@ -162,7 +179,7 @@ class WorksheetDefinition(Strict):
     optional: bool = False
     content_note: Paragraph | None = None
     readiness_check: ReadinessCheck | None = None
-    tags: list[Annotated[str, StringConstraints(min_length=1, max_length=30)]] = Field(default_factory=list, max_length=12)
+    tags: list[_text(30)] = Field(default_factory=list, max_length=12)
     sections: list[Section] = Field(min_length=1, max_length=20)
 
     @model_validator(mode="after")

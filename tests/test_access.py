@@ -1,0 +1,98 @@
+"""Every page checks who may see that very object: other counselors and other couples get 404."""
+import pytest
+
+from conftest import csrf_of, signed_in
+from helpers import answer_everything, submit
+
+
+@pytest.fixture
+def two_practices(app, factory):
+    """Counselor 1 with couple 1 (one submitted exercise), and a stranger counselor with couple 2."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment, text="Private words")
+    submit(partner, assignment.id)
+    other_couple = factory.couple()
+    return couple, assignment, other_couple
+
+
+def test_another_counselor_gets_404_for_every_page_of_a_couple_not_theirs(app, factory, two_practices):
+    couple, assignment, other_couple = two_practices
+    stranger = signed_in(app, other_couple.counselor)
+    for path in (f"/counselor/couples/{couple.id}", f"/counselor/assignments/{assignment.id}",
+                 f"/counselor/couples/{couple.id}/prep.pdf"):
+        response = stranger.get(path)
+        assert response.status_code == 404, path
+        assert "Private words" not in response.get_data(as_text=True)
+
+
+def test_another_counselor_cannot_assign_pace_cancel_or_review_by_forged_posts(app, factory, two_practices):
+    couple, assignment, other_couple = two_practices
+    stranger = signed_in(app, other_couple.counselor)
+    token = csrf_of(stranger, f"/counselor/couples/{other_couple.id}")
+    from therapist_app.services.worksheets import version_by_slug
+    version = version_by_slug("empathy-exchange")
+    for path, data in (
+        (f"/counselor/couples/{couple.id}/assign", {"worksheet": version.id, "assignee": "both"}),
+        (f"/counselor/couples/{couple.id}/pacing", {"stage": "3", "hurt_partner": "", "intimacy_unlocked": "y"}),
+        (f"/counselor/assignments/{assignment.id}/cancel", {}),
+        ("/counselor/responses/1/reviewed", {"comment": "x"}),
+    ):
+        response = stranger.post(path, data={"csrf_token": token, **data})
+        assert response.status_code == 404, path
+    from therapist_app.extensions import session
+    session.expire_all()
+    assert couple.stage == 1 and not couple.intimacy_unlocked
+
+
+def test_assigning_to_a_partner_of_another_couple_is_refused(app, factory, two_practices):
+    couple, _, other_couple = two_practices
+    counselor = signed_in(app, couple.counselor)
+    from therapist_app.services.worksheets import version_by_slug
+    response = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
+        "csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}"),
+        "worksheet": version_by_slug("empathy-exchange").id, "assignee": str(other_couple.partner_a_id)})
+    assert response.status_code == 422
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_a_partner_of_another_couple_sees_nothing_by_url_or_forged_post(app, factory, two_practices):
+    couple, assignment, other_couple = two_practices
+    outsider = signed_in(app, other_couple.partner_a)
+    token = csrf_of(outsider, "/my/")
+    for path in (f"/my/homework/{assignment.id}", f"/my/homework/{assignment.id}/review"):
+        response = outsider.get(path)
+        assert response.status_code == 404 and "Private words" not in response.get_data(as_text=True)
+    for path in (f"/my/homework/{assignment.id}?section=0", f"/my/homework/{assignment.id}/draft",
+                 f"/my/homework/{assignment.id}/submit"):
+        assert outsider.post(path, data={"csrf_token": token, "revision": "0"}).status_code == 404
+
+
+def test_partners_never_reach_counselor_pages_and_counselors_never_reach_the_portal(app, two_practices):
+    couple, assignment, _ = two_practices
+    partner = signed_in(app, couple.partner_a)
+    assert partner.get(f"/counselor/couples/{couple.id}").status_code == 404
+    assert partner.get(f"/counselor/assignments/{assignment.id}").status_code == 404
+    counselor = signed_in(app, couple.counselor)
+    assert counselor.get("/my/").status_code == 404
+
+
+def test_the_other_partner_does_not_see_a_draft_before_submission(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    from helpers import save_section
+    save_section(signed_in(app, couple.partner_a), assignment.id, {"what_partner_feels": "draft only words"})
+    other = signed_in(app, couple.partner_b)
+    for path in (f"/my/homework/{assignment.id}", f"/my/homework/{assignment.id}?edit=1",
+                 f"/my/homework/{assignment.id}/review", "/my/"):
+        assert "draft only words" not in other.get(path).get_data(as_text=True)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, two_practices):
+    couple, assignment, _ = two_practices
+    for path in ("/my/", f"/my/homework/{assignment.id}", "/counselor/", f"/counselor/couples/{couple.id}"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    json = client.post(f"/my/homework/{assignment.id}/draft", headers={"Accept": "application/json"})
+    assert json.status_code in (400, 401)
