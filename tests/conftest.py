@@ -1,21 +1,15 @@
 """Fixtures: an app on SQLite (or the PostgreSQL in TEST_DATABASE_URL), factories, and sign-in helpers."""
-import contextvars
 import os
-import re
-from datetime import date, timedelta
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from support import Auth, Factory, RequestIsolatedClient
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Base, Practice, User
-from therapist_app.models.user import ROLE_ADMIN, ROLE_COUNSELOR
-from therapist_app.security.passwords import hash_password
-from therapist_app.services import assignments, couples, worksheets
+from therapist_app.models import Base
+from therapist_app.services import worksheets
 
-PASSWORD = "a-long-test-passphrase"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
@@ -40,14 +34,6 @@ def app_config(tmp_path):
     }
 
 
-class RequestIsolatedClient(FlaskClient):
-    """Runs each request outside the test's app context, as a real server would: its own app
-    context, its own db session, its own `g`. The test's session sees changes after expire_all()."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
@@ -65,108 +51,10 @@ def client(app):
 
 
 @pytest.fixture
-def new_client(app):
-    """A second, separate browser: `new_client()` makes another."""
-    return app.test_client
-
-
-# ---- factories -------------------------------------------------------------------------------
-
-class Factory:
-    """Builds practices, counselors and couples the way the services do, with passwords already set."""
-
-    def __init__(self, app):
-        self.app = app
-        self.count = 0
-
-    def _n(self):
-        self.count += 1
-        return self.count
-
-    def practice(self, name=None, country="US"):
-        practice = Practice(name=name or f"Practice {self._n()}", country=country)
-        db_session.add(practice)
-        db_session.commit()
-        return practice
-
-    def staff(self, practice=None, role=ROLE_COUNSELOR, name=None):
-        practice = practice or self.practice()
-        n = self._n()
-        user = User(practice_id=practice.id, role=role, display_name=name or f"Counselor {n}",
-                    email=f"{role}{n}@example.org", password_hash=hash_password(PASSWORD))
-        db_session.add(user)
-        db_session.commit()
-        return user
-
-    def counselor(self, practice=None, **kw):
-        return self.staff(practice, ROLE_COUNSELOR, **kw)
-
-    def admin(self, practice=None):
-        return self.staff(practice, ROLE_ADMIN, name="Admin")
-
-    def couple(self, counselor=None, hurt=None, with_check_ins=False):
-        counselor = counselor or self.counselor()
-        n = self._n()
-        self.app.config["ASSIGN_CHECK_IN_ON_NEW_COUPLE"] = with_check_ins
-        try:
-            created = couples.add_couple(
-                counselor,
-                couples.PartnerDetails(f"Robin{n}", f"robin{n}@example.org"),
-                couples.PartnerDetails(f"Kai{n}", f"kai{n}@example.org"),
-                hurt_partner=hurt,
-            )
-        finally:
-            self.app.config["ASSIGN_CHECK_IN_ON_NEW_COUPLE"] = True
-        for partner in created.couple.partners:
-            partner.password_hash = hash_password(PASSWORD)
-        db_session.commit()
-        return created.couple
-
-    def assign(self, couple, slug, assignee=None, **kw):
-        version = worksheets.version_by_slug(slug)
-        result = assignments.assign(couple.counselor, couple.id, version.id,
-                                    assignee_id=assignee.id if assignee else None,
-                                    due_date=kw.pop("due_date", date.today() + timedelta(days=7)), **kw)
-        return result.assignments[0]
-
-
-@pytest.fixture
 def factory(app):
     return Factory(app)
-
-
-# ---- signing in ------------------------------------------------------------------------------
-
-class Auth:
-    """Signs a test client in as a person (flaskr's AuthActions, for our users)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, user, password=PASSWORD):
-        response = self.client.post("/login", data={"login": user.email or user.sign_in_name, "password": password,
-                                                    "csrf_token": self.csrf("/login")})
-        assert response.status_code == 302, "sign-in failed"
-        return response
-
-    def csrf(self, path):
-        page = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-            r'value="([^"]+)"[^>]*name="csrf_token"', page)
-        return match.group(1) if match else ""
 
 
 @pytest.fixture
 def auth(client):
     return Auth(client)
-
-
-def signed_in(app, user):
-    """A fresh test client signed in as `user`."""
-    client = app.test_client()
-    Auth(client).login(user)
-    return client
-
-
-def csrf_of(client, path):
-    return Auth(client).csrf(path)

@@ -1,7 +1,7 @@
 """Steps a partner takes through the portal, for tests that read like a person's actions."""
 import re
 
-from conftest import csrf_of
+from support import csrf_of
 
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 

@@ -1,7 +1,7 @@
 """Every page checks who may see that very object: other counselors and other couples get 404."""
 import pytest
 
-from conftest import csrf_of, signed_in
+from support import csrf_of, signed_in
 from helpers import answer_everything, submit
 
 

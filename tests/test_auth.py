@@ -5,7 +5,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from conftest import PASSWORD, csrf_of, signed_in
+from support import PASSWORD, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage
 from therapist_app.models.base import utcnow

@@ -1,7 +1,7 @@
 """The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
 from sqlalchemy import func, select
 
-from conftest import signed_in
+from support import signed_in
 from helpers import answer_everything, save_section, submit
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, ResponseRevision
@@ -155,7 +155,7 @@ def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redir
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = _first_two_text_fields(assignment)[0]
     partner = signed_in(app, couple.partner_a)
-    from conftest import csrf_of
+    from support import csrf_of
     token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
     saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
                          data={"csrf_token": token, "revision": "0", f"a__{field_id}": "autosaved words"},
@@ -187,7 +187,7 @@ def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_ol
     assert old.content["values"]["trust_rating"] == 7
 
     counselor = signed_in(app, couple.counselor)
-    from conftest import csrf_of
+    from support import csrf_of
     counselor.post(f"/counselor/responses/{response.id}/reviewed",
                    data={"csrf_token": csrf_of(counselor, f"/counselor/assignments/{assignment.id}"),
                          "comment": "Thank you"})
@@ -200,7 +200,7 @@ def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(
     assignment = factory.assign(couple, "weekly-trust-check-in")
     partner = signed_in(app, couple.partner_a)
     save_section(partner, assignment.id, {"trust_rating": "5"})
-    from conftest import csrf_of
+    from support import csrf_of
     open_page_token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")  # the page stays open
     counselor = signed_in(app, couple.counselor)
     counselor.post(f"/counselor/assignments/{assignment.id}/cancel",

@@ -15,7 +15,7 @@ def invitation(display_name: str, practice_name: str, link: str, days: int) -> M
             f"Hello {display_name},\n\n"
             f"{practice_name} has set up a secure portal for you. To choose your password, open this link "
             f"within {days} days:\n\n{link}\n\n"
-            "The link works once. If it has expired, ask your counselor for a new one.\n"
+            "The link works once. If it has expired, ask the practice for a new one.\n"
         ),
     )
 

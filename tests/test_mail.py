@@ -1,0 +1,71 @@
+"""Email through a real SMTP server (aiosmtpd on 127.0.0.1): delivered once, retried, and neutral."""
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from therapist_app.extensions import session as db_session
+from therapist_app.mail.sender import deliver_pending
+from therapist_app.models import OutboxMessage
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
+        return "250 OK"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_STARTTLS=False)
+    yield inbox
+    controller.stop()
+
+
+def test_invitations_are_delivered_once_each_and_say_nothing_about_therapy_topics(app, factory, smtp):
+    couple = factory.couple()
+    factory.assign(couple, "empathy-exchange")
+    assert deliver_pending() >= 2
+    assert deliver_pending() == 0  # a second run sends nothing again
+    recipients = sorted(r for rcpts, _ in smtp.messages for r in rcpts)
+    assert recipients == sorted([couple.partner_a.email, couple.partner_b.email] * 2)
+    for _, content in smtp.messages:
+        lowered = content.lower()
+        for word in ("affair", "betray", "trust", "sex", "intima", "empathy", "infidel", "counsel"):
+            assert word not in lowered, word
+
+
+def test_a_refused_delivery_is_retried_later_and_then_delivered(app, factory, smtp):
+    factory.couple()
+    real_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = _free_port()  # nothing listens there: connection refused
+    assert deliver_pending() == 0
+    failed = db_session.scalars(select(OutboxMessage)).all()
+    assert all(m.status == "pending" and m.attempts == 1 and m.last_error for m in failed)
+    app.config["MAIL_PORT"] = real_port
+    for message in failed:  # the backoff has passed
+        message.next_attempt_at = message.created_at
+    db_session.commit()
+    assert deliver_pending() == len(failed)
+    assert len(smtp.messages) == len(failed)
+
+
+def test_without_a_mail_server_messages_are_printed_for_the_developer(app, factory, capsys):
+    app.config["MAIL_SERVER"] = None
+    couple = factory.couple()
+    assert deliver_pending() == 2
+    printed = capsys.readouterr().out
+    assert couple.partner_a.email in printed and "/welcome/" in printed

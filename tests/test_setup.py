@@ -1,0 +1,98 @@
+"""Set-up paths a new user runs: migrations, the demo practice, production configuration."""
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, func, select, text
+
+from config import ConfigError, ProductionConfig
+from therapist_app import create_app
+from therapist_app.models import Base, Couple, Practice, User
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh"))
+        connection.execute(text("CREATE DATABASE ta_fresh"))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + "/ta_fresh"
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_migrations_build_exactly_the_tables_the_models_describe(empty_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = [d for d in compare_metadata(context, Base.metadata)
+                           if not (isinstance(d, tuple) and "ta_alembic_version" in str(d))]
+        assert differences == []
+        engine.dispose()
+
+
+def test_demo_seed_twice_creates_the_demo_once_and_prints_the_logins(empty_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(args=["demo", "seed"])
+    second = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    assert "counselor@demo.example" in first.output and "already there" in second.output
+    with app.app_context():
+        session = app.extensions["sqlalchemy"].session
+        assert session.scalar(select(func.count(Practice.id))) == 1
+        assert session.scalar(select(func.count(Couple.id))) == 1
+        assert session.scalar(select(func.count(User.id))) == 4
+        app.extensions["sqlalchemy"].engine.dispose()
+
+
+def test_production_refuses_to_start_without_its_secrets(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "ANSWER_KEYS", "MAIL_SERVER"):
+        monkeypatch.delenv(name, raising=False)
+
+    class Incomplete(ProductionConfig):
+        SECRET_KEY = None
+        SQLALCHEMY_DATABASE_URI = None
+        ANSWER_KEYS = None
+        MAIL_SERVER = None
+
+    with pytest.raises(ConfigError) as caught:
+        ProductionConfig.check({k: getattr(Incomplete, k, None) for k in ProductionConfig.REQUIRED})
+    message = str(caught.value)
+    for name in ("SECRET_KEY", "DATABASE_URL", "ANSWER_KEYS", "MAIL_SERVER"):
+        assert name in message
+
+
+def test_worksheets_check_command_names_a_broken_file_and_fails(tmp_path):
+    (tmp_path / "broken.yaml").write_text("slug: broken\ntitle: Broken\nsections: 3\n")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    result = app.test_cli_runner().invoke(args=["worksheets", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "REFUSED broken.yaml, line" in result.output
+
+
+def test_answers_are_encrypted_in_the_database(app, factory):
+    from support import signed_in
+    from helpers import save_section
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange", note="a personal note to the couple")
+    save_section(signed_in(app, couple.partner_a), assignment.id, {"what_partner_feels": "very private words"})
+    engine = app.extensions["sqlalchemy"].engine
+    with engine.connect() as connection:
+        dump = " ".join(str(row) for table in ("ta_response", "ta_assignment")
+                        for row in connection.execute(text(f"SELECT * FROM {table}")))
+    assert "very private words" not in dump and "personal note" not in dump
+    assert "k1$" in dump
