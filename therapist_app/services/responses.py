@@ -126,6 +126,8 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
                 {k: draft["values"].get(k) for k in differing},
             )
     draft["values"].update(values)
+    # An emptied answer is no answer: opening and leaving a page must not look like progress.
+    draft["values"] = {k: v for k, v in draft["values"].items() if v not in (None, "", [])}
     for field_id, state in states.items():
         if state:
             draft["states"][field_id] = state

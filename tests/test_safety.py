@@ -1,0 +1,206 @@
+"""Clinical safety: the private check-in leaves no trace, risk alerts the counselor only, locks hold."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from helpers import answer_everything, save_section, submit
+from support import csrf_of, signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Assignment, OutboxMessage
+from therapist_app.services.worksheets import version_by_slug
+
+VOLATILE = [
+    (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), "csrf"),
+    (re.compile(r'value="[^"]*"[^>]*name="csrf_token"'), "csrf"),
+    (re.compile(r"/homework/\d+"), "/homework/N"),
+    (re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}"), "DATE"),
+]
+
+
+def _normalised(text: str) -> str:
+    for pattern, replacement in VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _everything_partner_b_can_reach(app, couple, joint):
+    """Every page, JSON answer and PDF-free path partner B can open, plus B's emails."""
+    b = signed_in(app, couple.partner_b)
+    seen = {}
+    pages = ["/my/", f"/my/homework/{joint.id}", f"/my/homework/{joint.id}?edit=1",
+             f"/my/homework/{joint.id}/review"]
+    for path in pages:
+        seen[path] = _normalised(b.get(path).get_data(as_text=True))
+    token = csrf_of(b, f"/my/homework/{joint.id}?edit=1")
+    autosave = b.post(f"/my/homework/{joint.id}/draft?section=0",
+                      data={"csrf_token": token, "revision": "0"}, headers={"Accept": "application/json"}).json
+    autosave.pop("csrf_token", None)
+    autosave.pop("saved_at", None)
+    seen["autosave"] = autosave
+    db_session.expire_all()
+    seen["emails"] = sorted(
+        (m.subject, _normalised(m.body)) for m in db_session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == couple.partner_b.email))
+    )
+    seen["email_count"] = len(seen["emails"])
+    return seen
+
+
+def _risky_check_in(app, couple):
+    """Partner A is given the private check-in and answers it with a risk answer."""
+    counselor = couple.counselor
+    from therapist_app.services import assignments
+    version = version_by_slug("safety-check-in")
+    check_in = assignments.assign(counselor, couple.id, version.id, assignee_id=couple.partner_a_id).assignments[0]
+    a = signed_in(app, couple.partner_a)
+    from therapist_app.engine.presentation import definition_of
+    definition = definition_of(version)
+    risky = {}
+    for field in definition.all_fields():
+        if getattr(field, "risk_values", None):
+            risky[f"a__{field.id}"] = field.risk_values[0]
+    for index, section in enumerate(definition.sections):
+        answers = {k: v for k, v in risky.items() if k[3:] in {f.id for f in section.fields}}
+        answers.update({f"s__{f.id}": "skipped" for f in section.fields if f"a__{f.id}" not in risky})
+        save_section(a, check_in.id, answers, section=index)
+    submit(a, check_in.id)
+    db_session.expire_all()
+    return check_in
+
+
+def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(app, factory):
+    couple = factory.couple(with_check_ins=False)
+    joint = factory.assign(couple, "empathy-exchange")
+    before = _everything_partner_b_can_reach(app, couple, joint)
+    # the same reach, now that A has a check-in answered with a risk answer
+    db_session.execute(select(Assignment))  # keep the session alive across the two looks
+    _risky_check_in(app, couple)
+    after = _everything_partner_b_can_reach(app, couple, joint)
+    for key in before:
+        if before[key] != after[key]:
+            import difflib
+            diff = "\n".join(difflib.unified_diff(str(before[key]).splitlines(), str(after[key]).splitlines(), lineterm=""))
+            raise AssertionError(f"{key} differs:\n{diff}")
+    assert before == after
+
+
+def test_a_risk_answer_raises_the_counselor_badge_at_once_and_changes_nothing_partners_see(app, factory):
+    couple = factory.couple(with_check_ins=False)
+    counselor = signed_in(app, couple.counselor)
+    assert "need your attention" not in counselor.get("/counselor/").get_data(as_text=True)
+    a = signed_in(app, couple.partner_a)
+    homework_before = a.get("/my/").get_data(as_text=True)
+    _risky_check_in(app, couple)
+    dashboard = counselor.get("/counselor/").get_data(as_text=True)
+    assert re.search(r"<strong>1</strong> private check-in needs your attention", dashboard)
+    homework_after = a.get("/my/").get_data(as_text=True)
+    assert "pause" not in homework_after.lower() and "next steps" not in homework_after
+    assert homework_after.count("hw-title") == homework_before.count("hw-title") + 1  # only their own check-in
+
+
+def test_the_check_in_opens_with_the_safety_question_and_no_leaves_at_once(app, factory):
+    couple = factory.couple(with_check_ins=True)
+    a = signed_in(app, couple.partner_a)
+    homework = a.get("/my/").get_data(as_text=True)
+    check_in_id = re.search(r'/my/homework/(\d+)"[^>]*>\s*<span class="hw-title">Check-in', homework).group(1)
+    gate = a.get(f"/my/homework/{check_in_id}").get_data(as_text=True)
+    assert "Is it safe for you to answer right now?" in gate
+    assert f'href="{app.config["QUICK_EXIT_URL"]}"' in gate and "No, leave now" in gate
+    assert "<title>Secure portal</title>" in gate
+
+
+def test_each_partners_check_in_is_invisible_to_the_other(app, factory):
+    couple = factory.couple(with_check_ins=True)
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    a_ids = set(re.findall(r"/my/homework/(\d+)", a.get("/my/").get_data(as_text=True)))
+    b_ids = set(re.findall(r"/my/homework/(\d+)", b.get("/my/").get_data(as_text=True)))
+    assert len(a_ids) == len(b_ids) == 1 and not a_ids & b_ids
+    assert b.get(f"/my/homework/{a_ids.pop()}").status_code == 404
+
+
+def test_a_locked_exercise_cannot_be_assigned_or_opened_before_it_is_unlocked(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    version = version_by_slug("mindful-reconnection")
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert version.title not in page  # not offered in the assign form
+    forged = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
+        "csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}"), "worksheet": version.id,
+        "assignee": "both"})
+    assert forged.status_code == 422
+    db_session.expire_all()
+    assert db_session.scalar(select(Assignment).where(Assignment.worksheet_version_id == version.id)) is None
+
+    # unlocked, assigned, then locked again: partners can no longer open it, by list or by URL
+    couple.intimacy_unlocked = True
+    db_session.commit()
+    assignment = factory.assign(couple, "mindful-reconnection")
+    a = signed_in(app, couple.partner_a)
+    assert version.title in a.get("/my/").get_data(as_text=True)
+    couple.intimacy_unlocked = False
+    db_session.commit()
+    assert version.title not in a.get("/my/").get_data(as_text=True)
+    assert a.get(f"/my/homework/{assignment.id}").status_code == 409
+    token = csrf_of(a, "/my/")
+    assert a.post(f"/my/homework/{assignment.id}?section=0",
+                  data={"csrf_token": token, "revision": "0"}).status_code == 409
+
+
+def test_not_yet_from_one_partner_holds_the_exercise_for_both_and_only_the_counselor_sees_who(app, factory):
+    couple = factory.couple()
+    couple.intimacy_unlocked = True
+    db_session.commit()
+    assignment = factory.assign(couple, "mindful-reconnection")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    gate = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    assert "Not yet" in gate
+    b.post(f"/my/homework/{assignment.id}/readiness",
+           data={"csrf_token": csrf_of(b, f"/my/homework/{assignment.id}"), "ready": "yes"})
+    a.post(f"/my/homework/{assignment.id}/readiness",
+           data={"csrf_token": csrf_of(a, f"/my/homework/{assignment.id}"), "ready": "no"})
+    b_list = b.get("/my/").get_data(as_text=True)
+    assert "Not started yet" in b_list and "not yet" not in b_list.replace("Not started yet", "")
+    held = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    assert "open yet. Your counselor will talk it through with you." in held
+    counselor_page = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Said “not yet”" in counselor_page
+
+
+def test_a_paused_couple_sees_the_same_neutral_line_and_no_joint_homework(app, factory):
+    couple = factory.couple()
+    factory.assign(couple, "empathy-exchange")
+    couple.joint_paused = True
+    db_session.commit()
+    pages = [signed_in(app, p).get("/my/").get_data(as_text=True) for p in couple.partners]
+    for page in pages:
+        assert "Your counselor will talk with you about next steps." in page
+        assert "Understanding each other" not in page
+
+
+@pytest.mark.parametrize("country, expected", [("US", "988"), ("GB", "116 123"), ("DE", "112")])
+def test_the_crisis_footer_uses_the_practice_countrys_resources(app, factory, country, expected):
+    practice = factory.practice(country=country)
+    couple = factory.couple(counselor=factory.counselor(practice))
+    page = signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True)
+    assert expected in page and "not watched in real time" in page
+
+
+def test_every_field_says_who_will_see_it(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    page = signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
+    questions = page.count('class="question')
+    notes = page.count("Only your counselor sees this.") + page.count("Your partner sees this after you have both submitted.")
+    assert questions and questions == notes
+
+
+def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    version = version_by_slug("deciding-our-future")
+    response = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
+        "csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}"), "worksheet": version.id,
+        "assignee": "both"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "belongs to stage 3; the couple is in stage 1" in page and "The exercise was assigned." in page
