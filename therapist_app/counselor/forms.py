@@ -1,6 +1,8 @@
 """The counselor's forms: add a couple, assign homework, pacing, review."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -38,3 +40,15 @@ class PacingForm(FlaskForm):
 
 class MarkReviewedForm(FlaskForm):
     comment = TextAreaField("A short comment for the partner (optional)", validators=[Optional(), Length(max=1000)])
+
+
+class SharingForm(FlaskForm):
+    """Which questions the partners share with each other on this assignment."""
+
+    shared = SelectMultipleField("Shared with the partner after both submit", choices=[], validate_choice=True,
+                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class AgreementForm(FlaskForm):
+    field_id = HiddenField()
+    wording = TextAreaField("The couple's agreed wording", validators=[Optional(), Length(max=5000)])

@@ -5,7 +5,7 @@ from ..errors import RuleError
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import assignments, couples, packets, reviews, worksheets
 from ..services.couples import PartnerDetails
-from .forms import AddCoupleForm, AssignForm, MarkReviewedForm, PacingForm
+from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SharingForm
 
 bp = Blueprint("ta_counselor", __name__)
 
@@ -120,11 +120,52 @@ def cancel_assignment(assignment_id):
     return redirect(url_for(".couple", couple_id=assignment.couple_id))
 
 
+def _sharing_form(view, formdata=None):
+    form = SharingForm(formdata=formdata)
+    form.shared.choices = [(row.field.id, row.field.label) for row in view.rows]
+    if formdata is None:
+        form.shared.data = [row.field.id for row in view.rows if row.visibility == "shared"]
+    return form
+
+
 @bp.get("/assignments/<int:assignment_id>")
 @counselor_required
-def answers(assignment_id):
+def answers(assignment_id, sharing_form=None, status=200):
     view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
-    return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm())
+    return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm(),
+                           sharing_form=sharing_form or _sharing_form(view), agreement_form=AgreementForm()), status
+
+
+@bp.post("/assignments/<int:assignment_id>/sharing")
+@counselor_required
+def sharing(assignment_id):
+    view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
+    form = _sharing_form(view, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            assignments.set_sharing(signed_in_user(), assignment_id, form.shared.data or [])
+        except RuleError as error:
+            form.shared.errors.append(error.message)
+        else:
+            flash("Sharing settings saved.", "success")
+            return redirect(url_for(".answers", assignment_id=assignment_id))
+    return answers(assignment_id, sharing_form=form, status=422)
+
+
+@bp.post("/assignments/<int:assignment_id>/agreement")
+@counselor_required
+def agreement(assignment_id):
+    form = AgreementForm()
+    if form.validate_on_submit():
+        try:
+            assignments.record_agreement(signed_in_user(), assignment_id, form.field_id.data, form.wording.data)
+        except RuleError as error:
+            flash(error.message, "warning")
+        else:
+            flash("The agreed wording is saved; both partners see it with this exercise.", "success")
+    else:
+        flash("Please keep the agreed wording under 5,000 characters.", "warning")
+    return redirect(url_for(".answers", assignment_id=assignment_id))
 
 
 @bp.post("/responses/<int:response_id>/reviewed")

@@ -131,6 +131,48 @@ def assign_safety_check_ins(counselor: User, couple: Couple) -> list[Assignment]
     return created
 
 
+def set_sharing(counselor: User, assignment_id: int, shared_field_ids: list[str]) -> Assignment:
+    """The counselor's per-assignment choice of which questions are shared. Fixed once anyone has
+    submitted: partners answered under the old rule, and changing it then would disclose by surprise."""
+    assignment = access.assignment_for_counselor(counselor, assignment_id)
+    if session.scalar(select(Response.id).where(Response.assignment_id == assignment.id,
+                                               Response.submitted_at.is_not(None))):
+        raise RuleError("Sharing can't change after a partner has submitted: they answered under the current settings.")
+    definition = definition_of(assignment.worksheet_version)
+    wanted = set(shared_field_ids)
+    overrides = {}
+    for field in definition.all_fields():
+        choice = VISIBILITY_SHARED if field.id in wanted else VISIBILITY_COUNSELOR
+        if choice != field.visibility:
+            overrides[field.id] = choice
+    unknown = wanted - {f.id for f in definition.all_fields()}
+    if unknown:
+        raise RuleError("The sharing settings name a question this worksheet does not have.")
+    assignment.visibility_overrides = _checked_overrides(definition, overrides)
+    session.commit()
+    return assignment
+
+
+def record_agreement(counselor: User, assignment_id: int, field_id: str, wording: str) -> Assignment:
+    """The couple's agreed version of an `agreement` question, written down by the counselor."""
+    assignment = access.assignment_for_counselor(counselor, assignment_id)
+    definition = definition_of(assignment.worksheet_version)
+    field = next((f for f in definition.all_fields() if f.id == field_id and f.type == "agreement"), None)
+    if field is None:
+        raise RuleError("This question is not an agreement.")
+    wording = (wording or "").strip()
+    if len(wording) > field.max_length:
+        raise RuleError(f"Please keep the agreed wording under {field.max_length:,} characters.", field="wording")
+    agreements = dict(assignment.agreements or {})
+    if wording:
+        agreements[field_id] = wording
+    else:
+        agreements.pop(field_id, None)
+    assignment.agreements = agreements
+    session.commit()
+    return assignment
+
+
 def cancel(counselor: User, assignment_id: int) -> Assignment:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
     assignment.status = STATUS_CANCELLED
