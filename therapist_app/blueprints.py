@@ -5,6 +5,7 @@ from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
 from .auth.views import bp as auth_bp
 from .client.views import bp as client_bp
+from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError

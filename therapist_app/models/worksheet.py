@@ -19,6 +19,8 @@ class Worksheet(TimestampMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("ta_user.id"))
     shared_with_practice: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A counselor's working copy in the builder; publishing stores it as the next version.
+    draft_definition: Mapped[dict | None] = mapped_column(JSON)
 
     versions: Mapped[list["WorksheetVersion"]] = relationship(
         back_populates="worksheet", order_by="WorksheetVersion.number"

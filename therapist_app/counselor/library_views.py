@@ -1,0 +1,192 @@
+"""The counselor's worksheet library: browse, preview, duplicate, build, publish, import.
+
+Every POST here is CSRF-checked by CSRFProtect before it reaches the view."""
+from flask import flash, redirect, render_template, request, url_for
+
+from ..engine.forms import build_answer_form
+from ..engine.presentation import definition_of, sections_for
+from ..errors import RuleError
+from ..models.response import empty_answers
+from ..security.sessions import counselor_required, signed_in_user
+from ..services import worksheet_builder, worksheets
+from .library_forms import AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
+from .views import bp
+
+
+@bp.get("/worksheets")
+@counselor_required
+def library(import_form=None, status=200):
+    counselor = signed_in_user()
+    return render_template("therapist_app/counselor/library.html",
+                           library=[(v, definition_of(v)) for v in worksheets.library_for(counselor)],
+                           mine=worksheet_builder.own_and_shared(counselor),
+                           import_form=import_form or ImportForm(), counselor=counselor), status
+
+
+@bp.post("/worksheets/new")
+@counselor_required
+def new_worksheet():
+    worksheet = worksheet_builder.start_blank(signed_in_user())
+    return redirect(url_for(".edit_worksheet", worksheet_id=worksheet.id))
+
+
+@bp.post("/worksheet-versions/<int:version_id>/duplicate")
+@counselor_required
+def duplicate_worksheet(version_id):
+    worksheet = worksheet_builder.duplicate(signed_in_user(), version_id)
+    flash("A copy was made. Edit it, preview it, then publish it to assign it.", "success")
+    return redirect(url_for(".edit_worksheet", worksheet_id=worksheet.id))
+
+
+@bp.post("/worksheets/import")
+@counselor_required
+def import_worksheet():
+    from ..engine.fhir import definition_from_questionnaire
+    from ..engine.loader import WorksheetError
+    import json
+
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.questionnaire.data
+        try:
+            data = json.loads(upload.read(1_000_001).decode("utf-8"))
+            definition = definition_from_questionnaire(data, source=upload.filename or "questionnaire.json")
+        except (ValueError, WorksheetError) as error:
+            form.questionnaire.errors.append(f"This file can't be imported: {error}")
+        else:
+            worksheet = worksheet_builder.import_definition(signed_in_user(), definition)
+            flash("Imported. Check the wording, preview it, then publish it.", "success")
+            return redirect(url_for(".edit_worksheet", worksheet_id=worksheet.id))
+    return library(import_form=form, status=422)
+
+
+def _field_forms(definition):
+    forms = {}
+    for field in definition.all_fields():
+        form = FieldForm(formdata=None, prefix=f"f-{field.id}")
+        form.field_id.data = field.id
+        form.label.data, form.help.data = field.label, field.help
+        form.required.data, form.sensitive.data = field.required, field.sensitive
+        form.shared.data = field.visibility == "shared"
+        if getattr(field, "options", None):
+            form.options.data = "\n".join(o.label for o in field.options)
+        if getattr(field, "columns", None):
+            form.columns.data = "\n".join(c.label for c in field.columns)
+        if field.type == "scale":
+            form.min_label.data, form.max_label.data = field.min_label, field.max_label
+        forms[field.id] = form
+    return forms
+
+
+@bp.get("/worksheets/<int:worksheet_id>/edit")
+@counselor_required
+def edit_worksheet(worksheet_id, details_form=None, status=200):
+    worksheet = worksheet_builder.editable(signed_in_user(), worksheet_id)
+    definition = worksheet_builder.draft_of(worksheet)
+    details = details_form or DetailsForm(formdata=None, data={
+        "title": definition.title, "purpose": definition.purpose, "estimated_minutes": definition.estimated_minutes,
+        "stage": definition.stage, "shared_with_practice": worksheet.shared_with_practice})
+    return render_template("therapist_app/counselor/builder.html", worksheet=worksheet, definition=definition,
+                           details=details, field_forms=_field_forms(definition), add_field=AddFieldForm(),
+                           add_section=AddSectionForm(), type_labels=worksheet_builder.FIELD_TYPE_LABELS), status
+
+
+def _back_to_editor(worksheet_id, anchor=None):
+    return redirect(url_for(".edit_worksheet", worksheet_id=worksheet_id) + (f"#{anchor}" if anchor else ""))
+
+
+def _apply(action, worksheet_id, anchor=None, success="Saved."):
+    try:
+        action()
+    except RuleError as error:
+        flash(error.message, "warning")
+    else:
+        flash(success, "success")
+    return _back_to_editor(worksheet_id, anchor)
+
+
+@bp.post("/worksheets/<int:worksheet_id>/details")
+@counselor_required
+def worksheet_details(worksheet_id):
+    form = DetailsForm()
+    if not form.validate_on_submit():
+        return edit_worksheet(worksheet_id, details_form=form, status=422)
+    return _apply(lambda: worksheet_builder.update_details(
+        signed_in_user(), worksheet_id, title=form.title.data, purpose=form.purpose.data,
+        estimated_minutes=form.estimated_minutes.data, stage=form.stage.data,
+        shared_with_practice=form.shared_with_practice.data), worksheet_id)
+
+
+@bp.post("/worksheets/<int:worksheet_id>/fields/<field_id>")
+@counselor_required
+def worksheet_field(worksheet_id, field_id):
+    form = FieldForm(prefix=f"f-{field_id}")
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "warning")
+        return _back_to_editor(worksheet_id, f"field-{field_id}")
+    changes = {name: form[name].data for name in ("label", "help", "required", "sensitive", "shared",
+                                                    "min_label", "max_label")}
+    for name in ("options", "columns"):
+        if f"f-{field_id}-{name}" in request.form:
+            changes[name] = form[name].data
+    return _apply(lambda: worksheet_builder.update_field(signed_in_user(), worksheet_id, field_id, changes),
+                  worksheet_id, f"field-{field_id}")
+
+
+@bp.post("/worksheets/<int:worksheet_id>/fields/<field_id>/<any(up, down, remove):action>")
+@counselor_required
+def worksheet_field_action(worksheet_id, field_id, action):
+    counselor = signed_in_user()
+    if action == "remove":
+        return _apply(lambda: worksheet_builder.remove_field(counselor, worksheet_id, field_id), worksheet_id,
+                      success="The question was removed.")
+    return _apply(lambda: worksheet_builder.move_field(counselor, worksheet_id, field_id, -1 if action == "up" else 1),
+                  worksheet_id, f"field-{field_id}", success="Moved.")
+
+
+@bp.post("/worksheets/<int:worksheet_id>/fields")
+@counselor_required
+def worksheet_add_field(worksheet_id):
+    form = AddFieldForm()
+    return _apply(lambda: worksheet_builder.add_field(signed_in_user(), worksheet_id, form.type.data,
+                                                       form.section_id.data or None),
+                  worksheet_id, success="A question was added at the end of the part.")
+
+
+@bp.post("/worksheets/<int:worksheet_id>/sections")
+@counselor_required
+def worksheet_add_section(worksheet_id):
+    form = AddSectionForm()
+    if not form.validate_on_submit():
+        flash("Please give the part a title.", "warning")
+        return _back_to_editor(worksheet_id)
+    return _apply(lambda: worksheet_builder.add_section(signed_in_user(), worksheet_id, form.title.data),
+                  worksheet_id, success="A new part was added.")
+
+
+@bp.post("/worksheets/<int:worksheet_id>/publish")
+@counselor_required
+def publish_worksheet(worksheet_id):
+    return _apply(lambda: worksheet_builder.publish(signed_in_user(), worksheet_id), worksheet_id,
+                  success="Published. You can now assign it; couples who already have it keep their version.")
+
+
+def _preview(definition, back_url):
+    sections = sections_for(definition, None)
+    forms = [build_answer_form(view.fields, None, empty_answers()) for view in sections]
+    return render_template("therapist_app/counselor/preview.html", definition=definition,
+                           sections=list(zip(sections, forms)), back_url=back_url)
+
+
+@bp.get("/worksheets/<int:worksheet_id>/preview")
+@counselor_required
+def preview_draft(worksheet_id):
+    worksheet = worksheet_builder.editable(signed_in_user(), worksheet_id)
+    return _preview(worksheet_builder.draft_of(worksheet), url_for(".edit_worksheet", worksheet_id=worksheet_id))
+
+
+@bp.get("/worksheet-versions/<int:version_id>/preview")
+@counselor_required
+def preview_version(version_id):
+    version = worksheets.usable_version(signed_in_user(), version_id)
+    return _preview(definition_of(version), url_for(".library"))
