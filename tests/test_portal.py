@@ -211,3 +211,34 @@ def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(
     assert "isn't available" in _text(response)
     db_session.expire_all()
     assert db_session.scalar(select(Response).where(Response.assignment_id == assignment.id)).draft["values"]["trust_rating"] == 5
+
+
+def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
+    couple = factory.couple()
+    first = factory.assign(couple, "weekly-trust-check-in")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    assert "My weekly check-ins" not in _text(a.get("/my/"))
+    for partner, rating in ((a, "3"), (b, "9")):
+        save_section(partner, first.id, {f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")})
+        save_section(partner, first.id, {"helped_this_week": "a walk"}, section=1)
+        submit(partner, first.id)
+    page = _text(a.get("/my/"))
+    assert "My weekly check-ins" in page and "<svg" in page and 'role="img"' in page
+    table = page[page.index("The ratings as a table"):]
+    assert "<td>3</td>" in table and "<td>9</td>" not in table
+
+
+def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app, factory):
+    from support import csrf_of
+    from therapist_app.models import OutboxMessage
+    couple = factory.couple()
+    partner = signed_in(app, couple.partner_a)
+    response = partner.post("/my/settings", data={"csrf_token": csrf_of(partner, "/my/settings"),
+                                                   "reminder_hour": "19", "timezone": "Europe/Berlin"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    factory.assign(couple, "empathy-exchange")
+    db_session.expire_all()
+    new_homework = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("assigned:%"))).all()
+    assert [m.to_address for m in new_homework] == [couple.partner_b.email]
+    assert 'value="Europe/Berlin" selected' in _text(partner.get("/my/settings"))

@@ -1,6 +1,8 @@
 """Forms of the couple's portal that are not built from worksheet data."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField
+from zoneinfo import available_timezones
+
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,3 +19,13 @@ class ReviewForm(FlaskForm):
 
 class ReadinessForm(FlaskForm):
     """Ready or not yet: the submit button pressed carries the choice."""
+
+
+TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+
+
+class PreferencesForm(FlaskForm):
+    email_reminders = BooleanField("Email me reminders")
+    reminder_hour = SelectField("Preferred time for reminders", coerce=int,
+                                choices=[(h, f"{h:02d}:00") for h in range(8, 21)])
+    timezone = SelectField("My time zone", choices=[("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in TIMEZONES])

@@ -6,10 +6,11 @@ from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..errors import ConflictError, RuleError
 from ..security.sessions import client_required, signed_in_user
-from ..services import assignments, responses
+from ..pdf.charts import trend_svg
+from ..services import accounts, assignments, checkins, responses
 from ..services.crisis import crisis_for
 from . import presenters
-from .forms import ReadinessForm, ReviewForm
+from .forms import PreferencesForm, ReadinessForm, ReviewForm
 
 bp = Blueprint("ta_client", __name__)
 
@@ -26,9 +27,25 @@ def crisis_footer():
 @bp.get("/")
 @client_required
 def homework():
-    couple, items = assignments.homework_for(signed_in_user())
+    partner = signed_in_user()
+    couple, items = assignments.homework_for(partner)
+    series = checkins.own_trust_series(partner)
+    chart = trend_svg(series, checkins.METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
-                           paused=couple.joint_paused)
+                           paused=couple.joint_paused, series=series, chart=chart, metrics=checkins.METRICS)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@client_required
+def settings():
+    partner = signed_in_user()
+    form = PreferencesForm(obj=partner)
+    if form.validate_on_submit():
+        accounts.update_preferences(partner, email_reminders=form.email_reminders.data,
+                                    reminder_hour=form.reminder_hour.data, timezone=form.timezone.data)
+        flash("Your preferences are saved.", "success")
+        return redirect(url_for(".settings"))
+    return render_template("therapist_app/client/settings.html", form=form)
 
 
 def _section_index(page, requested) -> int:

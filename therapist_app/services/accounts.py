@@ -35,3 +35,11 @@ def load_user(user_id: int, session_version: int) -> User | None:
     if user is None or user.session_version != session_version or not user.is_active_account:
         return None
     return user
+
+
+def update_preferences(user: User, *, email_reminders: bool, reminder_hour: int, timezone: str) -> None:
+    """Reminder preferences. Reminders are never sent at night (the form offers 08:00–20:00 only)."""
+    user.email_reminders = email_reminders
+    user.reminder_hour = min(max(reminder_hour, 8), 20)
+    user.timezone = timezone
+    session.commit()

@@ -1,0 +1,44 @@
+"""The weekly trust check-in over time: each partner's own ratings, for their chart."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..engine.presentation import definition_of
+from ..engine.schema import KIND_TRUST_CHECK_IN
+from ..extensions import session
+from ..models import Assignment, Response, User, WorksheetVersion
+from ..models.response import STATUS_SUBMITTED
+
+METRICS = ("trust", "safety", "communication", "closeness")
+
+
+@dataclass(frozen=True)
+class CheckInPoint:
+    at: datetime
+    ratings: dict  # metric -> 0..10
+
+
+def own_trust_series(partner: User) -> list[CheckInPoint]:
+    """This partner's submitted check-in ratings, oldest first. Only ever their own answers."""
+    rows = session.execute(
+        select(Response, WorksheetVersion)
+        .join(Assignment, Assignment.id == Response.assignment_id)
+        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
+        .where(Response.partner_id == partner.id, Response.status == STATUS_SUBMITTED)
+        .order_by(Response.submitted_at)
+    ).all()
+    points = []
+    for response, version in rows:
+        definition = definition_of(version)
+        if definition.kind != KIND_TRUST_CHECK_IN:
+            continue
+        ratings = {}
+        for field in definition.all_fields():
+            metric = getattr(field, "metric", None)
+            value = response.submitted["values"].get(field.id)
+            if metric and isinstance(value, int):
+                ratings[metric] = value
+        if ratings:
+            points.append(CheckInPoint(response.submitted_at, ratings))
+    return points
