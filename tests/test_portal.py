@@ -241,4 +241,4 @@ def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app,
     db_session.expire_all()
     new_homework = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("assigned:%"))).all()
     assert [m.to_address for m in new_homework] == [couple.partner_b.email]
-    assert 'value="Europe/Berlin" selected' in _text(partner.get("/my/settings"))
+    assert '<option selected value="Europe/Berlin">' in _text(partner.get("/my/settings"))

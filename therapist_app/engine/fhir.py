@@ -1,0 +1,377 @@
+"""FHIR R4 Questionnaire and QuestionnaireResponse for worksheets and answers."""
+import json
+import re
+import unicodedata
+from datetime import date
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import ValidationError
+
+from .fields import kind_of
+from .loader import WorksheetError, validate_definition
+from .presentation import fields_for, label_for
+from .schema import WorksheetDefinition
+
+DEFINITION_EXTENSION = "urn:therapist-app:worksheet-definition"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+RESPONSE_STATUSES = ("in-progress", "completed")
+DEFAULT_PURPOSE = "A questionnaire from your counselor. Please answer the questions below as well as you can."
+MAX_DEPTH, MAX_NODES = 40, 50000  # deeper or bigger JSON is no questionnaire; it would only exhaust the validator
+SHORT_TYPES = {"string", "decimal", "url", "time", "quantity"}  # answered in one line of words or numbers
+UNSUPPORTED = {"attachment": "a file upload", "reference": "a link to another record"}
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+def questionnaire(definition: WorksheetDefinition, *, slug: str, version: int, base_url: str) -> dict:
+    """The worksheet as R4 Questionnaire JSON; the full definition travels along so our own import is exact."""
+    suffix = f"-v{version}"
+    payload = json.dumps(definition.model_dump(mode="json", exclude_none=True), separators=(",", ":"), ensure_ascii=False)
+    return {
+        "resourceType": "Questionnaire",
+        "id": slug[: 64 - len(suffix)] + suffix,  # FHIR ids are at most 64 characters; slugs may be 80
+        "extension": [{"url": DEFINITION_EXTENSION, "valueString": payload}],
+        "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{slug}",
+        "version": str(version),
+        "name": _camel(slug),
+        "title": definition.title,
+        "status": "active",
+        "description": definition.purpose,
+        "item": [
+            {"linkId": s.id, "text": s.title, "type": "group", "item": [_question(f) for f in s.fields]}
+            for s in definition.sections
+        ],
+    }
+
+
+def _camel(slug: str) -> str:
+    """A FHIR `name` (machine-friendly, starts with a capital letter) from a kebab slug."""
+    name = "".join(part[:1].upper() + part[1:] for part in slug.split("-") if part)
+    return name if name[:1].isalpha() else f"Worksheet{name}"
+
+
+def _column_link(field, column_id: str) -> str:
+    # FHIR wants linkIds unique in the whole Questionnaire, and a column id may equal a field id.
+    return f"{field.id}.{column_id}"
+
+
+def _question(field) -> dict:
+    """One field as a Questionnaire item, with the few details another system can show or enforce."""
+    item = {"linkId": field.id, "text": field.label, "type": kind_of(field).fhir_type}
+    if field.required:
+        item["required"] = True
+    notes = [field.help] if field.help else []
+    if field.type == "scale":
+        item["extension"] = [{"url": MIN_VALUE, "valueInteger": 0}, {"url": MAX_VALUE, "valueInteger": 10}]
+        notes.append(f"0 = {field.min_label}, 10 = {field.max_label}.")
+    elif field.type in ("single_choice", "multi_choice", "checklist"):
+        item["answerOption"] = [{"valueCoding": {"code": o.value, "display": o.label}} for o in field.options]
+        if field.type != "single_choice":
+            item["repeats"] = True
+    elif field.type == "rows":
+        item["repeats"] = True
+        item["item"] = [
+            {"linkId": _column_link(field, c.id), "text": c.label, "type": "string", "maxLength": c.max_length}
+            for c in field.columns
+        ]
+    elif field.type != "date":
+        item["maxLength"] = field.max_length
+    if notes:
+        # "-help" cannot clash: field, section and column ids have no dashes.
+        item.setdefault("item", []).append({
+            "linkId": f"{field.id}-help", "text": " ".join(notes), "type": "display",
+            "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
+                {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": "help"}]}}],
+        })
+    return item
+
+
+def questionnaire_response(
+    definition: WorksheetDefinition, answers: dict, *, questionnaire_url: str, status: str,
+    source_reference: str, source_display: str, authored: str | None, role: str | None = None,
+    only_field_ids: set[str] | None = None,
+) -> dict:
+    """The answers as R4 QuestionnaireResponse JSON; unanswered, skipped and withheld fields leave no trace."""
+    if status not in RESPONSE_STATUSES:
+        raise ValueError(f"status must be one of {RESPONSE_STATUSES}, not {status!r}")
+    values, states = (answers or {}).get("values") or {}, (answers or {}).get("states") or {}
+    allowed = {f.id for f in fields_for(definition, role)}
+    if only_field_ids is not None:
+        allowed &= set(only_field_ids)
+    groups = []
+    for section in definition.sections:
+        items = []
+        for field in section.fields:
+            # Any state (skipped, not ready) means "no answer given"; which one is for the counselor's eyes only.
+            if field.id in allowed and field.id not in states and not _blank(values.get(field.id)):
+                items += _answer_items(field, values[field.id], label_for(field, role))
+        if items:  # an empty section would still reveal its title
+            groups.append({"linkId": section.id, "text": section.title, "item": items})
+    response = {
+        "resourceType": "QuestionnaireResponse", "questionnaire": questionnaire_url, "status": status,
+        "source": {"reference": source_reference, "display": source_display},
+    }
+    if authored:
+        response["authored"] = authored
+    if groups:
+        response["item"] = groups
+    return response
+
+
+def _blank(value) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _answer_items(field, value, text: str) -> list[dict]:
+    """Response items for one answered field: one item, or one repeated group item per table row."""
+    kind = kind_of(field)
+    if field.type != "rows":
+        answers = kind.fhir_answers(value, field)
+        return [{"linkId": field.id, "text": text, "answer": answers}] if answers else []
+    rows = []
+    for cells in kind.fhir_rows(value, field):
+        # FHIR forbids empty answer lists, so blank cells are left out rather than sent empty.
+        cells = [{**cell, "linkId": _column_link(field, cell["linkId"])} for cell in cells if cell["answer"]]
+        if cells:
+            rows.append({"linkId": field.id, "text": text, "item": cells})
+    return rows
+
+
+# --- Import ---------------------------------------------------------------------------------------
+
+def _validate(model, data, source: str) -> None:
+    """Checks JSON against a fhir.resources R4 model; every failure becomes one plain WorksheetError."""
+    name = model.__name__
+    if not isinstance(data, dict):
+        raise WorksheetError(source, f"this is not a FHIR {name}: expected a JSON object")
+    if data.get("resourceType") != name:
+        found = data.get("resourceType")
+        found = f"a {str(found)[:40]!r}" if found else "no resourceType"
+        raise WorksheetError(source, f"this is not a FHIR {name} (the file has {found})")
+    stack, nodes = [(data, 0)], 0
+    while stack:  # walked without recursion: hostile nesting must not crash the validator
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            raise WorksheetError(source, f"the {name} is too large or nested too deeply to import")
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = " › ".join(f"{p + 1}" if isinstance(p, int) else str(p) for p in error["loc"])
+        message = " ".join(str(error["msg"]).removeprefix("Value error, ").split())[:200]
+        if error["type"] == "extra_forbidden":
+            message = "this key is not part of FHIR R4"
+        elif error["type"] == "string_pattern_mismatch":
+            message = "this value is empty or not in the form FHIR expects"
+        raise WorksheetError(source, f"not a valid FHIR R4 {name}: {message}", where=where or None) from None
+    except Exception as exc:  # fhir.resources may raise other errors on odd input; none may escape raw
+        raise WorksheetError(source, f"not a valid FHIR R4 {name} ({type(exc).__name__})") from None
+
+
+def definition_from_questionnaire(data: dict, *, source: str = "questionnaire.json") -> WorksheetDefinition:
+    """A worksheet definition from R4 Questionnaire JSON: exact for our own exports, best effort for others."""
+    _validate(Questionnaire, data, source)
+    for extension in data.get("extension") or []:
+        if extension.get("url") == DEFINITION_EXTENSION:
+            try:
+                stored = json.loads(extension.get("valueString") or "")
+            except (ValueError, RecursionError):
+                raise WorksheetError(source, "the worksheet stored in this file is damaged (not valid JSON)") from None
+            return validate_definition(stored, source)
+    return validate_definition(_foreign_definition(data, source), source)
+
+
+def _clean(text, limit: int) -> str:
+    """Text the schema accepts: no control characters, trimmed, cut to the schema's length limit."""
+    if not isinstance(text, str):
+        return ""
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plain(text) -> str:
+    """Lower-case ASCII letters and digits, everything else a single space (for ids and slugs)."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(text))  # "MoodCheck" -> "Mood Check"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _unique_id(text, taken: set, prefix: str) -> str:
+    """A snake_case identifier (letter first, at most 40 characters) not yet in `taken`."""
+    base = _plain(text).replace(" ", "_") or prefix
+    if not base[0].isalpha():
+        base = f"{prefix}_{base}"
+    base, candidate, n = base[:40].rstrip("_"), base[:40].rstrip("_"), 2
+    while candidate in taken:
+        candidate, n = f"{base[: 40 - len(str(n)) - 1]}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _foreign_definition(data: dict, source: str) -> dict:
+    """Plain definition data from a Questionnaire made elsewhere: groups become sections, questions fields."""
+    field_ids, section_ids, blocks, loose = set(), set(), [], None
+    for item in data.get("item") or []:
+        if item["type"] == "group":
+            blocks.append((item["linkId"], _clean(item.get("text"), 120) or f"Part {len(blocks) + 1}",
+                           _fields(item.get("item") or [], field_ids, source)))
+        else:  # loose top-level questions share one section, placed where the first of them stood
+            if loose is None:
+                loose = ("questions", "Questions", [])
+                blocks.append(loose)
+            loose[2].extend(_fields([item], field_ids, source))
+    sections = []
+    for hint, title, fields in blocks:
+        for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
+            sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
+                             "title": title if not start else f"{title[:108]} (continued)"})
+    if not sections:
+        raise WorksheetError(source, "this questionnaire has no questions a worksheet can hold")
+    if len(sections) > 20:
+        raise WorksheetError(source, f"this questionnaire has {len(sections)} groups of questions; a worksheet "
+                                     "holds at most 20 sections. Please combine some groups and import it again.")
+    name = data.get("name") or data.get("title") or ""
+    slug = "-".join(_plain(name).split())[:80].strip("-")
+    return {
+        "slug": slug if len(slug) >= 2 else "imported-questionnaire",
+        "title": _clean(data.get("title"), 120) or _clean(data.get("name"), 120) or "Imported questionnaire",
+        "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
+        "estimated_minutes": 10,
+        "stage": 0,
+        "sections": sections,
+    }
+
+
+def _fields(items: list, field_ids: set, source: str) -> list[dict]:
+    """Fields for questions in order; nested groups and follow-up questions are flattened into the list."""
+    fields = []
+    for item in items:
+        if item["type"] not in ("group", "display"):
+            fields.append(_field(item, field_ids, source))
+        fields.extend(_fields(item.get("item") or [], field_ids, source))
+    return fields
+
+
+def _field(item: dict, field_ids: set, source: str) -> dict:
+    """One foreign question as field data; types a worksheet cannot hold are refused by name."""
+    kind, label = item["type"], _clean(item.get("text"), 300) or _clean(f"Question {item['linkId']}", 300)
+    if kind in UNSUPPORTED:
+        raise WorksheetError(source, f"the question {label!r} asks for {UNSUPPORTED[kind]}, which a worksheet "
+                                     "cannot hold. Please remove it and import again.")
+    field = {"id": _unique_id(item["linkId"], field_ids, "q"), "label": label}
+    if item.get("required"):
+        field["required"] = True
+    notes = " ".join(_clean(c.get("text"), 2000) for c in item.get("item") or [] if c["type"] == "display")
+    if notes.strip():
+        field["help"] = _clean(notes, 2000)
+    options = _options(item, label, source) if kind in ("choice", "open-choice") else None
+    if kind in SHORT_TYPES or (options is not None and len(options) < 2):
+        # A choice needs two options; one we cannot list (e.g. a value set elsewhere) is asked in words.
+        field["type"] = "short_text"
+    elif kind == "text":
+        field["type"] = "long_text"
+    elif kind == "integer":
+        field.update(type="scale", min_label="0", max_label="10")
+    elif kind == "boolean":
+        field.update(type="single_choice", options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}])
+    elif kind in ("date", "dateTime"):
+        field["type"] = "date"
+    elif options is not None:
+        field.update(type="multi_choice" if item.get("repeats") else "single_choice", options=options)
+    else:
+        raise WorksheetError(source, f"the question {label!r} has a type this app does not know ({str(kind)[:30]!r})")
+    if field["type"] in ("short_text", "long_text") and isinstance(item.get("maxLength"), int):
+        field["max_length"] = max(1, min(item["maxLength"], 1000 if field["type"] == "short_text" else 50000))
+    return field
+
+
+def _options(item: dict, label: str, source: str) -> list[dict]:
+    """Options from answerOption codings or plain values, with safe, unique snake_case values."""
+    options, taken = [], set()
+    for choice in item.get("answerOption") or []:
+        coding = choice.get("valueCoding") or {}
+        plain = next((choice[k] for k in ("valueString", "valueInteger", "valueDate", "valueTime") if k in choice), None)
+        text = _clean(coding.get("display") or coding.get("code") or (None if plain is None else str(plain)), 300)
+        if text:
+            options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text})
+    if len(options) > 30:
+        raise WorksheetError(source, f"the question {label!r} has {len(options)} answer options; "
+                                     "a worksheet question offers at most 30")
+    return options
+
+
+def answers_from_questionnaire_response(
+    definition: WorksheetDefinition, data: dict, *, source: str = "questionnaire-response.json",
+) -> dict:
+    """Answers {"values", "states"} from R4 QuestionnaireResponse JSON for this worksheet (inverse of the export)."""
+    _validate(QuestionnaireResponse, data, source)
+    fields = {f.id: f for f in definition.all_fields()}
+    found: dict[str, list] = {}
+    _collect(data.get("item") or [], fields, found)
+    values = {}
+    for field_id, items in found.items():
+        field = fields[field_id]
+        try:
+            value = _read(field, items)
+            problem = _problem(field, value, items)
+        except Exception:  # a malformed answer (wrong value type, missing code) is the file's fault
+            value, problem = None, "the answer is not in the form this question expects"
+        if problem:
+            raise WorksheetError(source, problem, where=f"question {field.label[:80]!r}")
+        if value is not None:
+            values[field_id] = value
+    return {"values": values, "states": {}}
+
+
+def _collect(items: list, fields: dict, found: dict) -> None:
+    """Response items by field id, looking through sections and nested answers (rows repeat their item)."""
+    for item in items:
+        if item["linkId"] in fields:
+            found.setdefault(item["linkId"], []).append(item)
+            continue
+        _collect(item.get("item") or [], fields, found)
+        for answer in item.get("answer") or []:
+            _collect(answer.get("item") or [], fields, found)
+
+
+def _read(field, items: list):
+    """The stored value of one field from its response item(s), via the field-type registry."""
+    if field.type == "rows":
+        rows = []
+        for group in items:
+            cells = {c["linkId"].removeprefix(f"{field.id}."): c.get("answer") or [] for c in group.get("item") or []}
+            row = {c.id: kind_of(field).from_fhir(cells.get(c.id, []), field) or "" for c in field.columns}
+            if any(row.values()):
+                rows.append(row)
+        return rows or None
+    if len(items) > 1:
+        raise ValueError("answered more than once")
+    return kind_of(field).from_fhir(items[0].get("answer") or [], field)
+
+
+def _problem(field, value, items: list) -> str | None:
+    """Why an imported value cannot be stored for this field, or None when it fits."""
+    if value is None:
+        given = any(item.get("answer") for item in items) and field.type != "rows"
+        return "the answer has a type this question does not accept" if given else None
+    options = {o.value for o in getattr(field, "options", ())}
+    if field.type == "scale":
+        fits = type(value) is int and 0 <= value <= 10
+    elif field.type == "single_choice":
+        fits = value in options
+    elif field.type in ("multi_choice", "checklist"):
+        fits = all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
+    elif field.type == "date":
+        fits = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+    elif field.type == "rows":
+        fits = len(value) <= field.max_rows and all(
+            isinstance(row[c.id], str) and len(row[c.id]) <= c.max_length for row in value for c in field.columns)
+    else:
+        fits = isinstance(value, str) and len(value) <= field.max_length
+    return None if fits else "the answer does not fit this question (wrong kind of value, unknown option or too long)"
