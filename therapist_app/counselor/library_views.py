@@ -1,14 +1,18 @@
 """The counselor's worksheet library: browse, preview, duplicate, build, publish, import.
 
 Every POST here is CSRF-checked by CSRFProtect before it reaches the view."""
-from flask import flash, redirect, render_template, request, url_for
+import json
 
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from ..engine.fhir import definition_from_questionnaire
 from ..engine.forms import build_answer_form
+from ..engine.loader import WorksheetError
 from ..engine.presentation import definition_of, sections_for
 from ..errors import RuleError
 from ..models.response import empty_answers
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import worksheet_builder, worksheets
+from ..services import exports, worksheet_builder, worksheets
 from .library_forms import AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
 from .views import bp
 
@@ -41,10 +45,6 @@ def duplicate_worksheet(version_id):
 @bp.post("/worksheets/import")
 @counselor_required
 def import_worksheet():
-    from ..engine.fhir import definition_from_questionnaire
-    from ..engine.loader import WorksheetError
-    import json
-
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.questionnaire.data
@@ -190,3 +190,22 @@ def preview_draft(worksheet_id):
 def preview_version(version_id):
     version = worksheets.usable_version(signed_in_user(), version_id)
     return _preview(definition_of(version), url_for(".library"))
+
+
+def _json_download(data: dict, filename: str):
+    response = jsonify(data)
+    response.headers["Content-Type"] = "application/fhir+json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/worksheet-versions/<int:version_id>/questionnaire.json")
+@counselor_required
+def export_questionnaire(version_id):
+    return _json_download(exports.questionnaire_for(signed_in_user(), version_id), f"questionnaire-{version_id}.json")
+
+
+@bp.get("/responses/<int:response_id>/fhir.json")
+@counselor_required
+def export_response(response_id):
+    return _json_download(exports.response_for_counselor(signed_in_user(), response_id), f"response-{response_id}.json")

@@ -14,48 +14,32 @@ from .presentation import fields_for, label_for
 from .schema import WorksheetDefinition
 
 DEFINITION_EXTENSION = "urn:therapist-app:worksheet-definition"
-MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
-MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+EXTENSION_BASE = "http://hl7.org/fhir/StructureDefinition/"  # standard minValue / maxValue extensions
 RESPONSE_STATUSES = ("in-progress", "completed")
 DEFAULT_PURPOSE = "A questionnaire from your counselor. Please answer the questions below as well as you can."
 MAX_DEPTH, MAX_NODES = 40, 50000  # deeper or bigger JSON is no questionnaire; it would only exhaust the validator
-SHORT_TYPES = {"string", "decimal", "url", "time", "quantity"}  # answered in one line of words or numbers
+# Foreign item types with a direct worksheet type; numbers, times and web addresses are answered in one line.
+SIMPLE_TYPES = {"string": "short_text", "decimal": "short_text", "url": "short_text", "time": "short_text",
+                "quantity": "short_text", "text": "long_text", "date": "date", "dateTime": "date"}
 UNSUPPORTED = {"attachment": "a file upload", "reference": "a link to another record"}
 
-
-# --- Export ---------------------------------------------------------------------------------------
 
 def questionnaire(definition: WorksheetDefinition, *, slug: str, version: int, base_url: str) -> dict:
     """The worksheet as R4 Questionnaire JSON; the full definition travels along so our own import is exact."""
     suffix = f"-v{version}"
-    payload = json.dumps(definition.model_dump(mode="json", exclude_none=True), separators=(",", ":"), ensure_ascii=False)
+    # FHIR's `name` is for machines: CamelCase starting with a letter ("new-boundaries" -> "NewBoundaries").
+    name = ("" if slug[:1].isalpha() else "Worksheet") + slug.title().replace("-", "")
+    payload = json.dumps(definition.model_dump(mode="json", exclude_none=True),
+                         separators=(",", ":"), ensure_ascii=False)
     return {
         "resourceType": "Questionnaire",
         "id": slug[: 64 - len(suffix)] + suffix,  # FHIR ids are at most 64 characters; slugs may be 80
         "extension": [{"url": DEFINITION_EXTENSION, "valueString": payload}],
-        "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{slug}",
-        "version": str(version),
-        "name": _camel(slug),
-        "title": definition.title,
-        "status": "active",
-        "description": definition.purpose,
-        "item": [
-            {"linkId": s.id, "text": s.title, "type": "group", "item": [_question(f) for f in s.fields]}
-            for s in definition.sections
-        ],
+        "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{slug}", "version": str(version), "name": name,
+        "title": definition.title, "status": "active", "description": definition.purpose,
+        "item": [{"linkId": s.id, "text": s.title, "type": "group", "item": [_question(f) for f in s.fields]}
+                 for s in definition.sections],
     }
-
-
-def _camel(slug: str) -> str:
-    """A FHIR `name` (machine-friendly, starts with a capital letter) from a kebab slug."""
-    name = "".join(part[:1].upper() + part[1:] for part in slug.split("-") if part)
-    return name if name[:1].isalpha() else f"Worksheet{name}"
-
-
-def _column_link(field, column_id: str) -> str:
-    # FHIR wants linkIds unique in the whole Questionnaire, and a column id may equal a field id.
-    return f"{field.id}.{column_id}"
 
 
 def _question(field) -> dict:
@@ -65,27 +49,23 @@ def _question(field) -> dict:
         item["required"] = True
     notes = [field.help] if field.help else []
     if field.type == "scale":
-        item["extension"] = [{"url": MIN_VALUE, "valueInteger": 0}, {"url": MAX_VALUE, "valueInteger": 10}]
+        item["extension"] = [{"url": EXTENSION_BASE + e, "valueInteger": n}
+                             for e, n in (("minValue", 0), ("maxValue", 10))]
         notes.append(f"0 = {field.min_label}, 10 = {field.max_label}.")
     elif field.type in ("single_choice", "multi_choice", "checklist"):
         item["answerOption"] = [{"valueCoding": {"code": o.value, "display": o.label}} for o in field.options]
         if field.type != "single_choice":
             item["repeats"] = True
-    elif field.type == "rows":
+    elif field.type == "rows":  # column linkIds carry the field id: FHIR wants linkIds unique in the whole file
         item["repeats"] = True
         item["item"] = [
-            {"linkId": _column_link(field, c.id), "text": c.label, "type": "string", "maxLength": c.max_length}
+            {"linkId": f"{field.id}.{c.id}", "text": c.label, "type": "string", "maxLength": c.max_length}
             for c in field.columns
         ]
     elif field.type != "date":
         item["maxLength"] = field.max_length
-    if notes:
-        # "-help" cannot clash: field, section and column ids have no dashes.
-        item.setdefault("item", []).append({
-            "linkId": f"{field.id}-help", "text": " ".join(notes), "type": "display",
-            "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
-                {"system": "http://hl7.org/fhir/questionnaire-item-control", "code": "help"}]}}],
-        })
+    if notes:  # shown under the question; "-help" cannot clash, as field, section and column ids have no dashes
+        item.setdefault("item", []).append({"linkId": f"{field.id}-help", "text": " ".join(notes), "type": "display"})
     return item
 
 
@@ -106,23 +86,17 @@ def questionnaire_response(
         items = []
         for field in section.fields:
             # Any state (skipped, not ready) means "no answer given"; which one is for the counselor's eyes only.
-            if field.id in allowed and field.id not in states and not _blank(values.get(field.id)):
-                items += _answer_items(field, values[field.id], label_for(field, role))
+            value = values.get(field.id)
+            if field.id in allowed and field.id not in states and value not in (None, []) and (
+                    not isinstance(value, str) or value.strip()):
+                items += _answer_items(field, value, label_for(field, role))
         if items:  # an empty section would still reveal its title
             groups.append({"linkId": section.id, "text": section.title, "item": items})
-    response = {
-        "resourceType": "QuestionnaireResponse", "questionnaire": questionnaire_url, "status": status,
-        "source": {"reference": source_reference, "display": source_display},
-    }
+    response = {"resourceType": "QuestionnaireResponse", "questionnaire": questionnaire_url, "status": status,
+                "source": {"reference": source_reference, "display": source_display}}
     if authored:
         response["authored"] = authored
-    if groups:
-        response["item"] = groups
-    return response
-
-
-def _blank(value) -> bool:
-    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+    return {**response, "item": groups} if groups else response
 
 
 def _answer_items(field, value, text: str) -> list[dict]:
@@ -133,22 +107,19 @@ def _answer_items(field, value, text: str) -> list[dict]:
         return [{"linkId": field.id, "text": text, "answer": answers}] if answers else []
     rows = []
     for cells in kind.fhir_rows(value, field):
-        # FHIR forbids empty answer lists, so blank cells are left out rather than sent empty.
-        cells = [{**cell, "linkId": _column_link(field, cell["linkId"])} for cell in cells if cell["answer"]]
+        # Column linkIds as in the Questionnaire; FHIR forbids empty answer lists, so blank cells are left out.
+        cells = [{**cell, "linkId": f"{field.id}.{cell['linkId']}"} for cell in cells if cell["answer"]]
         if cells:
             rows.append({"linkId": field.id, "text": text, "item": cells})
     return rows
 
-
-# --- Import ---------------------------------------------------------------------------------------
 
 def _validate(model, data, source: str) -> None:
     """Checks JSON against a fhir.resources R4 model; every failure becomes one plain WorksheetError."""
     name = model.__name__
     if not isinstance(data, dict):
         raise WorksheetError(source, f"this is not a FHIR {name}: expected a JSON object")
-    if data.get("resourceType") != name:
-        found = data.get("resourceType")
+    if (found := data.get("resourceType")) != name:
         found = f"a {str(found)[:40]!r}" if found else "no resourceType"
         raise WorksheetError(source, f"this is not a FHIR {name} (the file has {found})")
     stack, nodes = [(data, 0)], 0
@@ -157,18 +128,18 @@ def _validate(model, data, source: str) -> None:
         nodes += 1
         if depth > MAX_DEPTH or nodes > MAX_NODES:
             raise WorksheetError(source, f"the {name} is too large or nested too deeply to import")
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, depth + 1) for child in children)
+        stack += [(child, depth + 1) for child in (node.values() if isinstance(node, dict) else node)
+                  if isinstance(child, (dict, list))]
     try:
         model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        where = " › ".join(f"{p + 1}" if isinstance(p, int) else str(p) for p in error["loc"])
+        where = " ".join(f"{p + 1}" if isinstance(p, int) else f"› {p}" for p in error["loc"]).lstrip("› ")
         message = " ".join(str(error["msg"]).removeprefix("Value error, ").split())[:200]
         if error["type"] == "extra_forbidden":
             message = "this key is not part of FHIR R4"
-        elif error["type"] == "string_pattern_mismatch":
-            message = "this value is empty or not in the form FHIR expects"
+        elif error["type"] == "string_pattern_mismatch" or "spec regex" in message:  # fhir.resources' own words
+            message = "this value is empty or not in the form FHIR expects (dates look like 2024-03-05)"
         raise WorksheetError(source, f"not a valid FHIR R4 {name}: {message}", where=where or None) from None
     except Exception as exc:  # fhir.resources may raise other errors on odd input; none may escape raw
         raise WorksheetError(source, f"not a valid FHIR R4 {name} ({type(exc).__name__})") from None
@@ -207,7 +178,8 @@ def _unique_id(text, taken: set, prefix: str) -> str:
     base = _plain(text).replace(" ", "_") or prefix
     if not base[0].isalpha():
         base = f"{prefix}_{base}"
-    base, candidate, n = base[:40].rstrip("_"), base[:40].rstrip("_"), 2
+    base = base[:40].rstrip("_")
+    candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base[: 40 - len(str(n)) - 1]}_{n}", n + 1
     taken.add(candidate)
@@ -221,11 +193,11 @@ def _foreign_definition(data: dict, source: str) -> dict:
         if item["type"] == "group":
             blocks.append((item["linkId"], _clean(item.get("text"), 120) or f"Part {len(blocks) + 1}",
                            _fields(item.get("item") or [], field_ids, source)))
-        else:  # loose top-level questions share one section, placed where the first of them stood
-            if loose is None:
+        elif fields := _fields([item], field_ids, source):
+            if loose is None:  # loose top-level questions share one section, placed where the first stood
                 loose = ("questions", "Questions", [])
                 blocks.append(loose)
-            loose[2].extend(_fields([item], field_ids, source))
+            loose[2].extend(fields)
     sections = []
     for hint, title, fields in blocks:
         for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
@@ -242,9 +214,7 @@ def _foreign_definition(data: dict, source: str) -> dict:
         "slug": slug if len(slug) >= 2 else "imported-questionnaire",
         "title": _clean(data.get("title"), 120) or _clean(data.get("name"), 120) or "Imported questionnaire",
         "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
-        "estimated_minutes": 10,
-        "stage": 0,
-        "sections": sections,
+        "estimated_minutes": 10, "stage": 0, "sections": sections,
     }
 
 
@@ -271,17 +241,13 @@ def _field(item: dict, field_ids: set, source: str) -> dict:
     if notes.strip():
         field["help"] = _clean(notes, 2000)
     options = _options(item, label, source) if kind in ("choice", "open-choice") else None
-    if kind in SHORT_TYPES or (options is not None and len(options) < 2):
+    if kind in SIMPLE_TYPES or (options is not None and len(options) < 2):
         # A choice needs two options; one we cannot list (e.g. a value set elsewhere) is asked in words.
-        field["type"] = "short_text"
-    elif kind == "text":
-        field["type"] = "long_text"
+        field["type"] = SIMPLE_TYPES.get(kind, "short_text")
     elif kind == "integer":
         field.update(type="scale", min_label="0", max_label="10")
     elif kind == "boolean":
         field.update(type="single_choice", options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}])
-    elif kind in ("date", "dateTime"):
-        field["type"] = "date"
     elif options is not None:
         field.update(type="multi_choice" if item.get("repeats") else "single_choice", options=options)
     else:
@@ -296,7 +262,8 @@ def _options(item: dict, label: str, source: str) -> list[dict]:
     options, taken = [], set()
     for choice in item.get("answerOption") or []:
         coding = choice.get("valueCoding") or {}
-        plain = next((choice[k] for k in ("valueString", "valueInteger", "valueDate", "valueTime") if k in choice), None)
+        plain = next((choice[k] for k in ("valueString", "valueInteger", "valueDate", "valueTime") if k in choice),
+                     None)
         text = _clean(coding.get("display") or coding.get("code") or (None if plain is None else str(plain)), 300)
         if text:
             options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text})
@@ -319,11 +286,9 @@ def answers_from_questionnaire_response(
         field = fields[field_id]
         try:
             value = _read(field, items)
-            problem = _problem(field, value, items)
-        except Exception:  # a malformed answer (wrong value type, missing code) is the file's fault
-            value, problem = None, "the answer is not in the form this question expects"
-        if problem:
-            raise WorksheetError(source, problem, where=f"question {field.label[:80]!r}")
+        except Exception as exc:  # a malformed answer (wrong value type, missing code) is the file's fault
+            problem = str(exc) if isinstance(exc, _Unfit) else "the answer is not in the form this question expects"
+            raise WorksheetError(source, problem, where=f"question {field.label[:80]!r}") from None
         if value is not None:
             values[field_id] = value
     return {"values": values, "states": {}}
@@ -340,8 +305,12 @@ def _collect(items: list, fields: dict, found: dict) -> None:
             _collect(answer.get("item") or [], fields, found)
 
 
+class _Unfit(ValueError):
+    """An imported answer that cannot be stored; its message is written for the counselor."""
+
+
 def _read(field, items: list):
-    """The stored value of one field from its response item(s), via the field-type registry."""
+    """The stored value of one field from its response item(s), via the registry; _Unfit when it cannot be."""
     if field.type == "rows":
         rows = []
         for group in items:
@@ -349,17 +318,16 @@ def _read(field, items: list):
             row = {c.id: kind_of(field).from_fhir(cells.get(c.id, []), field) or "" for c in field.columns}
             if any(row.values()):
                 rows.append(row)
-        return rows or None
-    if len(items) > 1:
-        raise ValueError("answered more than once")
-    return kind_of(field).from_fhir(items[0].get("answer") or [], field)
-
-
-def _problem(field, value, items: list) -> str | None:
-    """Why an imported value cannot be stored for this field, or None when it fits."""
+        value = rows or None
+    else:
+        answers = items[0].get("answer") or []
+        if len(items) > 1 or (len(answers) > 1 and field.type not in ("multi_choice", "checklist")):
+            raise _Unfit("this question takes one answer, and the file gives several")
+        value = kind_of(field).from_fhir(answers, field)
+        if value is None and answers:
+            raise _Unfit("the answer has a type this question does not accept")
     if value is None:
-        given = any(item.get("answer") for item in items) and field.type != "rows"
-        return "the answer has a type this question does not accept" if given else None
+        return None
     options = {o.value for o in getattr(field, "options", ())}
     if field.type == "scale":
         fits = type(value) is int and 0 <= value <= 10
@@ -374,4 +342,6 @@ def _problem(field, value, items: list) -> str | None:
             isinstance(row[c.id], str) and len(row[c.id]) <= c.max_length for row in value for c in field.columns)
     else:
         fits = isinstance(value, str) and len(value) <= field.max_length
-    return None if fits else "the answer does not fit this question (wrong kind of value, unknown option or too long)"
+    if not fits:
+        raise _Unfit("the answer does not fit this question (wrong kind of value, unknown option or too long)")
+    return value

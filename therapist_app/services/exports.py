@@ -1,0 +1,39 @@
+"""FHIR R4 exports: worksheets as Questionnaires, answers as QuestionnaireResponses (through access)."""
+from flask import current_app
+
+from .. import access
+from ..engine import fhir
+from ..engine.presentation import definition_of
+from ..extensions import session
+from ..models import User
+from ..security.audit import record
+from . import worksheets
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + current_app.extensions["therapist_app"].url_prefix
+
+
+def questionnaire_for(counselor: User, version_id: int) -> dict:
+    version = worksheets.usable_version(counselor, version_id)
+    return fhir.questionnaire(definition_of(version), slug=version.worksheet.slug, version=version.number,
+                              base_url=_base_url())
+
+
+def response_for_counselor(counselor: User, response_id: int) -> dict:
+    """A partner's submitted answers (or their draft, as in-progress) for the couple's counselor."""
+    response = access.response_for_counselor(counselor, response_id)
+    assignment = response.assignment
+    version = assignment.worksheet_version
+    submitted = response.submitted is not None
+    partner = session.get(User, response.partner_id)
+    record(counselor.id, "export_fhir_response", response)
+    session.commit()
+    return fhir.questionnaire_response(
+        definition_of(version), response.submitted if submitted else response.draft,
+        questionnaire_url=f"{_base_url()}/fhir/Questionnaire/{version.worksheet.slug}|{version.number}",
+        status="completed" if submitted else "in-progress",
+        source_reference=f"Patient/{partner.id}", source_display=partner.display_name,
+        authored=response.submitted_at.isoformat() if submitted else None,
+        role=assignment.couple.role_of(partner.id),
+    )
