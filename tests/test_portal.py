@@ -142,7 +142,7 @@ def test_a_stale_save_from_a_second_device_is_kept_aside_not_written_over_the_ne
     save_section(laptop, assignment.id, {field_id: "newer version from the laptop"})
     stale = save_section(phone, assignment.id, {field_id: "phone edit based on the old page"}, revision=1)
     assert stale.status_code == 409
-    assert "changed on another device" in _text(stale)
+    assert "A newer version of some answers was saved" in _text(stale)
     db_session.expire_all()
     response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
     assert response.draft["values"][field_id] == "newer version from the laptop"

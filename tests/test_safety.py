@@ -13,6 +13,7 @@ from therapist_app.services.worksheets import version_by_slug
 VOLATILE = [
     (re.compile(r'name="csrf_token"[^>]*value="[^"]*"'), "csrf"),
     (re.compile(r'value="[^"]*"[^>]*name="csrf_token"'), "csrf"),
+    (re.compile(r'data-csrf="[^"]*"'), "csrf"),
     (re.compile(r"/homework/\d+"), "/homework/N"),
     (re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}"), "DATE"),
 ]

@@ -19,12 +19,18 @@ def _not_found(error):
     return render_template("therapist_app/errors/not_found.html"), 404
 
 
+def _server_error(error):
+    # The details go to the server log by Flask; the person sees a calm page without them.
+    return render_template("therapist_app/errors/server_error.html"), 500
+
+
 # Hooks are attached once, at import: a blueprint may be registered on many apps (tests, hosts).
 for _bp, _ in AUDIENCES:
     _bp.before_request(enforce_idle_timeout)
     _bp.after_request(security_headers)
     _bp.register_error_handler(NotFoundError, _not_found)
     _bp.register_error_handler(404, _not_found)
+    _bp.register_error_handler(500, _server_error)
 
 
 def register_blueprints(app: Flask, url_prefix: str) -> None:

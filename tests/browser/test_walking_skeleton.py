@@ -35,7 +35,7 @@ def test_counselor_assigns_partner_completes_on_a_phone_counselor_prints(app, fa
     option = desk.locator("#worksheet option", has_text=title)
     desk.get_by_label("Exercise", exact=True).select_option(option.get_attribute("value"))
     desk.get_by_label("Due date").fill("2099-01-15")
-    desk.get_by_label("Personal note to the couple").fill("Write freely; we will read these together.")
+    desk.get_by_label("Personal note, shown with the exercise").fill("Write freely; we will read these together.")
     desk.get_by_role("button", name="Assign").click()
     desk.get_by_text("The exercise was assigned.").wait_for()
 
@@ -66,9 +66,11 @@ def test_counselor_assigns_partner_completes_on_a_phone_counselor_prints(app, fa
                 question.get_by_label("Skip", exact=True).check()  # choices: skipped deliberately
         continue_button = phone.get_by_role("button", name="Save and continue")
         if continue_button.count():
-            continue_button.click()
+            with phone.expect_navigation():
+                continue_button.click()
             continue
-        phone.get_by_role("button", name="Review before submitting").click()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Review before submitting").click()
         break
     phone.get_by_role("heading", name=re.compile("^Review")).wait_for()
     phone.get_by_role("button", name="Submit").click()

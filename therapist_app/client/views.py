@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
+from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..errors import ConflictError, RuleError
@@ -56,14 +57,14 @@ def _section_index(page, requested) -> int:
         return 0
 
 
-def _render_section(page, index, form=None, status=200):
+def _render_section(page, index, form=None, status=200, conflicts=None):
     sections = sections_for(page.definition, page.role)
     section = sections[index]
     form = form or build_answer_form(section.fields, page.role, page.answers)
     return render_template(
         "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
         revision=page.response.revision if page.response else 0,
-        visibility=presenters.visibility_notes(page),
+        visibility=presenters.visibility_notes(page), conflicts=conflicts or {},
     ), status
 
 
@@ -105,7 +106,8 @@ def save_section(assignment_id):
     except ConflictError as conflict:
         page = responses.open_worksheet(user, assignment_id)
         flash(conflict.message, "warning")
-        return _render_section(page, index, form=form, status=409)
+        return _render_section(page, index, form=form, status=409,
+                               conflicts=presenters.conflict_texts(page, conflict.current))
     except RuleError as error:
         return render_template("therapist_app/client/not_open.html", message=error.message), 409
     if errors or form.csrf_token.errors:
@@ -179,7 +181,17 @@ def review(assignment_id):
     missing = responses.missing_answers(user, assignment_id)
     form = presenters.review_form(page, ReviewForm())
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=missing,
-                           items=presenters.answer_list(page, page.answers))
+                           answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers))
+
+
+@bp.post("/homework/<int:assignment_id>/skip-unanswered")
+@client_required
+def skip_unanswered(assignment_id):
+    try:
+        responses.skip_unanswered(signed_in_user(), assignment_id)
+    except RuleError as error:
+        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    return redirect(url_for(".review", assignment_id=assignment_id))
 
 
 @bp.post("/homework/<int:assignment_id>/submit")
@@ -197,4 +209,5 @@ def submit(assignment_id):
         flash(error.message, "warning")
         return redirect(url_for(".review", assignment_id=assignment_id))
     flash("Submitted. Thank you for the care you put into this.", "success")
-    return redirect(url_for(".exercise", assignment_id=assignment_id))
+    # safe=1: the partner has just answered; asking "is it safe?" again here would only confuse.
+    return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))

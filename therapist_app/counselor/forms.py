@@ -25,7 +25,7 @@ class AssignForm(FlaskForm):
     worksheet = SelectField("Exercise", coerce=int, validators=[DataRequired("Please choose an exercise.")])
     assignee = SelectField("Who completes it", coerce=str, choices=[("both", "Both partners, each their own copy")])
     due_date = DateField("Due date", validators=[Optional()], render_kw={"type": "date"})
-    note = TextAreaField("Personal note to the couple", validators=[Optional(), Length(max=2000)],
+    note = TextAreaField("Personal note, shown with the exercise", validators=[Optional(), Length(max=2000)],
                          description="Shown with the exercise in their portal. Not included in emails.")
 
 

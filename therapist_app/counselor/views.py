@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import RuleError
+from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import assignments, couples, packets, reviews, worksheets
 from ..services.couples import PartnerDetails
@@ -14,7 +15,7 @@ bp = Blueprint("ta_counselor", __name__)
 @counselor_required
 def dashboard():
     counselor = signed_in_user()
-    return render_template("therapist_app/counselor/dashboard.html", rows=reviews.caseload(counselor),
+    return render_template("therapist_app/counselor/dashboard.html", rows=reviews.caseload(counselor), stage_names=STAGES,
                            risk_count=reviews.risk_flag_count(counselor))
 
 
@@ -45,7 +46,10 @@ def _assign_form(counselor, couple, formdata=None):
     form = AssignForm(formdata=formdata)
     library = worksheets.library_for(counselor)
     fits, ahead = assignments.library_by_fit(couple, library)
-    form.worksheet.choices = [(v.id, label) for v, label in fits + ahead]
+    form.worksheet.choices = {
+        f"Fits stage {couple.stage} now": [(v.id, label) for v, label in fits],
+        "Later stages (assigning one warns you)": [(v.id, label) for v, label in ahead],
+    }
     form.assignee.choices = [("both", "Both partners, each their own copy")] + [
         (str(p.id), f"Only {p.display_name}") for p in couple.partners
     ]
@@ -66,7 +70,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     counselor = signed_in_user()
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
-        "therapist_app/counselor/couple.html", couple=couple, rows=rows,
+        "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple),
     ), status

@@ -6,6 +6,9 @@ def is_answered(value) -> bool:
     return value not in (None, "", [], {})
 
 
+ANSWER_NEEDED = "Please answer this question."
+
+
 def unanswered_fields(fields, answers: dict) -> dict[str, str]:
     """field id -> what is missing, for every field that blocks submission."""
     problems = {}
@@ -17,7 +20,7 @@ def unanswered_fields(fields, answers: dict) -> dict[str, str]:
         if state and offers_skip(field):
             continue
         problems[field.id] = (
-            "Please answer this question." if not offers_skip(field)
+            ANSWER_NEEDED if not offers_skip(field)
             else "Please answer this, or choose “Skip” or “I'm not ready for this yet”."
         )
     return problems

@@ -226,6 +226,8 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
             continue
         mine = by_assignment.get(assignment.id, {}).get(partner.id)
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))
+    # What still needs doing comes first; submitted homework sinks to the end (stable: due dates stay in order).
+    items.sort(key=lambda item: item.status == STATUS_SUBMITTED)
     return couple, items
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..extensions import session
 from ..models import Appointment, User
 from ..models.assignment import STATUS_CANCELLED
@@ -34,9 +35,12 @@ def prep(counselor: User, couple_id: int) -> PrepPacket:
     exercises = []
     risk_flags = 0
     for row in rows:
+        risk_flags += sum(1 for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
         if any(cell.response is not None and cell.response.is_submitted for cell in row.cells.values()):
             exercises.append(side_by_side(row.assignment))
-        risk_flags += sum(1 for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
+    # Private check-ins are never printed: paper travels. The packet says only that one needs reading.
+    rows = [r for r in rows if r.definition.kind != KIND_SAFETY_CHECK_IN]
+    exercises = [e for e in exercises if e.definition.kind != KIND_SAFETY_CHECK_IN]
     next_session = session.scalar(
         select(Appointment).where(Appointment.couple_id == couple.id, Appointment.starts_at >= utcnow())
         .order_by(Appointment.starts_at).limit(1)

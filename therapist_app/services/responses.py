@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import access
-from ..engine.completeness import unanswered_fields
+from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
@@ -120,8 +120,9 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
                                          content={"values": values, "states": states}))
             session.commit()
             raise ConflictError(
-                "These answers were changed on another device after this page was opened. "
-                "Both versions are kept; please choose which to keep.",
+                "A newer version of some answers was saved after this page was opened (perhaps in another "
+                "window). Both versions are kept: the newer one is shown under each answer. Edit the "
+                "answer as you want it and save again.",
                 response.revision,
                 {k: draft["values"].get(k) for k in differing},
             )
@@ -146,6 +147,21 @@ def set_readiness(partner: User, assignment_id: int, ready: bool) -> Response:
         raise RuleError("This exercise has no readiness question.")
     response.readiness = READY if ready else NOT_YET
     session.commit()
+    return response
+
+
+def skip_unanswered(partner: User, assignment_id: int) -> Response:
+    """The partner's deliberate choice to skip every optional question they left blank."""
+    assignment, definition, response = _editable_response(partner, assignment_id)
+    fields = fields_for(definition, assignment.couple.role_of(partner.id))
+    blank = {field_id for field_id, problem in unanswered_fields(fields, response.draft).items()
+             if problem != ANSWER_NEEDED}
+    if blank:
+        draft = copy.deepcopy(response.draft)
+        draft["states"].update({field_id: "skipped" for field_id in blank})
+        response.draft = draft
+        response.revision += 1
+        session.commit()
     return response
 
 
@@ -185,14 +201,17 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     return response
 
 
+def is_risk_answer(field, value) -> bool:
+    """Whether this answer is one the worksheet marks for the counselor's attention."""
+    risky = set(getattr(field, "risk_values", None) or ())
+    if not risky or value is None:
+        return False
+    return bool(risky & (set(value) if isinstance(value, list) else {value}))
+
+
 def has_risk_answer(definition, answers: dict) -> bool:
-    for field in definition.all_fields():
-        risky = set(getattr(field, "risk_values", None) or ())
-        value = answers["values"].get(field.id)
-        chosen = set(value) if isinstance(value, list) else {value}
-        if risky & chosen:
-            return True
-    return False
+    return any(is_risk_answer(field, answers["values"].get(field.id)) and not answers["states"].get(field.id)
+               for field in definition.all_fields())
 
 
 def _reveal_if_both_submitted(assignment: Assignment) -> None:

@@ -6,12 +6,14 @@ from sqlalchemy import case, func, select
 from .. import access
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, fields_for
+from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import RuleError
 from ..extensions import session
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
+from .responses import is_risk_answer
 
 
 @dataclass
@@ -103,6 +105,7 @@ class AnswerCell:
     text: object = ""           # str, or a list of row dicts for a `rows` field
     state: str | None = None    # "Skipped" / "Not ready yet"
     held_back: bool = False
+    flagged: bool = False       # a risk answer of the private check-in
 
 
 @dataclass
@@ -147,6 +150,7 @@ def side_by_side(assignment: Assignment) -> SideBySide:
                     continue
                 state = answers["states"].get(spec.id)
                 row.cells.append(AnswerCell(
+                    flagged=is_risk_answer(spec, answers["values"].get(spec.id)) and not state,
                     applies=True,
                     text=kind_of(spec).display(answers["values"].get(spec.id), spec) if not state else "",
                     state=STATE_LABELS.get(state),
@@ -169,6 +173,8 @@ def mark_reviewed(counselor: User, response_id: int, comment: str | None = None)
     response = access.response_for_counselor(counselor, response_id)
     if not response.is_submitted:
         raise RuleError("Only a submitted answer can be marked reviewed.")
+    if definition_of(response.assignment.worksheet_version).kind == KIND_SAFETY_CHECK_IN:
+        comment = None  # never a message on the private check-in: portals are read on shared devices
     response.reviewed_at = utcnow()
     response.counselor_comment = (comment or "").strip() or None
     session.commit()

@@ -3,20 +3,38 @@
 (function () {
   "use strict";
 
-  // Quick exit: replace this page in the history, so Back does not return to it.
+  // Quick exit: sign out on the server, blank the page, and replace it in the history,
+  // so neither Back nor a reload shows the portal again.
+  function quickExit(link) {
+    var signOut = document.querySelector("[data-logout]");
+    if (signOut && navigator.sendBeacon) {
+      var data = new FormData();
+      data.append("csrf_token", signOut.dataset.csrf);
+      navigator.sendBeacon(signOut.dataset.logout, data);
+    }
+    document.body.innerHTML = "";
+    document.title = "";
+    window.location.replace(link.href);
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-quick-exit]");
     if (!link) return;
     event.preventDefault();
-    document.body.innerHTML = "";
-    window.location.replace(link.href);
+    quickExit(link);
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && event.shiftKey) {
       var link = document.querySelector("[data-quick-exit]");
-      if (link) { document.body.innerHTML = ""; window.location.replace(link.href); }
+      if (link) quickExit(link);
     }
   });
+
+  // Buttons marked data-confirm ask before they act (cancelling homework, deactivating a counselor).
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter || event.target.querySelector("[data-confirm]");
+    var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  }, true);
 
   // A submit button marked data-once is pressed once; a second click does nothing.
   document.addEventListener("submit", function (event) {
@@ -56,7 +74,8 @@
       if (!box) return;
       box.hidden = false;
       var text = data.theirs[fieldId];
-      box.textContent = "Saved from another device:\n" + (typeof text === "string" ? text : "(a table)") +
+      box.textContent = "A newer version of this answer was saved (perhaps in another window):\n" +
+        (typeof text === "string" ? text : "(a table)") +
         "\n\nWhat is typed here is kept too. Edit the answer as you want it, then press Save.";
     });
     revisionInput.value = data.revision;
@@ -93,6 +112,12 @@
       } else {
         dirty = true; say(result.data.message || "Not saved yet. Your text is still here; we will try again.");
       }
+      if (submitAfterSave) {
+        var submitter = submitAfterSave;
+        submitAfterSave = null;
+        if (submitter === true) form.requestSubmit(); else form.requestSubmit(submitter);
+        return;
+      }
       if (pending) { pending = false; save(); }
     }).catch(function () {
       inFlight = false; dirty = true;
@@ -100,6 +125,15 @@
       setTimeout(save, 10000);
     });
   }
+
+  var submitAfterSave = null;
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) {  // wait for the autosave to return its revision, then send this save
+      event.preventDefault();
+      submitAfterSave = event.submitter || true;
+    }
+  });
 
   function schedule() { dirty = true; clearTimeout(timer); timer = setTimeout(save, DELAY_MS); }
   form.addEventListener("input", schedule);
