@@ -205,3 +205,18 @@ def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
         "assignee": "both"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "belongs to stage 3; the couple is in stage 1" in page and "The exercise was assigned." in page
+
+
+def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, factory):
+    import io
+
+    from pypdf import PdfReader
+    couple = factory.couple(with_check_ins=False)
+    _risky_check_in(app, couple)
+    pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Read first" in text and "private check-ins are never printed" in text
+    from therapist_app.engine.presentation import definition_of
+    for field in definition_of(version_by_slug("safety-check-in")).all_fields():
+        assert field.label[:40] not in text
+    assert "Check-in" not in text.replace("private check-in", "")

@@ -96,6 +96,8 @@ def test_quick_exit_leaves_and_back_does_not_return_to_the_page(homework, new_pa
     page.wait_for_url("**/login?neutral=1")
     page.go_back()
     assert f"/my/homework/{assignment.id}" not in page.url
+    page.goto("/my/")  # the quick exit also signed the partner out on the server
+    assert "/login" in page.url
 
 
 def _serious(results):
