@@ -1,5 +1,6 @@
 """Test support shared by every test module: factories, sign-in helpers, the isolated client."""
 import contextvars
+import io
 import re
 from datetime import date, timedelta
 
@@ -120,3 +121,10 @@ def browser_sign_in(page, login, password=PASSWORD):
     page.get_by_label("Email or sign-in name").fill(login)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, read back with pypdf. Line breaks are where the PDF wrapped a cell, not
+    part of the content, so whitespace is folded."""
+    from pypdf import PdfReader
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())

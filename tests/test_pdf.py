@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from support import signed_in
+from support import pdf_text, signed_in
 from helpers import answer_everything, save_section, submit
 from therapist_app.pdf.render import AppAssetsOnly
 
@@ -12,9 +12,7 @@ from therapist_app.pdf.render import AppAssetsOnly
 def _pdf_text(response) -> str:
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.data))
-    # Line breaks in extracted text are where the PDF wrapped a cell, not part of the content.
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return pdf_text(response.data)
 
 
 def test_the_prep_packet_holds_both_partners_answers_side_by_side(app, factory):

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpers import answer_everything, save_section, submit
+from helpers import save_section, submit
 from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, OutboxMessage
@@ -208,13 +208,11 @@ def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
 
 
 def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, factory):
-    import io
-
-    from pypdf import PdfReader
+    from support import pdf_text
     couple = factory.couple(with_check_ins=False)
     _risky_check_in(app, couple)
     pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    text = pdf_text(pdf.data)
     assert "Read first" in text and "private check-ins are never printed" in text
     from therapist_app.engine.presentation import definition_of
     for field in definition_of(version_by_slug("safety-check-in")).all_fields():

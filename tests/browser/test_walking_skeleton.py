@@ -1,11 +1,9 @@
 """Steps 2–4 of the walking skeleton, as people do them in Chromium: assign, complete, print."""
-import io
 import re
 
-from pypdf import PdfReader
 from sqlalchemy import select
 
-from support import PASSWORD, browser_sign_in
+from support import PASSWORD, browser_sign_in, pdf_text
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage, Response
 from therapist_app.services.worksheets import version_by_slug
@@ -84,8 +82,7 @@ def test_counselor_assigns_partner_completes_on_a_phone_counselor_prints(app, fa
     desk.get_by_role("link", name=re.compile("Jordan & Casey")).click()
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download session-prep PDF").click()
-    pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
-    text = "\n".join(p.extract_text() for p in pdf.pages)
+    text = pdf_text(open(download.value.path(), "rb").read())
     assert "I think you feel unsafe & tired <b>often</b>" in text
     db_session.expire_all()
     assert db_session.scalar(select(Response).where(Response.status == "submitted")) is not None

@@ -6,7 +6,7 @@ from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..errors import ConflictError, RuleError
-from ..security.sessions import client_required, signed_in_user
+from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
 from ..services import accounts, assignments, checkins, responses
 from ..services.crisis import crisis_for
@@ -14,6 +14,14 @@ from . import presenters
 from .forms import PreferencesForm, ReadinessForm, ReviewForm
 
 bp = Blueprint("ta_client", __name__)
+
+
+@bp.errorhandler(RuleError)
+def not_open(error):
+    """An exercise this partner may see but not use now (closed, paused, locked, reviewed)."""
+    if wants_json():
+        return jsonify(ok=False, error="closed", message=error.message), 409
+    return render_template("therapist_app/client/not_open.html", message=error.message), 409
 
 
 @bp.context_processor
@@ -71,10 +79,7 @@ def _render_section(page, index, form=None, status=200, conflicts=None):
 @bp.get("/homework/<int:assignment_id>")
 @client_required
 def exercise(assignment_id):
-    try:
-        page = responses.open_worksheet(signed_in_user(), assignment_id)
-    except RuleError as error:
-        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    page = responses.open_worksheet(signed_in_user(), assignment_id)
     if page.held:
         return render_template("therapist_app/client/not_open.html", message=responses.HELD), 200
     gate = presenters.gate_for(page, request.args)
@@ -92,15 +97,7 @@ def exercise(assignment_id):
 def save_section(assignment_id):
     """The no-JavaScript path: Save, Save and continue, or Review. Same service as autosave."""
     user = signed_in_user()
-    try:
-        page = responses.open_worksheet(user, assignment_id)
-    except RuleError as error:
-        return render_template("therapist_app/client/not_open.html", message=error.message), 409
-    index = _section_index(page, request.args.get("section"))
-    section = sections_for(page.definition, page.role)[index]
-    form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
-    form.validate()
-    values, states, errors = answers_from_form(form, section.fields)
+    page, index, form, values, states, errors = _posted_section(user, assignment_id)
     try:
         responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
     except ConflictError as conflict:
@@ -108,8 +105,6 @@ def save_section(assignment_id):
         flash(conflict.message, "warning")
         return _render_section(page, index, form=form, status=409,
                                conflicts=presenters.conflict_texts(page, conflict.current))
-    except RuleError as error:
-        return render_template("therapist_app/client/not_open.html", message=error.message), 409
     if errors or form.csrf_token.errors:
         page = responses.open_worksheet(user, assignment_id)
         return _render_section(page, index, form=form, status=422)
@@ -125,6 +120,17 @@ def save_section(assignment_id):
     return redirect(url_for(".exercise", assignment_id=assignment_id, section=index, edit=1))
 
 
+def _posted_section(user, assignment_id):
+    """The posted answers of one section, parsed by the form built from the worksheet."""
+    page = responses.open_worksheet(user, assignment_id)
+    index = _section_index(page, request.args.get("section"))
+    section = sections_for(page.definition, page.role)[index]
+    form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
+    form.validate()
+    values, states, errors = answers_from_form(form, section.fields)
+    return page, index, form, values, states, errors
+
+
 def _int(text):
     try:
         return int(text)
@@ -137,19 +143,12 @@ def _int(text):
 def autosave(assignment_id):
     """Autosave from the page's script: the same form fields, answered in JSON."""
     user = signed_in_user()
+    page, _, _, values, states, errors = _posted_section(user, assignment_id)
     try:
-        page = responses.open_worksheet(user, assignment_id)
-        index = _section_index(page, request.args.get("section"))
-        section = sections_for(page.definition, page.role)[index]
-        form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
-        form.validate()
-        values, states, errors = answers_from_form(form, section.fields)
         response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
     except ConflictError as conflict:
         return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
                        theirs=presenters.conflict_texts(page, conflict.current)), 409
-    except RuleError as error:
-        return jsonify(ok=False, error="closed", message=error.message), 409
     return jsonify(ok=not errors, revision=response.revision, errors=errors,
                    saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())
 
@@ -159,10 +158,7 @@ def autosave(assignment_id):
 def readiness(assignment_id):
     form = ReadinessForm()
     if form.validate_on_submit():
-        try:
-            responses.set_readiness(signed_in_user(), assignment_id, request.form.get("ready") == "yes")
-        except RuleError as error:
-            return render_template("therapist_app/client/not_open.html", message=error.message), 409
+        responses.set_readiness(signed_in_user(), assignment_id, request.form.get("ready") == "yes")
     if request.form.get("ready") == "yes":
         return redirect(url_for(".exercise", assignment_id=assignment_id, edit=1, ready=1))
     flash("That's completely fine. Nothing changes until you feel ready, and you can change your mind any time.",
@@ -174,10 +170,7 @@ def readiness(assignment_id):
 @client_required
 def review(assignment_id):
     user = signed_in_user()
-    try:
-        page = responses.open_worksheet(user, assignment_id)
-    except RuleError as error:
-        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    page = responses.open_worksheet(user, assignment_id)
     missing = responses.missing_answers(user, assignment_id)
     form = presenters.review_form(page, ReviewForm())
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=missing,
@@ -187,10 +180,7 @@ def review(assignment_id):
 @bp.post("/homework/<int:assignment_id>/skip-unanswered")
 @client_required
 def skip_unanswered(assignment_id):
-    try:
-        responses.skip_unanswered(signed_in_user(), assignment_id)
-    except RuleError as error:
-        return render_template("therapist_app/client/not_open.html", message=error.message), 409
+    responses.skip_unanswered(signed_in_user(), assignment_id)
     return redirect(url_for(".review", assignment_id=assignment_id))
 
 

@@ -1,5 +1,5 @@
 """The counselor's pages: caseload, a couple, assigning homework, reading answers, printing."""
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..models.couple import STAGES
@@ -80,7 +80,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
 @counselor_required
 def assign(couple_id):
     counselor = signed_in_user()
-    couple_obj, _ = reviews.couple_homework(counselor, couple_id)
+    couple_obj = couples.couple_for(counselor, couple_id)
     form = _assign_form(counselor, couple_obj, formdata=request.form)
     if form.validate_on_submit():
         try:
@@ -103,7 +103,7 @@ def assign(couple_id):
 @counselor_required
 def pacing(couple_id):
     counselor = signed_in_user()
-    couple_obj, _ = reviews.couple_homework(counselor, couple_id)
+    couple_obj = couples.couple_for(counselor, couple_id)
     form = _pacing_form(couple_obj, formdata=request.form)
     if form.validate_on_submit():
         couples.set_pacing(

@@ -1,20 +1,22 @@
 """Which sections and fields a partner sees, worded for their role (hurt, involved or not set)."""
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .schema import WorksheetDefinition
 
-
-@lru_cache(maxsize=512)
-def _parse(content_hash: str, definition_json: str) -> WorksheetDefinition:
-    import json
-    return WorksheetDefinition.model_validate(json.loads(definition_json))
+# Parsed definitions by content hash. A version never changes, so its hash names its definition for
+# good; keying on the hash (not on the JSON) keeps a cache hit free of any serialising.
+_PARSED: dict[str, WorksheetDefinition] = {}
+_PARSED_LIMIT = 1024
 
 
 def definition_of(version) -> WorksheetDefinition:
     """The validated definition of a stored WorksheetVersion, parsed once per content."""
-    import json
-    return _parse(version.content_hash, json.dumps(version.definition, sort_keys=True))
+    parsed = _PARSED.get(version.content_hash)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        parsed = _PARSED[version.content_hash] = WorksheetDefinition.model_validate(version.definition)
+    return parsed
 
 
 def applies_to(item, role: str | None) -> bool:

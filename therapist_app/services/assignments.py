@@ -17,6 +17,7 @@ from ..models.assignment import STATUS_CANCELLED, STATUS_OPEN
 from ..models.response import NOT_YET
 from . import worksheets
 from .links import login_link
+from .responses import responses_by_assignment
 
 SAFETY_CHECK_IN_SLUG = "safety-check-in"
 
@@ -211,12 +212,7 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     assignments = session.scalars(
         access.assignments_for_partner(partner, couple).order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
     ).all()
-    responses = session.scalars(
-        select(Response).where(Response.assignment_id.in_([a.id for a in assignments]))
-    ).all() if assignments else []
-    by_assignment: dict[int, dict[int, Response]] = {}
-    for response in responses:
-        by_assignment.setdefault(response.assignment_id, {})[response.partner_id] = response
+    by_assignment = responses_by_assignment([a.id for a in assignments])
     items = []
     for assignment in assignments:
         if couple.joint_paused and assignment.is_joint:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import access
 from ..errors import RuleError
 from ..extensions import session
 from ..models import Couple, User
@@ -83,6 +84,10 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
     assign_safety_check_ins(counselor, couple)
     session.commit()
     return NewCouple(couple, paper_links)
+
+
+def couple_for(counselor: User, couple_id: int) -> Couple:
+    return access.couple_for_counselor(counselor, couple_id)
 
 
 def set_pacing(couple: Couple, *, stage: int | None = None, intimacy_unlocked: bool | None = None,

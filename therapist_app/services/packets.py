@@ -50,9 +50,12 @@ def prep(counselor: User, couple_id: int) -> PrepPacket:
 
 def prep_packet_pdf(counselor: User, couple_id: int) -> bytes:
     packet = prep(counselor, couple_id)
+    # Render before committing the audit entry: a commit expires every loaded object, and the
+    # template would then reload and decrypt them all again.
+    pdf = render_pdf("therapist_app/pdf/prep_packet.html", packet=packet)
     record(counselor.id, "print_prep_packet", packet.couple)
     session.commit()
-    return render_pdf("therapist_app/pdf/prep_packet.html", packet=packet)
+    return pdf
 
 
 

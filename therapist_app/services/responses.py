@@ -39,6 +39,15 @@ class PartnerWorksheet:
         return fields_for(self.definition, self.role)
 
 
+def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Response]]:
+    """Every response to these assignments in one query: {assignment id: {partner id: response}}."""
+    found: dict[int, dict[int, Response]] = {}
+    if assignment_ids:
+        for response in session.scalars(select(Response).where(Response.assignment_id.in_(assignment_ids))):
+            found.setdefault(response.assignment_id, {})[response.partner_id] = response
+    return found
+
+
 def _response_of(assignment_id: int, partner_id: int) -> Response | None:
     return session.scalar(
         select(Response).where(Response.assignment_id == assignment_id, Response.partner_id == partner_id)

@@ -13,7 +13,7 @@ from ..models import Assignment, Couple, Response, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
-from .responses import is_risk_answer
+from .responses import is_risk_answer, responses_by_assignment
 
 
 @dataclass
@@ -77,12 +77,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
     assignments = session.scalars(
         select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id.desc())
     ).all()
-    responses = session.scalars(
-        select(Response).where(Response.assignment_id.in_([a.id for a in assignments]))
-    ).all() if assignments else []
-    by_assignment: dict[int, dict[int, Response]] = {}
-    for response in responses:
-        by_assignment.setdefault(response.assignment_id, {})[response.partner_id] = response
+    by_assignment = responses_by_assignment([a.id for a in assignments])
     rows = []
     for assignment in assignments:
         mine = by_assignment.get(assignment.id, {})

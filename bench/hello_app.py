@@ -1,0 +1,9 @@
+"""The baseline: Flask "hello world", served the same way as our app."""
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello():
+    return "Hello, World!"
