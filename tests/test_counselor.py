@@ -104,3 +104,28 @@ def test_editing_a_worksheet_file_makes_a_new_version_and_open_assignments_keep_
     partner = signed_in(app, couple.partner_a)
     assert "Understanding each other, again" not in partner.get(f"/my/homework/{old.id}?edit=1").get_data(as_text=True)
     assert "Understanding each other, again" in partner.get(f"/my/homework/{new.id}?edit=1").get_data(as_text=True)
+
+
+def test_the_counselor_sees_the_earlier_version_after_a_partner_changes_a_submitted_answer(app, factory):
+    from helpers import save_section
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange", assignee=couple.partner_a)
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment, text="First thoughts")
+    submit(partner, assignment.id)
+    save_section(partner, assignment.id, {"what_partner_feels": "Second thoughts"})
+    submit(partner, assignment.id)
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    current, earlier = page.split("Earlier versions", 1)
+    assert "Second thoughts" in current and "First thoughts: what_partner_feels" in earlier
+
+
+def test_the_admin_sets_the_practice_country_and_partners_see_its_crisis_numbers(app, factory):
+    practice = factory.practice(country="US")
+    admin = signed_in(app, factory.admin(practice))
+    couple = factory.couple(counselor=factory.counselor(practice))
+    response = _post(admin, "/admin/practice", "/admin/practice", name="Harbour Counselling", country="GB",
+                     paper_size="A4", footer_note="")
+    assert response.status_code == 302
+    page = signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True)
+    assert "116 123" in page and "call 999" in page and "988" not in page

@@ -1,7 +1,9 @@
 """The practice admin's forms."""
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..services.crisis import COUNTRY_NAMES
 
 
 class InviteCounselorForm(FlaskForm):
@@ -12,3 +14,13 @@ class InviteCounselorForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form: its CSRF token is the confirmation."""
+
+
+class PracticeForm(FlaskForm):
+    name = StringField("Practice name", validators=[DataRequired("Please enter the practice's name."), Length(max=200)],
+                       description="Shown in emails to clients: choose a name you are comfortable with in a shared inbox.")
+    country = SelectField("Country", choices=list(COUNTRY_NAMES.items()),
+                          description="Decides the emergency and crisis numbers in every client page's footer.")
+    paper_size = SelectField("Paper size for printed documents", choices=[("A4", "A4"), ("Letter", "Letter")])
+    footer_note = StringField("First sentence of the client footer (optional)", validators=[Optional(), Length(max=500)],
+                              description="Default: “This portal is not watched in real time.”")

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from ..errors import RuleError
 from ..security.sessions import admin_required, signed_in_user
 from ..services import practice_admin
-from .forms import ConfirmForm, InviteCounselorForm
+from .forms import ConfirmForm, InviteCounselorForm, PracticeForm
 
 bp = Blueprint("ta_admin", __name__)
 
@@ -24,6 +24,23 @@ def counselors():
             return redirect(url_for(".counselors"))
     return render_template("therapist_app/admin/counselors.html", form=form, confirm=ConfirmForm(),
                            counselors=practice_admin.counselors_of(admin))
+
+
+@bp.route("/practice", methods=["GET", "POST"])
+@admin_required
+def practice():
+    admin = signed_in_user()
+    form = PracticeForm(obj=admin.practice)
+    if form.validate_on_submit():
+        try:
+            practice_admin.update_practice(admin, name=form.name.data, country=form.country.data,
+                                           paper_size=form.paper_size.data, footer_note=form.footer_note.data)
+        except RuleError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash("Practice settings saved.", "success")
+            return redirect(url_for(".practice"))
+    return render_template("therapist_app/admin/practice.html", form=form)
 
 
 @bp.post("/counselors/<int:counselor_id>/<any(activate, deactivate):action>")

@@ -15,6 +15,7 @@ RESOURCES = {
     "UK": CrisisResources("999", ("Samaritans: 116 123",)),
     "EU": CrisisResources("112", ()),
 }
+COUNTRY_NAMES = {"US": "United States", "GB": "United Kingdom", "EU": "European Union (112)"}
 DEFAULT_NOTE = "This portal is not watched in real time."
 
 

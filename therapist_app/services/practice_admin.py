@@ -3,11 +3,26 @@ from sqlalchemy import func, select
 
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
-from ..models import User
+from ..models import Practice, User
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
 from . import invitations
 from .accounts import end_all_sessions
+from .crisis import RESOURCES
+
+
+def update_practice(admin: User, *, name: str, country: str, paper_size: str, footer_note: str | None) -> Practice:
+    """The practice's name, its country (which crisis numbers partners see), paper size, footer note."""
+    if country not in RESOURCES:
+        raise RuleError("Choose a country from the list.", field="country")
+    if paper_size not in ("A4", "Letter"):
+        raise RuleError("Choose A4 or Letter.", field="paper_size")
+    practice = session.get(Practice, admin.practice_id)
+    practice.name, practice.country, practice.paper_size = name.strip(), country, paper_size
+    practice.footer_note = (footer_note or "").strip() or None
+    record(admin.id, "update_practice", practice)
+    session.commit()
+    return practice
 
 
 def counselors_of(admin: User) -> list[User]:

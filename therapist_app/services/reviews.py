@@ -9,7 +9,7 @@ from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import RuleError
 from ..extensions import session
-from ..models import Assignment, Couple, Response, User
+from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
@@ -112,12 +112,22 @@ class AnswerRow:
 
 
 @dataclass
+class EarlierVersion:
+    """A version the partner replaced: an earlier submission, or a save kept aside from a conflict."""
+    partner: User
+    kind: str
+    at: object
+    answers: list[tuple[str, object]]  # (question, answer text or table)
+
+
+@dataclass
 class SideBySide:
     assignment: Assignment
     definition: object
     partners: list[User]
     responses: list[Response | None]
     rows: list[AnswerRow]
+    earlier: list[EarlierVersion] = field(default_factory=list)
 
 
 def side_by_side(assignment: Assignment) -> SideBySide:
@@ -153,7 +163,23 @@ def side_by_side(assignment: Assignment) -> SideBySide:
                 ))
             if any(cell.applies for cell in row.cells):
                 rows.append(row)
-    return SideBySide(assignment, definition, partners, responses, rows)
+    return SideBySide(assignment, definition, partners, responses, rows,
+                      _earlier_versions(definition, partners, responses))
+
+
+def _earlier_versions(definition, partners, responses) -> list[EarlierVersion]:
+    by_id = {r.id: p for p, r in zip(partners, responses, strict=True) if r is not None}
+    if not by_id:
+        return []
+    earlier = []
+    for revision in session.scalars(select(ResponseRevision).where(ResponseRevision.response_id.in_(by_id))
+                                    .order_by(ResponseRevision.created_at)):
+        content = revision.content
+        answers = [(spec.label, kind_of(spec).display(content["values"][spec.id], spec))
+                   for spec in definition.all_fields()
+                   if content["values"].get(spec.id) not in (None, "", []) and not content["states"].get(spec.id)]
+        earlier.append(EarlierVersion(by_id[revision.response_id], revision.kind, revision.created_at, answers))
+    return earlier
 
 
 def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
