@@ -127,3 +127,31 @@ def test_pages_are_sent_with_privacy_headers(app, factory):
     assert response.headers["X-Frame-Options"] == "DENY"
     cookie = browser.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_too_many_sign_in_attempts_are_slowed_down_with_a_clear_message(app, factory):
+    app.config["RATELIMIT_ENABLED"] = True
+    from therapist_app.extensions import limiter
+    limiter.init_app(app)  # re-read the setting for this app
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    counselor = factory.counselor()
+    client = app.test_client()
+    codes = []
+    for _ in range(4):
+        response = client.post("/login", data={"login": counselor.email, "password": "wrong-password-123",
+                                                "csrf_token": csrf_of(client, "/login")})
+        codes.append(response.status_code)
+    assert codes == [200, 200, 200, 429]
+    assert "Too many sign-in attempts" in response.get_data(as_text=True)
+    limiter.reset()
+
+
+def test_a_session_ends_after_its_absolute_lifetime_even_when_active(app, factory):
+    browser = signed_in(app, factory.counselor())
+    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(hours=24)
+    start = utcnow()
+    for hours in (4, 8, 11):  # active every few hours: never idle
+        with time_machine.travel(start + timedelta(hours=hours)):
+            assert browser.get("/counselor/").status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=5)):
+        assert browser.get("/counselor/").status_code == 302

@@ -9,7 +9,7 @@ from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
 from ..security.audit import record
-from ..security.sessions import EXPIRED_USER_KEY, LAST_SEEN_KEY, signed_in_user
+from ..security.sessions import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user, wants_json
 from ..services import accounts, invitations
 from .forms import LoginForm, SetPasswordForm
 
@@ -35,10 +35,21 @@ def _home_for(user) -> str:
 def _start_session(user) -> None:
     session.pop(EXPIRED_USER_KEY, None)
     login_user(user)
-    session[LAST_SEEN_KEY] = time.time()
+    session[LAST_SEEN_KEY] = session[STARTED_KEY] = time.time()
     session.permanent = True
     record(user.id, "login", user, request.remote_addr)
     db_session.commit()
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """Rate-limited sign-ins: the same words whether or not the account exists."""
+    message = "Too many sign-in attempts. Please wait a minute, then try again."
+    if wants_json():
+        return jsonify(ok=False, message=message), 429
+    form = LoginForm(formdata=None)
+    form.password.errors = [message]
+    return render_template("therapist_app/auth/login.html", form=form), 429
 
 
 @bp.get("/home")

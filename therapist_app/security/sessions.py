@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 from ..models.user import LOGIN_ID_PREFIX, ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
 
 LAST_SEEN_KEY = "ta_last_seen"
+STARTED_KEY = "ta_started"
 EXPIRED_USER_KEY = "ta_expired_user"
 
 
@@ -46,10 +47,13 @@ def enforce_idle_timeout():
         return None
     now = time.time()
     last_seen = session.get(LAST_SEEN_KEY, now)
-    if now - last_seen > _idle_limit(user):
+    started = session.get(STARTED_KEY, now)
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - last_seen > _idle_limit(user) or now - started > absolute:
         session[EXPIRED_USER_KEY] = user.id
         logout_user()
         session.pop(LAST_SEEN_KEY, None)
+        session.pop(STARTED_KEY, None)
         return _signed_out_response(expired=True)
     session[LAST_SEEN_KEY] = now
     session.permanent = True

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -210,7 +211,9 @@ class HomeworkItem:
 def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     couple = access.couple_of_partner(partner)
     assignments = session.scalars(
-        access.assignments_for_partner(partner, couple).order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+        access.assignments_for_partner(partner, couple)
+        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+        .options(selectinload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     items = []

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..engine.fields import STATE_LABELS, kind_of
@@ -12,6 +13,7 @@ from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
+from ..security.audit import record
 from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
 from .responses import is_risk_answer, responses_by_assignment
 
@@ -26,7 +28,10 @@ class CaseloadRow:
 
 def caseload(counselor: User) -> list[CaseloadRow]:
     """Every couple of this counselor with homework counts, in a fixed number of queries."""
-    couples = session.scalars(access.couples_for(counselor).order_by(Couple.id)).all()
+    couples = session.scalars(
+        access.couples_for(counselor).order_by(Couple.id)
+        .options(selectinload(Couple.partner_a), selectinload(Couple.partner_b))
+    ).all()
     ids = [c.id for c in couples]
     counts = {cid: [0, 0, 0] for cid in ids}
     if ids:
@@ -76,6 +81,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
     couple = access.couple_for_counselor(counselor, couple_id)
     assignments = session.scalars(
         select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id.desc())
+        .options(selectinload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     rows = []
@@ -183,7 +189,11 @@ def _earlier_versions(definition, partners, responses) -> list[EarlierVersion]:
 
 
 def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
-    return side_by_side(access.assignment_for_counselor(counselor, assignment_id))
+    assignment = access.assignment_for_counselor(counselor, assignment_id)
+    # Audit first: committing after building the view would expire (and reload) all it loaded.
+    record(counselor.id, "view_answers", assignment)
+    session.commit()
+    return side_by_side(assignment)
 
 
 def response_for(counselor: User, response_id: int) -> Response:
