@@ -21,44 +21,47 @@ def counted_queries(app):
         event.remove(engine, "before_cursor_execute", count)
 
 
-def _queries_for(app, client, path):
-    client.get(path)  # warm: the first request of a client loads things once
-    with counted_queries(app) as statements:
-        assert client.get(path).status_code == 200
-    return len(statements)
+def assert_same_cost(app, client, path, grow):
+    """Counts the queries of `path` before and after `grow()` adds many more rows to show."""
+    def queries():
+        client.get(path)  # warm: the first request of a client loads things once
+        with counted_queries(app) as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    small = queries()
+    grow()
+    assert queries() == small
 
 
 def test_the_caseload_costs_the_same_queries_for_3_and_for_30_couples(app, factory):
     counselor = factory.counselor()
-    for _ in range(3):
-        factory.assign(factory.couple(counselor=counselor), "empathy-exchange")
-    browser = signed_in(app, counselor)
-    small = _queries_for(app, browser, "/counselor/")
-    for _ in range(27):
-        factory.assign(factory.couple(counselor=counselor), "empathy-exchange")
-    large = _queries_for(app, browser, "/counselor/")
-    assert small == large
+
+    def add_couples(n):
+        for _ in range(n):
+            factory.assign(factory.couple(counselor=counselor), "empathy-exchange")
+
+    add_couples(3)
+    assert_same_cost(app, signed_in(app, counselor), "/counselor/", lambda: add_couples(27))
+
+
+def _couple_with_two_exercises(factory):
+    couple = factory.couple()
+    for slug in ("empathy-exchange", "pain-is-normal"):
+        factory.assign(couple, slug)
+    return couple
+
+
+def _ten_check_ins(factory, couple):
+    return lambda: [factory.assign(couple, "weekly-trust-check-in") for _ in range(10)]
 
 
 def test_a_partners_homework_list_costs_the_same_queries_for_2_and_for_12_exercises(app, factory):
-    couple = factory.couple()
-    for slug in ("empathy-exchange", "pain-is-normal"):
-        factory.assign(couple, slug)
-    partner = signed_in(app, couple.partner_a)
-    small = _queries_for(app, partner, "/my/")
-    for _ in range(10):
-        factory.assign(couple, "weekly-trust-check-in")
-    large = _queries_for(app, partner, "/my/")
-    assert small == large
+    couple = _couple_with_two_exercises(factory)
+    assert_same_cost(app, signed_in(app, couple.partner_a), "/my/", _ten_check_ins(factory, couple))
 
 
 def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app, factory):
-    couple = factory.couple()
-    for slug in ("empathy-exchange", "pain-is-normal"):
-        factory.assign(couple, slug)
-    counselor = signed_in(app, couple.counselor)
-    small = _queries_for(app, counselor, f"/counselor/couples/{couple.id}")
-    for _ in range(10):
-        factory.assign(couple, "weekly-trust-check-in")
-    large = _queries_for(app, counselor, f"/counselor/couples/{couple.id}")
-    assert small == large
+    couple = _couple_with_two_exercises(factory)
+    assert_same_cost(app, signed_in(app, couple.counselor), f"/counselor/couples/{couple.id}",
+                     _ten_check_ins(factory, couple))
