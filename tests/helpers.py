@@ -60,3 +60,29 @@ def sample_answer(field, text="My answer") -> dict:
     if field.type == "rows":
         return {f"{key}-0-{c.id}": f"{text} {c.id}" for c in field.columns}
     raise AssertionError(field.type)
+
+
+def answer_check_in_with_risk(app, couple):
+    """Partner A is given the private check-in and answers it with a risk answer."""
+    from support import signed_in
+    from therapist_app.engine.presentation import definition_of
+    from therapist_app.extensions import session as db_session
+    from therapist_app.services import assignments
+    from therapist_app.services.worksheets import version_by_slug
+
+    counselor = couple.counselor
+    version = version_by_slug("safety-check-in")
+    check_in = assignments.assign(counselor, couple.id, version.id, assignee_id=couple.partner_a_id).assignments[0]
+    a = signed_in(app, couple.partner_a)
+    definition = definition_of(version)
+    risky = {}
+    for field in definition.all_fields():
+        if getattr(field, "risk_values", None):
+            risky[f"a__{field.id}"] = field.risk_values[0]
+    for index, section in enumerate(definition.sections):
+        answers = {k: v for k, v in risky.items() if k[3:] in {f.id for f in section.fields}}
+        answers.update({f"s__{f.id}": "skipped" for f in section.fields if f"a__{f.id}" not in risky})
+        save_section(a, check_in.id, answers, section=index)
+    submit(a, check_in.id)
+    db_session.expire_all()
+    return check_in

@@ -69,3 +69,30 @@ def test_without_a_mail_server_messages_are_printed_for_the_developer(app, facto
     assert deliver_pending() == 2
     printed = capsys.readouterr().out
     assert couple.partner_a.email in printed and "/welcome/" in printed
+
+
+def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(app, factory, smtp):
+    from datetime import timedelta
+
+    from helpers import answer_check_in_with_risk, answer_everything, submit
+    from support import signed_in
+    from therapist_app.models.base import utcnow
+    from therapist_app.services.digests import queue_digests
+
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment, text="Private words")
+    submit(partner, assignment.id)
+    answer_check_in_with_risk(app, couple)
+    deliver_pending()
+    smtp.messages.clear()
+    now = utcnow() + timedelta(minutes=1)
+    assert queue_digests(now.date(), now) == 1
+    assert queue_digests(now.date(), now) == 0  # a second scheduler, or a restart: nothing twice
+    deliver_pending()
+    (recipients, content), = smtp.messages
+    assert recipients == [couple.counselor.email]
+    assert "- 2 homework submission(s)" in content and "- 1 private check-in(s) needing your attention" in content
+    for private in ("Private words", couple.partner_a.display_name, "Understanding each other", "Check-in"):
+        assert private not in content

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpers import save_section, submit
+from helpers import answer_check_in_with_risk
 from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, OutboxMessage
@@ -48,35 +48,13 @@ def _everything_partner_b_can_reach(app, couple, joint):
     return seen
 
 
-def _risky_check_in(app, couple):
-    """Partner A is given the private check-in and answers it with a risk answer."""
-    counselor = couple.counselor
-    from therapist_app.services import assignments
-    version = version_by_slug("safety-check-in")
-    check_in = assignments.assign(counselor, couple.id, version.id, assignee_id=couple.partner_a_id).assignments[0]
-    a = signed_in(app, couple.partner_a)
-    from therapist_app.engine.presentation import definition_of
-    definition = definition_of(version)
-    risky = {}
-    for field in definition.all_fields():
-        if getattr(field, "risk_values", None):
-            risky[f"a__{field.id}"] = field.risk_values[0]
-    for index, section in enumerate(definition.sections):
-        answers = {k: v for k, v in risky.items() if k[3:] in {f.id for f in section.fields}}
-        answers.update({f"s__{f.id}": "skipped" for f in section.fields if f"a__{f.id}" not in risky})
-        save_section(a, check_in.id, answers, section=index)
-    submit(a, check_in.id)
-    db_session.expire_all()
-    return check_in
-
-
 def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(app, factory):
     couple = factory.couple(with_check_ins=False)
     joint = factory.assign(couple, "empathy-exchange")
     before = _everything_partner_b_can_reach(app, couple, joint)
     # the same reach, now that A has a check-in answered with a risk answer
     db_session.execute(select(Assignment))  # keep the session alive across the two looks
-    _risky_check_in(app, couple)
+    answer_check_in_with_risk(app, couple)
     after = _everything_partner_b_can_reach(app, couple, joint)
     for key in before:
         if before[key] != after[key]:
@@ -92,7 +70,7 @@ def test_a_risk_answer_raises_the_counselor_badge_at_once_and_changes_nothing_pa
     assert "need your attention" not in counselor.get("/counselor/").get_data(as_text=True)
     a = signed_in(app, couple.partner_a)
     homework_before = a.get("/my/").get_data(as_text=True)
-    _risky_check_in(app, couple)
+    answer_check_in_with_risk(app, couple)
     dashboard = counselor.get("/counselor/").get_data(as_text=True)
     assert re.search(r"<strong>1</strong> private check-in needs your attention", dashboard)
     homework_after = a.get("/my/").get_data(as_text=True)
@@ -210,7 +188,7 @@ def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
 def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, factory):
     from support import pdf_text
     couple = factory.couple(with_check_ins=False)
-    _risky_check_in(app, couple)
+    answer_check_in_with_risk(app, couple)
     pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     text = pdf_text(pdf.data)
     assert "Read first" in text and "private check-ins are never printed" in text

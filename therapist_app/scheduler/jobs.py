@@ -2,6 +2,8 @@
 import logging
 
 from ..mail.sender import deliver_pending
+from ..models.base import utcnow
+from ..services.digests import queue_digests
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +15,16 @@ def deliver_outbox(app) -> None:
             log.info("delivered %s email(s)", sent)
 
 
+def morning_digests(app) -> None:
+    with app.app_context():
+        now = utcnow()
+        queued = queue_digests(now.date(), now)
+        log.info("queued %s counselor digest(s)", queued)
+
+
 # Registry: job id -> (function, trigger, trigger arguments). New jobs are added here.
 JOBS = {
     "deliver_outbox": (deliver_outbox, "interval", {"seconds": 10}),
+    # 07:00 UTC for now; per-counselor local time comes with the reminders work.
+    "morning_digests": (morning_digests, "cron", {"hour": 7, "minute": 0}),
 }

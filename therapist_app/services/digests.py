@@ -1,0 +1,65 @@
+"""The counselor's morning digest: counts since the last digest and a link. Never names or answers."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from .. import access
+from ..extensions import session
+from ..mail.messages import Message
+from ..mail.outbox import enqueue
+from ..models import Assignment, Couple, Response, User
+from ..models.response import STATUS_SUBMITTED
+from ..models.user import ROLE_COUNSELOR
+from .links import login_link
+
+
+@dataclass(frozen=True)
+class DigestCounts:
+    submissions: int
+    reveals: int
+    check_ins_needing_attention: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.submissions or self.reveals or self.check_ins_needing_attention)
+
+
+def counts_for(counselor: User, since: datetime) -> DigestCounts:
+    couple_ids = access.couples_for(counselor).with_only_columns(Couple.id)
+    submissions = session.scalar(
+        select(func.count(Response.id)).join(Assignment, Assignment.id == Response.assignment_id)
+        .where(Assignment.couple_id.in_(couple_ids), Response.status == STATUS_SUBMITTED,
+               Response.submitted_at >= since)) or 0
+    reveals = session.scalar(
+        select(func.count(Assignment.id)).where(Assignment.couple_id.in_(couple_ids),
+                                                Assignment.revealed_at >= since)) or 0
+    flags = session.scalar(
+        select(func.count(Response.id)).join(Assignment, Assignment.id == Response.assignment_id)
+        .where(Assignment.couple_id.in_(couple_ids), Response.risk_flagged.is_(True),
+               Response.reviewed_at.is_(None))) or 0
+    return DigestCounts(submissions, reveals, flags)
+
+
+def digest_message(counselor: User, counts: DigestCounts) -> Message:
+    lines = [f"Good morning {counselor.display_name},", "", "Since yesterday morning:",
+             f"- {counts.submissions} homework submission(s)",
+             f"- {counts.reveals} exercise(s) where both partners have now submitted",
+             f"- {counts.check_ins_needing_attention} private check-in(s) needing your attention", "",
+             f"Sign in to read them: {login_link()}"]
+    return Message(subject="Your morning summary", body="\n".join(lines) + "\n")
+
+
+def queue_digests(today: date, now: datetime) -> int:
+    """One digest per active counselor per day (the outbox key makes a second run a no-op)."""
+    since = now - timedelta(days=1)
+    queued = 0
+    for counselor in session.scalars(select(User).where(User.role == ROLE_COUNSELOR,
+                                                        User.is_active_account.is_(True))):
+        counts = counts_for(counselor, since)
+        if counts.empty:
+            continue
+        if enqueue(counselor, f"digest:{counselor.id}:{today.isoformat()}", digest_message(counselor, counts)):
+            queued += 1
+    session.commit()
+    return queued
