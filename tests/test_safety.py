@@ -196,3 +196,25 @@ def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, facto
     for field in definition_of(version_by_slug("safety-check-in")).all_fields():
         assert field.label[:40] not in text
     assert "Check-in" not in text.replace("private check-in", "")
+
+
+def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, factory):
+    from therapist_app.engine.presentation import definition_of
+    practice = factory.practice()
+    admin = signed_in(app, factory.admin(practice))
+    couple = factory.couple(counselor=factory.counselor(practice))
+    definition = definition_of(version_by_slug("safety-check-in"))
+    page = admin.get("/admin/practice").get_data(as_text=True)
+    first = next(f for f in definition.all_fields() if getattr(f, "risk_values", None))
+    assert first.label.replace("'", "&#39;") in page
+    # the practice decides that no answer of any question alerts: the same risky answers now raise nothing
+    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice")})
+    answer_check_in_with_risk(app, couple)
+    counselor = signed_in(app, couple.counselor)
+    assert "need your attention" not in counselor.get("/counselor/").get_data(as_text=True)
+    # and back to alerting on the worksheet's own choices
+    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice"),
+                                                     first.id: first.risk_values})
+    answer_check_in_with_risk(app, couple)
+    assert re.search(r"<strong>1</strong> private check-in needs your attention",
+                     counselor.get("/counselor/").get_data(as_text=True))

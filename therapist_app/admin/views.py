@@ -1,5 +1,5 @@
 """The practice admin's pages: counselors."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..security.sessions import admin_required, signed_in_user
@@ -40,7 +40,18 @@ def practice():
         else:
             flash("Practice settings saved.", "success")
             return redirect(url_for(".practice"))
-    return render_template("therapist_app/admin/practice.html", form=form)
+    return render_template("therapist_app/admin/practice.html", form=form, questions=practice_admin.risk_questions(),
+                           choice=admin.practice.risk_answers or {}, confirm=ConfirmForm())
+
+
+@bp.post("/practice/risk-answers")
+@admin_required
+def risk_answers():
+    if ConfirmForm().validate_on_submit():
+        chosen = {field.id: request.form.getlist(field.id) for field in practice_admin.risk_questions()}
+        practice_admin.set_risk_answers(signed_in_user(), chosen)
+        flash("Saved. Check-ins submitted from now on use these settings.", "success")
+    return redirect(url_for(".practice"))
 
 
 @bp.post("/counselors/<int:counselor_id>/<any(activate, deactivate):action>")

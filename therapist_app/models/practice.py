@@ -1,5 +1,5 @@
 """A counselling practice: the tenant that owns counselors, clients and settings."""
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, TimestampMixin
@@ -15,3 +15,6 @@ class Practice(TimestampMixin, Base):
     paper_size: Mapped[str] = mapped_column(String(10), default="Letter")
     # Optional override of the footer's first sentence; None uses the neutral default.
     footer_note: Mapped[str | None] = mapped_column(String(500))
+    # The practice's choice of which private check-in answers alert the counselor:
+    # {field id: [option values]}. None: the check-in worksheet's own risk_values.
+    risk_answers: Mapped[dict | None] = mapped_column(JSON)

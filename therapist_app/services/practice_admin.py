@@ -6,7 +6,9 @@ from ..extensions import session
 from ..models import Practice, User
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
-from . import invitations
+from ..engine.presentation import definition_of
+from . import invitations, worksheets
+from .assignments import SAFETY_CHECK_IN_SLUG
 from .accounts import end_all_sessions
 from .crisis import RESOURCES
 
@@ -21,6 +23,26 @@ def update_practice(admin: User, *, name: str, country: str, paper_size: str, fo
     practice.name, practice.country, practice.paper_size = name.strip(), country, paper_size
     practice.footer_note = (footer_note or "").strip() or None
     record(admin.id, "update_practice", practice)
+    session.commit()
+    return practice
+
+
+def risk_questions() -> list:
+    """The private check-in's choice questions, for the practice's risk settings."""
+    definition = definition_of(worksheets.version_by_slug(SAFETY_CHECK_IN_SLUG))
+    return [field for field in definition.all_fields() if getattr(field, "options", None)]
+
+
+def set_risk_answers(admin: User, chosen: dict[str, list[str]]) -> Practice:
+    """Which check-in answers alert counselors in this practice. Applies to answers submitted from now on."""
+    choice = {}
+    for field in risk_questions():
+        allowed = {option.value for option in field.options}
+        picked = [value for value in chosen.get(field.id, []) if value in allowed]
+        choice[field.id] = picked
+    practice = session.get(Practice, admin.practice_id)
+    practice.risk_answers = choice
+    record(admin.id, "update_risk_answers", practice)
     session.commit()
     return practice
 

@@ -11,7 +11,7 @@ from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
 from ..extensions import session
-from ..models import Assignment, Response, ResponseRevision, User
+from ..models import Assignment, Practice, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import NOT_YET, READY, STATUS_SUBMITTED, empty_answers
 
@@ -204,23 +204,32 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
     if definition.kind == KIND_SAFETY_CHECK_IN:
-        response.risk_flagged = has_risk_answer(definition, response.submitted)
+        practice = session.get(Practice, assignment.couple.practice_id)
+        response.risk_flagged = has_risk_answer(definition, response.submitted, practice.risk_answers)
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response
 
 
-def is_risk_answer(field, value) -> bool:
-    """Whether this answer is one the worksheet marks for the counselor's attention."""
-    risky = set(getattr(field, "risk_values", None) or ())
+def risk_values_for(field, practice_choice: dict | None) -> set:
+    """The options of a check-in question that alert the counselor: the practice's choice if it
+    made one for this question, else the worksheet's own risk_values."""
+    if practice_choice and field.id in practice_choice:
+        return set(practice_choice[field.id])
+    return set(getattr(field, "risk_values", None) or ())
+
+
+def is_risk_answer(field, value, practice_choice: dict | None = None) -> bool:
+    """Whether this answer is one marked for the counselor's attention."""
+    risky = risk_values_for(field, practice_choice)
     if not risky or value is None:
         return False
     return bool(risky & (set(value) if isinstance(value, list) else {value}))
 
 
-def has_risk_answer(definition, answers: dict) -> bool:
-    return any(is_risk_answer(field, answers["values"].get(field.id)) and not answers["states"].get(field.id)
-               for field in definition.all_fields())
+def has_risk_answer(definition, answers: dict, practice_choice: dict | None = None) -> bool:
+    return any(is_risk_answer(field, answers["values"].get(field.id), practice_choice)
+               and not answers["states"].get(field.id) for field in definition.all_fields())
 
 
 def _reveal_if_both_submitted(assignment: Assignment) -> None:

@@ -147,6 +147,7 @@ def side_by_side(assignment: Assignment) -> SideBySide:
         for p in partners
     ]
     visible = [{f.id for f in fields_for(definition, couple.role_of(p.id))} for p in partners]
+    risk_choice = couple.counselor.practice.risk_answers
     rows = []
     for section in definition.sections:
         for spec in section.fields:
@@ -161,7 +162,7 @@ def side_by_side(assignment: Assignment) -> SideBySide:
                     continue
                 state = answers["states"].get(spec.id)
                 row.cells.append(AnswerCell(
-                    flagged=is_risk_answer(spec, answers["values"].get(spec.id)) and not state,
+                    flagged=is_risk_answer(spec, answers["values"].get(spec.id), risk_choice) and not state,
                     applies=True,
                     text=kind_of(spec).display(answers["values"].get(spec.id), spec) if not state else "",
                     state=STATE_LABELS.get(state),
