@@ -83,3 +83,19 @@ def test_the_fetcher_refuses_everything_but_our_own_assets():
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
+
+
+def test_weekly_check_ins_print_as_one_trend_per_partner(app, factory):
+    couple = factory.couple()
+    for rating in ("2", "8"):
+        assignment = factory.assign(couple, "weekly-trust-check-in")
+        for partner in couple.partners:
+            browser = signed_in(app, partner)
+            save_section(browser, assignment.id, {f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")})
+            save_section(browser, assignment.id, {"helped_this_week": "a walk"}, section=1)
+            submit(browser, assignment.id)
+    response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
+    text = _pdf_text(response)
+    assert text.count("Weekly check-ins") == 1
+    assert f"{couple.partner_a.display_name} " in text and "Week of Trust Safety Communication Closeness" in text
+    assert "No responses yet" not in text

@@ -5,7 +5,7 @@ COLOURS = {"trust": "#1d4e89", "safety": "#2f5d62", "communication": "#8a4b00", 
 DASHES = {"trust": "", "safety": "6 3", "communication": "2 3", "closeness": "10 4 2 4"}
 
 
-def trend_svg(points, metrics, title: str, width: int = 340, height: int = 180) -> Markup:
+def trend_svg(points, metrics, title: str, width: int = 360, height: int = 180) -> Markup:
     """A small line chart of 0–10 ratings over time. Colours are doubled by dash patterns so the
     lines stay apart in black-and-white print and for colour-blind readers."""
     left, right, top, bottom = 28, 8, 10, 34
@@ -37,6 +37,6 @@ def trend_svg(points, metrics, title: str, width: int = 340, height: int = 180) 
         parts.append(f'<line x1="{legend_x}" x2="{legend_x + 16}" y1="{height - 8}" y2="{height - 8}" '
                      f'stroke="{COLOURS[metric]}" stroke-width="2" stroke-dasharray="{DASHES[metric]}"/>'
                      f'<text x="{legend_x + 20}" y="{height - 4}" font-size="10" fill="#222">{escape(metric.title())}</text>')
-        legend_x += 20 + 7 * len(metric) + 14
+        legend_x += 20 + 6 * len(metric) + 10
     parts.append("</svg>")
     return Markup("".join(parts))

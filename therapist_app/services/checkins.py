@@ -1,4 +1,5 @@
 """The weekly trust check-in over time: each partner's own ratings, for their chart."""
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,14 +22,23 @@ class CheckInPoint:
 
 def own_trust_series(partner: User) -> list[CheckInPoint]:
     """This partner's submitted check-in ratings, oldest first. Only ever their own answers."""
+    return _series(Response.partner_id == partner.id)[partner.id]
+
+
+def couple_trust_series(couple) -> dict[int, list[CheckInPoint]]:
+    """Both partners' series, for the counselor's packet (the caller has checked access)."""
+    return _series(Assignment.couple_id == couple.id)
+
+
+def _series(condition) -> dict[int, list[CheckInPoint]]:
     rows = session.execute(
         select(Response, WorksheetVersion)
         .join(Assignment, Assignment.id == Response.assignment_id)
         .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
-        .where(Response.partner_id == partner.id, Response.status == STATUS_SUBMITTED)
+        .where(condition, Response.status == STATUS_SUBMITTED)
         .order_by(Response.submitted_at)
     ).all()
-    points = []
+    series: dict[int, list[CheckInPoint]] = defaultdict(list)
     for response, version in rows:
         definition = definition_of(version)
         if definition.kind != KIND_TRUST_CHECK_IN:
@@ -40,5 +50,5 @@ def own_trust_series(partner: User) -> list[CheckInPoint]:
             if metric and isinstance(value, int):
                 ratings[metric] = value
         if ratings:
-            points.append(CheckInPoint(response.submitted_at, ratings))
-    return points
+            series[response.partner_id].append(CheckInPoint(response.submitted_at, ratings))
+    return series
