@@ -129,3 +129,30 @@ def test_the_admin_sets_the_practice_country_and_partners_see_its_crisis_numbers
     assert response.status_code == 302
     page = signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True)
     assert "116 123" in page and "call 999" in page and "988" not in page
+
+
+def test_setting_who_was_hurt_after_submission_does_not_change_what_a_partner_was_asked(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "honest-conversation")
+    for person in couple.partners:
+        browser = signed_in(app, person)
+        answer_everything(browser, assignment, text="Answered")
+        submit(browser, assignment.id)
+    partner = signed_in(app, couple.partner_a)
+    counselor = signed_in(app, couple.counselor)
+    before = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    _post(counselor, f"/counselor/couples/{couple.id}/pacing", f"/counselor/couples/{couple.id}",
+          stage="1", hurt_partner=str(couple.partner_a_id))
+    after = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert after.count("<tr>") == before.count("<tr>")
+    assert signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True).count(
+        "review-item") == partner.get(f"/my/homework/{assignment.id}").get_data(as_text=True).count("review-item")
+
+
+def test_assigning_an_exercise_with_role_parts_warns_when_who_was_hurt_is_not_set(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    response = _post(counselor, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                     worksheet=version_by_slug("honest-conversation").id, assignee="both")
+    page = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“Who was hurt” is not set for this couple" in page

@@ -73,11 +73,15 @@ def test_a_private_worksheet_cannot_be_seen_edited_or_assigned_by_another_counse
     author, colleague = factory.counselor(practice), factory.counselor(practice)
     author_client = signed_in(app, author)
     wid = _new_worksheet(author_client)
-    _post(author_client, f"/counselor/worksheets/{wid}/publish", f"/counselor/worksheets/{wid}/edit")
+    edit = f"/counselor/worksheets/{wid}/edit"
+    _post(author_client, f"/counselor/worksheets/{wid}/details", edit, title="Private to its author",
+          purpose="Only mine.", estimated_minutes="5", stage="0", shared_with_practice="")
+    _post(author_client, f"/counselor/worksheets/{wid}/fields/q1", edit, **{"f-q1-label": "What went well?"})
+    _post(author_client, f"/counselor/worksheets/{wid}/publish", edit)
     version_id = db_session.get(Worksheet, wid).versions[0].id
     couple = factory.couple(counselor=colleague)
     other = signed_in(app, colleague)
-    assert "Untitled exercise" not in other.get("/counselor/worksheets").get_data(as_text=True)
+    assert "Private to its author" not in other.get("/counselor/worksheets").get_data(as_text=True)
     assert other.get(f"/counselor/worksheets/{wid}/edit").status_code == 404
     assert other.get(f"/counselor/worksheet-versions/{version_id}/preview").status_code == 404
     forged = _post(other, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
@@ -100,3 +104,14 @@ def test_duplicating_a_library_exercise_makes_an_editable_copy_and_leaves_the_li
     db_session.expire_all()
     assert version_by_slug("empathy-exchange").definition["title"] == "Understanding each other"
     assert db_session.scalar(select(Worksheet).where(Worksheet.source == "practice")).versions == []
+
+
+def test_publishing_is_refused_while_starter_text_is_left(app, factory):
+    counselor = signed_in(app, factory.counselor())
+    wid = _new_worksheet(counselor)
+    edit = f"/counselor/worksheets/{wid}/edit"
+    response = _post(counselor, f"/counselor/worksheets/{wid}/publish", edit)
+    page = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Please replace the starter text before publishing" in page and "Untitled exercise" in page
+    db_session.expire_all()
+    assert db_session.get(Worksheet, wid).versions == []

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models.couple import STAGES
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -30,9 +32,7 @@ class AssignForm(FlaskForm):
 
 
 class PacingForm(FlaskForm):
-    stage = SelectField("Current stage", coerce=int, choices=[(1, "1 · Impact and atonement"),
-                                                               (2, "2 · Meaning and attunement"),
-                                                               (3, "3 · Moving on and attachment")])
+    stage = SelectField("Current stage", coerce=int, choices=[(n, f"{n} · {name}") for n, name in STAGES.items()])
     hurt_partner = SelectField("Who was hurt", coerce=str, choices=[])
     intimacy_unlocked = BooleanField("Physical-intimacy exercises are unlocked for this couple")
     joint_paused = BooleanField("Pause joint homework (both partners see a neutral “next steps” line)")

@@ -7,6 +7,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..services.worksheet_builder import FIELD_TYPE_LABELS
 
 
+ONLY_FOR_LABELS = {"hurt": "Only the partner who was hurt sees this",
+                   "involved": "Only the partner who broke trust sees this"}
+
+
 class DetailsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Please give the exercise a title."), Length(max=120)])
     purpose = TextAreaField("Purpose, for the couple", validators=[DataRequired("Please say what it is for."),

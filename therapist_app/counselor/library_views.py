@@ -8,12 +8,12 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from ..engine.fhir import definition_from_questionnaire
 from ..engine.forms import build_answer_form
 from ..engine.loader import WorksheetError
-from ..engine.presentation import definition_of, sections_for
+from ..engine.presentation import SectionView, definition_of
 from ..errors import RuleError
 from ..models.response import empty_answers
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import exports, worksheet_builder, worksheets
-from .library_forms import AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
+from .library_forms import ONLY_FOR_LABELS, AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
 from .views import bp
 
 
@@ -88,7 +88,8 @@ def edit_worksheet(worksheet_id, details_form=None, status=200):
         "stage": definition.stage, "shared_with_practice": worksheet.shared_with_practice})
     return render_template("therapist_app/counselor/builder.html", worksheet=worksheet, definition=definition,
                            details=details, field_forms=_field_forms(definition), add_field=AddFieldForm(),
-                           add_section=AddSectionForm(), type_labels=worksheet_builder.FIELD_TYPE_LABELS), status
+                           add_section=AddSectionForm(), type_labels=worksheet_builder.FIELD_TYPE_LABELS,
+                           only_for_labels=ONLY_FOR_LABELS), status
 
 
 def _back_to_editor(worksheet_id, anchor=None):
@@ -172,10 +173,12 @@ def publish_worksheet(worksheet_id):
 
 
 def _preview(definition, back_url):
-    sections = sections_for(definition, None)
+    """Every part and question, each labelled when only one partner sees it (the counselor's view)."""
+    sections = [SectionView(index, section, list(section.fields)) for index, section in enumerate(definition.sections)]
     forms = [build_answer_form(view.fields, None, empty_answers()) for view in sections]
     return render_template("therapist_app/counselor/preview.html", definition=definition,
-                           sections=list(zip(sections, forms)), back_url=back_url)
+                           sections=list(zip(sections, forms, strict=True)), back_url=back_url,
+                           only_for_labels=ONLY_FOR_LABELS)
 
 
 @bp.get("/worksheets/<int:worksheet_id>/preview")

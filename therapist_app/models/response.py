@@ -38,6 +38,9 @@ class Response(TimestampMixin, Base):
     # Bumped by every save; a save based on an older revision is a conflict, never an overwrite.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     readiness: Mapped[str | None] = mapped_column(String(20))
+    # The wording the partner answered in ("hurt", "involved" or "none"), fixed at the first save, so
+    # that changing "who was hurt" later never rewrites which questions they were asked.
+    answered_as: Mapped[str | None] = mapped_column(String(20))
     risk_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -49,6 +52,16 @@ class Response(TimestampMixin, Base):
     @property
     def is_submitted(self) -> bool:
         return self.status == STATUS_SUBMITTED
+
+
+ROLE_NOT_SET = "none"
+
+
+def answering_role(couple, partner_id: int, response: "Response | None") -> str | None:
+    """The partner's role for this response: as first answered, else the couple's current setting."""
+    if response is not None and response.answered_as:
+        return None if response.answered_as == ROLE_NOT_SET else response.answered_as
+    return couple.role_of(partner_id)
 
 
 class ResponseRevision(TimestampMixin, Base):

@@ -18,8 +18,10 @@ def trend_svg(points, metrics, title: str, width: int = 360, height: int = 180) 
     def y(value):
         return top + plot_h * (1 - value / 10)
 
+    # The viewBox keeps the proportions; CSS sizes it to its box (a phone's width, a PDF column).
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-             f'height="{height}" role="img" aria-label="{escape(title)}" class="trend">']
+             f'height="{height}" role="img" aria-label="{escape(title)}" class="trend" '
+             f'preserveAspectRatio="xMinYMin meet">']
     for value in (0, 5, 10):
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
                      f'stroke="#ccc" stroke-width="1"/><text x="{left - 6}" y="{y(value) + 4:.1f}" '

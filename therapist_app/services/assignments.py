@@ -44,12 +44,19 @@ def library_by_fit(couple: Couple, library: list) -> tuple[list, list]:
 
 
 def stage_warning(couple: Couple, definition) -> str | None:
+    warnings = []
     if definition.stage and definition.stage > couple.stage:
-        return (
-            f"This exercise belongs to stage {definition.stage}; the couple is in stage {couple.stage}. "
-            "It was assigned as you asked."
-        )
-    return None
+        warnings.append(f"This exercise belongs to stage {definition.stage}; the couple is in stage {couple.stage}. "
+                        "It was assigned as you asked.")
+    if couple.hurt_partner_id is None and has_role_parts(definition):
+        warnings.append("This exercise has parts worded for the partner who was hurt and for the partner who "
+                        "broke trust. “Who was hurt” is not set for this couple, so both answer only the parts "
+                        "for everyone. Set it under Pacing and safety before they start, if it fits.")
+    return " ".join(warnings) or None
+
+
+def has_role_parts(definition) -> bool:
+    return any(section.only_for or any(f.only_for for f in section.fields) for section in definition.sections)
 
 
 def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None = None,

@@ -11,8 +11,10 @@ class CrisisResources:
 RESOURCES = {
     "US": CrisisResources("911", ("988 Suicide & Crisis Lifeline: call or text 988",
                                   "National Domestic Violence Hotline: 1-800-799-7233, or text START to 88788")),
-    "GB": CrisisResources("999", ("Samaritans: 116 123",)),
-    "UK": CrisisResources("999", ("Samaritans: 116 123",)),
+    "GB": CrisisResources("999", ("Samaritans: 116 123",
+                                  "National Domestic Abuse Helpline: 0808 2000 247")),
+    "UK": CrisisResources("999", ("Samaritans: 116 123",
+                                  "National Domestic Abuse Helpline: 0808 2000 247")),
     "EU": CrisisResources("112", ()),
 }
 COUNTRY_NAMES = {"US": "United States", "GB": "United Kingdom", "EU": "European Union (112)"}

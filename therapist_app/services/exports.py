@@ -6,6 +6,7 @@ from ..engine import fhir
 from ..engine.presentation import definition_of
 from ..extensions import session
 from ..models import User
+from ..models.response import answering_role
 from ..security.audit import record
 from . import worksheets
 
@@ -35,5 +36,5 @@ def response_for_counselor(counselor: User, response_id: int) -> dict:
         status="completed" if submitted else "in-progress",
         source_reference=f"Patient/{partner.id}", source_display=partner.display_name,
         authored=response.submitted_at.isoformat() if submitted else None,
-        role=assignment.couple.role_of(partner.id),
+        role=answering_role(assignment.couple, partner.id, response),
     )

@@ -13,7 +13,7 @@ from ..errors import ConflictError, RuleError
 from ..extensions import session
 from ..models import Assignment, Practice, Response, ResponseRevision, User
 from ..models.base import utcnow
-from ..models.response import NOT_YET, READY, STATUS_SUBMITTED, empty_answers
+from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
@@ -72,8 +72,8 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
     assignment = access.assignment_for_partner(partner, assignment_id)
     definition = definition_of(assignment.worksheet_version)
     _ensure_usable(partner, assignment, definition)
-    role = assignment.couple.role_of(partner.id)
     response = _response_of(assignment.id, partner.id)
+    role = answering_role(assignment.couple, partner.id, response)
     answers = copy.deepcopy(response.draft) if response else empty_answers()
     page = PartnerWorksheet(assignment, definition, role, response, answers)
     if definition.readiness_check and _readiness_hold(assignment) and not (response and response.readiness == NOT_YET):
@@ -81,7 +81,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
     if assignment.is_joint:
         other_id = assignment.couple.other_partner_id(partner.id)
         other = _response_of(assignment.id, other_id)
-        other_role = assignment.couple.role_of(other_id)
+        other_role = answering_role(assignment.couple, other_id, other)
         page.partner_shared = access.answers_shared_with_partner(
             partner, assignment, other, fields_for(definition, other_role)
         )
@@ -98,7 +98,8 @@ def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, o
     response = _response_of(assignment.id, partner.id)
     if response is None:
         response = Response(assignment_id=assignment.id, partner_id=partner.id, draft=empty_answers(),
-                            held_back=[], revision=0)
+                            held_back=[], revision=0,
+                            answered_as=assignment.couple.role_of(partner.id) or ROLE_NOT_SET)
         session.add(response)
         try:
             session.flush()
@@ -115,7 +116,7 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
     """Merges the posted answers into the server-side draft. A save based on an older revision
     that would change answers saved since is refused and kept aside, never written over them."""
     assignment, definition, response = _editable_response(partner, assignment_id)
-    allowed = {f.id for f in fields_for(definition, assignment.couple.role_of(partner.id))}
+    allowed = {f.id for f in fields_for(definition, answering_role(assignment.couple, partner.id, response))}
     values = {k: v for k, v in values.items() if k in allowed}
     states = {k: v for k, v in states.items() if k in allowed}
     draft = copy.deepcopy(response.draft)
@@ -162,7 +163,7 @@ def set_readiness(partner: User, assignment_id: int, ready: bool) -> Response:
 def skip_unanswered(partner: User, assignment_id: int) -> Response:
     """The partner's deliberate choice to skip every optional question they left blank."""
     assignment, definition, response = _editable_response(partner, assignment_id)
-    fields = fields_for(definition, assignment.couple.role_of(partner.id))
+    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response))
     blank = {field_id for field_id, problem in unanswered_fields(fields, response.draft).items()
              if problem != ANSWER_NEEDED}
     if blank:
@@ -183,8 +184,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     """Submits the draft as reviewed on the review page. Submitting the same revision twice
     (a double click, a resent form) changes nothing the second time."""
     assignment, definition, response = _editable_response(partner, assignment_id)
-    role = assignment.couple.role_of(partner.id)
-    fields = fields_for(definition, role)
+    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response))
     if definition.readiness_check and _readiness_hold(assignment):
         raise RuleError(HELD)
     if response.is_submitted and response.submitted == response.draft and revision == response.revision:

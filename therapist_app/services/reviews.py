@@ -13,6 +13,7 @@ from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
+from ..models.response import answering_role
 from ..security.audit import record
 from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
 from .responses import is_risk_answer, responses_by_assignment
@@ -146,7 +147,8 @@ def side_by_side(assignment: Assignment) -> SideBySide:
         session.scalar(select(Response).where(Response.assignment_id == assignment.id, Response.partner_id == p.id))
         for p in partners
     ]
-    visible = [{f.id for f in fields_for(definition, couple.role_of(p.id))} for p in partners]
+    visible = [{f.id for f in fields_for(definition, answering_role(couple, p.id, r))}
+               for p, r in zip(partners, responses, strict=True)]
     risk_choice = couple.counselor.practice.risk_answers
     rows = []
     for section in definition.sections:

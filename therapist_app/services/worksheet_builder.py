@@ -230,10 +230,19 @@ def remove_field(counselor: User, worksheet_id: int, field_id: str) -> Worksheet
     return worksheet
 
 
+STARTER_TEXTS = {"Untitled exercise", "Your first question", "New question", "New part",
+                 _blank_definition("x")["purpose"]}
+
+
 def publish(counselor: User, worksheet_id: int) -> WorksheetVersion:
-    """Makes the working copy assignable as this worksheet's next version."""
+    """Makes the working copy assignable as this worksheet's next version, once no starter text is left."""
     worksheet = editable(counselor, worksheet_id)
     definition = validate_definition(worksheet.draft_definition, "this worksheet")
+    left = [text for text in [definition.title, definition.purpose]
+            + [s.title for s in definition.sections] + [f.label for f in definition.all_fields()]
+            if text in STARTER_TEXTS]
+    if left:
+        raise RuleError("Please replace the starter text before publishing: " + "; ".join(f"“{t[:40]}”" for t in left) + ".")
     version = add_version_if_changed(worksheet, definition.model_dump(mode="json", exclude_none=True))
     session.commit()
     return version

@@ -29,6 +29,20 @@
     }
   });
 
+  // Forms marked data-track-changes (the builder's questions): saving one while another has unsaved
+  // edits would lose them, so ask first.
+  document.addEventListener("input", function (event) {
+    var tracked = event.target.closest("form[data-track-changes]");
+    if (tracked) tracked.dataset.changed = "1";
+  });
+  document.addEventListener("submit", function (event) {
+    var others = Array.prototype.filter.call(document.querySelectorAll("form[data-changed]"),
+      function (form) { return form !== event.target; });
+    if (others.length && !window.confirm("Another question has changes that are not saved yet. Continue and lose them?")) {
+      event.preventDefault();
+    }
+  }, true);
+
   // Buttons marked data-confirm ask before they act (cancelling homework, deactivating a counselor).
   document.addEventListener("submit", function (event) {
     var button = event.submitter || event.target.querySelector("[data-confirm]");
