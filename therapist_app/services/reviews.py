@@ -15,7 +15,7 @@ from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
-from .assignments import STATUS_LABELS, STATUS_NOT_STARTED, partner_status
+from .assignments import STATUS_LABELS, partner_status
 from .responses import is_risk_answer, responses_by_assignment
 
 
@@ -213,6 +213,3 @@ def mark_reviewed(counselor: User, response_id: int, comment: str | None = None)
     response.counselor_comment = (comment or "").strip() or None
     session.commit()
     return response
-
-
-__all__ = ["caseload", "couple_homework", "answers_for_counselor", "mark_reviewed", "STATUS_NOT_STARTED"]

@@ -4,7 +4,6 @@ import logging
 from sqlalchemy import func, or_, select
 
 from ..engine.loader import LibraryLoad, definition_hash, load_directory
-from ..engine.presentation import definition_of
 from ..errors import NotFoundError
 from ..extensions import session
 from ..models import User, Worksheet, WorksheetVersion
@@ -92,6 +91,3 @@ def version_by_slug(slug: str) -> WorksheetVersion:
     if version is None:
         raise NotFoundError("worksheet")
     return version
-
-
-__all__ = ["sync_library", "library_for", "usable_version", "version_by_slug", "definition_of"]
