@@ -242,3 +242,27 @@ def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app,
     new_homework = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("assigned:%"))).all()
     assert [m.to_address for m in new_homework] == [couple.partner_b.email]
     assert '<option selected value="Europe/Berlin">' in _text(partner.get("/my/settings"))
+
+
+def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at_the_next_sign_in(app, factory):
+    import time_machine
+    from datetime import timedelta
+
+    from support import Auth, csrf_of
+    from therapist_app.models.base import utcnow
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    partner = signed_in(app, couple.partner_a)
+    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
+    long_answer = "Everything I typed over a long, quiet hour. " * 40
+    with time_machine.travel(utcnow() + timedelta(minutes=45)):
+        response = partner.post(f"/my/homework/{assignment.id}?section=0",
+                                data={"csrf_token": token, "revision": "0", "action": "save",
+                                      f"a__{field_id}": long_answer})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    signed_in_again = Auth(partner).login(couple.partner_a)
+    assert signed_in_again.status_code == 302
+    page = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert long_answer.strip() in page.replace("&#39;", "'")
+    assert "What you typed before you were signed out has been saved." in page

@@ -10,7 +10,7 @@ from ..extensions import limiter
 from ..extensions import session as db_session
 from ..security.audit import record
 from ..security.sessions import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user, wants_json
-from ..services import accounts, invitations
+from ..services import accounts, invitations, pending_saves
 from .forms import LoginForm, SetPasswordForm
 
 bp = Blueprint("ta_auth", __name__)
@@ -68,6 +68,8 @@ def login():
         user = accounts.authenticate(form.login.data, form.password.data)
         if user is not None:
             _start_session(user)
+            if pending_saves.apply_for(user):
+                flash("What you typed before you were signed out has been saved.", "success")
             return redirect(safe_next(form.next.data) or _home_for(user))
         record(None, "login_failed", None, request.remote_addr)
         db_session.commit()

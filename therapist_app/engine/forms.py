@@ -15,7 +15,7 @@ def offers_skip(field) -> bool:
     return not field.required
 
 
-def build_answer_form(fields, role, answers: dict, formdata=None):
+def build_answer_form(fields, role, answers: dict, formdata=None, meta=None):
     """A form for the given fields, prefilled from `answers` unless formdata is posted."""
     attributes = {}
     data = {}
@@ -32,7 +32,7 @@ def build_answer_form(fields, role, answers: dict, formdata=None):
             )
             data[STATE_PREFIX + field.id] = answers["states"].get(field.id, STATE_ANSWER)
     form_class = type("AnswerForm", (FlaskForm,), attributes)
-    return form_class(formdata=formdata, data=data)
+    return form_class(formdata=formdata, data=data, meta=meta or {})
 
 
 def answers_from_form(form, fields) -> tuple[dict, dict, dict]:

@@ -6,12 +6,13 @@ from .base import Base
 from .couple import Couple
 from .invitation import Invitation
 from .outbox import OutboxMessage
+from .pending_save import PendingSave
 from .practice import Practice
 from .response import Response, ResponseRevision
 from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
 __all__ = [
-    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "OutboxMessage",
+    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "OutboxMessage", "PendingSave",
     "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
 ]

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, jsonify, redirect, request, session
 from flask_login import current_user, logout_user
 
 from ..models.user import LOGIN_ID_PREFIX, ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
+from ..services import accounts, pending_saves
 
 LAST_SEEN_KEY = "ta_last_seen"
 STARTED_KEY = "ta_started"
@@ -20,8 +21,7 @@ def load_our_user(user_id: str) -> User | None:
         numeric_id, version = (int(part) for part in rest.split(":"))
     except ValueError:
         return None
-    from ..services.accounts import load_user
-    return load_user(numeric_id, version)
+    return accounts.load_user(numeric_id, version)
 
 
 def signed_in_user() -> User | None:
@@ -51,6 +51,10 @@ def enforce_idle_timeout():
     absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if now - last_seen > _idle_limit(user) or now - started > absolute:
         session[EXPIRED_USER_KEY] = user.id
+        if request.method == "POST" and request.endpoint == "ta_client.save_section":
+            # A long answer typed through the timeout (no JavaScript): keep it for the next sign-in.
+            pending_saves.keep(user.id, request.view_args["assignment_id"],
+                               _int_or_zero(request.args.get("section")), request.form)
         logout_user()
         session.pop(LAST_SEEN_KEY, None)
         session.pop(STARTED_KEY, None)
@@ -67,6 +71,13 @@ def _signed_out_response(expired: bool):
         flash("You were signed out after a quiet spell, to keep your answers private. "
               "Everything you saved is still here.", "info")
     return redirect(url_for("ta_auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _int_or_zero(text) -> int:
+    try:
+        return max(int(text), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def role_required(*roles):

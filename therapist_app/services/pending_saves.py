@@ -1,0 +1,47 @@
+"""Answers posted (without JavaScript) just after the session ended: kept, then saved at the next sign-in."""
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from werkzeug.datastructures import MultiDict
+
+from ..engine.forms import answers_from_form, build_answer_form
+from ..engine.presentation import sections_for
+from ..errors import NotFoundError, RuleError
+from ..extensions import session
+from ..models import PendingSave, User
+from ..models.base import utcnow
+from . import responses
+
+KEEP_FOR = timedelta(hours=24)
+
+
+def keep(user_id: int, assignment_id: int, section: int, form: MultiDict) -> None:
+    """Seals what was posted; nothing is applied until the same person signs in again."""
+    fields = {name: form.getlist(name) for name in form if name.startswith(("a__", "s__"))}
+    if fields:
+        session.add(PendingSave(user_id=user_id, assignment_id=assignment_id, section=section, form=fields))
+        session.commit()
+
+
+def apply_for(user: User) -> int:
+    """Saves each kept post into the person's draft, oldest first; returns how many were saved."""
+    session.execute(delete(PendingSave).where(PendingSave.created_at < utcnow() - KEEP_FOR))
+    saved = 0
+    for pending in session.scalars(select(PendingSave).where(PendingSave.user_id == user.id)
+                                   .order_by(PendingSave.id)).all():
+        try:
+            page = responses.open_worksheet(user, pending.assignment_id)
+            views = sections_for(page.definition, page.role)
+            view = views[min(pending.section, len(views) - 1)]
+            form = build_answer_form(view.fields, page.role, page.answers, formdata=MultiDict(
+                [(name, value) for name, values in pending.form.items() for value in values]),
+                meta={"csrf": False})
+            form.validate()
+            values, states, _ = answers_from_form(form, view.fields)
+            responses.save_draft(user, pending.assignment_id, values, states)
+            saved += 1
+        except (NotFoundError, RuleError):
+            pass  # the exercise closed meanwhile: nothing can be saved into it
+        session.delete(pending)
+    session.commit()
+    return saved
