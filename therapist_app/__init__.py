@@ -118,7 +118,7 @@ def create_app(config=None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(config)
-    if config is ProductionConfig:
+    if isinstance(config, type) and issubclass(config, ProductionConfig):
         ProductionConfig.check(app.config)
     elif not app.config.get("TESTING"):
         _development_secrets(app)
