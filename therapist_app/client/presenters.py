@@ -13,13 +13,15 @@ PARTNER_AFTER_BOTH = "Your partner sees this after you have both submitted."
 ONLY_COUNSELOR_INDIVIDUAL = "Only your counselor sees this exercise."
 
 
+def shared_with_partner(page, field) -> bool:
+    """Whether the other partner may see this answer after both submit (before any hold-back)."""
+    return effective_visibility(page.assignment, field) == "shared" and page.assignment.is_joint
+
+
 def visibility_notes(page) -> dict[str, str]:
     """What each field says about who will see it (no surprise disclosure)."""
-    notes = {}
-    for field in page.fields:
-        shared = effective_visibility(page.assignment, field) == "shared" and page.assignment.is_joint
-        notes[field.id] = PARTNER_AFTER_BOTH if shared else ONLY_COUNSELOR
-    return notes
+    return {field.id: PARTNER_AFTER_BOTH if shared_with_partner(page, field) else ONLY_COUNSELOR
+            for field in page.fields}
 
 
 def gate_for(page, args) -> str | None:
@@ -54,7 +56,7 @@ def answer_list(page, answers: dict) -> list[AnswerItem]:
                 field.id, section.section.title, label_for(field, page.role),
                 kind_of(field).display(value, field) if not state else "",
                 STATE_LABELS.get(state),
-                effective_visibility(page.assignment, field) == "shared" and page.assignment.is_joint,
+                shared_with_partner(page, field),
                 is_answered(value) and not state,
             ))
     return items

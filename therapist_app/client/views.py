@@ -169,11 +169,9 @@ def readiness(assignment_id):
 @bp.route("/homework/<int:assignment_id>/review", methods=["GET"])
 @client_required
 def review(assignment_id):
-    user = signed_in_user()
-    page = responses.open_worksheet(user, assignment_id)
-    missing = responses.missing_answers(user, assignment_id)
+    page = responses.open_worksheet(signed_in_user(), assignment_id)
     form = presenters.review_form(page, ReviewForm())
-    return render_template("therapist_app/client/review.html", page=page, form=form, missing=missing,
+    return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
                            answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers))
 
 

@@ -38,6 +38,11 @@ class PartnerWorksheet:
     def fields(self):
         return fields_for(self.definition, self.role)
 
+    @property
+    def missing(self) -> dict[str, str]:
+        """What still blocks submitting the draft: field id -> what is needed."""
+        return unanswered_fields(self.fields, self.answers)
+
 
 def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Response]]:
     """Every response to these assignments in one query: {assignment id: {partner id: response}}."""
@@ -173,11 +178,6 @@ def skip_unanswered(partner: User, assignment_id: int) -> Response:
         response.revision += 1
         session.commit()
     return response
-
-
-def missing_answers(partner: User, assignment_id: int) -> dict[str, str]:
-    page = open_worksheet(partner, assignment_id)
-    return unanswered_fields(page.fields, page.answers)
 
 
 def submit(partner: User, assignment_id: int, held_back: list[str], revision: int) -> Response:
