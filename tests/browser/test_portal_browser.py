@@ -68,7 +68,9 @@ def test_double_clicking_submit_creates_one_response(app, factory, new_page):
     page.get_by_role("button", name="Save and continue").click()
     page.locator("input[type=text]").first.fill("A walk together on Sunday")
     page.get_by_role("button", name="Review before submitting").click()
-    page.get_by_role("button", name="Submit").dblclick()
+    # Wait for the review page: until then "Submit" would also match "Review before submitting".
+    page.wait_for_url("**/review")
+    page.get_by_role("button", name="Submit", exact=True).dblclick()
     page.get_by_text("Submitted. Thank you").wait_for()
     db_session.expire_all()
     count = db_session.scalar(select(func.count(Response.id)).where(Response.assignment_id == assignment.id))

@@ -35,7 +35,7 @@ def _complete(page, assignment_id, text, hold_back_first=False):
     else:
         held_field = None
     with page.expect_navigation():
-        page.get_by_role("button", name="Submit").click()
+        page.get_by_role("button", name="Submit", exact=True).click()
     return held_field
 
 

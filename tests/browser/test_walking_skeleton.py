@@ -71,7 +71,7 @@ def test_counselor_assigns_partner_completes_on_a_phone_counselor_prints(app, fa
             phone.get_by_role("button", name="Review before submitting").click()
         break
     phone.get_by_role("heading", name=re.compile("^Review")).wait_for()
-    phone.get_by_role("button", name="Submit").click()
+    phone.get_by_role("button", name="Submit", exact=True).click()
     phone.get_by_text("Submitted. Thank you").wait_for()
     assert "Waiting for your partner" in phone.content()
 
