@@ -99,3 +99,20 @@ def test_weekly_check_ins_print_as_one_trend_per_partner(app, factory):
     assert text.count("Weekly check-ins") == 1
     assert f"{couple.partner_a.display_name} " in text and "Week of Trust Safety Communication Closeness" in text
     assert "No responses yet" not in text
+
+
+def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    for partner in couple.partners:
+        browser = signed_in(app, partner)
+        answer_everything(browser, assignment, text="Words")
+        submit(browser, assignment.id)
+    counselor = signed_in(app, couple.counselor)
+    text = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf"))
+    # help_from_counselor is counselor-only: each partner's answer to it carries the mark.
+    squeezed = text.replace(" ", "")
+    for name in ("Words:help_from_counselor",):
+        assert squeezed.count("COUNSELORONLY" + name) == 2
+    page = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert page.count('<span class="tag tag-private">counselor only</span>') >= 2

@@ -266,3 +266,26 @@ def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at
     page = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
     assert long_answer.strip() in page.replace("&#39;", "'")
     assert "What you typed before you were signed out has been saved." in page
+
+
+def test_the_counselor_never_sees_a_draft_nor_a_save_kept_aside_from_a_conflict(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    phone, laptop = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {field_id: "draft words only I have seen"})
+    save_section(laptop, assignment.id, {field_id: "newer draft from the laptop"})
+    assert save_section(phone, assignment.id, {field_id: "kept-aside words from the phone"},
+                        revision=1).status_code == 409
+    counselor = signed_in(app, couple.counselor)
+    answers_page = _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
+    for words in ("draft words only I have seen", "newer draft from the laptop", "kept-aside words from the phone"):
+        assert words not in answers_page
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 404
+    # Once submitted, the counselor reads the submitted answers, still without the kept-aside save.
+    answer_everything(laptop, assignment, text="Submitted words")
+    assert submit(laptop, assignment.id).status_code == 302
+    answers_page = _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
+    assert "Submitted words" in answers_page and "kept-aside words from the phone" not in answers_page
+    assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 200

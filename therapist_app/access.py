@@ -70,6 +70,15 @@ def response_for_counselor(counselor: User, response_id: int) -> Response:
     return response
 
 
+def submitted_response_for_counselor(counselor: User, response_id: int) -> Response:
+    """A response whose content the counselor may read: only once submitted. A draft, however far
+    along, is seen by no one but its author."""
+    response = response_for_counselor(counselor, response_id)
+    if not response.is_submitted:
+        raise NotFoundError("response")
+    return response
+
+
 def may_see_partner_answers(viewer: User, assignment: Assignment) -> bool:
     """A partner sees the other's shared answers only on a joint assignment both have submitted."""
     return (

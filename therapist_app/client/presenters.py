@@ -63,11 +63,11 @@ def answer_list(page, answers: dict) -> list[AnswerItem]:
 
 
 def partner_answer_list(page) -> list[tuple[str, object]]:
-    """The other partner's revealed answers, labelled with the plain (role-neutral) question."""
+    """The other partner's revealed answers, each under the words its author was asked."""
     result = []
     for field_id, value in page.partner_shared.items():
         field = field_by_id(page.definition, field_id)
-        result.append((field.label, kind_of(field).display(value, field)))
+        result.append((label_for(field, page.partner_role), kind_of(field).display(value, field)))
     return result
 
 

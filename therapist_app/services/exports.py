@@ -22,19 +22,18 @@ def questionnaire_for(counselor: User, version_id: int) -> dict:
 
 
 def response_for_counselor(counselor: User, response_id: int) -> dict:
-    """A partner's submitted answers (or their draft, as in-progress) for the couple's counselor."""
-    response = access.response_for_counselor(counselor, response_id)
+    """A partner's submitted answers for the couple's counselor. Drafts are never exported."""
+    response = access.submitted_response_for_counselor(counselor, response_id)
     assignment = response.assignment
     version = assignment.worksheet_version
-    submitted = response.submitted is not None
     partner = session.get(User, response.partner_id)
     record(counselor.id, "export_fhir_response", response)
     session.commit()
     return fhir.questionnaire_response(
-        definition_of(version), response.submitted if submitted else response.draft,
+        definition_of(version), response.submitted,
         questionnaire_url=f"{_base_url()}/fhir/Questionnaire/{version.worksheet.slug}|{version.number}",
-        status="completed" if submitted else "in-progress",
+        status="completed",
         source_reference=f"Patient/{partner.id}", source_display=partner.display_name,
-        authored=response.submitted_at.isoformat() if submitted else None,
+        authored=response.submitted_at.isoformat(),
         role=answering_role(assignment.couple, partner.id, response),
     )

@@ -31,6 +31,7 @@ class PartnerWorksheet:
     response: Response | None
     answers: dict
     partner_shared: dict = field(default_factory=dict)  # the other partner's revealed answers
+    partner_role: str | None = None  # the wording the other partner answered in
     waiting_for_partner: bool = False
     held: bool = False
 
@@ -90,6 +91,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
         page.partner_shared = access.answers_shared_with_partner(
             partner, assignment, other, fields_for(definition, other_role)
         )
+        page.partner_role = other_role
         page.waiting_for_partner = bool(response and response.is_submitted and assignment.revealed_at is None)
     return page
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..engine.fields import STATE_LABELS, kind_of
-from ..engine.presentation import definition_of, fields_for
+from ..engine.presentation import definition_of, fields_for, label_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import RuleError
 from ..extensions import session
@@ -105,6 +105,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
 class AnswerCell:
     applies: bool
     text: object = ""           # str, or a list of row dicts for a `rows` field
+    asked: str = ""             # the question as its author was asked it (hurt/involved wording)
     state: str | None = None    # "Skipped" / "Not ready yet"
     held_back: bool = False
     flagged: bool = False       # a risk answer of the private check-in
@@ -116,6 +117,17 @@ class AnswerRow:
     section_title: str
     visibility: str
     cells: list[AnswerCell] = field(default_factory=list)
+
+    @property
+    def worded_differently(self) -> bool:
+        """The partners were asked this question in different words: each answer shows its own."""
+        return len({cell.asked for cell in self.cells if cell.applies}) > 1
+
+    @property
+    def question(self) -> str:
+        """The question as asked, when both partners were asked the same words."""
+        asked = [cell.asked for cell in self.cells if cell.applies]
+        return asked[0] if asked and not self.worded_differently else self.field.label
 
 
 @dataclass
@@ -147,8 +159,8 @@ def side_by_side(assignment: Assignment) -> SideBySide:
         session.scalar(select(Response).where(Response.assignment_id == assignment.id, Response.partner_id == p.id))
         for p in partners
     ]
-    visible = [{f.id for f in fields_for(definition, answering_role(couple, p.id, r))}
-               for p, r in zip(partners, responses, strict=True)]
+    roles = [answering_role(couple, p.id, r) for p, r in zip(partners, responses, strict=True)]
+    visible = [{f.id for f in fields_for(definition, role)} for role in roles]
     risk_choice = couple.counselor.practice.risk_answers
     rows = []
     for section in definition.sections:
@@ -158,14 +170,15 @@ def side_by_side(assignment: Assignment) -> SideBySide:
                 if spec.id not in visible[index]:
                     row.cells.append(AnswerCell(applies=False))
                     continue
+                asked = label_for(spec, roles[index])
                 answers = response.submitted if response is not None and response.submitted else None
                 if answers is None:
-                    row.cells.append(AnswerCell(applies=True))
+                    row.cells.append(AnswerCell(applies=True, asked=asked))
                     continue
                 state = answers["states"].get(spec.id)
                 row.cells.append(AnswerCell(
                     flagged=is_risk_answer(spec, answers["values"].get(spec.id), risk_choice) and not state,
-                    applies=True,
+                    applies=True, asked=asked,
                     text=kind_of(spec).display(answers["values"].get(spec.id), spec) if not state else "",
                     state=STATE_LABELS.get(state),
                     held_back=spec.id in (response.held_back or ()),
@@ -173,21 +186,25 @@ def side_by_side(assignment: Assignment) -> SideBySide:
             if any(cell.applies for cell in row.cells):
                 rows.append(row)
     return SideBySide(assignment, definition, partners, responses, rows,
-                      _earlier_versions(definition, partners, responses))
+                      _earlier_versions(definition, partners, responses, roles))
 
 
-def _earlier_versions(definition, partners, responses) -> list[EarlierVersion]:
-    by_id = {r.id: p for p, r in zip(partners, responses, strict=True) if r is not None}
+def _earlier_versions(definition, partners, responses, roles) -> list[EarlierVersion]:
+    """Earlier submitted versions. Saves kept aside from an edit conflict are drafts, and a draft is
+    seen by no one but its author, so they are never listed here."""
+    by_id = {r.id: (p, role) for p, r, role in zip(partners, responses, roles, strict=True) if r is not None}
     if not by_id:
         return []
     earlier = []
-    for revision in session.scalars(select(ResponseRevision).where(ResponseRevision.response_id.in_(by_id))
+    for revision in session.scalars(select(ResponseRevision).where(ResponseRevision.response_id.in_(by_id),
+                                                                   ResponseRevision.kind == "submitted")
                                     .order_by(ResponseRevision.created_at)):
         content = revision.content
-        answers = [(spec.label, kind_of(spec).display(content["values"][spec.id], spec))
+        partner, role = by_id[revision.response_id]
+        answers = [(label_for(spec, role), kind_of(spec).display(content["values"][spec.id], spec))
                    for spec in definition.all_fields()
                    if content["values"].get(spec.id) not in (None, "", []) and not content["states"].get(spec.id)]
-        earlier.append(EarlierVersion(by_id[revision.response_id], revision.kind, revision.created_at, answers))
+        earlier.append(EarlierVersion(partner, revision.kind, revision.created_at, answers))
     return earlier
 
 
