@@ -156,3 +156,53 @@ def test_assigning_an_exercise_with_role_parts_warns_when_who_was_hurt_is_not_se
                      worksheet=version_by_slug("honest-conversation").id, assignee="both")
     page = counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert "“Who was hurt” is not set for this couple" in page
+
+
+def test_long_texts_are_refused_beside_the_field_with_everything_kept_never_cut(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    browser = signed_in(app, couple.counselor)
+    # No box carries maxlength: a browser cuts a paste there without a word. A data-limit counts instead.
+    page = browser.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "maxlength" not in page and 'data-limit="2000"' in page
+    partner_page = signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
+    assert "maxlength" not in partner_page and "data-limit=" in partner_page
+
+    note = "A careful note. " * 130  # 2,080 characters
+    response = _post(browser, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                     worksheet=version_by_slug("empathy-exchange").id, assignee="both", due_date="", note=note)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "can be up to 2,000 characters. It is 2,080 now; please shorten it by 80" in html
+    assert note.strip() in html  # the whole note is still in its box
+
+
+def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    for partner in couple.partners:
+        partner_client = signed_in(app, partner)
+        answer_everything(partner_client, assignment)
+        submit(partner_client, assignment.id)
+    from therapist_app.models import Response
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    browser = signed_in(app, couple.counselor)
+    answers_path = f"/counselor/assignments/{assignment.id}"
+    comment = "You wrote with real care. " * 40  # 1,040 characters
+    refused = _post(browser, f"/counselor/responses/{response_id}/reviewed", answers_path, comment=comment)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "can be up to 1,000 characters" in html and comment.strip() in html
+    db_session.expire_all()
+    assert db_session.get(Response, response_id).reviewed_at is None
+
+    agreement_field = next(f for f in _fields(assignment) if f.type == "agreement")
+    wording = "We agree. " * (agreement_field.max_length // 10 + 5)
+    refused = _post(browser, f"/counselor/assignments/{assignment.id}/agreement", answers_path,
+                    field_id=agreement_field.id, wording=wording)
+    assert refused.status_code == 422 and wording.strip() in refused.get_data(as_text=True)
+
+
+def _fields(assignment):
+    from therapist_app.engine.presentation import definition_of
+    return definition_of(assignment.worksheet_version).all_fields()

@@ -1,15 +1,16 @@
 """The practice admin's forms."""
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
 
 from ..services.crisis import COUNTRY_NAMES
+from ..validators import limited_text
 
 
 class InviteCounselorForm(FlaskForm):
-    display_name = StringField("Name", validators=[DataRequired("Please enter a name."), Length(max=120)])
-    email = StringField("Email", validators=[DataRequired("Please enter an email address."),
-                                             Email("Please check this email address."), Length(max=254)])
+    display_name = limited_text(StringField, "Name", 120, [DataRequired("Please enter a name.")])
+    email = limited_text(StringField, "Email", 254, [DataRequired("Please enter an email address."),
+                                                     Email("Please check this email address.")])
 
 
 class ConfirmForm(FlaskForm):
@@ -17,10 +18,11 @@ class ConfirmForm(FlaskForm):
 
 
 class PracticeForm(FlaskForm):
-    name = StringField("Practice name", validators=[DataRequired("Please enter the practice's name."), Length(max=200)],
+    name = limited_text(StringField, "Practice name", 200, [DataRequired("Please enter the practice's name.")],
                        description="Shown in emails to clients: choose a name you are comfortable with in a shared inbox.")
     country = SelectField("Country", choices=list(COUNTRY_NAMES.items()),
                           description="Decides the emergency and crisis numbers in every client page's footer.")
     paper_size = SelectField("Paper size for printed documents", choices=[("A4", "A4"), ("Letter", "Letter")])
-    footer_note = StringField("First sentence of the client footer (optional)", validators=[Optional(), Length(max=500)],
+    footer_note = limited_text(StringField, "First sentence of the client footer (optional)", 500, [Optional()],
                               description="Default: “This portal is not watched in real time.”")
+

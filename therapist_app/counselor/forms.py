@@ -4,16 +4,18 @@ from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectFie
                      TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from wtforms.validators import DataRequired, Email, Optional
+
 from ..models.couple import STAGES
-from wtforms.validators import DataRequired, Email, Length, Optional
+from ..validators import limited_text
 
 
 class AddCoupleForm(FlaskForm):
-    a_name = StringField("First partner's name", validators=[DataRequired("Please enter a name."), Length(max=120)])
-    a_email = StringField("First partner's email", validators=[Optional(), Email("Please check this email address."), Length(max=254)],
+    a_name = limited_text(StringField, "First partner's name", 120, [DataRequired("Please enter a name.")])
+    a_email = limited_text(StringField, "First partner's email", 254, [Optional(), Email("Please check this email address.")],
                           description="Leave empty to invite this partner on paper with a one-time link.")
-    b_name = StringField("Second partner's name", validators=[DataRequired("Please enter a name."), Length(max=120)])
-    b_email = StringField("Second partner's email", validators=[Optional(), Email("Please check this email address."), Length(max=254)],
+    b_name = limited_text(StringField, "Second partner's name", 120, [DataRequired("Please enter a name.")])
+    b_email = limited_text(StringField, "Second partner's email", 254, [Optional(), Email("Please check this email address.")],
                           description="Partners sharing one address: add +1 and +2 before the @.")
     hurt_partner = RadioField(
         "Who was hurt by the betrayal? (optional)",
@@ -27,7 +29,7 @@ class AssignForm(FlaskForm):
     worksheet = SelectField("Exercise", coerce=int, validators=[DataRequired("Please choose an exercise.")])
     assignee = SelectField("Who completes it", coerce=str, choices=[("both", "Both partners, each their own copy")])
     due_date = DateField("Due date", validators=[Optional()], render_kw={"type": "date"})
-    note = TextAreaField("Personal note, shown with the exercise", validators=[Optional(), Length(max=2000)],
+    note = limited_text(TextAreaField, "Personal note, shown with the exercise", 2000, [Optional()],
                          description="Shown with the exercise in their portal. Not included in emails.")
 
 
@@ -39,7 +41,7 @@ class PacingForm(FlaskForm):
 
 
 class MarkReviewedForm(FlaskForm):
-    comment = TextAreaField("A short comment for the partner (optional)", validators=[Optional(), Length(max=1000)])
+    comment = limited_text(TextAreaField, "A short comment for the partner (optional)", 1000, [Optional()])
 
 
 class SharingForm(FlaskForm):
@@ -49,6 +51,7 @@ class SharingForm(FlaskForm):
                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
+
 class AgreementForm(FlaskForm):
     field_id = HiddenField()
-    wording = TextAreaField("The couple's agreed wording", validators=[Optional(), Length(max=5000)])
+    wording = limited_text(TextAreaField, "The couple's agreed wording", 5000, [Optional()])

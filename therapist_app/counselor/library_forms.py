@@ -2,9 +2,10 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..services.worksheet_builder import FIELD_TYPE_LABELS
+from ..validators import limited_text
 
 
 ONLY_FOR_LABELS = {"hurt": "Only the partner who was hurt sees this",
@@ -12,26 +13,26 @@ ONLY_FOR_LABELS = {"hurt": "Only the partner who was hurt sees this",
 
 
 class DetailsForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Please give the exercise a title."), Length(max=120)])
-    purpose = TextAreaField("Purpose, for the couple", validators=[DataRequired("Please say what it is for."),
-                                                                  Length(max=2000)])
+    title = limited_text(StringField, "Title", 120, [DataRequired("Please give the exercise a title.")])
+    purpose = limited_text(TextAreaField, "Purpose, for the couple", 2000, [DataRequired("Please say what it is for.")])
     estimated_minutes = IntegerField("Estimated minutes", validators=[NumberRange(1, 180, "Between 1 and 180 minutes.")])
     stage = SelectField("Stage", coerce=int, choices=[(0, "Any stage"), (1, "1 · Impact and atonement"),
                                                       (2, "2 · Meaning and attunement"), (3, "3 · Moving on and attachment")])
+
     shared_with_practice = BooleanField("Share with every counselor in the practice")
 
 
 class FieldForm(FlaskForm):
     field_id = HiddenField()
-    label = StringField("Question", validators=[DataRequired("Please write the question."), Length(max=300)])
-    help = TextAreaField("Guidance under the question (optional)", validators=[Optional(), Length(max=2000)])
+    label = limited_text(StringField, "Question", 300, [DataRequired("Please write the question.")])
+    help = limited_text(TextAreaField, "Guidance under the question (optional)", 2000, [Optional()])
     required = BooleanField("An answer is needed")
     sensitive = BooleanField("Sensitive (never required; offers skip and “not ready yet”)")
     shared = BooleanField("Shared with the partner after both submit")
-    options = TextAreaField("Choices, one per line", validators=[Optional(), Length(max=3000)])
-    columns = TextAreaField("Columns, one per line (up to 5)", validators=[Optional(), Length(max=600)])
-    min_label = StringField("Label for 0", validators=[Optional(), Length(max=120)])
-    max_label = StringField("Label for 10", validators=[Optional(), Length(max=120)])
+    options = limited_text(TextAreaField, "Choices, one per line", 3000, [Optional()])
+    columns = limited_text(TextAreaField, "Columns, one per line (up to 5)", 600, [Optional()])
+    min_label = limited_text(StringField, "Label for 0", 120, [Optional()])
+    max_label = limited_text(StringField, "Label for 10", 120, [Optional()])
 
 
 class AddFieldForm(FlaskForm):
@@ -40,7 +41,7 @@ class AddFieldForm(FlaskForm):
 
 
 class AddSectionForm(FlaskForm):
-    title = StringField("New part's title", validators=[DataRequired("Please give the part a title."), Length(max=120)])
+    title = limited_text(StringField, "New part's title", 120, [DataRequired("Please give the part a title.")])
 
 
 class ImportForm(FlaskForm):

@@ -134,10 +134,13 @@ def _sharing_form(view, formdata=None):
 
 @bp.get("/assignments/<int:assignment_id>")
 @counselor_required
-def answers(assignment_id, sharing_form=None, status=200):
+def answers(assignment_id, sharing_form=None, status=200, kept=None):
+    """`kept` holds text refused on this page ({"comment:<response id>" or "agreement:<field id>": (text,
+    message)}), shown again in its box with the message beside it, so nothing typed is lost."""
     view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
     return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm(),
-                           sharing_form=sharing_form or _sharing_form(view), agreement_form=AgreementForm()), status
+                           sharing_form=sharing_form or _sharing_form(view), agreement_form=AgreementForm(),
+                           kept=kept or {}), status
 
 
 @bp.post("/assignments/<int:assignment_id>/sharing")
@@ -164,12 +167,12 @@ def agreement(assignment_id):
         try:
             assignments.record_agreement(signed_in_user(), assignment_id, form.field_id.data, form.wording.data)
         except RuleError as error:
-            flash(error.message, "warning")
-        else:
-            flash("The agreed wording is saved; both partners see it with this exercise.", "success")
-    else:
-        flash("Please keep the agreed wording under 5,000 characters.", "warning")
-    return redirect(url_for(".answers", assignment_id=assignment_id))
+            return answers(assignment_id, kept={f"agreement:{form.field_id.data}": (form.wording.data, error.message)},
+                           status=422)
+        flash("The agreed wording is saved; both partners see it with this exercise.", "success")
+        return redirect(url_for(".answers", assignment_id=assignment_id))
+    return answers(assignment_id, kept={f"agreement:{form.field_id.data}": (form.wording.data, form.wording.errors[0])},
+                   status=422)
 
 
 @bp.post("/responses/<int:response_id>/reviewed")
@@ -177,13 +180,15 @@ def agreement(assignment_id):
 def mark_reviewed(response_id):
     form = MarkReviewedForm()
     response = reviews.response_for(signed_in_user(), response_id)
-    if form.validate_on_submit():
-        try:
-            reviews.mark_reviewed(signed_in_user(), response_id, form.comment.data)
-        except RuleError as error:
-            flash(error.message, "warning")
-        else:
-            flash("Marked as reviewed.", "success")
+    if not form.validate_on_submit():
+        return answers(response.assignment_id, kept={f"comment:{response_id}": (form.comment.data, form.comment.errors[0])},
+                       status=422)
+    try:
+        reviews.mark_reviewed(signed_in_user(), response_id, form.comment.data)
+    except RuleError as error:
+        flash(error.message, "warning")
+    else:
+        flash("Marked as reviewed.", "success")
     return redirect(url_for(".answers", assignment_id=response.assignment_id))
 
 

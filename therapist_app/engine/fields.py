@@ -6,6 +6,8 @@ from datetime import date
 
 from wtforms import DateField, FieldList, Form, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
+
+from ..validators import TextLimit
 from wtforms.widgets import CheckboxInput, ListWidget
 
 STATE_SKIPPED = "skipped"
@@ -13,19 +15,8 @@ STATE_NOT_READY = "not_ready"
 STATE_LABELS = {STATE_SKIPPED: "Skipped", STATE_NOT_READY: "Not ready yet"}
 
 
-class MaxLength:
-    """Length limit with a message that states the limit and how far over the answer is."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-
-    def __call__(self, form, field):
-        text = field.data or ""
-        if len(text) > self.limit:
-            raise ValidationError(
-                f"This answer can be up to {self.limit:,} characters. It is {len(text):,} now; "
-                f"please shorten it by {len(text) - self.limit:,}. Nothing else was lost."
-            )
+def MaxLength(limit: int) -> TextLimit:  # noqa: N802 - reads as the validator it is
+    return TextLimit(limit, "This answer")
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -59,6 +59,34 @@
     setTimeout(function () { button.disabled = true; }, 0);
   });
 
+  // Text limits: a live count near the limit, and a clear word past it. Nothing is ever cut: the
+  // server refuses an over-long text with a message beside the field and keeps what was typed.
+  function countAgainstLimit(box) {
+    var limit = parseInt(box.dataset.limit, 10), length = box.value.length;
+    var note = box.parentNode.querySelector('.limit-count[data-for="' + box.id + '"]');
+    if (length < limit * 0.8) { if (note) note.hidden = true; return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "limit-count";
+      note.dataset.for = box.id;
+      note.id = box.id + "-count";
+      note.setAttribute("aria-live", "polite");
+      box.insertAdjacentElement("afterend", note);
+      box.setAttribute("aria-describedby", ((box.getAttribute("aria-describedby") || "") + " " + note.id).trim());
+    }
+    note.hidden = false;
+    var over = length > limit;
+    note.classList.toggle("over", over);
+    note.textContent = over
+      ? length.toLocaleString() + " characters: " + (length - limit).toLocaleString() + " over the limit of " +
+        limit.toLocaleString() + ". Please shorten it; nothing has been cut."
+      : length.toLocaleString() + " of " + limit.toLocaleString() + " characters";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.limit) countAgainstLimit(event.target);
+  });
+  document.querySelectorAll("[data-limit]").forEach(function (box) { if (box.value) countAgainstLimit(box); });
+
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var status = form.querySelector(".save-status");

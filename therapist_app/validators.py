@@ -1,0 +1,26 @@
+"""Form validators shared by every form: text limits that refuse, never cut."""
+from wtforms.validators import ValidationError
+
+
+class TextLimit:
+    """Refuses text over the limit with a message that says by how much. Unlike WTForms' Length it
+    sets no `maxlength` attribute: a browser cuts a paste at maxlength without a word, and a long
+    answer would lose its end silently. Pages mark the field with `data-limit` for a live count."""
+
+    def __init__(self, limit: int, what: str = "This text"):
+        self.limit = limit
+        self.what = what
+
+    def __call__(self, form, field):
+        text = field.data or ""
+        if len(text) > self.limit:
+            raise ValidationError(
+                f"{self.what} can be up to {self.limit:,} characters. It is {len(text):,} now; "
+                f"please shorten it by {len(text) - self.limit:,}. Nothing else was lost."
+            )
+
+
+def limited_text(field_class, label: str, limit: int, validators=(), what: str = "This text", **kwargs):
+    """A text field refused (never cut) past `limit`, marked with `data-limit` for the live count."""
+    render_kw = {"data-limit": limit, **kwargs.pop("render_kw", {})}
+    return field_class(label, validators=[*validators, TextLimit(limit, what)], render_kw=render_kw, **kwargs)
