@@ -1,5 +1,5 @@
 """Registers the audience blueprints under the plugin's URL prefix, with shared hooks."""
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 
 from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
@@ -9,7 +9,8 @@ from .counselor import library_views  # noqa: F401  (adds the library routes to 
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError
-from .security.sessions import enforce_idle_timeout, security_headers
+from .routing import register_converters
+from .security.sessions import enforce_idle_timeout, security_headers, wants_json
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
@@ -19,6 +20,20 @@ def _not_found(error):
     return render_template("therapist_app/errors/not_found.html"), 404
 
 
+def _too_large(error):
+    message = ("That was more than can be sent in one go. Nothing was saved from it. If it was an answer, "
+               "please split it into shorter parts; what you typed is still on your screen.")
+    if wants_json():
+        return jsonify(ok=False, error="too_large", message=message), 413
+    return render_template("therapist_app/errors/too_large.html", message=message), 413
+
+
+def _limit_request_size(endpoint, values):
+    """Caps this request's body before anything reads it (CSRF protection reads the form in the app's
+    own before_request, which runs after this). Per request, so a host app's own limit stays its own."""
+    request.max_content_length = current_app.config["THERAPIST_MAX_REQUEST_BYTES"]
+
+
 def _server_error(error):
     # The details go to the server log by Flask; the person sees a calm page without them.
     return render_template("therapist_app/errors/server_error.html"), 500
@@ -26,16 +41,19 @@ def _server_error(error):
 
 # Hooks are attached once, at import: a blueprint may be registered on many apps (tests, hosts).
 for _bp, _ in AUDIENCES:
+    _bp.url_value_preprocessor(_limit_request_size)
     _bp.before_request(enforce_idle_timeout)
     _bp.after_request(security_headers)
     _bp.register_error_handler(NotFoundError, _not_found)
     _bp.register_error_handler(404, _not_found)
+    _bp.register_error_handler(413, _too_large)
     _bp.register_error_handler(500, _server_error)
 
 
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
     app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for)
+    register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))
     app.register_blueprint(assets, url_prefix=url_prefix + "/assets")

@@ -47,6 +47,10 @@ class Defaults:
     PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
     PDF_RENDER_TIMEOUT_SECONDS = 60
 
+    # The largest request body the plugin's pages read (2 MiB): a worksheet import or a section of long
+    # answers fits easily; anything larger is refused with 413 before it is parsed.
+    THERAPIST_MAX_REQUEST_BYTES = int(os.environ.get("THERAPIST_MAX_REQUEST_BYTES", 2 * 1024 * 1024))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = "10 per minute"

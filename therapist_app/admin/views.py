@@ -54,7 +54,7 @@ def risk_answers():
     return redirect(url_for(".practice"))
 
 
-@bp.post("/counselors/<int:counselor_id>/<any(activate, deactivate):action>")
+@bp.post("/counselors/<ta_id:counselor_id>/<any(activate, deactivate):action>")
 @admin_required
 def set_active(counselor_id, action):
     if ConfirmForm().validate_on_submit():

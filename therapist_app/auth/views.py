@@ -81,7 +81,9 @@ def login():
 @limiter.limit(_login_limit)
 def login_json():
     """Signs in again in place, for a page whose session ended while the partner was typing."""
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a list, a number or no JSON at all: simply not a sign-in
+        data = {}
     user = accounts.authenticate(str(data.get("login", "")), str(data.get("password", "")))
     if user is None:
         record(None, "login_failed", None, request.remote_addr)

@@ -3,14 +3,14 @@ from flask_wtf import FlaskForm
 from zoneinfo import available_timezones
 
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class ReviewForm(FlaskForm):
     """The review step: which shared answers to hold back, and the revision that was reviewed."""
 
-    revision = HiddenField(validators=[InputRequired()])
+    revision = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
     hold_back = SelectMultipleField(
         "Keep for my counselor only", choices=[], validate_choice=True,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),

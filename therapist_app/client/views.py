@@ -76,7 +76,7 @@ def _render_section(page, index, form=None, status=200, conflicts=None):
     ), status
 
 
-@bp.get("/homework/<int:assignment_id>")
+@bp.get("/homework/<ta_id:assignment_id>")
 @client_required
 def exercise(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
@@ -92,7 +92,7 @@ def exercise(assignment_id):
     return _render_section(page, _section_index(page, request.args.get("section")))
 
 
-@bp.post("/homework/<int:assignment_id>")
+@bp.post("/homework/<ta_id:assignment_id>")
 @client_required
 def save_section(assignment_id):
     """The no-JavaScript path: Save, Save and continue, or Review. Same service as autosave."""
@@ -138,7 +138,7 @@ def _int(text):
         return None
 
 
-@bp.post("/homework/<int:assignment_id>/draft")
+@bp.post("/homework/<ta_id:assignment_id>/draft")
 @client_required
 def autosave(assignment_id):
     """Autosave from the page's script: the same form fields, answered in JSON."""
@@ -153,7 +153,7 @@ def autosave(assignment_id):
                    saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())
 
 
-@bp.post("/homework/<int:assignment_id>/readiness")
+@bp.post("/homework/<ta_id:assignment_id>/readiness")
 @client_required
 def readiness(assignment_id):
     form = ReadinessForm()
@@ -166,7 +166,7 @@ def readiness(assignment_id):
     return redirect(url_for(".homework"))
 
 
-@bp.route("/homework/<int:assignment_id>/review", methods=["GET"])
+@bp.route("/homework/<ta_id:assignment_id>/review", methods=["GET"])
 @client_required
 def review(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
@@ -175,14 +175,14 @@ def review(assignment_id):
                            answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers))
 
 
-@bp.post("/homework/<int:assignment_id>/skip-unanswered")
+@bp.post("/homework/<ta_id:assignment_id>/skip-unanswered")
 @client_required
 def skip_unanswered(assignment_id):
     responses.skip_unanswered(signed_in_user(), assignment_id)
     return redirect(url_for(".review", assignment_id=assignment_id))
 
 
-@bp.post("/homework/<int:assignment_id>/submit")
+@bp.post("/homework/<ta_id:assignment_id>/submit")
 @client_required
 def submit(assignment_id):
     user = signed_in_user()

@@ -34,7 +34,7 @@ def new_worksheet():
     return redirect(url_for(".edit_worksheet", worksheet_id=worksheet.id))
 
 
-@bp.post("/worksheet-versions/<int:version_id>/duplicate")
+@bp.post("/worksheet-versions/<ta_id:version_id>/duplicate")
 @counselor_required
 def duplicate_worksheet(version_id):
     worksheet = worksheet_builder.duplicate(signed_in_user(), version_id)
@@ -51,6 +51,9 @@ def import_worksheet():
         try:
             data = json.loads(upload.read(1_000_001).decode("utf-8"))
             definition = definition_from_questionnaire(data, source=upload.filename or "questionnaire.json")
+        except RecursionError:  # the JSON parser itself gives up on hostile nesting
+            form.questionnaire.errors.append("This file can't be imported: it is nested too deeply to be a "
+                                             "Questionnaire.")
         except (ValueError, WorksheetError) as error:
             form.questionnaire.errors.append(f"This file can't be imported: {error}")
         else:
@@ -78,7 +81,7 @@ def _field_forms(definition):
     return forms
 
 
-@bp.get("/worksheets/<int:worksheet_id>/edit")
+@bp.get("/worksheets/<ta_id:worksheet_id>/edit")
 @counselor_required
 def edit_worksheet(worksheet_id, details_form=None, status=200):
     worksheet = worksheet_builder.editable(signed_in_user(), worksheet_id)
@@ -106,7 +109,7 @@ def _apply(action, worksheet_id, anchor=None, success="Saved."):
     return _back_to_editor(worksheet_id, anchor)
 
 
-@bp.post("/worksheets/<int:worksheet_id>/details")
+@bp.post("/worksheets/<ta_id:worksheet_id>/details")
 @counselor_required
 def worksheet_details(worksheet_id):
     form = DetailsForm()
@@ -118,7 +121,7 @@ def worksheet_details(worksheet_id):
         shared_with_practice=form.shared_with_practice.data), worksheet_id)
 
 
-@bp.post("/worksheets/<int:worksheet_id>/fields/<field_id>")
+@bp.post("/worksheets/<ta_id:worksheet_id>/fields/<ta_ident:field_id>")
 @counselor_required
 def worksheet_field(worksheet_id, field_id):
     form = FieldForm(prefix=f"f-{field_id}")
@@ -134,7 +137,7 @@ def worksheet_field(worksheet_id, field_id):
                   worksheet_id, f"field-{field_id}")
 
 
-@bp.post("/worksheets/<int:worksheet_id>/fields/<field_id>/<any(up, down, remove):action>")
+@bp.post("/worksheets/<ta_id:worksheet_id>/fields/<ta_ident:field_id>/<any(up, down, remove):action>")
 @counselor_required
 def worksheet_field_action(worksheet_id, field_id, action):
     counselor = signed_in_user()
@@ -145,7 +148,7 @@ def worksheet_field_action(worksheet_id, field_id, action):
                   worksheet_id, f"field-{field_id}", success="Moved.")
 
 
-@bp.post("/worksheets/<int:worksheet_id>/fields")
+@bp.post("/worksheets/<ta_id:worksheet_id>/fields")
 @counselor_required
 def worksheet_add_field(worksheet_id):
     form = AddFieldForm()
@@ -154,7 +157,7 @@ def worksheet_add_field(worksheet_id):
                   worksheet_id, success="A question was added at the end of the part.")
 
 
-@bp.post("/worksheets/<int:worksheet_id>/sections")
+@bp.post("/worksheets/<ta_id:worksheet_id>/sections")
 @counselor_required
 def worksheet_add_section(worksheet_id):
     form = AddSectionForm()
@@ -165,7 +168,7 @@ def worksheet_add_section(worksheet_id):
                   worksheet_id, success="A new part was added.")
 
 
-@bp.post("/worksheets/<int:worksheet_id>/publish")
+@bp.post("/worksheets/<ta_id:worksheet_id>/publish")
 @counselor_required
 def publish_worksheet(worksheet_id):
     return _apply(lambda: worksheet_builder.publish(signed_in_user(), worksheet_id), worksheet_id,
@@ -181,14 +184,14 @@ def _preview(definition, back_url):
                            only_for_labels=ONLY_FOR_LABELS)
 
 
-@bp.get("/worksheets/<int:worksheet_id>/preview")
+@bp.get("/worksheets/<ta_id:worksheet_id>/preview")
 @counselor_required
 def preview_draft(worksheet_id):
     worksheet = worksheet_builder.editable(signed_in_user(), worksheet_id)
     return _preview(worksheet_builder.draft_of(worksheet), url_for(".edit_worksheet", worksheet_id=worksheet_id))
 
 
-@bp.get("/worksheet-versions/<int:version_id>/preview")
+@bp.get("/worksheet-versions/<ta_id:version_id>/preview")
 @counselor_required
 def preview_version(version_id):
     version = worksheets.usable_version(signed_in_user(), version_id)
@@ -202,13 +205,13 @@ def _json_download(data: dict, filename: str):
     return response
 
 
-@bp.get("/worksheet-versions/<int:version_id>/questionnaire.json")
+@bp.get("/worksheet-versions/<ta_id:version_id>/questionnaire.json")
 @counselor_required
 def export_questionnaire(version_id):
     return _json_download(exports.questionnaire_for(signed_in_user(), version_id), f"questionnaire-{version_id}.json")
 
 
-@bp.get("/responses/<int:response_id>/fhir.json")
+@bp.get("/responses/<ta_id:response_id>/fhir.json")
 @counselor_required
 def export_response(response_id):
     return _json_download(exports.response_for_counselor(signed_in_user(), response_id), f"response-{response_id}.json")

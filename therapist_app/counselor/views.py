@@ -64,7 +64,7 @@ def _pacing_form(couple, formdata=None):
     return form
 
 
-@bp.get("/couples/<int:couple_id>")
+@bp.get("/couples/<ta_id:couple_id>")
 @counselor_required
 def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     counselor = signed_in_user()
@@ -76,7 +76,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     ), status
 
 
-@bp.post("/couples/<int:couple_id>/assign")
+@bp.post("/couples/<ta_id:couple_id>/assign")
 @counselor_required
 def assign(couple_id):
     counselor = signed_in_user()
@@ -99,7 +99,7 @@ def assign(couple_id):
     return couple(couple_id, assign_form=form, status=422)
 
 
-@bp.post("/couples/<int:couple_id>/pacing")
+@bp.post("/couples/<ta_id:couple_id>/pacing")
 @counselor_required
 def pacing(couple_id):
     counselor = signed_in_user()
@@ -116,7 +116,7 @@ def pacing(couple_id):
     return couple(couple_id, pacing_form=form, status=422)
 
 
-@bp.post("/assignments/<int:assignment_id>/cancel")
+@bp.post("/assignments/<ta_id:assignment_id>/cancel")
 @counselor_required
 def cancel_assignment(assignment_id):
     assignment = assignments.cancel(signed_in_user(), assignment_id)
@@ -132,7 +132,7 @@ def _sharing_form(view, formdata=None):
     return form
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<ta_id:assignment_id>")
 @counselor_required
 def answers(assignment_id, sharing_form=None, status=200, kept=None):
     """`kept` holds text refused on this page ({"comment:<response id>" or "agreement:<field id>": (text,
@@ -143,7 +143,7 @@ def answers(assignment_id, sharing_form=None, status=200, kept=None):
                            kept=kept or {}), status
 
 
-@bp.post("/assignments/<int:assignment_id>/sharing")
+@bp.post("/assignments/<ta_id:assignment_id>/sharing")
 @counselor_required
 def sharing(assignment_id):
     view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
@@ -159,7 +159,7 @@ def sharing(assignment_id):
     return answers(assignment_id, sharing_form=form, status=422)
 
 
-@bp.post("/assignments/<int:assignment_id>/agreement")
+@bp.post("/assignments/<ta_id:assignment_id>/agreement")
 @counselor_required
 def agreement(assignment_id):
     form = AgreementForm()
@@ -175,7 +175,7 @@ def agreement(assignment_id):
                    status=422)
 
 
-@bp.post("/responses/<int:response_id>/reviewed")
+@bp.post("/responses/<ta_id:response_id>/reviewed")
 @counselor_required
 def mark_reviewed(response_id):
     form = MarkReviewedForm()
@@ -192,7 +192,7 @@ def mark_reviewed(response_id):
     return redirect(url_for(".answers", assignment_id=response.assignment_id))
 
 
-@bp.get("/couples/<int:couple_id>/prep.pdf")
+@bp.get("/couples/<ta_id:couple_id>/prep.pdf")
 @counselor_required
 def prep_packet(couple_id):
     pdf = packets.prep_packet_pdf(signed_in_user(), couple_id)
