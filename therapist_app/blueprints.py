@@ -1,5 +1,6 @@
 """Registers the audience blueprints under the plugin's URL prefix, with shared hooks."""
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 
 from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
@@ -10,7 +11,8 @@ from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError
 from .routing import register_converters
-from .security.sessions import enforce_idle_timeout, security_headers, wants_json
+from .security.sessions import (enforce_idle_timeout, kept_text, page_owner_token, security_headers,
+                                session_ended_page, signed_in_user, wants_json)
 
 STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
@@ -26,6 +28,17 @@ def _too_large(error):
     if wants_json():
         return jsonify(ok=False, error="too_large", message=message), 413
     return render_template("therapist_app/errors/too_large.html", message=message), 413
+
+
+def _csrf_failed(error):
+    """A missing or stale CSRF token: the session cookie ended, or the page predates a sign-in. Never
+    the raw 400: a calm page with what was posted, to copy back."""
+    if wants_json():
+        return jsonify(ok=False, error="csrf", message="This page needs refreshing before it can save."), 400
+    if signed_in_user() is not None:
+        return render_template("therapist_app/errors/page_out_of_date.html",
+                               kept=kept_text(request.form)), 400
+    return session_ended_page(request.form, status=400)
 
 
 def _limit_request_size(endpoint, values):
@@ -47,12 +60,13 @@ for _bp, _ in AUDIENCES:
     _bp.register_error_handler(NotFoundError, _not_found)
     _bp.register_error_handler(404, _not_found)
     _bp.register_error_handler(413, _too_large)
+    _bp.register_error_handler(CSRFError, _csrf_failed)
     _bp.register_error_handler(500, _server_error)
 
 
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
-    app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for)
+    app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_page_owner=page_owner_token)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

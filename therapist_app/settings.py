@@ -18,7 +18,9 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute lifetime
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # how long the browser keeps the cookie
+    # However active a session is, it ends this long after signing in.
+    THERAPIST_ABSOLUTE_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("THERAPIST_ABSOLUTE_SESSION_HOURS", 12)))
     IDLE_TIMEOUT_COUNSELOR = timedelta(minutes=int(os.environ.get("IDLE_MINUTES_COUNSELOR", 15)))
     IDLE_TIMEOUT_CLIENT = timedelta(minutes=int(os.environ.get("IDLE_MINUTES_CLIENT", 30)))
 

@@ -9,7 +9,8 @@ from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
 from ..security.audit import record
-from ..security.sessions import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user, wants_json
+from ..security.sessions import (EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, page_owner, signed_in_user,
+                                 wants_json)
 from ..services import accounts, invitations, pending_saves
 from .forms import LoginForm, SetPasswordForm
 
@@ -30,6 +31,19 @@ def safe_next(target: str | None) -> str | None:
 def _home_for(user) -> str:
     endpoint = {"client": "ta_client.homework", "counselor": "ta_counselor.dashboard", "admin": "ta_admin.counselors"}
     return url_for(endpoint[user.role])
+
+
+SOMEONE_ELSE = ("This page belongs to someone else's session. To sign in as yourself, sign out first: "
+                "nothing of theirs will be saved into your account.")
+
+
+def _is_someone_else(user, page_owner_token=None) -> bool:
+    """Signing in again after an idle sign-out accepts only the person who was signed in (the page's
+    owner): on a shared phone, another account must never pick up their page or their typing."""
+    expected = {session.get(EXPIRED_USER_KEY)}
+    if page_owner_token:
+        expected.add(page_owner(page_owner_token) or -1)
+    return any(owner is not None and owner != user.id for owner in expected)
 
 
 def _start_session(user) -> None:
@@ -66,6 +80,8 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None and _is_someone_else(user):
+            return render_template("therapist_app/auth/login.html", form=form, someone_else=SOMEONE_ELSE), 403
         if user is not None:
             _start_session(user)
             if pending_saves.apply_for(user):
@@ -89,8 +105,19 @@ def login_json():
         record(None, "login_failed", None, request.remote_addr)
         db_session.commit()
         return jsonify(ok=False, message=accounts.WRONG_CREDENTIALS), 401
+    if _is_someone_else(user, data.get("owner")):
+        return jsonify(ok=False, error="someone_else", message=SOMEONE_ELSE), 403
     _start_session(user)
     return jsonify(ok=True, csrf_token=generate_csrf())
+
+
+@bp.get("/session/alive")
+def session_alive():
+    """Whether this browser is still signed in: pages ask before posting a form, so that a form typed
+    through an idle sign-out asks for the password in place instead of losing its text."""
+    if signed_in_user() is None:
+        return jsonify(ok=False, error="signed_out"), 401
+    return jsonify(ok=True)
 
 
 @bp.get("/session/csrf")
@@ -103,9 +130,7 @@ def csrf_token():
 def logout():
     user = signed_in_user()
     if user is not None:
-        accounts.end_all_sessions(user)
-        record(user.id, "logout", user, request.remote_addr)
-        db_session.commit()
+        accounts.sign_out(user, request.remote_addr)
     logout_user()
     session.clear()
     flash("You have signed out.", "info")

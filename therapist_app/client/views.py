@@ -1,5 +1,6 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..engine.completeness import ANSWER_NEEDED
@@ -76,9 +77,30 @@ def _render_section(page, index, form=None, status=200, conflicts=None):
     ), status
 
 
+# Set by the page's script as it unloads with unsaved typing: "<assignment id>:<revision it had>".
+SAVE_IN_FLIGHT_COOKIE = "ta_unload_save"
+
+
+def _await_unload_save(assignment_id) -> bool:
+    marker = request.cookies.get(SAVE_IN_FLIGHT_COOKIE, "")
+    posted_for, _, revision = marker.partition(":")
+    if posted_for != str(assignment_id) or not revision.isdigit():
+        return bool(marker)
+    responses.await_save_in_flight(signed_in_user(), assignment_id, int(revision))
+    return True
+
+
 @bp.get("/homework/<ta_id:assignment_id>")
 @client_required
 def exercise(assignment_id):
+    if _await_unload_save(assignment_id):
+        response = make_response(_exercise_page(assignment_id))
+        response.delete_cookie(SAVE_IN_FLIGHT_COOKIE, path="/")
+        return response
+    return _exercise_page(assignment_id)
+
+
+def _exercise_page(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
     if page.held:
         return render_template("therapist_app/client/not_open.html", message=responses.HELD), 200
@@ -149,6 +171,11 @@ def autosave(assignment_id):
     except ConflictError as conflict:
         return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
                        theirs=presenters.conflict_texts(page, conflict.current)), 409
+    if request.args.get("sign_out") == "1":  # Quick exit with typing not yet saved: saved, then gone
+        accounts.sign_out(user, request.remote_addr)
+        logout_user()
+        session.clear()
+        return jsonify(ok=not errors)
     return jsonify(ok=not errors, revision=response.revision, errors=errors,
                    saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())
 

@@ -1,9 +1,11 @@
 """Who is signed in, for how long, and what each role may open. Also the security headers."""
 import time
+from urllib.parse import urlsplit
 from functools import wraps
 
-from flask import abort, current_app, flash, jsonify, redirect, request, session, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..models.user import LOGIN_ID_PREFIX, ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
 from ..services import accounts, pending_saves
@@ -39,38 +41,103 @@ def _idle_limit(user: User):
     return current_app.config[key].total_seconds()
 
 
+# Answer posts that may be kept, sealed, after an idle sign-out: the no-JavaScript save, and the
+# autosave a page sends as it unloads (`beacon=1`), which no page is left to retry.
+KEEPABLE_POSTS = {"ta_client.save_section", "ta_client.autosave"}
+# Reached in the same breath as an idle sign-out: they must answer for themselves, not with a 401.
+SIGN_IN_ENDPOINTS = {"ta_auth.login", "ta_auth.login_json", "ta_auth.csrf_token", "ta_auth.session_alive",
+                     "ta_auth.logout"}
+
+
 def enforce_idle_timeout():
-    """Signs out a session idle for longer than the role allows. The CSRF token stays, so that an
-    autosave arriving after the timeout gets a clear 401 rather than a CSRF failure."""
+    """Signs out a session idle for longer than the role allows, or older than the absolute lifetime.
+    The CSRF token stays, so that an autosave arriving after the timeout gets a clear 401 rather than
+    a CSRF failure, and the page can ask for the password in place."""
     user = signed_in_user()
     if user is None:
         return None
     now = time.time()
-    last_seen = session.get(LAST_SEEN_KEY, now)
-    started = session.get(STARTED_KEY, now)
-    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    if now - last_seen > _idle_limit(user) or now - started > absolute:
-        session[EXPIRED_USER_KEY] = user.id
-        if request.method == "POST" and request.endpoint == "ta_client.save_section":
-            # A long answer typed through the timeout (no JavaScript): keep it for the next sign-in.
-            pending_saves.keep(user.id, request.view_args["assignment_id"],
-                               _int_or_zero(request.args.get("section")), request.form)
-        logout_user()
-        session.pop(LAST_SEEN_KEY, None)
-        session.pop(STARTED_KEY, None)
-        return _signed_out_response(expired=True)
-    session[LAST_SEEN_KEY] = now
-    session.permanent = True
-    return None
+    idle_for = now - session.get(LAST_SEEN_KEY, now)
+    age = now - session.get(STARTED_KEY, now)
+    idle_limit = _idle_limit(user)
+    if idle_for <= idle_limit and age <= _absolute_lifetime():
+        session[LAST_SEEN_KEY] = now
+        session.permanent = True
+        return None
+    session[EXPIRED_USER_KEY] = user.id
+    # Typing through a quiet spell is normal; a cookie past its lifetime, or idle far longer than the
+    # limit, is not someone mid-answer, so it may not write anything, even sealed for later.
+    within_grace = age <= _absolute_lifetime() and idle_for <= 2 * idle_limit
+    if within_grace and _keepable_answer_post():
+        pending_saves.keep(user.id, request.view_args["assignment_id"],
+                           _int_or_zero(request.args.get("section")), request.form)
+    logout_user()
+    session.pop(LAST_SEEN_KEY, None)
+    session.pop(STARTED_KEY, None)
+    if request.endpoint in SIGN_IN_ENDPOINTS:
+        return None  # signed out now; the sign-in machinery itself carries on
+    if request.method == "POST" and not wants_json() and request.endpoint not in KEEPABLE_POSTS:
+        return session_ended_page(request.form)
+    return _signed_out_response(expired=True)
+
+
+def _absolute_lifetime() -> float:
+    return current_app.config["THERAPIST_ABSOLUTE_SESSION_LIFETIME"].total_seconds()
+
+
+def _keepable_answer_post() -> bool:
+    if request.method != "POST" or request.endpoint not in KEEPABLE_POSTS:
+        return False
+    return request.endpoint == "ta_client.save_section" or request.args.get("beacon") == "1"
 
 
 def _signed_out_response(expired: bool):
     if wants_json():
         return jsonify(error="signed_out", message="Your session has ended. Sign in again to save."), 401
     if expired:
-        flash("You were signed out after a quiet spell, to keep your answers private. "
+        flash("You were signed out after a quiet spell, to keep things private. "
               "Everything you saved is still here.", "info")
     return redirect(url_for("ta_auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+# Posted fields never shown back: secrets, and the machinery of the form.
+_NOT_SHOWN_BACK = ("csrf_token", "password", "revision", "action", "next")
+
+
+def session_ended_page(form, status: int = 401):
+    """What a form post meets when its session has ended (signed out while idle, or the cookie gone):
+    a calm page that shows the text that was posted, so it can be copied back after signing in."""
+    if wants_json():
+        return jsonify(error="signed_out", message="Your session has ended. Sign in again to save."), status
+    return render_template("therapist_app/errors/session_ended.html", kept=kept_text(form),
+                           back=_same_site_referrer()), status
+
+
+def kept_text(form) -> list[tuple[str, str]]:
+    """The free text of a post, to show back to its author: never secrets or the form's machinery."""
+    return [(name, value) for name in form for value in form.getlist(name)
+            if not name.startswith(_NOT_SHOWN_BACK) and isinstance(value, str) and len(value.strip()) > 2]
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on, as a path, if it is one of ours: where to come back after signing in."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def page_owner_token(user: User) -> str:
+    """Names, in a signed token, whose page this is, so that signing in again in place accepts only
+    that person (a shared phone, a different account)."""
+    return URLSafeSerializer(current_app.secret_key, salt="ta-page-owner").dumps(user.id)
+
+
+def page_owner(token) -> int | None:
+    try:
+        return URLSafeSerializer(current_app.secret_key, salt="ta-page-owner").loads(str(token))
+    except BadSignature:
+        return None
 
 
 def _int_or_zero(text) -> int:

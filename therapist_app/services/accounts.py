@@ -4,7 +4,9 @@ from sqlalchemy import func, or_, select
 from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
+from ..security.audit import record
 from ..security.passwords import verify_password
+from . import pending_saves
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
 
@@ -26,8 +28,17 @@ def authenticate(login: str, password: str) -> User | None:
 
 
 def end_all_sessions(user: User) -> None:
-    """Every cookie issued before now stops working (logout, password change, deactivation)."""
+    """Every cookie issued before now stops working (logout, password change, deactivation), and
+    answers kept from those sessions after an idle sign-out are dropped with them."""
     user.session_version += 1
+    pending_saves.discard_for(user.id)
+
+
+def sign_out(user: User, address: str | None) -> None:
+    """Ends every session of this person on every server, and records it (no content, ever)."""
+    end_all_sessions(user)
+    record(user.id, "logout", user, address)
+    session.commit()
 
 
 def load_user(user_id: int, session_version: int) -> User | None:

@@ -13,14 +13,27 @@ from ..models.base import utcnow
 from . import responses
 
 KEEP_FOR = timedelta(hours=24)
+# A person mid-answer leaves one or two posts behind; more than this is a replayed cookie, not typing.
+MAX_PER_PERSON = 5
 
 
 def keep(user_id: int, assignment_id: int, section: int, form: MultiDict) -> None:
-    """Seals what was posted; nothing is applied until the same person signs in again."""
+    """Seals what was posted; nothing is applied until the same person signs in again. Only the newest
+    few are kept per person."""
     fields = {name: form.getlist(name) for name in form if name.startswith(("a__", "s__"))}
-    if fields:
-        session.add(PendingSave(user_id=user_id, assignment_id=assignment_id, section=section, form=fields))
-        session.commit()
+    if not fields:
+        return
+    session.add(PendingSave(user_id=user_id, assignment_id=assignment_id, section=section, form=fields))
+    session.flush()
+    newest = select(PendingSave.id).where(PendingSave.user_id == user_id).order_by(PendingSave.id.desc()) \
+        .limit(MAX_PER_PERSON)
+    session.execute(delete(PendingSave).where(PendingSave.user_id == user_id, PendingSave.id.not_in(newest)))
+    session.commit()
+
+
+def discard_for(user_id: int) -> None:
+    """Kept posts die with the sessions they came from (sign-out, password change, deactivation)."""
+    session.execute(delete(PendingSave).where(PendingSave.user_id == user_id))
 
 
 def apply_for(user: User) -> int:

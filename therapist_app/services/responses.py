@@ -1,5 +1,6 @@
 """A partner's answers: autosaved drafts, conflicts between devices, submission and the reveal."""
 import copy
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -94,6 +95,21 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
         page.partner_role = other_role
         page.waiting_for_partner = bool(response and response.is_submitted and assignment.revealed_at is None)
     return page
+
+
+def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, timeout: float = 2.0) -> None:
+    """Waits, briefly, for the save a page sent as it unloaded (a reload, the Back button) to land, so
+    that the page it reloads into shows the last words typed. Browsers send the save and request the
+    next page at nearly the same moment; the two may be served in either order."""
+    access.assignment_for_partner(partner, assignment_id)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        revision = session.scalar(select(Response.revision).where(Response.assignment_id == assignment_id,
+                                                                  Response.partner_id == partner.id))
+        if revision is not None and revision > seen_revision:
+            return
+        session.rollback()  # a fresh snapshot for the next look
+        time.sleep(0.05)
 
 
 def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, object, Response]:

@@ -3,11 +3,13 @@
 (function () {
   "use strict";
 
-  // Quick exit: sign out on the server, blank the page, and replace it in the history,
-  // so neither Back nor a reload shows the portal again.
+  // Quick exit: sign out on the server, blank the page, and replace it in the history, so neither
+  // Back nor a reload shows the portal again. Unsaved typing goes with the sign-out in one request
+  // that outlives the page; nothing here waits for it.
+  var leaveWithUnsavedTyping = null;  // set by the answer form below
   function quickExit(link) {
     var signOut = document.querySelector("[data-logout]");
-    if (signOut && navigator.sendBeacon) {
+    if (!(leaveWithUnsavedTyping && leaveWithUnsavedTyping()) && signOut && navigator.sendBeacon) {
       var data = new FormData();
       data.append("csrf_token", signOut.dataset.csrf);
       navigator.sendBeacon(signOut.dataset.logout, data);
@@ -59,6 +61,84 @@
     setTimeout(function () { button.disabled = true; }, 0);
   });
 
+  // Sign in again, in place. Any page of a signed-in person has the dialog; after an idle sign-out it
+  // asks for the password without leaving the page, so nothing typed is lost. Only the page's owner
+  // is accepted: anyone else is told to sign out first, and nothing is sent.
+  var dialog = document.getElementById("signin-dialog");
+  var afterSignIn = [];
+
+  function allCsrfInputs() { return document.querySelectorAll("input[name=csrf_token]"); }
+  function setCsrf(token) {
+    allCsrfInputs().forEach(function (input) { input.value = token; });
+    var signOut = document.querySelector("[data-logout]");
+    if (signOut) signOut.dataset.csrf = token;
+  }
+  function freshCsrf() {  // the session cookie may be gone with the old token: ask for one first
+    return fetch(dialog.dataset.csrf, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); }).then(function (data) { setCsrf(data.csrf_token); return data.csrf_token; });
+  }
+  function askToSignIn(then) {
+    if (!dialog) return;
+    if (then) afterSignIn.push(then);
+    if (!dialog.open) { dialog.showModal(); dialog.querySelector("input[type=password]").focus(); }
+  }
+  if (dialog) {
+    var signInForm = dialog.querySelector("form.signin-again");
+    var someoneElse = dialog.querySelector("form.signin-someone-else");
+    signInForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var error = dialog.querySelector(".errors");
+      freshCsrf().then(function (token) {
+        return fetch(dialog.dataset.login, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
+          body: JSON.stringify({ login: dialog.querySelector("[name=login]").value,
+                                 password: dialog.querySelector("[name=password]").value,
+                                 owner: dialog.dataset.owner })
+        });
+      }).then(function (response) { return response.json().then(function (data) { return { code: response.status, data: data }; }); })
+        .then(function (result) {
+          dialog.querySelector("[name=password]").value = "";
+          if (result.code === 200 && result.data.ok) {
+            setCsrf(result.data.csrf_token);
+            error.hidden = true;
+            dialog.close();
+            var waiting = afterSignIn; afterSignIn = [];
+            waiting.forEach(function (then) { then(); });
+            return;
+          }
+          error.hidden = false;
+          error.textContent = result.data.message || "That didn't work. Please try again.";
+          if (result.data.error === "someone_else") {
+            someoneElse.hidden = false;
+            someoneElse.querySelector("input[name=csrf_token]").value = allCsrfInputs()[0].value;
+          }
+        }).catch(function () {
+          error.hidden = false;
+          error.textContent = "No connection. What you typed is still here; please try again in a moment.";
+        });
+    });
+  }
+
+  // Before a form is sent, make sure the session is still alive: a counselor's review comment or a
+  // builder edit typed through an idle sign-out must not be lost on the way to the sign-in page.
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    if (!dialog || target.method !== "post" || target.hasAttribute("data-no-session-check") ||
+        target.dataset.sessionChecked) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var submitter = event.submitter;
+    function send() {
+      target.dataset.sessionChecked = "1";
+      if (submitter) target.requestSubmit(submitter); else target.requestSubmit();
+      delete target.dataset.sessionChecked;
+    }
+    fetch(dialog.dataset.alive, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { if (response.status === 200) send(); else askToSignIn(send); })
+      .catch(function () { send(); });  // no answer at all: let the browser try, and show what it gets
+  }, true);
+
   // Text limits: a live count near the limit, and a clear word past it. Nothing is ever cut: the
   // server refuses an over-long text with a message beside the field and keeps what was typed.
   function countAgainstLimit(box) {
@@ -92,6 +172,7 @@
   var status = form.querySelector(".save-status");
   var revisionInput = form.querySelector("input[name=revision]");
   var csrfInput = form.querySelector("input[name=csrf_token]");
+  form.setAttribute("data-no-session-check", "");  // its own path: autosave, 401, sign in, save
   var timer = null, inFlight = false, pending = false, dirty = false;
   var DELAY_MS = 2500;
 
@@ -141,14 +222,11 @@
         if (result.data.csrf_token) csrfInput.value = result.data.csrf_token;
         showErrors(result.data.errors);
         say(result.data.ok ? "Saved" : "Saved, except the answers marked below");
-      } else if (result.code === 401) {
-        dirty = true; askToSignIn();
-      } else if (result.code === 400) {
-        // The session cookie itself ended: fetch a new token for this page, then sign in again.
+      } else if (result.code === 401 || result.code === 400) {
+        // Signed out (401), or the session cookie itself ended with its token (400): sign in, then save.
         dirty = true;
-        fetch(form.dataset.csrf, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-          .then(function (r) { return r.json(); })
-          .then(function (data) { csrfInput.value = data.csrf_token; askToSignIn(); });
+        say("Please sign in again to save. Your text is still here.");
+        askToSignIn(save);
       } else if (result.code === 409 && result.data.error === "conflict") {
         showConflict(result.data);
       } else {
@@ -182,34 +260,31 @@
   form.addEventListener("change", schedule);
   form.addEventListener("focusout", function () { if (dirty) { clearTimeout(timer); save(); } });
 
-  // Signed out while typing: ask for the password here, keep the page, then save.
-  var dialog = document.getElementById("signin-dialog");
-  function askToSignIn() {
-    say("Please sign in again to save. Your text is still here.");
-    if (dialog && !dialog.open) { dialog.showModal(); dialog.querySelector("input[type=password]").focus(); }
+  // Leaving the page (reload, Back, closing the tab) within seconds of typing: send what is not saved
+  // yet in a request that outlives the page. A marker cookie (no content: the exercise and revision)
+  // tells the page that loads next to wait a moment for that save before it shows the answers.
+  // A save still on its way when the page unloads may be cancelled with it: send it again to be sure
+  // (the same words twice merge; they are never a conflict).
+  function unsaved() { return dirty || inFlight; }
+  function sendAsLeaving(extra) {
+    clearTimeout(timer);
+    dirty = false;
+    var url = form.dataset.autosave + (form.dataset.autosave.indexOf("?") < 0 ? "?" : "&") + "beacon=1" + (extra || "");
+    document.cookie = "ta_unload_save=" + form.dataset.assignment + ":" + revisionInput.value +
+      "; path=/; max-age=10; samesite=lax";
+    // keepalive carries up to 64 KB, a long answer or two; past that the browser refuses it, and the
+    // text typed since the last autosave (2.5 s at most) can't outlive the page.
+    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true,
+                 headers: { "Accept": "application/json" } }).catch(function () {});
   }
-  if (dialog) {
-    dialog.querySelector("form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      var error = dialog.querySelector(".errors");
-      fetch(form.dataset.login, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfInput.value },
-        body: JSON.stringify({ login: dialog.querySelector("[name=login]").value,
-                               password: dialog.querySelector("[name=password]").value })
-      }).then(function (response) { return response.json().then(function (data) { return { code: response.status, data: data }; }); })
-        .then(function (result) {
-          if (result.code === 200 && result.data.ok) {
-            csrfInput.value = result.data.csrf_token;
-            form.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = result.data.csrf_token; });
-            dialog.querySelector("[name=password]").value = "";
-            dialog.close();
-            save();
-          } else {
-            error.hidden = false;
-            error.textContent = result.data.message || "That didn't work. Please try again.";
-          }
-        });
-    });
-  }
+  window.addEventListener("beforeunload", function () { if (unsaved()) sendAsLeaving(); });
+  window.addEventListener("pagehide", function () { if (unsaved()) sendAsLeaving(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && unsaved() && !inFlight) { clearTimeout(timer); save(); }
+  });
+  leaveWithUnsavedTyping = function () {
+    if (!unsaved()) return false;
+    sendAsLeaving("&sign_out=1");
+    return true;
+  };
 })();
