@@ -48,7 +48,7 @@ def test_a_long_answer_survives_an_expired_session_and_is_saved_after_signing_in
     assert page.locator("textarea").first.input_value() == LONG_ANSWER
     app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
     dialog.get_by_label("Password").fill(PASSWORD)
-    dialog.get_by_role("button", name="Sign in and save").click()
+    dialog.get_by_role("button", name="Sign in and continue").click()
     page.locator(".save-status", has_text="Saved").first.wait_for()
     page.reload()
     assert page.locator("textarea").first.input_value() == LONG_ANSWER

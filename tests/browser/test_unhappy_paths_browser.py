@@ -1,0 +1,152 @@
+"""The unhappy paths a real person takes, in Chromium: leaving a page a second after typing, the wrong
+person at the keyboard after an idle sign-out, a counselor signed out mid-comment."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from support import PASSWORD, browser_sign_in
+from helpers import answer_everything, submit
+from support import signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response
+
+WORDS = "The last words, typed a moment ago"
+
+
+@pytest.fixture
+def homework(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    return couple, assignment
+
+
+def _draft_values(assignment, partner) -> list:
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id,
+                                                        Response.partner_id == partner.id))
+    return list(response.draft["values"].values()) if response else []
+
+
+def _open_and_type(page, assignment, text=WORDS):
+    page.goto(f"/my/homework/{assignment.id}")
+    box = page.locator("textarea").first
+    box.click()
+    box.press_sequentially(text, delay=1)  # no pause long enough for the 2.5 s autosave
+
+
+def test_typing_then_reloading_within_a_second_keeps_the_words(homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    _open_and_type(page, assignment)
+    page.reload()
+    assert page.locator("textarea").first.input_value() == WORDS
+
+
+def test_typing_then_going_back_within_a_second_keeps_the_words(homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto("/my/")
+    _open_and_type(page, assignment)
+    page.go_back()
+    page.wait_for_url("**/my/")
+    page.goto(f"/my/homework/{assignment.id}")
+    assert page.locator("textarea").first.input_value() == WORDS
+
+
+def test_typing_then_closing_the_tab_within_a_second_keeps_the_words(homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    _open_and_type(page, assignment)
+    page.close(run_before_unload=True)
+    reopened = page.context.new_page()
+    reopened.goto(f"/my/homework/{assignment.id}")
+    assert reopened.locator("textarea").first.input_value() == WORDS
+
+
+def test_quick_exit_a_second_after_typing_saves_the_words_and_signs_out(homework, new_page, live_server, app):
+    couple, assignment = homework
+    app.config["QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    _open_and_type(page, assignment)
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("**/login?neutral=1")  # the exit itself waited for nothing
+    for _ in range(50):  # the save travels on after the page is gone
+        if WORDS in _draft_values(assignment, couple.partner_a):
+            break
+        page.wait_for_timeout(100)
+    assert WORDS in _draft_values(assignment, couple.partner_a)
+    page.goto("/my/")
+    assert "/login" in page.url  # and the partner is signed out
+
+
+def test_after_an_idle_sign_out_the_other_partner_cannot_sign_in_on_the_page(app, homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
+    page.wait_for_timeout(2500)
+    box = page.locator("textarea").first
+    box.fill("Robin's words, typed after the quiet spell")
+    box.blur()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    dialog.get_by_label("Email or sign-in name").fill(couple.partner_b.email)
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in and continue").click()
+    dialog.get_by_text("belongs to someone else's session").wait_for()
+    assert dialog.get_by_role("button", name="Sign out").is_visible()
+    assert _draft_values(assignment, couple.partner_b) == []
+    # The page's owner signs in instead, and the words are saved to their own draft.
+    dialog.get_by_label("Email or sign-in name").fill(couple.partner_a.email)
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in and continue").click()
+    page.locator(".save-status", has_text="Saved").first.wait_for()
+    assert "Robin's words, typed after the quiet spell" in _draft_values(assignment, couple.partner_a)
+
+
+def test_a_counselor_signed_out_mid_comment_signs_in_again_in_place_and_the_comment_is_kept(app, factory, new_page):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    submit(partner, assignment.id)
+    page = new_page(phone=False)
+    browser_sign_in(page, couple.counselor.email)
+    page.goto(f"/counselor/assignments/{assignment.id}")
+    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(seconds=2)
+    comment = "You named something that took courage to name."
+    page.get_by_label("A short comment for the partner (optional)").fill(comment)
+    page.wait_for_timeout(2500)
+    page.get_by_role("button", name="Mark reviewed").click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(minutes=15)
+    assert page.get_by_label("A short comment for the partner (optional)").input_value() == comment
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in and continue").click()
+    page.get_by_text("Marked as reviewed.").wait_for()
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert response.counselor_comment == comment and response.reviewed_at is not None
+
+
+def test_side_by_side_columns_are_equal_however_long_one_answer_is(app, factory, new_page):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    for partner, text in ((couple.partner_a, "A long answer that goes on. " * 9), (couple.partner_b, "Short")):
+        browser = signed_in(app, partner)
+        answer_everything(browser, assignment, text=text)
+        submit(browser, assignment.id)
+    page = new_page(phone=False)
+    browser_sign_in(page, couple.counselor.email)
+    page.goto(f"/counselor/assignments/{assignment.id}")
+    widths = page.locator("table.side-by-side thead th").evaluate_all(
+        "cells => cells.map(cell => cell.getBoundingClientRect().width)")
+    assert abs(widths[1] - widths[2]) < 2 and widths[2] > 250
