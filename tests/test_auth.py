@@ -155,3 +155,14 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_active(app, factor
             assert browser.get("/counselor/").status_code == 200
     with time_machine.travel(start + timedelta(hours=12, minutes=5)):
         assert browser.get("/counselor/").status_code == 302
+
+
+def test_the_sign_in_and_welcome_pages_carry_the_crisis_footer(app, factory):
+    couple = factory.couple()  # one practice in the US
+    client = app.test_client()
+    assert "988 Suicide &amp; Crisis Lifeline" in client.get("/login").get_data(as_text=True)
+    factory.practice(country="GB")  # with two practices the sign-in page can't know which
+    page = client.get("/login").get_data(as_text=True)
+    assert 'class="crisis"' in page and "your local emergency number" in page
+    link = _invite_link_in_outbox(couple.partner_a.email)
+    assert "988 Suicide &amp; Crisis Lifeline" in client.get(link).get_data(as_text=True)

@@ -218,3 +218,14 @@ def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, fa
     answer_check_in_with_risk(app, couple)
     assert re.search(r"<strong>1</strong> private check-in needs your attention",
                      counselor.get("/counselor/").get_data(as_text=True))
+
+
+def test_the_counselor_sees_that_locked_intimacy_work_is_hidden_from_the_partners(app, factory):
+    couple = factory.couple()
+    couple.intimacy_unlocked = True
+    db_session.commit()
+    factory.assign(couple, "mindful-reconnection")
+    couple.intimacy_unlocked = False
+    db_session.commit()
+    page = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "locked: the partners can't see this now" in page

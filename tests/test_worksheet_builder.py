@@ -37,6 +37,11 @@ def test_a_counselor_builds_previews_publishes_and_assigns_a_worksheet(app, fact
     _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}", edit, **{
         f"f-{choice_id}-label": "What helped most?", f"f-{choice_id}-options": "Time together\nA walk\nTalking",
         f"f-{choice_id}-shared": "y"})
+    db_session.expire_all()  # a new question takes its id from its first wording
+    definition = db_session.get(Worksheet, wid).draft_definition
+    assert [f["id"] for f in definition["sections"][0]["fields"][1:]] == ["how_close_did_you_feel",
+                                                                         "what_helped_most"]
+    choice_id = "what_helped_most"
     _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}/up", edit)
     _post(counselor, f"/counselor/worksheets/{wid}/fields/q1/remove", edit)
 
@@ -115,3 +120,28 @@ def test_publishing_is_refused_while_starter_text_is_left(app, factory):
     assert "Please replace the starter text before publishing" in page and "Untitled exercise" in page
     db_session.expire_all()
     assert db_session.get(Worksheet, wid).versions == []
+
+
+def test_adding_a_question_lands_on_it_and_its_first_wording_names_it(app, factory):
+    counselor = signed_in(app, factory.counselor())
+    wid = _new_worksheet(counselor)
+    edit = f"/counselor/worksheets/{wid}/edit"
+    added = _post(counselor, f"/counselor/worksheets/{wid}/fields", edit, type="long_text", section_id="questions")
+    assert added.headers["Location"].endswith("#field-q")  # the editor opens at the new question
+    named = _post(counselor, f"/counselor/worksheets/{wid}/fields/q", edit,
+                  **{"f-q-label": "What helped you feel safe this week?"})
+    assert named.headers["Location"].endswith("#field-what_helped_you_feel_safe_this")
+    db_session.expire_all()
+    ids = [f["id"] for f in db_session.get(Worksheet, wid).draft_definition["sections"][0]["fields"]]
+    assert ids == ["q1", "what_helped_you_feel_safe_this"]
+
+
+def test_an_over_long_question_wording_comes_back_as_typed(app, factory):
+    counselor = signed_in(app, factory.counselor())
+    wid = _new_worksheet(counselor)
+    edit = f"/counselor/worksheets/{wid}/edit"
+    wording = "What would you like your partner to understand about this week? " * 6
+    refused = _post(counselor, f"/counselor/worksheets/{wid}/fields/q1", edit, **{"f-q1-label": wording})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "can be up to 300 characters" in html
+    assert wording.strip() in html.replace("&#39;", "'")

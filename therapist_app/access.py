@@ -89,6 +89,22 @@ def may_see_partner_answers(viewer: User, assignment: Assignment) -> bool:
     )
 
 
+HIDDEN_PAUSED = "paused"
+HIDDEN_LOCKED = "locked"
+
+
+def hidden_from_partners(assignment: Assignment, definition) -> str | None:
+    """Why the partners can't open this assignment now, or None: joint homework while the couple is
+    paused, or a physical-intimacy exercise while those are locked. The one rule for pages, posts and
+    the counselor's view of what the partners see."""
+    couple = assignment.couple
+    if assignment.is_joint and couple.joint_paused:
+        return HIDDEN_PAUSED
+    if definition.requires_unlock and not couple.intimacy_unlocked:
+        return HIDDEN_LOCKED
+    return None
+
+
 def effective_visibility(assignment: Assignment, field) -> str:
     return (assignment.visibility_overrides or {}).get(field.id, field.visibility)
 

@@ -1,7 +1,7 @@
 """Signing in and out, and accepting an invitation."""
 import time
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -12,6 +12,7 @@ from ..security.audit import record
 from ..security.sessions import (EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, page_owner, signed_in_user,
                                  wants_json)
 from ..services import accounts, invitations, pending_saves
+from ..services.crisis import crisis_before_sign_in
 from .forms import LoginForm, SetPasswordForm
 
 bp = Blueprint("ta_auth", __name__)
@@ -64,6 +65,13 @@ def too_many_attempts(error):
     form = LoginForm(formdata=None)
     form.password.errors = [message]
     return render_template("therapist_app/auth/login.html", form=form), 429
+
+
+@bp.context_processor
+def crisis_footer():
+    """Every page of the sign-in family carries the crisis footer: a person in danger may be at the door."""
+    note, resources = crisis_before_sign_in(getattr(g, "ta_practice", None))
+    return {"crisis_note": note, "crisis": resources}
 
 
 @bp.get("/home")
@@ -142,6 +150,7 @@ def logout():
 def accept_invitation(token):
     try:
         invitation = invitations.open_invitation(token)
+        g.ta_practice = invitation.user.practice
     except RuleError as error:
         return render_template("therapist_app/auth/invitation_unusable.html", message=error.message), 410
     form = SetPasswordForm()

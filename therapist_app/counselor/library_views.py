@@ -83,14 +83,18 @@ def _field_forms(definition):
 
 @bp.get("/worksheets/<ta_id:worksheet_id>/edit")
 @counselor_required
-def edit_worksheet(worksheet_id, details_form=None, status=200):
+def edit_worksheet(worksheet_id, details_form=None, status=200, refused_field=None):
+    """`refused_field`: a question's form that was refused, shown again as typed with its messages."""
     worksheet = worksheet_builder.editable(signed_in_user(), worksheet_id)
     definition = worksheet_builder.draft_of(worksheet)
     details = details_form or DetailsForm(formdata=None, data={
         "title": definition.title, "purpose": definition.purpose, "estimated_minutes": definition.estimated_minutes,
         "stage": definition.stage, "shared_with_practice": worksheet.shared_with_practice})
+    field_forms = _field_forms(definition)
+    if refused_field is not None:
+        field_forms[refused_field.field_id.data] = refused_field
     return render_template("therapist_app/counselor/builder.html", worksheet=worksheet, definition=definition,
-                           details=details, field_forms=_field_forms(definition), add_field=AddFieldForm(),
+                           details=details, field_forms=field_forms, add_field=AddFieldForm(),
                            add_section=AddSectionForm(), type_labels=worksheet_builder.FIELD_TYPE_LABELS,
                            only_for_labels=ONLY_FOR_LABELS), status
 
@@ -100,13 +104,15 @@ def _back_to_editor(worksheet_id, anchor=None):
 
 
 def _apply(action, worksheet_id, anchor=None, success="Saved."):
+    """Runs a builder change and goes back to the editor at `anchor`; `anchor` may be a function of
+    what the change returned (the new question's id, which is only known once it exists)."""
     try:
-        action()
+        result = action()
     except RuleError as error:
         flash(error.message, "warning")
-    else:
-        flash(success, "success")
-    return _back_to_editor(worksheet_id, anchor)
+        return _back_to_editor(worksheet_id, anchor if isinstance(anchor, str) else None)
+    flash(success, "success")
+    return _back_to_editor(worksheet_id, anchor(result) if callable(anchor) else anchor)
 
 
 @bp.post("/worksheets/<ta_id:worksheet_id>/details")
@@ -125,16 +131,16 @@ def worksheet_details(worksheet_id):
 @counselor_required
 def worksheet_field(worksheet_id, field_id):
     form = FieldForm(prefix=f"f-{field_id}")
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "warning")
-        return _back_to_editor(worksheet_id, f"field-{field_id}")
+    if not form.validate_on_submit():  # shown again as typed, each message beside its box
+        form.field_id.data = field_id
+        return edit_worksheet(worksheet_id, status=422, refused_field=form)
     changes = {name: form[name].data for name in ("label", "help", "required", "sensitive", "shared",
                                                     "min_label", "max_label")}
     for name in ("options", "columns"):
         if f"f-{field_id}-{name}" in request.form:
             changes[name] = form[name].data
     return _apply(lambda: worksheet_builder.update_field(signed_in_user(), worksheet_id, field_id, changes),
-                  worksheet_id, f"field-{field_id}")
+                  worksheet_id, lambda new_id: f"field-{new_id}")
 
 
 @bp.post("/worksheets/<ta_id:worksheet_id>/fields/<ta_ident:field_id>/<any(up, down, remove):action>")
@@ -154,7 +160,8 @@ def worksheet_add_field(worksheet_id):
     form = AddFieldForm()
     return _apply(lambda: worksheet_builder.add_field(signed_in_user(), worksheet_id, form.type.data,
                                                        form.section_id.data or None),
-                  worksheet_id, success="A question was added at the end of the part.")
+                  worksheet_id, lambda new_id: f"field-{new_id}",
+                  success="A question was added at the end of the part. Write its wording below.")
 
 
 @bp.post("/worksheets/<ta_id:worksheet_id>/sections")

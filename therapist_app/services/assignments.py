@@ -225,11 +225,9 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     by_assignment = responses_by_assignment([a.id for a in assignments])
     items = []
     for assignment in assignments:
-        if couple.joint_paused and assignment.is_joint:
-            continue  # the neutral "next steps" line replaces joint homework for both partners alike
         definition = definition_of(assignment.worksheet_version)
-        if definition.requires_unlock and not couple.intimacy_unlocked:
-            continue
+        if access.hidden_from_partners(assignment, definition):
+            continue  # paused: the neutral "next steps" line replaces joint homework for both alike
         mine = by_assignment.get(assignment.id, {}).get(partner.id)
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))
     # What still needs doing comes first; submitted homework sinks to the end (stable: due dates stay in order).

@@ -68,11 +68,9 @@ def _readiness_hold(assignment: Assignment) -> bool:
 
 
 def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
-    couple = assignment.couple
-    if assignment.is_joint and couple.joint_paused:
-        raise RuleError(PAUSED)
-    if definition.requires_unlock and not couple.intimacy_unlocked:
-        raise RuleError(HELD)
+    hidden = access.hidden_from_partners(assignment, definition)
+    if hidden:
+        raise RuleError(PAUSED if hidden == access.HIDDEN_PAUSED else HELD)
 
 
 def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:

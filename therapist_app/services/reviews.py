@@ -76,6 +76,7 @@ class AssignmentRow:
     assignment: Assignment
     definition: object
     cells: dict[int, PartnerCell]
+    hidden: str | None = None  # why the partners can't see it now (access.hidden_from_partners)
 
 
 def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow]]:
@@ -97,7 +98,8 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
                 status = "on_hold"
             label = STATUS_LABELS[status] if status != "on_hold" else "Said “not yet”"
             cells[partner.id] = PartnerCell(status, label, mine.get(partner.id))
-        rows.append(AssignmentRow(assignment, definition_of(assignment.worksheet_version), cells))
+        definition = definition_of(assignment.worksheet_version)
+        rows.append(AssignmentRow(assignment, definition, cells, access.hidden_from_partners(assignment, definition)))
     return couple, rows
 
 

@@ -124,6 +124,10 @@ def _unique_id(definition: dict, base: str) -> str:
     return candidate
 
 
+# A new question's id until its first wording names it ("q", "q_2"…).
+PLACEHOLDER_ID = re.compile(r"^q_?\d*$")
+
+
 def _template_field(definition: dict, field_type: str) -> dict:
     field = {"id": _unique_id(definition, "q"), "type": field_type, "label": "New question"}
     if field_type == "scale":
@@ -135,15 +139,28 @@ def _template_field(definition: dict, field_type: str) -> dict:
     return field
 
 
-def add_field(counselor: User, worksheet_id: int, field_type: str, section_id: str | None = None) -> Worksheet:
+def add_field(counselor: User, worksheet_id: int, field_type: str, section_id: str | None = None) -> str:
+    """Adds a question at the end of the part; returns its id, for the editor to open it."""
     if field_type not in FIELD_TYPE_NAMES:
         raise RuleError("Choose a question type from the list.", field="type")
     worksheet = editable(counselor, worksheet_id)
     definition = copy.deepcopy(worksheet.draft_definition)
     section = next((s for s in definition["sections"] if s["id"] == section_id), definition["sections"][-1])
-    section["fields"].append(_template_field(definition, field_type))
+    field = _template_field(definition, field_type)
+    section["fields"].append(field)
     _save(worksheet, definition)
-    return worksheet
+    return field["id"]
+
+
+def _name_from_label(worksheet: Worksheet, definition: dict, field: dict) -> None:
+    """A new question takes a readable id from its first real wording ("how_safe_do_you_feel"), for
+    exports and the FHIR linkId. Only while no published version uses the placeholder: answers keep
+    the ids they were given."""
+    if not PLACEHOLDER_ID.match(field["id"]) or field["label"] in ("New question", "Your first question"):
+        return
+    published = {f["id"] for v in worksheet.versions for s in v.definition["sections"] for f in s["fields"]}
+    if field["id"] not in published:
+        field["id"] = _unique_id(definition, " ".join(field["label"].split()[:6]))
 
 
 def add_section(counselor: User, worksheet_id: int, title: str) -> Worksheet:
@@ -173,8 +190,9 @@ def _options_from_lines(text: str) -> list[dict]:
     return options
 
 
-def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dict) -> Worksheet:
-    """Applies the editor's form: label, help, flags, visibility, and the type's own settings."""
+def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dict) -> str:
+    """Applies the editor's form: label, help, flags, visibility, and the type's own settings. Returns
+    the question's id, which its first wording may have given it."""
     worksheet = editable(counselor, worksheet_id)
     definition = copy.deepcopy(worksheet.draft_definition)
     _, _, field = _find_field(definition, field_id)
@@ -193,8 +211,9 @@ def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dic
         field["max_label"] = changes.get("max_label") or field["max_label"]
     if field["type"] == "rows" and "columns" in changes:
         field["columns"] = [{"id": o["value"], "label": o["label"][:120]} for o in _options_from_lines(changes["columns"])]
+    _name_from_label(worksheet, definition, field)
     _save(worksheet, definition)
-    return worksheet
+    return field["id"]
 
 
 def move_field(counselor: User, worksheet_id: int, field_id: str, direction: int) -> Worksheet:

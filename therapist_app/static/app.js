@@ -139,6 +139,13 @@
       .catch(function () { send(); });  // no answer at all: let the browser try, and show what it gets
   }, true);
 
+  // Land where the work is: on a refused field (its message is beside it), or on the question just
+  // added in the builder (#field-…), ready to type.
+  var landing = document.querySelector("[aria-invalid=true]") ||
+    (location.hash.indexOf("#field-") === 0 && document.querySelector(location.hash + " input:not([type=hidden]), " +
+                                                                      location.hash + " textarea"));
+  if (landing) { landing.focus(); if (landing.select && location.hash) landing.select(); }
+
   // Text limits: a live count near the limit, and a clear word past it. Nothing is ever cut: the
   // server refuses an over-long text with a message beside the field and keeps what was typed.
   function countAgainstLimit(box) {
