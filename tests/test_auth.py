@@ -155,3 +155,30 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_active(app, factor
             assert browser.get("/counselor/").status_code == 200
     with time_machine.travel(start + timedelta(hours=12, minutes=5)):
         assert browser.get("/counselor/").status_code == 302
+
+
+OPEN_REDIRECT_BYPASSES = (
+    "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/\\evil.example",
+    "\\\\evil.example", "//evil.example", "///evil.example", "https:evil.example", "https://evil.example",
+    "javascript:alert(1)", "/%2F%2Fevil.example", "/%2f/evil.example", "/%5Cevil.example", "/%09/evil.example",
+    "/\x00/evil.example", " //evil.example", "evil.example", "", "/\u3000/evil.example",
+)
+
+
+def test_safe_next_refuses_every_known_open_redirect_form_and_keeps_our_own_paths(app):
+    from therapist_app.auth.views import safe_next
+    with app.test_request_context():
+        for target in OPEN_REDIRECT_BYPASSES:
+            assert safe_next(target) is None, repr(target)
+        for good in ("/my/homework/3?section=1", "/counselor/", "/counselor/couples/12#assign",
+                     "/my/homework/3?section=1&edit=1"):
+            assert safe_next(good) == good
+
+
+def test_a_tab_in_next_never_sends_the_browser_to_another_site(client, factory):
+    counselor = factory.counselor()
+    page = client.get("/login?next=/%09/evil.example").get_data(as_text=True)
+    assert "evil.example" not in page
+    response = client.post("/login", data={"login": counselor.email, "password": PASSWORD,
+                                            "next": "/\t/evil.example", "csrf_token": csrf_of(client, "/login")})
+    assert response.headers["Location"] == "/counselor/"

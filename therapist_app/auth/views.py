@@ -9,6 +9,7 @@ from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
 from ..security.audit import record
+from ..security.redirects import safe_next
 from ..security.sessions import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user, wants_json
 from ..services import accounts, invitations, pending_saves
 from .forms import LoginForm, SetPasswordForm
@@ -18,13 +19,6 @@ bp = Blueprint("ta_auth", __name__)
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only the app's own paths: never another site, never a scheme-relative URL."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
 
 
 def _home_for(user) -> str:
