@@ -49,6 +49,14 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Failed sign-ins per client address, shared by /login, /login.json, the invitation and password
+    # pages (successful ones do not count). Several app servers need a shared RATELIMIT_STORAGE_URI.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    # Per account, in the database (services.login_throttle): after 5 wrong passwords a lockout of
+    # 1 minute, doubling with each further failure, at most 15 minutes; forgotten after a quiet day.
+    LOGIN_LOCKOUT_AFTER = 5
+    LOGIN_LOCKOUT_FIRST = timedelta(minutes=1)
+    LOGIN_LOCKOUT_MAX = timedelta(minutes=15)
+    LOGIN_FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
 
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")

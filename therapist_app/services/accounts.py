@@ -5,23 +5,28 @@ from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
 from ..security.passwords import verify_password
+from . import login_throttle
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
 
 
 def authenticate(login: str, password: str) -> User | None:
     """The active account with this email or sign-in name and password, else None. The same email
-    may exist in two practices; the password decides which account is meant."""
+    may exist in two practices; the password decides which account is meant. Raises
+    login_throttle.LockedOut after too many wrong passwords for this email or name."""
     login = (login or "").strip().lower()
+    login_throttle.check(login)  # raises LockedOut, before any password is checked
     candidates = session.scalars(
         select(User).where(or_(func.lower(User.email) == login, func.lower(User.sign_in_name) == login))
     ).all()
     for user in candidates:
         if verify_password(user.password_hash, password) and user.is_active_account:
             user.last_login_at = utcnow()
+            login_throttle.clear(login)
             return user
     if not candidates:
         verify_password(None, password)  # same cost whether or not the account exists
+    login_throttle.record_failure(login)
     return None
 
 
