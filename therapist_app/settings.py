@@ -42,6 +42,10 @@ class Defaults:
     # The address in links inside emails (the scheduler has no request to take it from).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     INVITE_MAX_AGE = timedelta(days=7)
+    # "Forgot your password?": how long a reset link works, and how many reset emails an account
+    # gets in an hour (more requests get the same answer, and no email).
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
     WORKSHEETS_DIR = os.environ.get("WORKSHEETS_DIR", str(PROJECT_DIR / "worksheets"))
     PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))

@@ -1,13 +1,16 @@
-"""Signing in and out: finding the account, checking the password, ending sessions on the server."""
+"""Signing in and out: finding the account, checking and changing the password, ending sessions on the server."""
 from sqlalchemy import func, or_, select
 
+from ..errors import RuleError
 from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
-from ..security.passwords import verify_password
+from ..security.audit import record
+from ..security.passwords import hash_password, password_problem, verify_password
 from . import login_throttle
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
+NOT_CURRENT_PASSWORD = "That is not your current password. Please type it again."
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -33,6 +36,23 @@ def authenticate(login: str, password: str) -> User | None:
 def end_all_sessions(user: User) -> None:
     """Every cookie issued before now stops working (logout, password change, deactivation)."""
     user.session_version += 1
+
+
+def change_password(user: User, current: str, new: str, ip: str | None = None) -> None:
+    """A signed-in person's new password. Every session of theirs ends; the caller signs this one
+    in again. Wrong current passwords count towards the account's sign-in lockout."""
+    login = user.email or user.sign_in_name or ""
+    login_throttle.check(login)
+    if not verify_password(user.password_hash, current):
+        login_throttle.record_failure(login)
+        raise RuleError(NOT_CURRENT_PASSWORD, field="current")
+    problem = password_problem(new)
+    if problem:
+        raise RuleError(problem, field="password")
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    record(user.id, "password_changed", user, ip)
+    session.commit()
 
 
 def load_user(user_id: int, session_version: int) -> User | None:

@@ -26,7 +26,7 @@ class LockedOut(RuleError):
     def __init__(self, seconds: int):
         super().__init__(
             f"Too many sign-in attempts for this account. Please wait {wait_words(seconds)}, then try again, "
-            "or choose a new password with \"Forgot your password?\".", field="password")
+            "or choose a new password with \"Forgot your password?\".")
         self.retry_after = seconds
 
 
