@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from support import PASSWORD, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import OutboxMessage
+from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
 from therapist_app.services import invitations
 
@@ -182,3 +182,61 @@ def test_a_tab_in_next_never_sends_the_browser_to_another_site(client, factory):
     response = client.post("/login", data={"login": counselor.email, "password": PASSWORD,
                                             "next": "/\t/evil.example", "csrf_token": csrf_of(client, "/login")})
     assert response.headers["Location"] == "/counselor/"
+
+
+# ---- a counselor's new invitation ------------------------------------------------------------
+
+def test_a_counselor_sends_a_new_invitation_and_the_old_link_stops_working(app, factory):
+    couple = factory.couple()
+    partner = couple.partner_a
+    partner.password_hash = None  # has not accepted yet
+    db_session.commit()
+    old_link = _invite_link_in_outbox(partner.email)
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Send the invitation again" in page
+    response = counselor.post(f"/counselor/couples/{couple.id}/partners/{partner.id}/invitation",
+                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")})
+    assert response.status_code == 302
+    new_link = _invite_link_in_outbox(partner.email)
+    assert new_link != old_link
+    assert app.test_client().get(old_link).status_code == 410
+    assert app.test_client().get(new_link).status_code == 200
+
+
+def test_a_partner_who_has_a_password_is_pointed_to_forgot_your_password(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Send the invitation again" not in page
+    response = counselor.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
+                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")},
+                              follow_redirects=True)
+    assert "Forgot your password?" in response.get_data(as_text=True)
+
+
+def test_a_fresh_paper_link_replaces_the_old_one(app, factory):
+    from therapist_app.services import couples
+    counselor_user = factory.counselor()
+    created = couples.add_couple(counselor_user, couples.PartnerDetails("Sam", None),
+                                 couples.PartnerDetails("Alex", "alex@example.org"))
+    paper = next(p for p in created.couple.partners if not p.email)
+    old_link = created.paper_links[paper.id].replace("http://localhost", "")
+    counselor = signed_in(app, counselor_user)
+    couple_path = f"/counselor/couples/{created.couple.id}"
+    assert "New paper link" in counselor.get(couple_path).get_data(as_text=True)
+    page = counselor.post(f"{couple_path}/partners/{paper.id}/invitation",
+                          data={"csrf_token": csrf_of(counselor, couple_path)}).get_data(as_text=True)
+    new_link = re.search(r"http://localhost(/welcome/[^<\s]+)", page).group(1)
+    assert new_link != old_link and paper.sign_in_name in page
+    assert app.test_client().get(old_link).status_code == 410
+    assert app.test_client().get(new_link).status_code == 200
+
+
+def test_another_counselor_cannot_reissue_an_invitation(app, factory):
+    couple = factory.couple()
+    stranger = signed_in(app, factory.counselor(couple.counselor.practice))
+    response = stranger.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
+                             data={"csrf_token": csrf_of(stranger, "/counselor/")})
+    assert response.status_code == 404
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation_reissued")) is None
