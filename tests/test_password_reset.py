@@ -162,3 +162,15 @@ def test_a_signed_in_person_changes_their_password_and_only_this_session_continu
 
 def test_changing_a_password_needs_a_signed_in_person(client):
     assert client.get("/account/password").status_code == 302
+
+
+def test_a_reset_request_takes_the_same_minimum_time_whether_or_not_the_email_exists(app, factory):
+    import time
+    app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.15
+    counselor = factory.counselor()
+    for email in (counselor.email, "nobody@example.org"):
+        client = app.test_client()
+        csrf_of(client, "/password/forgot")
+        started = time.perf_counter()
+        _ask_for_reset(client, email)
+        assert time.perf_counter() - started >= 0.15

@@ -46,6 +46,8 @@ class Defaults:
     # gets in an hour (more requests get the same answer, and no email).
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     PASSWORD_RESET_EMAILS_PER_HOUR = 3
+    # A reset request is answered after at least this long, whether or not the address exists.
+    PASSWORD_RESET_ANSWER_SECONDS = 0.2
 
     WORKSHEETS_DIR = os.environ.get("WORKSHEETS_DIR", str(PROJECT_DIR / "worksheets"))
     PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
