@@ -14,6 +14,6 @@ from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
 __all__ = [
-    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "LoginThrottle", "OutboxMessage", "PendingSave",
-    "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
+    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "LoginThrottle", "OutboxMessage",
+    "PendingSave", "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
 ]
