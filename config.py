@@ -11,6 +11,11 @@ class ConfigError(RuntimeError):
 class BaseConfig(Defaults):
     """The plugin's defaults (therapist_app/settings.py), read from the environment."""
 
+    # How many proxies (load balancers) in front of the standalone app add to X-Forwarded-For.
+    # 0: the address that connects is the client's. Never more than really exist: a client could
+    # then choose its own address and escape the sign-in limits.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+
 
 class DevelopmentConfig(BaseConfig):
     # SECRET_KEY and ANSWER_KEYS, when unset, are made once and kept in instance/ by create_app.

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from support import PASSWORD, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import OutboxMessage
+from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
 from therapist_app.services import invitations
 
@@ -166,3 +166,88 @@ def test_the_sign_in_and_welcome_pages_carry_the_crisis_footer(app, factory):
     assert 'class="crisis"' in page and "your local emergency number" in page
     link = _invite_link_in_outbox(couple.partner_a.email)
     assert "988 Suicide &amp; Crisis Lifeline" in client.get(link).get_data(as_text=True)
+
+
+OPEN_REDIRECT_BYPASSES = (
+    "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "\t//evil.example", "/\\evil.example",
+    "\\\\evil.example", "//evil.example", "///evil.example", "https:evil.example", "https://evil.example",
+    "javascript:alert(1)", "/%2F%2Fevil.example", "/%2f/evil.example", "/%5Cevil.example", "/%09/evil.example",
+    "/\x00/evil.example", " //evil.example", "evil.example", "", "/\u3000/evil.example",
+)
+
+
+def test_safe_next_refuses_every_known_open_redirect_form_and_keeps_our_own_paths(app):
+    from therapist_app.auth.views import safe_next
+    with app.test_request_context():
+        for target in OPEN_REDIRECT_BYPASSES:
+            assert safe_next(target) is None, repr(target)
+        for good in ("/my/homework/3?section=1", "/counselor/", "/counselor/couples/12#assign",
+                     "/my/homework/3?section=1&edit=1"):
+            assert safe_next(good) == good
+
+
+def test_a_tab_in_next_never_sends_the_browser_to_another_site(client, factory):
+    counselor = factory.counselor()
+    page = client.get("/login?next=/%09/evil.example").get_data(as_text=True)
+    assert "evil.example" not in page
+    response = client.post("/login", data={"login": counselor.email, "password": PASSWORD,
+                                            "next": "/\t/evil.example", "csrf_token": csrf_of(client, "/login")})
+    assert response.headers["Location"] == "/counselor/"
+
+
+# ---- a counselor's new invitation ------------------------------------------------------------
+
+def test_a_counselor_sends_a_new_invitation_and_the_old_link_stops_working(app, factory):
+    couple = factory.couple()
+    partner = couple.partner_a
+    partner.password_hash = None  # has not accepted yet
+    db_session.commit()
+    old_link = _invite_link_in_outbox(partner.email)
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Send the invitation again" in page
+    response = counselor.post(f"/counselor/couples/{couple.id}/partners/{partner.id}/invitation",
+                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")})
+    assert response.status_code == 302
+    new_link = _invite_link_in_outbox(partner.email)
+    assert new_link != old_link
+    assert app.test_client().get(old_link).status_code == 410
+    assert app.test_client().get(new_link).status_code == 200
+
+
+def test_a_partner_who_has_a_password_is_pointed_to_forgot_your_password(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "Send the invitation again" not in page
+    response = counselor.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
+                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")},
+                              follow_redirects=True)
+    assert "Forgot your password?" in response.get_data(as_text=True)
+
+
+def test_a_fresh_paper_link_replaces_the_old_one(app, factory):
+    from therapist_app.services import couples
+    counselor_user = factory.counselor()
+    created = couples.add_couple(counselor_user, couples.PartnerDetails("Sam", None),
+                                 couples.PartnerDetails("Alex", "alex@example.org"))
+    paper = next(p for p in created.couple.partners if not p.email)
+    old_link = created.paper_links[paper.id].replace("http://localhost", "")
+    counselor = signed_in(app, counselor_user)
+    couple_path = f"/counselor/couples/{created.couple.id}"
+    assert "New paper link" in counselor.get(couple_path).get_data(as_text=True)
+    page = counselor.post(f"{couple_path}/partners/{paper.id}/invitation",
+                          data={"csrf_token": csrf_of(counselor, couple_path)}).get_data(as_text=True)
+    new_link = re.search(r"http://localhost(/welcome/[^<\s]+)", page).group(1)
+    assert new_link != old_link and paper.sign_in_name in page
+    assert app.test_client().get(old_link).status_code == 410
+    assert app.test_client().get(new_link).status_code == 200
+
+
+def test_another_counselor_cannot_reissue_an_invitation(app, factory):
+    couple = factory.couple()
+    stranger = signed_in(app, factory.counselor(couple.counselor.practice))
+    response = stranger.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
+                             data={"csrf_token": csrf_of(stranger, "/counselor/")})
+    assert response.status_code == 404
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation_reissued")) is None

@@ -35,7 +35,7 @@ class World:
     def ids(self) -> dict:
         return {"couple_id": self.couple.id, "assignment_id": self.assignment.id, "response_id": self.response_id,
                 "worksheet_id": self.worksheet.id, "version_id": self.version_id, "counselor_id": self.counselor.id,
-                "field_id": self.field_id, "token": "not-a-real-invitation"}
+                "field_id": self.field_id, "token": "not-a-real-invitation", "partner_id": self.couple.partner_b_id}
 
     def client_for(self, rule: str):
         person = {"/my": self.couple.partner_a, "/counselor": self.counselor, "/admin": self.admin}

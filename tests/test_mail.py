@@ -96,3 +96,19 @@ def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(
     assert "- 2 homework submission(s)" in content and "- 1 private check-in(s) needing your attention" in content
     for private in ("Private words", couple.partner_a.display_name, "Understanding each other", "Check-in"):
         assert private not in content
+
+
+def test_a_password_reset_email_is_delivered_and_says_nothing_about_the_practice_or_therapy(app, factory, smtp):
+    from support import csrf_of
+    practice = factory.practice(name="Couples Counseling After Infidelity")
+    partner = factory.couple(factory.counselor(practice)).partner_a
+    deliver_pending()
+    smtp.messages.clear()
+    client = app.test_client()
+    client.post("/password/forgot", data={"email": partner.email, "csrf_token": csrf_of(client, "/password/forgot")})
+    assert deliver_pending() == 1
+    (recipients, content), = smtp.messages
+    assert recipients == [partner.email] and "/password/reset/" in content
+    lowered = content.lower()
+    for word in ("affair", "betray", "trust", "sex", "intima", "infidel", "counsel", "couple", "therap"):
+        assert word not in lowered, word

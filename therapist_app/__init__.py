@@ -106,6 +106,16 @@ def _development_secrets(app: Flask) -> None:
         app.config[name] = path.read_text().strip()
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES load balancers, the client address is the one they add to
+    X-Forwarded-For (the sign-in limits and the audit log key on it). Standalone only: a host
+    app decides for itself how to wrap its wsgi_app, so init_app never does."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count)
+
+
 def create_app(config=None) -> Flask:
     """The standalone app. `config` is a config class, a mapping, or None (FLASK_CONFIG or development)."""
     from config import CONFIGS, INSTANCE_DIR, ProductionConfig
@@ -127,6 +137,7 @@ def create_app(config=None) -> Flask:
 
     TherapistApp(app)
     Migrate(app, app.extensions["sqlalchemy"], directory=str(MIGRATIONS_DIR))
+    _trust_proxies(app)
 
     @app.get("/")
     def index():

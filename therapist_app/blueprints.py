@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 
 from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
+from .auth import recovery_views  # noqa: F401  (adds the password routes to the auth blueprint)
 from .auth.views import bp as auth_bp
 from .client.views import bp as client_bp
 from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)

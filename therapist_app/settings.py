@@ -44,6 +44,12 @@ class Defaults:
     # The address in links inside emails (the scheduler has no request to take it from).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     INVITE_MAX_AGE = timedelta(days=7)
+    # "Forgot your password?": how long a reset link works, and how many reset emails an account
+    # gets in an hour (more requests get the same answer, and no email).
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    PASSWORD_RESET_EMAILS_PER_HOUR = 3
+    # A reset request is answered after at least this long, whether or not the address exists.
+    PASSWORD_RESET_ANSWER_SECONDS = 0.2
 
     WORKSHEETS_DIR = os.environ.get("WORKSHEETS_DIR", str(PROJECT_DIR / "worksheets"))
     PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
@@ -55,6 +61,14 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Failed sign-ins per client address, shared by /login, /login.json, the invitation and password
+    # pages (successful ones do not count). Several app servers need a shared RATELIMIT_STORAGE_URI.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute")
+    # Per account, in the database (services.login_throttle): after 5 wrong passwords a lockout of
+    # 1 minute, doubling with each further failure, at most 15 minutes; forgotten after a quiet day.
+    LOGIN_LOCKOUT_AFTER = 5
+    LOGIN_LOCKOUT_FIRST = timedelta(minutes=1)
+    LOGIN_LOCKOUT_MAX = timedelta(minutes=15)
+    LOGIN_FAILURES_FORGOTTEN_AFTER = timedelta(days=1)
 
     QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather")

@@ -1,7 +1,7 @@
-"""Sign-in and set-password forms."""
+"""Sign-in, set-password, forgot-password and change-password forms."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -24,3 +24,17 @@ class SetPasswordForm(FlaskForm):
                                          EqualTo("password", "The two passwords are not the same.")],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField("Your email address", validators=[DataRequired("Please enter your email address."),
+                                                          Email("Please enter an email address like name@example.com."),
+                                                          Length(max=254)],
+                        render_kw={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false",
+                                   "inputmode": "email"})
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField("Your current password", validators=[DataRequired("Please enter your current password."),
+                                                                  Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})

@@ -1,7 +1,8 @@
 """Signing in and out, and accepting an invitation."""
 import time
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -9,10 +10,12 @@ from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
 from ..security.audit import record
+from ..security.redirects import safe_next
 from ..security.sessions import (EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, page_owner, signed_in_user,
                                  wants_json)
 from ..services import accounts, invitations, pending_saves
 from ..services.crisis import crisis_before_sign_in
+from ..services.login_throttle import LockedOut, wait_words
 from .forms import LoginForm, SetPasswordForm
 
 bp = Blueprint("ta_auth", __name__)
@@ -22,11 +25,15 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only the app's own paths: never another site, never a scheme-relative URL."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
+def _failed(response) -> bool:
+    """Only failures use up the per-address limit: a practice signing in all morning never does."""
+    return not (response.status_code in (302, 303) or (response.status_code == 200 and response.is_json))
+
+
+# One bucket per address for every password form, so that tries cannot be spread over them.
+# Successful sign-ins do not count; every request for a reset email does (its answer never says).
+failed_attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"], deduct_when=_failed)
+attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"])
 
 
 def _home_for(user) -> str:
@@ -56,15 +63,33 @@ def _start_session(user) -> None:
     db_session.commit()
 
 
+def _too_many(message: str, seconds: int):
+    """Rate-limited or locked: the same words whether or not the account exists."""
+    if wants_json():
+        response = jsonify(ok=False, message=message)
+    elif request.endpoint == "ta_auth.login":
+        form = LoginForm(formdata=None)
+        form.login.data, form.next.data = request.form.get("login"), safe_next(request.form.get("next"))
+        form.password.errors = [message]
+        response = make_response(render_template("therapist_app/auth/login.html", form=form))
+    else:
+        response = make_response(render_template("therapist_app/auth/wait.html", message=message))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.errorhandler(429)
 def too_many_attempts(error):
-    """Rate-limited sign-ins: the same words whether or not the account exists."""
-    message = "Too many sign-in attempts. Please wait a minute, then try again."
-    if wants_json():
-        return jsonify(ok=False, message=message), 429
-    form = LoginForm(formdata=None)
-    form.password.errors = [message]
-    return render_template("therapist_app/auth/login.html", form=form), 429
+    current = limiter.current_limit
+    seconds = max(1, int(current.reset_at - time.time())) if current else 60
+    return _too_many(f"Too many sign-in attempts from this network. Please wait {wait_words(seconds)}, then try again.",
+                     seconds)
+
+
+@bp.errorhandler(LockedOut)
+def account_locked(error):
+    return _too_many(error.message, error.retry_after)
 
 
 @bp.context_processor
@@ -81,7 +106,7 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@failed_attempt_limit
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -102,7 +127,7 @@ def login():
 
 
 @bp.post("/login.json")
-@limiter.limit(_login_limit)
+@failed_attempt_limit
 def login_json():
     """Signs in again in place, for a page whose session ended while the partner was typing."""
     data = request.get_json(silent=True)
@@ -146,7 +171,7 @@ def logout():
 
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@failed_attempt_limit
 def accept_invitation(token):
     try:
         invitation = invitations.open_invitation(token)

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from ..errors import RuleError
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import assignments, couples, packets, reviews, worksheets
+from ..services import assignments, couples, invitations, packets, reviews, worksheets
 from ..services.couples import PartnerDetails
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SharingForm
 
@@ -114,6 +114,23 @@ def pacing(couple_id):
         flash("Saved.", "success")
         return redirect(url_for(".couple", couple_id=couple_id))
     return couple(couple_id, pacing_form=form, status=422)
+
+
+@bp.post("/couples/<ta_id:couple_id>/partners/<ta_id:partner_id>/invitation")
+@counselor_required
+def reissue_invitation(couple_id, partner_id):
+    """Sends a partner's invitation again, or prints a fresh paper link; earlier links stop working."""
+    try:
+        couple_obj, paper_link = invitations.reissue_for_partner(signed_in_user(), couple_id, partner_id,
+                                                                 request.remote_addr)
+    except RuleError as error:
+        flash(error.message, "warning")
+        return redirect(url_for(".couple", couple_id=couple_id))
+    if paper_link:
+        return render_template("therapist_app/counselor/paper_invites.html", couple=couple_obj,
+                               links={partner_id: paper_link})
+    flash("A new invitation was sent by email. The earlier link no longer works.", "success")
+    return redirect(url_for(".couple", couple_id=couple_id))
 
 
 @bp.post("/assignments/<ta_id:assignment_id>/cancel")

@@ -35,3 +35,15 @@ def new_homework(display_name: str, practice_name: str, link: str) -> Message:
         subject=f"Something new in your portal at {practice_name}",
         body=f"Hello {display_name},\n\nThere is something new for you in your portal.\n\nSign in: {link}\n",
     )
+
+
+def password_reset(display_name: str, link: str, minutes: int) -> Message:
+    # No practice name either: it may itself say what the portal is for.
+    return Message(
+        subject="Choose a new password for your secure portal",
+        body=(
+            f"Hello {display_name},\n\nSomeone asked to choose a new password for your portal account. "
+            f"To choose one, open this link within {minutes} minutes:\n\n{link}\n\n"
+            "The link works once. If you did not ask, you can ignore this email: your password stays the same.\n"
+        ),
+    )

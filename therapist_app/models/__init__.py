@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .base import Base
 from .couple import Couple
 from .invitation import Invitation
+from .login_throttle import LoginThrottle
 from .outbox import OutboxMessage
 from .pending_save import PendingSave
 from .practice import Practice
@@ -13,6 +14,6 @@ from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
 __all__ = [
-    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "OutboxMessage", "PendingSave",
-    "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
+    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "LoginThrottle", "OutboxMessage",
+    "PendingSave", "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
 ]

@@ -1,29 +1,35 @@
-"""Signing in and out: finding the account, checking the password, ending sessions on the server."""
+"""Signing in and out: finding the account, checking and changing the password, ending sessions on the server."""
 from sqlalchemy import func, or_, select
 
+from ..errors import RuleError
 from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
 from ..security.audit import record
-from ..security.passwords import verify_password
-from . import pending_saves
+from ..security.passwords import hash_password, password_problem, verify_password
+from . import login_throttle, pending_saves
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
+NOT_CURRENT_PASSWORD = "That is not your current password. Please type it again."
 
 
 def authenticate(login: str, password: str) -> User | None:
     """The active account with this email or sign-in name and password, else None. The same email
-    may exist in two practices; the password decides which account is meant."""
+    may exist in two practices; the password decides which account is meant. Raises
+    login_throttle.LockedOut after too many wrong passwords for this email or name."""
     login = (login or "").strip().lower()
+    login_throttle.check(login)  # raises LockedOut, before any password is checked
     candidates = session.scalars(
         select(User).where(or_(func.lower(User.email) == login, func.lower(User.sign_in_name) == login))
     ).all()
     for user in candidates:
         if verify_password(user.password_hash, password) and user.is_active_account:
             user.last_login_at = utcnow()
+            login_throttle.clear(login)
             return user
     if not candidates:
         verify_password(None, password)  # same cost whether or not the account exists
+    login_throttle.record_failure(login)
     return None
 
 
@@ -38,6 +44,23 @@ def sign_out(user: User, address: str | None) -> None:
     """Ends every session of this person on every server, and records it (no content, ever)."""
     end_all_sessions(user)
     record(user.id, "logout", user, address)
+    session.commit()
+
+
+def change_password(user: User, current: str, new: str, ip: str | None = None) -> None:
+    """A signed-in person's new password. Every session of theirs ends; the caller signs this one
+    in again. Wrong current passwords count towards the account's sign-in lockout."""
+    login = user.email or user.sign_in_name or ""
+    login_throttle.check(login)
+    if not verify_password(user.password_hash, current):
+        login_throttle.record_failure(login)
+        raise RuleError(NOT_CURRENT_PASSWORD, field="current")
+    problem = password_problem(new)
+    if problem:
+        raise RuleError(problem, field="password")
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    record(user.id, "password_changed", user, ip)
     session.commit()
 
 

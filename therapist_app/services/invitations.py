@@ -1,16 +1,18 @@
-"""Single-use invitations that let a new partner or counselor choose a password."""
+"""Single-use invitations that let a new partner or counselor choose a password, and new ones from the counselor."""
 import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
-from ..errors import RuleError
+from .. import access
+from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..mail import messages
 from ..mail.outbox import enqueue
 from ..models import Invitation, User
 from ..models.base import utcnow
+from ..security.audit import record
 from ..security.passwords import hash_password, password_problem
 from .links import invitation_link
 
@@ -86,3 +88,20 @@ def accept_invitation(token: str, password: str) -> User:
     user.session_version += 1
     session.commit()
     return user
+
+
+def reissue_for_partner(counselor: User, couple_id: int, partner_id: int, ip: str | None = None):
+    """A new invitation for a partner of this counselor's couple; every earlier link stops working.
+    By email for a partner who has not chosen a password yet; a fresh paper link for a partner
+    without email (who has no other way back in). Returns (couple, paper link or None)."""
+    couple = access.couple_for_counselor(counselor, couple_id)
+    partner = next((p for p in couple.partners if p.id == partner_id), None)
+    if partner is None:
+        raise NotFoundError("partner")
+    if partner.email and partner.password_hash:
+        raise RuleError(f"{partner.display_name} has already chosen a password. If it is forgotten, "
+                        "\"Forgot your password?\" on the sign-in page sends them a new-password link.")
+    link = send_invitation(partner)
+    record(counselor.id, "invitation_reissued", partner, ip)
+    session.commit()
+    return couple, (None if partner.email else link)

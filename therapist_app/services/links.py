@@ -13,3 +13,7 @@ def invitation_link(token: str) -> str:
 
 def login_link() -> str:
     return f"{_base()}/login"
+
+
+def password_reset_link(token: str) -> str:
+    return f"{_base()}/password/reset/{token}"
