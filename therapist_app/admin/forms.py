@@ -4,6 +4,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..services.crisis import COUNTRY_NAMES
+from ..timezones import choices as timezone_choices
 
 
 class InviteCounselorForm(FlaskForm):
@@ -24,3 +25,5 @@ class PracticeForm(FlaskForm):
     paper_size = SelectField("Paper size for printed documents", choices=[("A4", "A4"), ("Letter", "Letter")])
     footer_note = StringField("First sentence of the client footer (optional)", validators=[Optional(), Length(max=500)],
                               description="Default: “This portal is not watched in real time.”")
+    default_timezone = SelectField("Default time zone", choices=timezone_choices(), validate_choice=False,
+                                   description="New counselors and partners start in this time zone; each can choose their own.")

@@ -52,3 +52,9 @@ class SharingForm(FlaskForm):
 class AgreementForm(FlaskForm):
     field_id = HiddenField()
     wording = TextAreaField("The couple's agreed wording", validators=[Optional(), Length(max=5000)])
+
+
+class SearchForm(FlaskForm):
+    """The caseload's search by a partner's name (posted: names stay out of URLs and logs)."""
+
+    q = StringField("Search by name", validators=[Optional(), Length(max=120)])

@@ -5,6 +5,7 @@ from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
 from ..security.passwords import verify_password
+from ..timezones import require_timezone
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
 
@@ -41,5 +42,11 @@ def update_preferences(user: User, *, email_reminders: bool, reminder_hour: int,
     """Reminder preferences. Reminders are never sent at night (the form offers 08:00–20:00 only)."""
     user.email_reminders = email_reminders
     user.reminder_hour = min(max(reminder_hour, 8), 20)
-    user.timezone = timezone
+    user.timezone = require_timezone(timezone)
+    session.commit()
+
+
+def set_timezone(user: User, timezone: str) -> None:
+    """The person's own time zone; anything not on the list is refused with a message for the field."""
+    user.timezone = require_timezone(timezone)
     session.commit()
