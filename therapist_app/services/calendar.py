@@ -57,7 +57,7 @@ def set_show_names(counselor: User, show_names: bool) -> None:
 
 def _calendar() -> Calendar:
     calendar = Calendar()
-    calendar.add("prodid", "-//Secure portal//Sessions//EN")
+    calendar.add("prodid", "-//Secure portal//Calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     return calendar
@@ -65,7 +65,7 @@ def _calendar() -> Calendar:
 
 def _event(appointment: Appointment, title: str, with_link: bool) -> Event:
     event = Event()
-    event.add("uid", f"appointment-{appointment.id}@secure-portal")
+    event.add("uid", f"{appointment.id}@secure-portal")
     event.add("dtstamp", utcnow())
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.starts_at + timedelta(minutes=appointment.duration_minutes))
