@@ -37,6 +37,8 @@ def test_a_shared_topic_shows_to_the_other_partner_and_only_its_author_may_withd
     add_topic(a, "TOPIC-SHARED-A", visibility="shared")
     b_page = b.get("/my/").get_data(as_text=True)
     assert "TOPIC-SHARED-A" in b_page and "From your partner" in b_page
+    assert "TOPIC-SHARED-A" in b.get("/my/topics").get_data(as_text=True)
+    assert "Withdraw" in a.get("/my/topics").get_data(as_text=True)
     topic = db_session.scalar(select(SessionTopic))
     assert post_confirm(b, f"/my/topics/{topic.id}/withdraw", "/my/").status_code == 404
     post_confirm(a, f"/my/topics/{topic.id}/withdraw", "/my/")

@@ -26,7 +26,8 @@ def topics_page():
                   else "Added. Your counselor and your partner will see it.", "success")
             return redirect(url_for(".homework") + "#topics-heading")
     corner = session_corner(partner, couple_of_partner(partner))
-    return render_template("therapist_app/client/topics.html", form=form, corner=corner), 422 if form.errors else 200
+    return render_template("therapist_app/client/topics.html", form=form, corner=corner,
+                           confirm=ConfirmForm()), 422 if form.errors else 200
 
 
 @bp.post("/topics/<int:topic_id>/withdraw")
