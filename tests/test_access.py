@@ -96,3 +96,52 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, two_practices):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     json = client.post(f"/my/homework/{assignment.id}/draft", headers={"Accept": "application/json"})
     assert json.status_code in (400, 401)
+
+
+def test_every_session_route_is_404_for_other_counselors_other_couples_partners_and_admins(app, factory):
+    from sessions_support import add_session, add_topic, post_confirm
+    from sqlalchemy import select
+
+    from therapist_app.extensions import session
+    from therapist_app.models import SessionSummary, SessionTopic
+
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    appointment = add_session(counselor, couple, hours=-1)
+    page = f"/counselor/sessions/{appointment.id}"
+    counselor.post(f"{page}/summary", data={"csrf_token": csrf_of(counselor, f"{page}/summary"), "worked_on": "Private words"})
+    post_confirm(counselor, f"{page}/summary/publish", f"{page}/summary/preview")
+    add_topic(signed_in(app, couple.partner_a), "Private words")
+    summary_id = session.scalar(select(SessionSummary.id))
+    topic_id = session.scalar(select(SessionTopic.id))
+
+    counselor_gets = [f"/counselor/couples/{couple.id}/sessions/new", page, f"{page}/prep.pdf", f"{page}/summary",
+                      f"{page}/summary/preview", f"{page}/summary/preview/{couple.partner_a_id}.pdf"]
+    counselor_posts = [f"/counselor/couples/{couple.id}/sessions/new", f"{page}/edit", f"{page}/held", f"{page}/missed",
+                       f"{page}/cancelled", f"{page}/scheduled", f"{page}/notes", f"{page}/summary",
+                       f"{page}/summary/publish"]
+    partner_gets = [f"/my/summaries/{summary_id}", f"/my/summaries/{summary_id}.pdf"]
+    partner_posts = [f"/my/topics/{topic_id}/withdraw"]
+
+    other_couple = factory.couple()
+    admin = factory.admin(couple.counselor.practice)
+    for outsider, own_page in ((other_couple.counselor, "/counselor/"), (other_couple.partner_a, "/my/"),
+                               (admin, "/admin/practice"), (couple.partner_b, "/my/")):
+        client = signed_in(app, outsider)
+        token = csrf_of(client, own_page)
+        gets = counselor_gets + ([] if outsider is couple.partner_b else partner_gets)
+        posts = counselor_posts + partner_posts
+        for path in gets:
+            response = client.get(path)
+            assert response.status_code == 404, (outsider, path)
+            assert "Private words" not in response.get_data(as_text=True)
+        for path in posts:
+            assert client.post(path, data={"csrf_token": token, "day": "2099-01-01", "start_time": "10:00",
+                                           "duration_minutes": "50", "mode": "in_person"}).status_code == 404, (outsider, path)
+    for staff in (couple.counselor, admin):
+        client = signed_in(app, staff)
+        for path in ("/my/topics", "/my/summaries", "/my/sessions/next.ics"):
+            assert client.get(path).status_code == 404
+    assert signed_in(app, admin).get("/counselor/settings").status_code == 404
+    session.expire_all()
+    assert session.get(SessionTopic, topic_id) is not None and appointment.status == "scheduled"

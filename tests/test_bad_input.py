@@ -31,11 +31,17 @@ class World:
         self.field_id = self.worksheet.draft_definition["sections"][0]["fields"][0]["id"]
         self.version_id = version_by_slug("empathy-exchange").id
         self.app = app
+        from sessions_support import add_session, add_topic
+        self.appointment_id = add_session(signed_in(app, self.counselor), self.couple, days=2).id
+        add_topic(signed_in(app, self.couple.partner_a), "Something for next time")
+        from therapist_app.models import SessionTopic
+        self.topic_id = db_session.query(SessionTopic.id).scalar()
 
     def ids(self) -> dict:
         return {"couple_id": self.couple.id, "assignment_id": self.assignment.id, "response_id": self.response_id,
                 "worksheet_id": self.worksheet.id, "version_id": self.version_id, "counselor_id": self.counselor.id,
-                "field_id": self.field_id, "token": "not-a-real-invitation", "partner_id": self.couple.partner_b_id}
+                "field_id": self.field_id, "token": "not-a-real-invitation", "partner_id": self.couple.partner_b_id,
+                "appointment_id": self.appointment_id, "topic_id": self.topic_id}
 
     def client_for(self, rule: str):
         person = {"/my": self.couple.partner_a, "/counselor": self.counselor, "/admin": self.admin}

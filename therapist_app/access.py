@@ -3,8 +3,9 @@ from sqlalchemy import or_, select
 
 from .errors import NotFoundError
 from .extensions import session
-from .models import Assignment, Couple, Response, User
+from .models import Appointment, Assignment, Couple, Response, SessionSummary, SessionTopic, User
 from .models.assignment import STATUS_CANCELLED
+from .models.session_topic import TOPIC_SHARED
 from .models.user import ROLE_CLIENT, ROLE_COUNSELOR
 
 
@@ -127,3 +128,50 @@ def answers_shared_with_partner(viewer: User, assignment: Assignment, other: Res
         and not states.get(field.id)
         and values.get(field.id) not in (None, "", [])
     }
+
+
+# ---- sessions, topics and summaries ------------------------------------------------------------
+
+def appointments_for(counselor: User):
+    """Sessions of the counselor's own couples."""
+    return select(Appointment).where(Appointment.couple_id.in_(couples_for(counselor).with_only_columns(Couple.id)))
+
+
+def appointment_for_counselor(counselor: User, appointment_id: int) -> Appointment:
+    if counselor.role != ROLE_COUNSELOR:
+        raise NotFoundError("appointment")
+    appointment = session.scalar(appointments_for(counselor).where(Appointment.id == appointment_id))
+    if appointment is None:
+        raise NotFoundError("appointment")
+    return appointment
+
+
+def topics_for_partner(partner: User, couple: Couple):
+    """Topics this partner may see: their own, and those the other partner shared. A topic kept
+    for the counselor does not exist for the other partner."""
+    return select(SessionTopic).where(
+        SessionTopic.couple_id == couple.id,
+        or_(SessionTopic.author_id == partner.id, SessionTopic.visibility == TOPIC_SHARED),
+    )
+
+
+def own_topic(partner: User, topic_id: int) -> SessionTopic:
+    couple = couple_of_partner(partner)
+    topic = session.scalar(select(SessionTopic).where(
+        SessionTopic.id == topic_id, SessionTopic.couple_id == couple.id, SessionTopic.author_id == partner.id))
+    if topic is None:
+        raise NotFoundError("topic")
+    return topic
+
+
+def summary_for_partner(partner: User, summary_id: int) -> SessionSummary:
+    """A published summary of this partner's couple that was written for them (or for both)."""
+    couple = couple_of_partner(partner)
+    summary = session.scalar(
+        select(SessionSummary).join(Appointment, Appointment.id == SessionSummary.appointment_id)
+        .where(SessionSummary.id == summary_id, Appointment.couple_id == couple.id,
+               SessionSummary.published_at.is_not(None))
+    )
+    if summary is None or str(partner.id) not in (summary.published or {}):
+        raise NotFoundError("summary")
+    return summary

@@ -6,8 +6,10 @@ from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
 from .auth import recovery_views  # noqa: F401  (adds the password routes to the auth blueprint)
 from .auth.views import bp as auth_bp
+from .client import session_views as client_session_views  # noqa: F401  (topics, next session, summaries)
 from .client.views import bp as client_bp
 from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
+from .counselor import session_views, summary_views  # noqa: F401  (sessions, summaries, settings, calendar)
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError

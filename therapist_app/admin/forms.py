@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Optional
 
 from ..services.crisis import COUNTRY_NAMES
 from ..validators import limited_text
+from ..timezones import choices as timezone_choices
 
 
 class InviteCounselorForm(FlaskForm):
@@ -26,3 +27,5 @@ class PracticeForm(FlaskForm):
     footer_note = limited_text(StringField, "First sentence of the client footer (optional)", 500, [Optional()],
                               description="Default: “This portal is not watched in real time.”")
 
+    default_timezone = SelectField("Default time zone", choices=timezone_choices(), validate_choice=False,
+                                   description="New counselors and partners start in this time zone; each can choose their own.")

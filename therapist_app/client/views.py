@@ -10,9 +10,11 @@ from ..errors import ConflictError, RuleError
 from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
 from ..services import accounts, assignments, checkins, responses
+from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
 from .forms import PreferencesForm, ReadinessForm, ReviewForm
+from .session_forms import ConfirmForm, TopicForm
 
 bp = Blueprint("ta_client", __name__)
 
@@ -42,7 +44,8 @@ def homework():
     series = checkins.own_trust_series(partner)
     chart = trend_svg(series, checkins.METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
-                           paused=couple.joint_paused, series=series, chart=chart, metrics=checkins.METRICS)
+                           paused=couple.joint_paused, series=series, chart=chart, metrics=checkins.METRICS,
+                           corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -55,3 +55,9 @@ class SharingForm(FlaskForm):
 class AgreementForm(FlaskForm):
     field_id = HiddenField()
     wording = limited_text(TextAreaField, "The couple's agreed wording", 5000, [Optional()])
+
+
+class SearchForm(FlaskForm):
+    """The caseload's search by a partner's name (posted: names stay out of URLs and logs)."""
+
+    q = limited_text(StringField, "Search by name", 120, [Optional()])

@@ -4,19 +4,24 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from ..errors import RuleError
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import assignments, couples, invitations, packets, reviews, worksheets
+from ..services import assignments, couples, dashboard as day_service, invitations, packets, reviews, timeline, worksheets
 from ..services.couples import PartnerDetails
-from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SharingForm
+from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
 bp = Blueprint("ta_counselor", __name__)
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @counselor_required
 def dashboard():
+    """The counselor's day. Search by name is posted, so that names never appear in a URL."""
     counselor = signed_in_user()
-    return render_template("therapist_app/counselor/dashboard.html", rows=reviews.caseload(counselor), stage_names=STAGES,
-                           risk_count=reviews.risk_flag_count(counselor))
+    form = SearchForm(request.form if request.method == "POST" else None)
+    search = form.q.data if request.method == "POST" and form.validate() else ""
+    name_filter = request.args.get("show", "all")
+    day = day_service.counselor_day(counselor, name_filter, search)
+    return render_template("therapist_app/counselor/dashboard.html", day=day, stage_names=STAGES, form=form,
+                           name_filter=name_filter, risk_count=day.risk_total)
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])
@@ -71,6 +76,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
+        sessions_panel=timeline.couple_sessions(couple, rows),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple),
     ), status

@@ -3,6 +3,7 @@ from .appointment import Appointment
 from .assignment import Assignment
 from .audit import AuditEvent
 from .base import Base
+from .calendar_feed import CalendarFeed
 from .couple import Couple
 from .invitation import Invitation
 from .login_throttle import LoginThrottle
@@ -10,10 +11,13 @@ from .outbox import OutboxMessage
 from .pending_save import PendingSave
 from .practice import Practice
 from .response import Response, ResponseRevision
+from .session_summary import SessionSummary
+from .session_topic import SessionTopic
 from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
 __all__ = [
-    "Appointment", "Assignment", "AuditEvent", "Base", "Couple", "Invitation", "LoginThrottle", "OutboxMessage",
-    "PendingSave", "Practice", "Response", "ResponseRevision", "User", "Worksheet", "WorksheetVersion",
+    "Appointment", "Assignment", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation", "LoginThrottle",
+    "OutboxMessage", "PendingSave", "Practice", "Response", "ResponseRevision", "SessionSummary", "SessionTopic", "User",
+    "Worksheet", "WorksheetVersion",
 ]

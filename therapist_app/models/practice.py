@@ -2,7 +2,12 @@
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..timezones import default_for_country
 from .base import Base, TimestampMixin
+
+
+def _country_default_timezone(context) -> str:
+    return default_for_country(context.get_current_parameters().get("country"))
 
 
 class Practice(TimestampMixin, Base):
@@ -18,3 +23,5 @@ class Practice(TimestampMixin, Base):
     # The practice's choice of which private check-in answers alert the counselor:
     # {field id: [option values]}. None: the check-in worksheet's own risk_values.
     risk_answers: Mapped[dict | None] = mapped_column(JSON)
+    # New people start in this zone; each then chooses their own in their settings.
+    default_timezone: Mapped[str] = mapped_column(String(64), default=_country_default_timezone)

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin, UTCDateTime
@@ -12,6 +12,14 @@ ROLE_ADMIN = "admin"
 ROLE_COUNSELOR = "counselor"
 ROLE_CLIENT = "client"
 ROLES = (ROLE_ADMIN, ROLE_COUNSELOR, ROLE_CLIENT)
+
+
+def _practice_timezone(context) -> str:
+    """A new person starts in their practice's time zone (not UTC) until they choose their own."""
+    practice_id = context.get_current_parameters().get("practice_id")
+    chosen = context.connection.scalar(select(Practice.default_timezone).where(Practice.id == practice_id))
+    return chosen or "UTC"
+
 
 # Prefix of our ids inside a Flask-Login session that a host app may share with its own users.
 LOGIN_ID_PREFIX = "ta"
@@ -33,7 +41,7 @@ class User(UserMixin, TimestampMixin, Base):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on logout, password change and deactivation: every older session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    timezone: Mapped[str] = mapped_column(String(64), default=_practice_timezone)
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     reminder_hour: Mapped[int] = mapped_column(Integer, default=18)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

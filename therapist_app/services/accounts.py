@@ -8,6 +8,7 @@ from ..models.base import utcnow
 from ..security.audit import record
 from ..security.passwords import hash_password, password_problem, verify_password
 from . import login_throttle, pending_saves
+from ..timezones import require_timezone
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
 NOT_CURRENT_PASSWORD = "That is not your current password. Please type it again."
@@ -75,5 +76,11 @@ def update_preferences(user: User, *, email_reminders: bool, reminder_hour: int,
     """Reminder preferences. Reminders are never sent at night (the form offers 08:00–20:00 only)."""
     user.email_reminders = email_reminders
     user.reminder_hour = min(max(reminder_hour, 8), 20)
-    user.timezone = timezone
+    user.timezone = require_timezone(timezone)
+    session.commit()
+
+
+def set_timezone(user: User, timezone: str) -> None:
+    """The person's own time zone; anything not on the list is refused with a message for the field."""
+    user.timezone = require_timezone(timezone)
     session.commit()

@@ -1,9 +1,13 @@
-"""Session-prep packets: everything the counselor reads before a session, as plain filtered data."""
+"""Session-prep packets: everything the counselor reads before a session, as plain filtered data.
+
+A packet belongs to a session. By default it covers "since the last session": homework assigned or
+submitted since then, the topics the partners added for this session, and the check-in trend. The
+full history comes only on request, as an appendix.
+"""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
+from .. import access
 from ..engine.schema import KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN
 from ..extensions import session
 from ..models import Appointment, User
@@ -12,7 +16,7 @@ from ..models.base import utcnow
 from ..pdf.charts import trend_svg
 from ..pdf.render import render_pdf
 from ..security.audit import record
-from . import checkins
+from . import checkins, sessions, topics
 from .reviews import SideBySide, couple_homework, side_by_side
 
 
@@ -26,43 +30,69 @@ class PrepPacket:
     exercises: list[SideBySide]    # only those with at least one submission
     risk_flags: int
     trends: list = field(default_factory=list)  # (partner, SVG chart, points) for the weekly check-ins
+    session_number: int | None = None
+    since: datetime | None = None  # the previous session's start; None = the whole history
+    topics: list = field(default_factory=list)
+    appendix: list[SideBySide] = field(default_factory=list)  # the full history, on request
 
     @property
     def has_responses(self) -> bool:
         return bool(self.exercises or self.trends)
 
 
-def prep(counselor: User, couple_id: int) -> PrepPacket:
+def _is_new(row, since: datetime | None) -> bool:
+    if since is None or row.assignment.created_at > since:
+        return True
+    return any(c.response is not None and c.response.submitted_at is not None and c.response.submitted_at > since
+               for c in row.cells.values())
+
+
+def _printable(rows) -> list[SideBySide]:
+    """Side-by-side answers of exercises with a submission. Check-ins are never printed as answers:
+    the private one because paper travels, the weekly one because it prints as a trend."""
+    return [side_by_side(row.assignment) for row in rows
+            if row.definition.kind not in (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
+            and any(c.response is not None and c.response.is_submitted for c in row.cells.values())]
+
+
+def _trends(couple) -> list:
+    series = checkins.couple_trust_series(couple)
+    return [(partner, trend_svg(series[partner.id], checkins.METRICS, f"Weekly check-ins: {partner.display_name}"),
+             series[partner.id]) for partner in couple.partners if series.get(partner.id)]
+
+
+def prep(counselor: User, couple_id: int, appointment: Appointment | None = None,
+         full_history: bool = False) -> PrepPacket:
     couple, rows = couple_homework(counselor, couple_id)
     rows = [r for r in rows if r.assignment.status != STATUS_CANCELLED]
-    exercises = []
-    risk_flags = 0
-    for row in rows:
-        risk_flags += sum(1 for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
-        if any(cell.response is not None and cell.response.is_submitted for cell in row.cells.values()):
-            exercises.append(side_by_side(row.assignment))
-    # Private check-ins are never printed: paper travels. The packet says only that one needs reading.
-    # Weekly check-ins are shown as one trend per partner rather than one table a week.
+    risk_flags = sum(1 for row in rows for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
     rows = [r for r in rows if r.definition.kind != KIND_SAFETY_CHECK_IN]
-    exercises = [e for e in exercises if e.definition.kind not in (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)]
-    series = checkins.couple_trust_series(couple)
-    trends = [(partner, trend_svg(series[partner.id], checkins.METRICS, f"Weekly check-ins: {partner.display_name}"),
-               series[partner.id]) for partner in couple.partners if series.get(partner.id)]
-    next_session = session.scalar(
-        select(Appointment).where(Appointment.couple_id == couple.id, Appointment.starts_at >= utcnow())
-        .order_by(Appointment.starts_at).limit(1)
+    previous = sessions.previous_session(appointment) if appointment is not None else None
+    since = previous.starts_at if previous is not None else None
+    recent = [r for r in rows if _is_new(r, since)]
+    return PrepPacket(
+        couple, counselor, utcnow(), appointment, recent, _printable(recent), risk_flags, _trends(couple),
+        session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
+        topics=topics.topics_for_session(appointment) if appointment is not None else [],
+        appendix=_printable(rows) if full_history and since is not None else [],
     )
-    return PrepPacket(couple, counselor, utcnow(), next_session, rows, exercises, risk_flags, trends)
 
 
-def prep_packet_pdf(counselor: User, couple_id: int) -> bytes:
-    packet = prep(counselor, couple_id)
+def _render(packet: PrepPacket) -> bytes:
     # Render before committing the audit entry: a commit expires every loaded object, and the
     # template would then reload and decrypt them all again.
     pdf = render_pdf("therapist_app/pdf/prep_packet.html", packet=packet)
-    record(counselor.id, "print_prep_packet", packet.couple)
+    record(packet.counselor.id, "print_prep_packet", packet.next_session or packet.couple)
     session.commit()
     return pdf
 
 
+def prep_packet_pdf(counselor: User, couple_id: int) -> bytes:
+    """The packet for the couple's next session, or their whole history when none is scheduled."""
+    couple = access.couple_for_counselor(counselor, couple_id)
+    return _render(prep(counselor, couple_id, sessions.next_session(couple.id)))
 
+
+def session_packet_pdf(counselor: User, appointment_id: int, full_history: bool = False) -> bytes:
+    appointment = sessions.session_for(counselor, appointment_id)
+    return _render(prep(counselor, appointment.couple_id, appointment, full_history))

@@ -6,6 +6,7 @@ from ..extensions import session
 from ..models import Practice, User
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
+from ..timezones import require_timezone
 from ..engine.presentation import definition_of
 from . import invitations, worksheets
 from .assignments import SAFETY_CHECK_IN_SLUG
@@ -13,15 +14,21 @@ from .accounts import end_all_sessions
 from .crisis import RESOURCES
 
 
-def update_practice(admin: User, *, name: str, country: str, paper_size: str, footer_note: str | None) -> Practice:
-    """The practice's name, its country (which crisis numbers partners see), paper size, footer note."""
+def update_practice(admin: User, *, name: str, country: str, paper_size: str, footer_note: str | None,
+                    default_timezone: str | None = None) -> Practice:
+    """The practice's name, its country (which crisis numbers partners see), paper size, footer note,
+    and the time zone new people start in."""
     if country not in RESOURCES:
         raise RuleError("Choose a country from the list.", field="country")
     if paper_size not in ("A4", "Letter"):
         raise RuleError("Choose A4 or Letter.", field="paper_size")
+    if default_timezone is not None:
+        require_timezone(default_timezone, field="default_timezone")
     practice = session.get(Practice, admin.practice_id)
     practice.name, practice.country, practice.paper_size = name.strip(), country, paper_size
     practice.footer_note = (footer_note or "").strip() or None
+    if default_timezone is not None:
+        practice.default_timezone = default_timezone
     record(admin.id, "update_practice", practice)
     session.commit()
     return practice

@@ -1,0 +1,52 @@
+"""Steps of the session loop, as the browser would post them without JavaScript."""
+import re
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from support import csrf_of
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Appointment
+from therapist_app.timezones import zone
+
+
+def schedule(client, couple, when_local: datetime, minutes=50, mode="in_person", link="", follow=False):
+    """Posts the schedule form; `when_local` is a naive wall-clock time in the counselor's zone."""
+    path = f"/counselor/couples/{couple.id}/sessions/new"
+    return client.post(path, data={
+        "csrf_token": csrf_of(client, path), "day": when_local.strftime("%Y-%m-%d"),
+        "start_time": when_local.strftime("%H:%M"), "duration_minutes": str(minutes), "mode": mode,
+        "video_link": link}, follow_redirects=follow)
+
+
+def local_now(counselor, days=0, hours=0) -> datetime:
+    """A wall-clock time in the counselor's zone, rounded to the minute."""
+    moment = datetime.now(timezone.utc).astimezone(zone(counselor.timezone)) + timedelta(days=days, hours=hours)
+    return moment.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def latest_appointment(couple) -> Appointment:
+    db_session.expire_all()
+    return db_session.scalar(select(Appointment).where(Appointment.couple_id == couple.id)
+                             .order_by(Appointment.id.desc()))
+
+
+def add_session(client, couple, days=0, hours=0, **kw) -> Appointment:
+    response = schedule(client, couple, local_now(couple.counselor, days, hours), **kw)
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    return latest_appointment(couple)
+
+
+def post_confirm(client, path, page):
+    return client.post(path, data={"csrf_token": csrf_of(client, page)})
+
+
+def add_topic(client, text, visibility="counselor"):
+    return client.post("/my/topics", data={"csrf_token": csrf_of(client, "/my/"), "text": text,
+                                           "visibility": visibility})
+
+
+def without_tokens(html: str) -> str:
+    html = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "csrf", html)
+    html = re.sub(r'value="[^"]*"[^>]*name="csrf_token"', "csrf", html)
+    return re.sub(r'data-csrf="[^"]*"', "csrf", html)

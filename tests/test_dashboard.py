@@ -1,0 +1,87 @@
+"""The counselor's day: sessions first, per-couple homework states, filters, search; bounded queries."""
+from datetime import date, datetime, timedelta, timezone
+
+from sessions_support import add_session, add_topic
+from support import csrf_of, signed_in
+from test_query_counts import counted_queries
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Appointment, Assignment, Couple, Response, SessionTopic, User
+from therapist_app.models.user import ROLE_CLIENT
+from therapist_app.services.worksheets import version_by_slug
+
+
+def _bulk_couples(counselor, n, start):
+    """n couples with a little of everything, inserted directly: 500 through the services would take minutes."""
+    version = version_by_slug("empathy-exchange")
+    now = datetime.now(timezone.utc)
+    for i in range(start, start + n):
+        a = User(practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=f"Ash{i}", email=f"ash{i}@x.org")
+        b = User(practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=f"Bo{i}", email=f"bo{i}@x.org")
+        db_session.add_all([a, b])
+        db_session.flush()
+        couple = Couple(practice_id=counselor.practice_id, counselor_id=counselor.id, partner_a_id=a.id, partner_b_id=b.id)
+        db_session.add(couple)
+        db_session.flush()
+        assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=counselor.id,
+                                due_date=date.today() - timedelta(days=i % 3), visibility_overrides={})
+        db_session.add(assignment)
+        db_session.flush()
+        db_session.add(Response(assignment_id=assignment.id, partner_id=a.id, status="submitted", revision=2,
+                                submitted_at=now, risk_flagged=i % 7 == 0))
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now + timedelta(days=i % 9, hours=1)))
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now - timedelta(days=7)))
+        db_session.add(SessionTopic(couple_id=couple.id, author_id=b.id, text="t"))
+    db_session.commit()
+
+
+def test_the_dashboard_costs_the_same_queries_for_10_and_for_500_couples(app, factory):
+    counselor = factory.counselor()
+    _bulk_couples(counselor, 10, 0)
+    client = signed_in(app, counselor)
+
+    def cost():
+        client.get("/counselor/")
+        with counted_queries(app) as statements:
+            page = client.get("/counselor/")
+        assert page.status_code == 200
+        return len(statements), page.get_data(as_text=True)
+
+    small, page = cost()
+    assert "Ash9 &amp; Bo9" in page and "overdue" in page
+    _bulk_couples(counselor, 490, 10)
+    large, page = cost()
+    assert "Ash499 &amp; Bo499" in page
+    assert large == small, (small, large)
+    assert small <= 12
+
+
+def test_sessions_of_today_and_this_week_come_first_and_each_couple_shows_what_needs_doing(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    factory.assign(couple, "empathy-exchange", due_date=date.today())
+    add_session(counselor, couple, days=-6)
+    add_topic(signed_in(app, couple.partner_a), "x")
+    add_session(counselor, couple, days=2)
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    assert page.index("This week") < page.index('id="couples-heading"')
+    week = page[page.index('id="week-heading"'):page.index('id="couples-heading"')]
+    assert couple.label.replace("&", "&amp;") in week
+    assert "2 not started · 0 in progress · 0 submitted" in page
+    assert "0 submitted, 1 topic" in page
+
+
+def test_filter_and_search_by_name_keep_names_out_of_the_url(app, factory):
+    counselor = factory.counselor()
+    first = factory.couple(counselor=counselor)
+    second = factory.couple(counselor=counselor)
+    factory.assign(second, "empathy-exchange", due_date=date.today())
+    client = signed_in(app, counselor)
+    token = csrf_of(client, "/counselor/")
+    found = client.post("/counselor/?show=all", data={"csrf_token": token, "q": first.partner_b.display_name.lower()})
+    html = found.get_data(as_text=True)
+    assert first.label.replace("&", "&amp;") in html and second.label.replace("&", "&amp;") not in html
+    db_session.get(Assignment, db_session.query(Assignment.id).filter(Assignment.couple_id == second.id).first()[0]) \
+        .due_date = date.today() - timedelta(days=2)
+    db_session.commit()
+    overdue = client.get("/counselor/?show=overdue").get_data(as_text=True)
+    assert second.label.replace("&", "&amp;") in overdue and first.label.replace("&", "&amp;") not in overdue

@@ -1,0 +1,75 @@
+"""The partner's session pages: topics for next time, the next session's calendar file, summaries.
+Registered on the client blueprint."""
+from flask import flash, make_response, redirect, render_template, url_for
+
+from ..access import couple_of_partner
+from ..errors import RuleError
+from ..security.sessions import client_required, signed_in_user
+from ..services import calendar, summaries, topics
+from ..services.portal import session_corner
+from .session_forms import ConfirmForm, TopicForm
+from .views import bp
+
+
+@bp.route("/topics", methods=["GET", "POST"])
+@client_required
+def topics_page():
+    partner = signed_in_user()
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = topics.add_topic(partner, form.text.data, form.visibility.data)
+        except RuleError as error:
+            getattr(form, error.field if error.field in form._fields else "text").errors.append(error.message)
+        else:
+            flash("Added. Your counselor will see it before your next session." if topic.visibility == "counselor"
+                  else "Added. Your counselor and your partner will see it.", "success")
+            return redirect(url_for(".homework") + "#topics-heading")
+    corner = session_corner(partner, couple_of_partner(partner))
+    return render_template("therapist_app/client/topics.html", form=form, corner=corner,
+                           confirm=ConfirmForm()), 422 if form.errors else 200
+
+
+@bp.post("/topics/<ta_id:topic_id>/withdraw")
+@client_required
+def withdraw_topic(topic_id):
+    if ConfirmForm().validate_on_submit():
+        try:
+            topics.withdraw_topic(signed_in_user(), topic_id)
+        except RuleError as error:
+            flash(error.message, "info")
+        else:
+            flash("Withdrawn. It is gone for everyone.", "success")
+    return redirect(url_for(".homework"))
+
+
+@bp.get("/sessions/next.ics")
+@client_required
+def next_session_ics():
+    response = make_response(calendar.partner_next_session_ics(signed_in_user()))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
+
+
+@bp.get("/summaries")
+@client_required
+def summaries_list():
+    return render_template("therapist_app/client/summaries.html", items=summaries.partner_summaries(signed_in_user()))
+
+
+@bp.get("/summaries/<ta_id:summary_id>")
+@client_required
+def summary(summary_id):
+    item = summaries.partner_summary(signed_in_user(), summary_id)
+    return render_template("therapist_app/client/summary.html", item=item, view=item.view)
+
+
+@bp.get("/summaries/<ta_id:summary_id>.pdf")
+@client_required
+def summary_pdf(summary_id):
+    item = summaries.partner_summary(signed_in_user(), summary_id)
+    response = make_response(summaries.summary_pdf(item.view))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'attachment; filename="session-summary.pdf"'
+    return response

@@ -1,0 +1,156 @@
+"""The counselor's day: today's and this week's sessions, then every couple with what needs doing.
+
+A fixed number of queries whatever the caseload: each question is asked once for all couples, and
+only columns are loaded (never the encrypted answers) to count statuses.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from .. import access
+from ..models import Appointment, Assignment, Couple, Response, SessionTopic, User
+from ..models.appointment import STATUS_CANCELLED
+from ..models.assignment import STATUS_OPEN
+from ..models.base import utcnow
+from ..models.response import STATUS_SUBMITTED
+from ..extensions import session
+from ..timezones import to_local, zone
+
+FILTERS = {
+    "all": "All couples",
+    "week": "Session this week",
+    "overdue": "Homework overdue",
+    "review": "Waiting for review",
+    "new": "New since last session",
+    "attention": "Check-in needs attention",
+}
+
+
+@dataclass
+class CoupleDay:
+    couple: Couple
+    not_started: int = 0
+    in_progress: int = 0
+    submitted: int = 0
+    overdue: int = 0
+    to_review: int = 0
+    risk: int = 0
+    new_submissions: int = 0
+    new_topics: int = 0
+    last_session: datetime | None = None
+    next_session: Appointment | None = None
+
+    @property
+    def new_since_last(self) -> int:
+        return self.new_submissions + self.new_topics
+
+    def matches(self, name_filter: str) -> bool:
+        return {"all": True, "week": self.next_session is not None, "overdue": self.overdue > 0,
+                "review": self.to_review > 0, "new": self.new_since_last > 0,
+                "attention": self.risk > 0}.get(name_filter, True)
+
+
+@dataclass
+class Day:
+    today: list[Appointment]
+    this_week: list[Appointment]
+    couples: list[CoupleDay]
+    total: int
+    risk_total: int = 0
+    filters: dict = field(default_factory=lambda: FILTERS)
+
+
+def _week_sessions(counselor: User, couples_by_id: dict, today: date) -> list[Appointment]:
+    start = datetime.combine(today, time.min, tzinfo=zone(counselor.timezone))
+    appointments = session.scalars(
+        access.appointments_for(counselor).where(
+            Appointment.status != STATUS_CANCELLED, Appointment.starts_at >= start,
+            Appointment.starts_at < start + timedelta(days=7))
+        .order_by(Appointment.starts_at)
+    ).all()
+    for appointment in appointments:  # already loaded: no query per session
+        set_committed_value(appointment, "couple", couples_by_id[appointment.couple_id])
+    return appointments
+
+
+def _last_sessions(counselor: User) -> dict[int, datetime]:
+    rows = session.execute(
+        select(Appointment.couple_id, func.max(Appointment.starts_at))
+        .where(Appointment.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)),
+               Appointment.status != STATUS_CANCELLED, Appointment.starts_at <= utcnow())
+        .group_by(Appointment.couple_id))
+    return dict(rows.all())
+
+
+def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) -> None:
+    in_caseload = access.couples_for(counselor).with_only_columns(Couple.id)
+    assignments = session.execute(
+        select(Assignment.id, Assignment.couple_id, Assignment.assignee_id, Assignment.due_date)
+        .where(Assignment.couple_id.in_(in_caseload), Assignment.status == STATUS_OPEN)).all()
+    responses = defaultdict(dict)
+    for row in session.execute(
+            select(Response.assignment_id, Response.partner_id, Response.status, Response.revision,
+                   Response.submitted_at, Response.reviewed_at, Response.risk_flagged)
+            .join(Assignment, Assignment.id == Response.assignment_id)
+            .where(Assignment.couple_id.in_(in_caseload), Assignment.status == STATUS_OPEN)):
+        responses[row.assignment_id][row.partner_id] = row
+    for assignment_id, couple_id, assignee_id, due_date in assignments:
+        day = days[couple_id]
+        partners = [assignee_id] if assignee_id else [day.couple.partner_a_id, day.couple.partner_b_id]
+        for partner_id in partners:
+            _count_one(day, responses[assignment_id].get(partner_id), due_date, today)
+
+
+def _count_one(day: CoupleDay, response, due_date: date | None, today: date) -> None:
+    if response is not None and response.status == STATUS_SUBMITTED:
+        day.submitted += 1
+        day.to_review += response.reviewed_at is None
+        day.risk += bool(response.risk_flagged) and response.reviewed_at is None
+        if day.last_session is None or response.submitted_at > day.last_session:
+            day.new_submissions += 1
+        return
+    if response is not None and response.revision > 0:
+        day.in_progress += 1
+    else:
+        day.not_started += 1
+    if due_date is not None and due_date < today:
+        day.overdue += 1
+
+
+def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:
+    for couple_id, created_at in session.execute(
+            select(SessionTopic.couple_id, SessionTopic.created_at)
+            .where(SessionTopic.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)))):
+        last = days[couple_id].last_session
+        if last is None or created_at > last:
+            days[couple_id].new_topics += 1
+
+
+def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -> Day:
+    """Search matches either partner's name; it arrives by POST so names never sit in a URL or a log."""
+    today = to_local(utcnow(), counselor.timezone).date()
+    couples = session.scalars(
+        access.couples_for(counselor).order_by(Couple.id)
+        .options(selectinload(Couple.partner_a), selectinload(Couple.partner_b))).all()
+    days = {c.id: CoupleDay(c) for c in couples}
+    for couple_id, at in _last_sessions(counselor).items():
+        days[couple_id].last_session = at
+    week = _week_sessions(counselor, {c.id: c for c in couples}, today)
+    for appointment in reversed(week):
+        if appointment.starts_at > utcnow():
+            days[appointment.couple_id].next_session = appointment
+    _count_homework(counselor, days, today)
+    _count_topics(counselor, days)
+    needle = (search or "").strip().lower()
+    shown = [d for d in days.values() if d.matches(name_filter)
+             and (not needle or needle in d.couple.partner_a.display_name.lower()
+                  or needle in d.couple.partner_b.display_name.lower())]
+    shown.sort(key=lambda d: (d.next_session is None, d.next_session.starts_at if d.next_session else 0,
+                              -d.risk, d.couple.label.lower()))
+    today_list = [a for a in week if to_local(a.starts_at, counselor.timezone).date() == today]
+    rest = [a for a in week if a not in today_list]
+    return Day(today_list, rest, shown, len(couples), sum(d.risk for d in days.values()))

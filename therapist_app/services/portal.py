@@ -1,0 +1,24 @@
+"""What My homework shows about sessions: the next one, topics for it, and whether summaries exist."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..extensions import session
+from ..models import Appointment, Couple, SessionSummary, User
+from .sessions import next_session
+from .topics import PortalTopic, portal_topics
+
+
+@dataclass
+class SessionCorner:
+    next_session: Appointment | None
+    topics: list[PortalTopic]
+    summaries: int
+
+
+def session_corner(partner: User, couple: Couple) -> SessionCorner:
+    """The couple was found through access by the caller; topics go through access again."""
+    published = session.scalar(
+        select(func.count(SessionSummary.id)).join(Appointment, Appointment.id == SessionSummary.appointment_id)
+        .where(Appointment.couple_id == couple.id, SessionSummary.published_at.is_not(None))) or 0
+    return SessionCorner(next_session(couple.id), portal_topics(partner, couple), published)

@@ -1,0 +1,203 @@
+"""Sessions with a couple: scheduling in the counselor's time zone, numbering, held/missed, notes."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from .. import access
+from ..errors import RuleError
+from ..extensions import session
+from ..models import Appointment, Couple, User
+from ..models.appointment import (MODE_IN_PERSON, MODE_VIDEO, MODES, STATUS_CANCELLED, STATUS_HELD, STATUS_MISSED,
+                                  STATUS_SCHEDULED)
+from ..models.base import utcnow
+from ..security.audit import record
+from ..timezones import format_local, local_to_utc
+
+MIN_MINUTES, MAX_MINUTES = 10, 480
+STATUS_LABELS = {STATUS_SCHEDULED: "Scheduled", STATUS_HELD: "Held", STATUS_MISSED: "Missed",
+                 STATUS_CANCELLED: "Cancelled"}
+NOTE_PARTS = ("worked_on", "observations", "plan")
+
+
+@dataclass
+class SessionDetails:
+    """What the counselor enters: a wall-clock date and time in their own time zone."""
+    day: date
+    start_time: time
+    duration_minutes: int = 50
+    mode: str = MODE_IN_PERSON
+    video_link: str | None = None
+
+
+@dataclass
+class ScheduleResult:
+    appointment: Appointment
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NumberedSession:
+    appointment: Appointment
+    number: int | None  # None for a cancelled session: it does not count
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.appointment.status]
+
+
+def _checked(counselor: User, details: SessionDetails) -> tuple[datetime, str | None]:
+    if details.day is None:
+        raise RuleError("Please choose a date.", field="day")
+    if details.start_time is None:
+        raise RuleError("Please choose a start time.", field="start_time")
+    if not MIN_MINUTES <= (details.duration_minutes or 0) <= MAX_MINUTES:
+        raise RuleError(f"A session lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.", field="duration_minutes")
+    if details.mode not in MODES:
+        raise RuleError("Choose in person or video.", field="mode")
+    link = (details.video_link or "").strip() or None
+    if details.mode == MODE_VIDEO and not link:
+        raise RuleError("A video session needs the link the couple will open.", field="video_link")
+    if link and (not link.startswith("https://") or any(c.isspace() for c in link) or len(link) > 500):
+        raise RuleError("Please paste the full video link, starting with https://.", field="video_link")
+    starts_at = local_to_utc(details.day, details.start_time, counselor.timezone)
+    return starts_at, link if details.mode == MODE_VIDEO else None
+
+
+def _warnings(counselor: User, appointment: Appointment) -> list[str]:
+    warnings = []
+    if appointment.starts_at < utcnow():
+        warnings.append("This session is in the past. It was saved, so you can record a session that took place.")
+    candidates = session.scalars(
+        access.appointments_for(counselor).where(
+            Appointment.status != STATUS_CANCELLED, Appointment.id != appointment.id,
+            Appointment.starts_at < appointment.ends_at,
+            Appointment.starts_at > appointment.starts_at - timedelta(minutes=MAX_MINUTES))
+    ).all()
+    for other in candidates:
+        if other.ends_at > appointment.starts_at:
+            when = format_local(other.starts_at, counselor.timezone, "short")
+            warnings.append(f"This overlaps another of your sessions ({when}). Both are kept; please check.")
+    return warnings
+
+
+def schedule(counselor: User, couple_id: int, details: SessionDetails) -> ScheduleResult:
+    couple = access.couple_for_counselor(counselor, couple_id)
+    starts_at, link = _checked(counselor, details)
+    appointment = Appointment(couple_id=couple.id, starts_at=starts_at, duration_minutes=details.duration_minutes,
+                              mode=details.mode, video_link=link, status=STATUS_SCHEDULED)
+    session.add(appointment)
+    session.flush()
+    warnings = _warnings(counselor, appointment)
+    record(counselor.id, "schedule_session", appointment)
+    session.commit()
+    return ScheduleResult(appointment, warnings)
+
+
+def reschedule(counselor: User, appointment_id: int, details: SessionDetails) -> ScheduleResult:
+    appointment = access.appointment_for_counselor(counselor, appointment_id)
+    if appointment.is_cancelled:
+        raise RuleError("This session was cancelled. Schedule a new one instead.", field="day")
+    starts_at, link = _checked(counselor, details)
+    appointment.starts_at, appointment.duration_minutes = starts_at, details.duration_minutes
+    appointment.mode, appointment.video_link = details.mode, link
+    session.flush()
+    warnings = _warnings(counselor, appointment)
+    record(counselor.id, "reschedule_session", appointment)
+    session.commit()
+    return ScheduleResult(appointment, warnings)
+
+
+def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleResult:
+    """Held, missed, cancelled, or back to scheduled. Marking a session still to come is allowed
+    (the counselor may record it early) but warned about."""
+    appointment = access.appointment_for_counselor(counselor, appointment_id)
+    if status not in STATUS_LABELS:
+        raise RuleError("Choose held, missed, cancelled or scheduled.")
+    if appointment.is_cancelled and status in (STATUS_HELD, STATUS_MISSED):
+        raise RuleError("This session was cancelled. Restore it first if it did take place.")
+    warnings = []
+    if status in (STATUS_HELD, STATUS_MISSED) and appointment.starts_at > utcnow():
+        warnings.append("This session is still to come; it was marked as you asked.")
+    appointment.status = status
+    record(counselor.id, f"session_{status}", appointment)
+    session.commit()
+    return ScheduleResult(appointment, warnings)
+
+
+def session_for(counselor: User, appointment_id: int) -> Appointment:
+    return access.appointment_for_counselor(counselor, appointment_id)
+
+
+def notes_of(appointment: Appointment) -> dict:
+    """The note's parts; an old plain-text note reads as observations."""
+    notes = appointment.notes
+    if isinstance(notes, str):
+        notes = {"observations": notes}
+    return {part: (notes or {}).get(part) or "" for part in NOTE_PARTS}
+
+
+def save_notes(counselor: User, appointment_id: int, parts: dict[str, str | None]) -> Appointment:
+    appointment = access.appointment_for_counselor(counselor, appointment_id)
+    cleaned = {part: (parts.get(part) or "").strip() for part in NOTE_PARTS}
+    if any(len(text) > 20000 for text in cleaned.values()):
+        raise RuleError("Please keep each part of the note under 20,000 characters.", field="worked_on")
+    appointment.notes = cleaned if any(cleaned.values()) else None
+    record(counselor.id, "save_session_notes", appointment)
+    session.commit()
+    return appointment
+
+
+# ---- reading sessions ---------------------------------------------------------------------------
+
+def numbered(appointments: list[Appointment]) -> list[NumberedSession]:
+    """Numbers a couple's sessions 1, 2, 3… in time order; cancelled ones are listed but not counted.
+    Returned newest first."""
+    result, number = [], 0
+    for appointment in sorted(appointments, key=lambda a: (a.starts_at, a.id)):
+        if appointment.is_cancelled:
+            result.append(NumberedSession(appointment, None))
+        else:
+            number += 1
+            result.append(NumberedSession(appointment, number))
+    return result[::-1]
+
+
+def couple_sessions(couple: Couple) -> list[NumberedSession]:
+    """Every session of a couple the caller may already see (access was checked for the couple)."""
+    return numbered(list(session.scalars(select(Appointment).where(Appointment.couple_id == couple.id))))
+
+
+def number_of(appointment: Appointment) -> int | None:
+    for item in couple_sessions(appointment.couple):
+        if item.appointment.id == appointment.id:
+            return item.number
+    return None
+
+
+def previous_session(appointment: Appointment) -> Appointment | None:
+    """The last session before this one that was not cancelled: "since the last session" starts there."""
+    return session.scalar(
+        select(Appointment).where(Appointment.couple_id == appointment.couple_id,
+                                  Appointment.status != STATUS_CANCELLED,
+                                  Appointment.starts_at < appointment.starts_at)
+        .order_by(Appointment.starts_at.desc()).limit(1)
+    )
+
+
+def last_started(couple_id: int, now: datetime | None = None) -> Appointment | None:
+    """The most recent session that has begun (not cancelled)."""
+    return session.scalar(
+        select(Appointment).where(Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
+                                  Appointment.starts_at <= (now or utcnow()))
+        .order_by(Appointment.starts_at.desc()).limit(1)
+    )
+
+
+def next_session(couple_id: int, now: datetime | None = None) -> Appointment | None:
+    """The next session still to start (not cancelled, not already marked held or missed)."""
+    return session.scalar(
+        select(Appointment).where(Appointment.couple_id == couple_id, Appointment.status == STATUS_SCHEDULED,
+                                  Appointment.starts_at > (now or utcnow()))
+        .order_by(Appointment.starts_at).limit(1)
+    )

@@ -1,0 +1,214 @@
+"""Session summaries for the couple: drafted by the counselor, previewed per partner, then published.
+
+A summary holds only what both partners (or, per partner, that partner) may see: the counselor's
+words written for them, agreements recorded on their joint exercises, homework they were given, and
+the next session's date. Never session notes, answers of any kind, or anything from a check-in.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import access
+from ..engine.presentation import definition_of
+from ..engine.schema import KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN
+from ..errors import RuleError
+from ..extensions import session
+from ..mail import messages
+from ..mail.outbox import enqueue
+from ..models import Appointment, Assignment, SessionSummary, User
+from ..models.appointment import STATUS_CANCELLED
+from ..models.assignment import STATUS_OPEN
+from ..models.base import utcnow
+from ..pdf.summary import summary_pdf as render_summary_pdf
+from ..security.audit import record
+from ..timezones import format_local, to_local
+from .links import login_link
+from .sessions import number_of
+
+BOTH = "both"
+MAX_TEXT = 5000
+CHECK_IN_KINDS = (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
+
+
+@dataclass
+class AgreementChoice:
+    key: str          # "<assignment id>:<field id>"
+    exercise: str
+    question: str
+    wording: str
+
+
+@dataclass
+class SummaryDraft:
+    per_partner: bool = False
+    parts: dict = field(default_factory=dict)          # "both" | partner id (str) -> {"worked_on", "note"}
+    agreements: list[str] | None = None                # chosen keys; None = all (the prefill)
+    extra_agreements: str = ""
+
+    def part(self, key) -> dict:
+        return self.parts.get(str(key)) or {"worked_on": "", "note": ""}
+
+
+def _summary_appointment(counselor: User, appointment_id: int) -> Appointment:
+    appointment = access.appointment_for_counselor(counselor, appointment_id)
+    if appointment.status == STATUS_CANCELLED:
+        raise RuleError("This session was cancelled, so it has no summary.")
+    return appointment
+
+
+def summary_of(appointment: Appointment) -> SessionSummary | None:
+    """The session's summary, if one was started (the caller has checked access)."""
+    return session.scalar(select(SessionSummary).where(SessionSummary.appointment_id == appointment.id))
+
+
+def _visible_assignments(appointment: Appointment, partner_ids: list[int]) -> list[Assignment]:
+    """Assignments every one of these partners may see, check-ins left out entirely."""
+    assignments = session.scalars(
+        select(Assignment).where(Assignment.couple_id == appointment.couple_id, Assignment.status == STATUS_OPEN)
+        .order_by(Assignment.id).options(selectinload(Assignment.worksheet_version))
+    ).all()
+    return [a for a in assignments
+            if all(a.assigned_to(p) for p in partner_ids)
+            and definition_of(a.worksheet_version).kind not in CHECK_IN_KINDS]
+
+
+def agreement_choices(appointment: Appointment, partner_ids: list[int] | None = None) -> list[AgreementChoice]:
+    """Agreed wordings recorded on exercises the partners share (both partners, unless narrowed)."""
+    partner_ids = partner_ids or list(_partner_ids(appointment))
+    choices = []
+    for assignment in _visible_assignments(appointment, partner_ids):
+        definition = definition_of(assignment.worksheet_version)
+        for spec in definition.all_fields():
+            wording = (assignment.agreements or {}).get(spec.id)
+            if spec.type == "agreement" and wording:
+                choices.append(AgreementChoice(f"{assignment.id}:{spec.id}", definition.title, spec.label, wording))
+    return choices
+
+
+def _partner_ids(appointment: Appointment) -> tuple[int, int]:
+    return (appointment.couple.partner_a_id, appointment.couple.partner_b_id)
+
+
+def draft_for(counselor: User, appointment_id: int) -> tuple[Appointment, SessionSummary | None, SummaryDraft]:
+    appointment = _summary_appointment(counselor, appointment_id)
+    summary = summary_of(appointment)
+    if summary is None:
+        return appointment, None, SummaryDraft()
+    data = summary.draft
+    return appointment, summary, SummaryDraft(summary.per_partner, data.get("parts", {}), data.get("agreements"),
+                                              data.get("extra_agreements", ""))
+
+
+def save_draft(counselor: User, appointment_id: int, draft: SummaryDraft) -> SessionSummary:
+    appointment = _summary_appointment(counselor, appointment_id)
+    for key, part in draft.parts.items():
+        for name in ("worked_on", "note"):
+            if len((part.get(name) or "").strip()) > MAX_TEXT:
+                raise RuleError(f"Please keep this under {MAX_TEXT:,} characters.", field=name)
+    if len(draft.extra_agreements or "") > MAX_TEXT:
+        raise RuleError(f"Please keep this under {MAX_TEXT:,} characters.", field="extra_agreements")
+    allowed = {c.key for c in agreement_choices(appointment)}
+    content = {
+        "parts": {str(k): {n: (p.get(n) or "").strip() for n in ("worked_on", "note")} for k, p in draft.parts.items()},
+        "agreements": [key for key in (draft.agreements or []) if key in allowed],
+        "extra_agreements": (draft.extra_agreements or "").strip(),
+    }
+    summary = summary_of(appointment) or SessionSummary(appointment_id=appointment.id)
+    summary.per_partner, summary.draft = draft.per_partner, content
+    session.add(summary)
+    session.flush()
+    record(counselor.id, "save_session_summary", summary)
+    session.commit()
+    return summary
+
+
+def _homework(appointment: Appointment, partner: User, partner_ids: list[int], counselor: User) -> list[dict]:
+    """Homework given on or after the session's day, with due dates (no check-ins)."""
+    day = to_local(appointment.starts_at, counselor.timezone).date()
+    return [{"title": definition_of(a.worksheet_version).title,
+             "due": a.due_date.strftime("%A %-d %B") if a.due_date else None}
+            for a in _visible_assignments(appointment, partner_ids)
+            if to_local(a.created_at, counselor.timezone).date() >= day]
+
+
+def _following_session(appointment: Appointment) -> Appointment | None:
+    return session.scalar(
+        select(Appointment).where(Appointment.couple_id == appointment.couple_id,
+                                  Appointment.status != STATUS_CANCELLED,
+                                  Appointment.starts_at > appointment.starts_at)
+        .order_by(Appointment.starts_at).limit(1))
+
+
+def partner_view(appointment: Appointment, summary: SessionSummary, partner: User, counselor: User) -> dict:
+    """Exactly what this partner will read, in their own time zone, as plain data."""
+    data = summary.draft
+    audience = [partner.id] if summary.per_partner else list(_partner_ids(appointment))
+    part = (data["parts"].get(str(partner.id)) if summary.per_partner else data["parts"].get(BOTH)) or {}
+    chosen = set(data.get("agreements") or [])
+    agreements = [c.wording for c in agreement_choices(appointment, audience) if c.key in chosen]
+    agreements += [line.strip() for line in (data.get("extra_agreements") or "").splitlines() if line.strip()]
+    following = _following_session(appointment)
+    return {
+        "number": number_of(appointment),
+        "session_date": format_local(appointment.starts_at, partner.timezone, "date"),
+        "worked_on": part.get("worked_on", ""),
+        "agreements": agreements,
+        "homework": _homework(appointment, partner, audience, counselor),
+        "next_session": format_local(following.starts_at, partner.timezone) if following else None,
+        "note": part.get("note", ""),
+        "counselor": counselor.display_name,
+        "paper_size": counselor.practice.paper_size,
+    }
+
+
+def preview(counselor: User, appointment_id: int) -> tuple[Appointment, SessionSummary, list[tuple[User, dict]]]:
+    appointment, summary, _ = draft_for(counselor, appointment_id)
+    if summary is None:
+        raise RuleError("Write the summary first, then preview it.")
+    couple = appointment.couple
+    return appointment, summary, [(p, partner_view(appointment, summary, p, counselor)) for p in couple.partners]
+
+
+def publish(counselor: User, appointment_id: int) -> SessionSummary:
+    """Freezes each partner's view and shows it in their portal; a neutral email says there is something new."""
+    appointment, summary, views = preview(counselor, appointment_id)
+    summary.published = {str(partner.id): view for partner, view in views}
+    summary.published_at = utcnow()
+    for partner, _ in views:
+        if partner.password_hash and partner.email_reminders:
+            enqueue(partner, f"summary:{summary.id}:{partner.id}:{int(summary.published_at.timestamp())}",
+                    messages.new_homework(partner.display_name, partner.practice.name, login_link()))
+    record(counselor.id, "publish_session_summary", summary)
+    session.commit()
+    return summary
+
+
+# ---- the partner's side -----------------------------------------------------------------------
+
+@dataclass
+class PublishedSummary:
+    summary: SessionSummary
+    view: dict
+    published_at: datetime
+
+
+def partner_summaries(partner: User) -> list[PublishedSummary]:
+    couple = access.couple_of_partner(partner)
+    summaries = session.scalars(
+        select(SessionSummary).join(Appointment, Appointment.id == SessionSummary.appointment_id)
+        .where(Appointment.couple_id == couple.id, SessionSummary.published_at.is_not(None))
+        .order_by(Appointment.starts_at.desc())
+    ).all()
+    return [PublishedSummary(s, s.published[str(partner.id)], s.published_at)
+            for s in summaries if str(partner.id) in (s.published or {})]
+
+
+def partner_summary(partner: User, summary_id: int) -> PublishedSummary:
+    summary = access.summary_for_partner(partner, summary_id)
+    return PublishedSummary(summary, summary.published[str(partner.id)], summary.published_at)
+
+
+def summary_pdf(view: dict) -> bytes:
+    return render_summary_pdf(view)

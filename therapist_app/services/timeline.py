@@ -1,0 +1,67 @@
+"""The couple page's timeline: sessions, assignments, submissions, reveals, reviews and topics, newest first."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import session
+from ..models import Couple, SessionSummary, SessionTopic
+from . import sessions, topics
+
+
+@dataclass
+class TimelineEvent:
+    at: datetime
+    kind: str        # session | assigned | submitted | revealed | reviewed | topic | summary
+    text: str
+    appointment_id: int | None = None
+    assignment_id: int | None = None
+
+
+@dataclass
+class CoupleSessions:
+    sessions: list          # NumberedSession, newest first
+    open_topics: list
+    timeline: list[TimelineEvent]
+
+
+def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
+    names = {p.id: p.display_name for p in couple.partners}
+    events = []
+    for row in rows:
+        a, title = row.assignment, row.definition.title
+        whom = "both partners" if a.is_joint else names.get(a.assignee_id, "")
+        events.append(TimelineEvent(a.created_at, "assigned", f"Assigned “{title}” to {whom}", assignment_id=a.id))
+        if a.revealed_at:
+            events.append(TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers shown",
+                                        assignment_id=a.id))
+        for partner_id, cell in row.cells.items():
+            response = cell.response
+            if response is not None and response.submitted_at:
+                events.append(TimelineEvent(response.submitted_at, "submitted",
+                                            f"{names[partner_id]} submitted “{title}”", assignment_id=a.id))
+            if response is not None and response.reviewed_at:
+                events.append(TimelineEvent(response.reviewed_at, "reviewed",
+                                            f"You reviewed {names[partner_id]}'s “{title}”", assignment_id=a.id))
+    return events
+
+
+def couple_sessions(couple: Couple, rows) -> CoupleSessions:
+    """Everything session-related for the couple page. `rows` are the page's homework rows, already
+    loaded through access, so the timeline costs no query per assignment."""
+    numbered = sessions.couple_sessions(couple)
+    events = _homework_events(couple, rows)
+    for item in numbered:
+        label = f"Session {item.number}" if item.number else "Session"
+        events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
+                                    appointment_id=item.appointment.id))
+    names = {p.id: p.display_name for p in couple.partners}
+    for topic in session.scalars(select(SessionTopic).where(SessionTopic.couple_id == couple.id)):
+        events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
+    by_id = {item.appointment.id: item for item in numbered}
+    for summary in session.scalars(select(SessionSummary).where(
+            SessionSummary.appointment_id.in_(list(by_id)), SessionSummary.published_at.is_not(None))):
+        events.append(TimelineEvent(summary.published_at, "summary", "Session summary published",
+                                    appointment_id=summary.appointment_id))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return CoupleSessions(numbered, topics.open_topics(couple), events)
