@@ -3,9 +3,12 @@
 #   scripts/system-packages.sh run    WeasyPrint's libraries and fonts
 #   scripts/system-packages.sh test   the above, plus PostgreSQL and Chromium for the test suite
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+# Fonts: DejaVu for Latin, Hebrew and Arabic; Noto for other scripts and colour emoji; WenQuanYi
+# Zen Hei for Chinese, Japanese and Korean (a twelfth the size of Noto CJK). A name or an answer in
+# any of them prints, never as empty boxes.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji fonts-wqy-zenhei)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(postgresql chromium)
+  packages+=(postgresql chromium poppler-utils)  # poppler-utils: pdftoppm, to look at PDFs as PNGs
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -128,3 +128,31 @@ def pdf_text(data: bytes) -> str:
     part of the content, so whitespace is folded."""
     from pypdf import PdfReader
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def drawn_characters(data: bytes) -> dict:
+    """{character: font name} for every character a font in the PDF draws with a real glyph (not
+    glyph 0, .notdef, the empty box), read from each font's ToUnicode map."""
+    found = {}
+    from pypdf import PdfReader
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for code, text in _mappings(cmap):
+                if code != 0:
+                    for ch in text:
+                        found.setdefault(ch, font["/BaseFont"])
+    return found
+
+def _mappings(cmap: str):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            yield int(src, 16), bytes.fromhex(dst).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            start = int(dst, 16)
+            for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                yield code, chr(start + offset)

@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from support import pdf_text, signed_in
+from support import csrf_of, pdf_text, signed_in
 from helpers import answer_everything, save_section, submit
 from therapist_app.pdf.render import AppAssetsOnly
 
@@ -85,7 +85,7 @@ def test_the_fetcher_refuses_everything_but_our_own_assets():
     assert len(fetcher.refused) == 5
 
 
-def test_weekly_check_ins_print_as_one_trend_per_partner(app, factory):
+def test_weekly_check_ins_print_one_chart_per_measure_with_both_partners(app, factory):
     couple = factory.couple()
     for rating in ("2", "8"):
         assignment = factory.assign(couple, "weekly-trust-check-in")
@@ -97,7 +97,11 @@ def test_weekly_check_ins_print_as_one_trend_per_partner(app, factory):
     response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     text = _pdf_text(response)
     assert text.count("Weekly check-ins") == 1
-    assert f"{couple.partner_a.display_name} " in text and "Week of Trust Safety Communication Closeness" in text
+    for measure in ("Trust", "Safety", "Communication", "Closeness"):
+        assert f"Week of Partner {measure} (0–10)" in text
+    table = text[text.index("Week of Partner Trust"):text.index("Week of Partner Safety")]
+    for partner in couple.partners:  # both partners' ratings, 2 then 8, in the trust table
+        assert table.count(f"{partner.display_name} 2") == 1 and table.count(f"{partner.display_name} 8") == 1
     assert "No responses yet" not in text
 
 
@@ -116,3 +120,75 @@ def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page
         assert squeezed.count("COUNSELORONLY" + name) == 2
     page = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
     assert page.count('<span class="tag tag-private">counselor only</span>') >= 2
+
+
+def _both_answer(app, couple, assignment, texts, overrides=None):
+    from therapist_app.engine.presentation import definition_of, sections_for
+    for partner, text in zip(couple.partners, texts):
+        browser = signed_in(app, partner)
+        answer_everything(browser, assignment, text=text)
+        for field_id, value in (overrides or {}).get(partner.id, {}).items():
+            section = next(v.index for v in sections_for(definition_of(assignment.worksheet_version), None)
+                           if field_id in {f.id for f in v.fields})
+            save_section(browser, assignment.id, {field_id: value}, section=section)
+        assert submit(browser, assignment.id).status_code == 302
+
+
+def test_read_first_names_the_partner_and_where_risk_words_are_and_gaps_are_highlighted(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    _both_answer(app, couple, assignment, ("Some weeks I am afraid of him when he drinks", "Calm words"),
+                 {couple.partner_a_id: {"comfort_sharing": "2"}, couple.partner_b_id: {"comfort_sharing": "8"}})
+    text = _pdf_text(signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf"))
+    read_first = text[text.index("Read first"):text.index("Agenda: topics")]
+    assert f"(“afraid of him”): {couple.partner_a.display_name}, Understanding each other" in read_first
+    assert couple.partner_b.display_name not in read_first  # calm words raise nothing
+    assert "It is not a finding" in read_first
+    assert "Gap of 6" in text
+
+
+def test_the_admin_edits_the_words_the_packet_flags(app, factory):
+    couple = factory.couple()
+    admin = signed_in(app, factory.admin(couple.counselor.practice))
+    response = admin.post("/admin/practice/risk-phrases", data={
+        "csrf_token": csrf_of(admin, "/admin/practice"), "phrases": "Sleeping in the car\n  \nsleeping in the car"})
+    assert response.status_code == 302
+    assignment = factory.assign(couple, "empathy-exchange")
+    _both_answer(app, couple, assignment, ("Last week I was sleeping in the car again", "I am afraid of him"))
+    text = _pdf_text(signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf"))
+    read_first = text[text.index("Read first"):text.index("Agenda: topics")]
+    assert "(“sleeping in the car”)" in read_first and "afraid of him" not in read_first
+
+
+def test_agreed_wordings_and_review_comments_are_printed(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    _both_answer(app, couple, assignment, ("Robin's boundary", "Kai's boundary"))
+    from therapist_app.engine.presentation import definition_of
+    from therapist_app.models import Response
+    from therapist_app.extensions import session as db_session
+    agreement = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
+    counselor = signed_in(app, couple.counselor)
+    page = f"/counselor/assignments/{assignment.id}"
+    counselor.post(f"{page}/agreement", data={"csrf_token": csrf_of(counselor, page), "field_id": agreement.id,
+                                              "wording": "No contact with the colleague outside work"})
+    response_id = db_session.query(Response.id).filter_by(assignment_id=assignment.id,
+                                                           partner_id=couple.partner_a_id).scalar()
+    counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                   data={"csrf_token": csrf_of(counselor, page), "comment": "Thank you for naming this"})
+    text = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf"))
+    assert "Agreed wording" in text and "No contact with the colleague outside work" in text
+    assert f"Your comment to {couple.partner_a.display_name}: Thank you for naming this" in text
+
+
+def test_emoji_and_every_script_print_with_a_font_that_has_them(app, factory):
+    from support import drawn_characters
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    sample = "😊 שלום مرحبا 你好"
+    _both_answer(app, couple, assignment, (sample, "Short"))
+    pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf").data
+    drawn = drawn_characters(pdf)
+    missing = [ch for ch in sample.replace(" ", "") if ch not in drawn]
+    assert missing == [], f"drawn as empty boxes: {missing}"
+    assert "Emoji" in drawn["😊"] and "DejaVu" not in drawn["你"]

@@ -196,6 +196,7 @@ def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, facto
     for field in definition_of(version_by_slug("safety-check-in")).all_fields():
         assert field.label[:40] not in text
     assert "Check-in" not in text.replace("private check-in", "")
+    assert f"A private check-in needs reading before the session: {couple.partner_a.display_name}" in text
 
 
 def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, factory):

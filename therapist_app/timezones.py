@@ -66,4 +66,6 @@ def format_local(moment: datetime | None, zone_name: str | None, style: str = "l
         return local.strftime("%a %-d %b, %H:%M")
     if style == "date":
         return local.strftime("%A %-d %B %Y")
+    if style == "day":  # a row of a table: "3 Mar 2026"
+        return local.strftime("%-d %b %Y")
     return f"{local.strftime('%A %-d %B %Y, %H:%M')} ({(zone_name or FALLBACK).replace('_', ' ')})"

@@ -1,6 +1,6 @@
 """The practice admin's forms."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional
 
 from ..services.crisis import COUNTRY_NAMES
@@ -29,3 +29,9 @@ class PracticeForm(FlaskForm):
 
     default_timezone = SelectField("Default time zone", choices=timezone_choices(), validate_choice=False,
                                    description="New counselors and partners start in this time zone; each can choose their own.")
+
+
+class RiskPhrasesForm(FlaskForm):
+    phrases = limited_text(TextAreaField, "Words and phrases to flag, one per line", 12000, [Optional()], render_kw={"rows": 10},
+                           description="Matched as whole words, in any letter case. A flag asks the counselor "
+                                       "to read an answer first; it is never a finding.")

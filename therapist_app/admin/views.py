@@ -3,8 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..security.sessions import admin_required, signed_in_user
-from ..services import practice_admin
-from .forms import ConfirmForm, InviteCounselorForm, PracticeForm
+from ..services import practice_admin, risk_language
+from .forms import ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
 
 bp = Blueprint("ta_admin", __name__)
 
@@ -42,7 +42,29 @@ def practice():
             flash("Practice settings saved.", "success")
             return redirect(url_for(".practice"))
     return render_template("therapist_app/admin/practice.html", form=form, questions=practice_admin.risk_questions(),
-                           choice=admin.practice.risk_answers or {}, confirm=ConfirmForm())
+                           choice=admin.practice.risk_answers or {}, confirm=ConfirmForm(),
+                           phrases_form=_phrases_form(admin.practice))
+
+
+def _phrases_form(practice, formdata=None):
+    form = RiskPhrasesForm(formdata=formdata)
+    if formdata is None:
+        form.phrases.data = "\n".join(risk_language.phrases_of(practice))
+    return form
+
+
+@bp.post("/practice/risk-phrases")
+@admin_required
+def risk_phrases():
+    admin = signed_in_user()
+    form = _phrases_form(admin.practice, request.form)
+    if not form.validate_on_submit():
+        return render_template("therapist_app/admin/practice.html", form=PracticeForm(obj=admin.practice),
+                               questions=practice_admin.risk_questions(), choice=admin.practice.risk_answers or {},
+                               confirm=ConfirmForm(), phrases_form=form), 422
+    practice_admin.set_risk_phrases(admin, form.phrases.data)
+    flash("Saved. Prep packets flag answers with these words from now on.", "success")
+    return redirect(url_for(".practice"))
 
 
 @bp.post("/practice/risk-answers")

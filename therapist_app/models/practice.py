@@ -23,5 +23,8 @@ class Practice(TimestampMixin, Base):
     # The practice's choice of which private check-in answers alert the counselor:
     # {field id: [option values]}. None: the check-in worksheet's own risk_values.
     risk_answers: Mapped[dict | None] = mapped_column(JSON)
+    # Words and phrases in answers that the prep packet flags for reading first (one per entry).
+    # None: the app's default list (services.risk_language.DEFAULT_PHRASES).
+    risk_phrases: Mapped[list | None] = mapped_column(JSON)
     # New people start in this zone; each then chooses their own in their settings.
     default_timezone: Mapped[str] = mapped_column(String(64), default=_country_default_timezone)

@@ -13,10 +13,10 @@ from ..extensions import session
 from ..models import Appointment, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
-from ..pdf.charts import trend_svg
+from ..pdf.charts import measure_svg
 from ..pdf.render import render_pdf
 from ..security.audit import record
-from . import checkins, sessions, topics
+from . import checkins, risk_language, sessions, topics
 from .reviews import SideBySide, couple_homework, side_by_side
 
 
@@ -29,15 +29,29 @@ class PrepPacket:
     homework: list                 # AssignmentRow: status per partner
     exercises: list[SideBySide]    # only those with at least one submission
     risk_flags: int
-    trends: list = field(default_factory=list)  # (partner, SVG chart, points) for the weekly check-ins
+    trends: list = field(default_factory=list)  # MeasureTrend: one chart per measure, both partners
     session_number: int | None = None
     since: datetime | None = None  # the previous session's start; None = the whole history
     topics: list = field(default_factory=list)
     appendix: list[SideBySide] = field(default_factory=list)  # the full history, on request
+    check_ins_to_read: list = field(default_factory=list)  # partners whose private check-in needs reading
+    language_flags: list = field(default_factory=list)     # risk_language.RiskFlag, in what is printed
 
     @property
     def has_responses(self) -> bool:
         return bool(self.exercises or self.trends)
+
+    @property
+    def read_first(self) -> bool:
+        return bool(self.check_ins_to_read or self.language_flags)
+
+
+@dataclass
+class MeasureTrend:
+    """One weekly check-in measure over time, both partners on one chart, with its numbers."""
+    measure: str
+    chart: object
+    rows: list  # (date, partner name, rating), oldest first
 
 
 def _is_new(row, since: datetime | None) -> bool:
@@ -55,10 +69,23 @@ def _printable(rows) -> list[SideBySide]:
             and any(c.response is not None and c.response.is_submitted for c in row.cells.values())]
 
 
-def _trends(couple) -> list:
+def _trends(couple) -> list[MeasureTrend]:
     series = checkins.couple_trust_series(couple)
-    return [(partner, trend_svg(series[partner.id], checkins.METRICS, f"Weekly check-ins: {partner.display_name}"),
-             series[partner.id]) for partner in couple.partners if series.get(partner.id)]
+    trends = []
+    for measure in checkins.METRICS:
+        lines = {partner.display_name: [(point.at, point.ratings[measure]) for point in series.get(partner.id, [])
+                                        if measure in point.ratings] for partner in couple.partners}
+        if any(lines.values()):
+            rows = sorted((at, name, value) for name, points in lines.items() for at, value in points)
+            trends.append(MeasureTrend(measure, measure_svg(lines, f"{measure.title()}: weekly check-ins"), rows))
+    return trends
+
+
+def _check_ins_to_read(couple, rows) -> list:
+    """Partners with a private check-in whose risk answer the counselor has not yet marked read."""
+    flagged = {partner_id for row in rows for partner_id, cell in row.cells.items()
+               if cell.response is not None and cell.response.risk_flagged and cell.response.reviewed_at is None}
+    return [partner for partner in couple.partners if partner.id in flagged]
 
 
 def prep(counselor: User, couple_id: int, appointment: Appointment | None = None,
@@ -66,15 +93,19 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     couple, rows = couple_homework(counselor, couple_id)
     rows = [r for r in rows if r.assignment.status != STATUS_CANCELLED]
     risk_flags = sum(1 for row in rows for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
+    check_ins = _check_ins_to_read(couple, rows)
     rows = [r for r in rows if r.definition.kind != KIND_SAFETY_CHECK_IN]
     previous = sessions.previous_session(appointment) if appointment is not None else None
     since = previous.starts_at if previous is not None else None
     recent = [r for r in rows if _is_new(r, since)]
+    exercises = _printable(recent)
+    appendix = _printable(rows) if full_history and since is not None else []
     return PrepPacket(
-        couple, counselor, utcnow(), appointment, recent, _printable(recent), risk_flags, _trends(couple),
+        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(couple),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
-        appendix=_printable(rows) if full_history and since is not None else [],
+        appendix=appendix, check_ins_to_read=check_ins,
+        language_flags=risk_language.flags_in(exercises + appendix, risk_language.phrases_of(counselor.practice)),
     )
 
 

@@ -1,14 +1,14 @@
 """What a practice admin does: invite counselors and deactivate them."""
 from sqlalchemy import func, select
 
+from ..engine.presentation import definition_of
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..models import Practice, User
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
 from ..timezones import require_timezone
-from ..engine.presentation import definition_of
-from . import invitations, worksheets
+from . import invitations, risk_language, worksheets
 from .assignments import SAFETY_CHECK_IN_SLUG
 from .accounts import end_all_sessions
 from .crisis import RESOURCES
@@ -50,6 +50,15 @@ def set_risk_answers(admin: User, chosen: dict[str, list[str]]) -> Practice:
     practice = session.get(Practice, admin.practice_id)
     practice.risk_answers = choice
     record(admin.id, "update_risk_answers", practice)
+    session.commit()
+    return practice
+
+
+def set_risk_phrases(admin: User, text: str) -> Practice:
+    """The words in answers that the prep packet flags for reading first, one per line."""
+    practice = session.get(Practice, admin.practice_id)
+    practice.risk_phrases = risk_language.clean_phrase_list(text)
+    record(admin.id, "update_risk_phrases", practice)
     session.commit()
     return practice
 

@@ -108,6 +108,7 @@ class AnswerCell:
     applies: bool
     text: object = ""           # str, or a list of row dicts for a `rows` field
     asked: str = ""             # the question as its author was asked it (hurt/involved wording)
+    value: object = None        # the raw answer (a 0–10 rating for a scale), for gaps between partners
     state: str | None = None    # "Skipped" / "Not ready yet"
     held_back: bool = False
     flagged: bool = False       # a risk answer of the private check-in
@@ -124,6 +125,12 @@ class AnswerRow:
     def worded_differently(self) -> bool:
         """The partners were asked this question in different words: each answer shows its own."""
         return len({cell.asked for cell in self.cells if cell.applies}) > 1
+
+    @property
+    def gap(self) -> int | None:
+        """How far apart the partners rated the same 0–10 question, when both did."""
+        ratings = [c.value for c in self.cells if c.applies and not c.state and isinstance(c.value, int)]
+        return abs(ratings[0] - ratings[1]) if self.field.type == "scale" and len(ratings) == 2 else None
 
     @property
     def question(self) -> str:
@@ -180,7 +187,7 @@ def side_by_side(assignment: Assignment) -> SideBySide:
                 state = answers["states"].get(spec.id)
                 row.cells.append(AnswerCell(
                     flagged=is_risk_answer(spec, answers["values"].get(spec.id), risk_choice) and not state,
-                    applies=True, asked=asked,
+                    applies=True, asked=asked, value=answers["values"].get(spec.id),
                     text=kind_of(spec).display(answers["values"].get(spec.id), spec) if not state else "",
                     state=STATE_LABELS.get(state),
                     held_back=spec.id in (response.held_back or ()),
