@@ -1,33 +1,40 @@
-"""Session-prep packet rendering against bare WeasyPrint on the same HTML, measured in one run.
+"""Session-prep packets against bare WeasyPrint on the same HTML, measured in one run.
 
     .venv/bin/python bench/pdf_bench.py
-Prints medians of 5 runs and their ratio; the target is <= 1.15 (our work on top of WeasyPrint).
+
+Prints one figure per line: for the realistic packet (since the last session) and the 12-week worst
+case, ours (data + template + layout in the worker process) and bare WeasyPrint in this process on
+the same HTML, with `ratio: X` (target <= 1.15); then the cached download, and the batch speed-up of
+2 worker processes over 1 (target >= 1.7). Medians of interleaved rounds.
 """
-import io
 import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import render_template  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
-from weasyprint import HTML  # noqa: E402
+from sqlalchemy import update  # noqa: E402
 
 from bench.fixtures import build_couple  # noqa: E402
 from therapist_app import create_app  # noqa: E402
-from therapist_app.pdf.render import ASSET_SCHEME, AppAssetsOnly  # noqa: E402
+from therapist_app.extensions import session  # noqa: E402
+from therapist_app.models import Appointment, Assignment, Response  # noqa: E402
+from therapist_app.models.base import utcnow  # noqa: E402
+from therapist_app.pdf.render import pdf_from_html  # noqa: E402
+from therapist_app.pdf.worker import render_many, render_with_time_limit  # noqa: E402
 from therapist_app.services import packets  # noqa: E402
 
 RUNS = 5
+BATCH = 8
 
 
-def interleaved_medians(*works) -> list[float]:
-    """Runs the works in turn, RUNS rounds, so that warm-up and machine noise fall on all alike."""
+def interleaved_medians(*works, runs=RUNS) -> list[float]:
+    """Runs the works in turn, `runs` rounds, so that warm-up and machine noise fall on all alike."""
     times = [[] for _ in works]
-    for _ in range(RUNS):
+    for _ in range(runs):
         for index, work in enumerate(works):
             start = time.perf_counter()
             work()
@@ -35,25 +42,54 @@ def interleaved_medians(*works) -> list[float]:
     return [statistics.median(t) for t in times]
 
 
+def six_weeks_ago_but_the_last_week(couple) -> Appointment:
+    """Backdates all homework but the last exercise and the last check-in, and puts a held session
+    a week ago and the next one tomorrow: the packet a counselor actually prints each week."""
+    long_ago = utcnow() - timedelta(days=40)
+    ids = session.scalars(Assignment.__table__.select().with_only_columns(Assignment.id)
+                          .where(Assignment.couple_id == couple.id).order_by(Assignment.id)).all()
+    keep = {ids[9], ids[-1]}  # the tenth exercise and the twelfth check-in are this week's
+    older = [i for i in ids if i not in keep]
+    session.execute(update(Assignment).where(Assignment.id.in_(older)).values(created_at=long_ago))
+    session.execute(update(Response).where(Response.assignment_id.in_(older)).values(submitted_at=long_ago))
+    session.add(Appointment(couple_id=couple.id, starts_at=utcnow() - timedelta(days=7), status="held"))
+    upcoming = Appointment(couple_id=couple.id, starts_at=utcnow() + timedelta(days=1), status="scheduled")
+    session.add(upcoming)
+    session.commit()
+    return upcoming
+
+
+def measure(name, counselor, couple_id, appointment):
+    packet = packets.prep(counselor, couple_id, appointment)
+    html = packets.packet_html(packet)
+    from pypdf import PdfReader
+    import io
+    pages = len(PdfReader(io.BytesIO(pdf_from_html(html))).pages)
+    ours, bare = interleaved_medians(
+        lambda: render_with_time_limit(packets.packet_html(packets.prep(counselor, couple_id, appointment)), 600),
+        lambda: pdf_from_html(html))
+    print(f"{name} ({pages} pages): ours {ours:.2f} s, bare WeasyPrint {bare:.2f} s, ratio: {ours / bare:.2f}")
+    return html
+
+
 def main():
     workdir = tempfile.mkdtemp()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db", "PDF_CACHE_DIR": f"{workdir}/cache"})
     with app.app_context(), app.test_request_context():
         counselor, couple = build_couple(app)
-        pdf = packets.prep_packet_pdf(counselor, couple.id)
-        html = render_template("therapist_app/pdf/prep_packet.html", packet=packets.prep(counselor, couple.id),
-                               asset_base=f"{ASSET_SCHEME}:///")
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        ours, bare, data_only = interleaved_medians(
-            lambda: packets.prep_packet_pdf(counselor, couple.id),
-            lambda: HTML(string=html, base_url=f"{ASSET_SCHEME}:///", url_fetcher=AppAssetsOnly()).write_pdf(),
-            lambda: packets.prep(counselor, couple.id),
-        )
-    print(f"prep packet: 10 exercises + 12 check-ins, both partners, long answers: {pages} pages")
-    print(f"  gathering the data (queries, decryption): {data_only * 1000:.0f} ms")
-    print(f"  our render (data + template + WeasyPrint): {ours:.2f} s median of {RUNS}")
-    print(f"  bare WeasyPrint on the same HTML:          {bare:.2f} s median of {RUNS}")
-    print(f"  ratio: {ours / bare:.2f} (target <= 1.15)")
+        appointment = six_weeks_ago_but_the_last_week(couple)
+        render_with_time_limit("<p>warm-up</p>", 60)  # the worker's one-time start, outside the timings
+        realistic = measure("realistic packet, since the last session", counselor, couple.id, appointment)
+        measure("worst case, 12 weeks of history", counselor, couple.id, None)
+
+        packets.session_packet_pdf(counselor, appointment.id)  # fills the cache
+        (cached,) = interleaved_medians(lambda: packets.session_packet_pdf(counselor, appointment.id))
+        print(f"cached download: {cached:.3f} s")
+
+        one, two = interleaved_medians(lambda: render_many([realistic] * BATCH, 1),
+                                       lambda: render_many([realistic] * BATCH, 2), runs=3)
+        print(f"batch of {BATCH} packets: 1 process {one:.2f} s, 2 processes {two:.2f} s")
+        print(f"batch speed-up (2 vs 1 processes): {one / two:.2f}")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,12 @@ def test_hostile_answer_text_prints_as_text_and_fetches_nothing(app, factory, mo
     response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     text = _pdf_text(response)
     assert "<img src=" in text and "<script>alert(1)</script>" in text and "@import" in text
-    assert all(url.startswith("ta-asset:///") for url in fetched), fetched
+    # Served PDFs are laid out in a worker process; lay the same HTML out here to watch every fetch.
+    from therapist_app.pdf.render import pdf_from_html
+    from therapist_app.services import packets
+    with app.test_request_context():
+        pdf_from_html(packets.packet_html(packets.prep(couple.counselor, couple.id)))
+    assert fetched and all(url.startswith("ta-asset:///") for url in fetched), fetched
     reader = PdfReader(io.BytesIO(response.data))
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
 
@@ -192,3 +197,63 @@ def test_emoji_and_every_script_print_with_a_font_that_has_them(app, factory):
     missing = [ch for ch in sample.replace(" ", "") if ch not in drawn]
     assert missing == [], f"drawn as empty boxes: {missing}"
     assert "Emoji" in drawn["😊"] and "DejaVu" not in drawn["你"]
+
+
+def test_a_repeat_download_comes_from_the_cache_until_something_on_it_changes(app, factory, monkeypatch):
+    from pathlib import Path
+    from therapist_app.services import packets
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    _both_answer(app, couple, assignment, ("First words", "Kai's words"))
+    laid_out = []
+    real = packets.render_with_time_limit
+    monkeypatch.setattr(packets, "render_with_time_limit", lambda *a: laid_out.append(1) or real(*a))
+    counselor = signed_in(app, couple.counselor)
+    path = f"/counselor/couples/{couple.id}/prep.pdf"
+    first, second = counselor.get(path).data, counselor.get(path).data
+    assert first == second and len(laid_out) == 1
+    sealed = list(Path(app.config["PDF_CACHE_DIR"]).rglob("*.pdf.sealed"))
+    assert len(sealed) == 1 and b"%PDF" not in sealed[0].read_bytes() and b"First words" not in sealed[0].read_bytes()
+
+    partner = signed_in(app, couple.partner_a)  # an answer changes: a new packet
+    answer_everything(partner, assignment, text="Changed words")
+    submit(partner, assignment.id)
+    third = counselor.get(path).data
+    assert third != first and len(laid_out) == 2 and "Changed words" in pdf_text(third)
+
+
+def test_a_packet_that_will_not_finish_is_stopped_with_a_clear_message(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    _both_answer(app, couple, assignment, ("Words", "Words"))
+    counselor = signed_in(app, couple.counselor)
+    app.config["THERAPIST_PDF_RENDER_TIMEOUT_SECONDS"] = 0.01
+    stopped = counselor.get(f"/counselor/couples/{couple.id}/prep.pdf")
+    assert stopped.status_code == 503 and "taking too long to prepare" in stopped.get_data(as_text=True)
+    app.config["THERAPIST_PDF_RENDER_TIMEOUT_SECONDS"] = 60
+    again = counselor.get(f"/counselor/couples/{couple.id}/prep.pdf")  # a fresh worker takes over
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+
+
+def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_the_cache(app, factory, monkeypatch):
+    from sessions_support import add_session
+    from therapist_app.services import packets
+    from therapist_app.timezones import to_local
+    appointments = []
+    for text in ("Robin's week", "Another couple's week"):
+        couple = factory.couple()
+        assignment = factory.assign(couple, "empathy-exchange")
+        _both_answer(app, couple, assignment, (text, "Words"))
+        appointments.append(add_session(signed_in(app, couple.counselor), couple, days=1))
+    day = to_local(appointments[0].starts_at, appointments[0].couple.counselor.timezone).date().isoformat()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["pdf", "prep", "--date", day, "--processes", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2 session(s); 2 packet(s) laid out, 0 already ready, 0 failed" in result.output
+    assert "2 already ready" in runner.invoke(args=["pdf", "prep", "--date", day]).output
+
+    laid_out = []
+    monkeypatch.setattr(packets, "render_with_time_limit", lambda *a: laid_out.append(1))
+    counselor = signed_in(app, appointments[0].couple.counselor)
+    pdf = counselor.get(f"/counselor/sessions/{appointments[0].id}/prep.pdf").data
+    assert laid_out == [] and "Robin's week" in pdf_text(pdf).replace("&#39;", "'")

@@ -10,6 +10,7 @@ demo_cli = AppGroup("demo", help="The demo practice.")
 scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly one).")
 outbox_cli = AppGroup("outbox", help="Outgoing email.")
 plugin_db_cli = AppGroup("therapist-db", help="The plugin's own migrations, for a host app.")
+pdf_cli = AppGroup("pdf", help="Printed documents.")
 
 
 @worksheets_cli.command("check")
@@ -80,6 +81,33 @@ def plugin_db_upgrade():
     click.echo("therapist_app tables are up to date.")
 
 
+@pdf_cli.command("prep")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The sessions' day (default: tomorrow).")
+@click.option("--processes", type=click.IntRange(1, 64), default=None, help="Cores to use (default: all).")
+def pdf_prep(day, processes):
+    """Lays out every prep packet for a day's sessions ahead of time, across all cores."""
+    import os
+    from datetime import date, timedelta
+
+    from .services.packet_batch import prepare_day
+
+    day = day.date() if day else date.today() + timedelta(days=1)
+    bars = []
+
+    def progress(total):
+        bars.append(click.progressbar(length=total, label=f"Laying out {total} packet(s)"))
+        bars[0].__enter__()
+        return lambda: bars[0].update(1)
+
+    result = prepare_day(day, processes or os.cpu_count() or 1, progress)
+    if bars:
+        bars[0].__exit__(None, None, None)
+    click.echo(f"{day.isoformat()}: {result.sessions} session(s); {result.rendered} packet(s) laid out, "
+               f"{result.already_cached} already ready, {result.failed} failed")
+    sys.exit(1 if result.failed else 0)
+
+
 def register_commands(app: Flask) -> None:
-    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli):
+    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli):
         app.cli.add_command(group)

@@ -53,7 +53,8 @@ class Defaults:
 
     WORKSHEETS_DIR = os.environ.get("WORKSHEETS_DIR", str(PROJECT_DIR / "worksheets"))
     PDF_CACHE_DIR = os.environ.get("PDF_CACHE_DIR", str(INSTANCE_DIR / "pdf-cache"))
-    PDF_RENDER_TIMEOUT_SECONDS = 60
+    # One document may take this long to lay out before its worker is stopped and the counselor told.
+    THERAPIST_PDF_RENDER_TIMEOUT_SECONDS = float(os.environ.get("THERAPIST_PDF_RENDER_TIMEOUT_SECONDS", 60))
 
     # The largest request body the plugin's pages read (2 MiB): a worksheet import or a section of long
     # answers fits easily; anything larger is refused with 413 before it is parsed.

@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import RuleError
+from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import assignments, couples, dashboard as day_service, invitations, packets, reviews, timeline, worksheets
@@ -9,6 +10,12 @@ from ..services.couples import PartnerDetails
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
 bp = Blueprint("ta_counselor", __name__)
+
+
+@bp.errorhandler(RenderTimeout)
+def document_took_too_long(error):
+    """A packet or summary that would not finish laying out: say so plainly; nothing is lost."""
+    return render_template("therapist_app/counselor/document_too_long.html"), 503
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,8 +1,12 @@
-"""Renders HTML to PDF with WeasyPrint, fetching nothing but the app's own static files."""
+"""Renders HTML to PDF with WeasyPrint, fetching nothing but the app's own static files.
+
+Rendering happens in a worker process with a time limit (pdf.worker): one pathological document
+cannot hold a web worker forever, and layout runs away from the ORM objects of the request.
+"""
 import mimetypes
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app, render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -30,7 +34,18 @@ class AppAssetsOnly(URLFetcher):
         raise ValueError("refused: the PDF renderer only loads the app's own assets")
 
 
+def document_html(template: str, **context) -> str:
+    """The document as HTML: everything that will be on the page, and nothing else."""
+    return render_template(template, asset_base=f"{ASSET_SCHEME}:///", **context)
+
+
+def pdf_from_html(html: str) -> bytes:
+    """WeasyPrint itself. Needs no app context, so a worker process can run it."""
+    return HTML(string=html, base_url=f"{ASSET_SCHEME}:///", url_fetcher=AppAssetsOnly()).write_pdf()
+
+
 def render_pdf(template: str, **context) -> bytes:
-    html = render_template(template, asset_base=f"{ASSET_SCHEME}:///", **context)
-    fetcher = AppAssetsOnly()
-    return HTML(string=html, base_url=f"{ASSET_SCHEME}:///", url_fetcher=fetcher).write_pdf()
+    from .worker import render_with_time_limit
+
+    return render_with_time_limit(document_html(template, **context),
+                                  current_app.config["THERAPIST_PDF_RENDER_TIMEOUT_SECONDS"])

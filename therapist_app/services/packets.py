@@ -7,14 +7,18 @@ full history comes only on request, as an appendix.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
+
 from .. import access
 from ..engine.schema import KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN
 from ..extensions import session
 from ..models import Appointment, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
+from ..pdf import cache
 from ..pdf.charts import measure_svg
-from ..pdf.render import render_pdf
+from ..pdf.render import document_html
+from ..pdf.worker import render_with_time_limit
 from ..security.audit import record
 from . import checkins, risk_language, sessions, topics
 from .reviews import SideBySide, couple_homework, side_by_side
@@ -109,10 +113,24 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     )
 
 
+def packet_html(packet: PrepPacket) -> str:
+    return document_html("therapist_app/pdf/prep_packet.html", packet=packet)
+
+
+def cached_or_rendered(couple_id: int, html: str) -> bytes:
+    """The packet's PDF from the cache when nothing on it changed, else laid out now and kept."""
+    key = cache.key_for(html)
+    pdf = cache.get(couple_id, key)
+    if pdf is None:
+        pdf = render_with_time_limit(html, current_app.config["THERAPIST_PDF_RENDER_TIMEOUT_SECONDS"])
+        cache.put(couple_id, key, pdf)
+    return pdf
+
+
 def _render(packet: PrepPacket) -> bytes:
-    # Render before committing the audit entry: a commit expires every loaded object, and the
-    # template would then reload and decrypt them all again.
-    pdf = render_pdf("therapist_app/pdf/prep_packet.html", packet=packet)
+    # The HTML is made before the audit entry is committed: a commit expires every loaded object, and
+    # the template would then reload and decrypt them all again.
+    pdf = cached_or_rendered(packet.couple.id, packet_html(packet))
     record(packet.counselor.id, "print_prep_packet", packet.next_session or packet.couple)
     session.commit()
     return pdf
