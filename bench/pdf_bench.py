@@ -45,18 +45,26 @@ def interleaved_medians(*works, runs=RUNS) -> list[float]:
 def six_weeks_ago_but_the_last_week(couple) -> Appointment:
     """Backdates all homework but the last exercise and the last check-in, and puts a held session
     a week ago and the next one tomorrow: the packet a counselor actually prints each week."""
-    long_ago = utcnow() - timedelta(days=40)
     ids = session.scalars(Assignment.__table__.select().with_only_columns(Assignment.id)
                           .where(Assignment.couple_id == couple.id).order_by(Assignment.id)).all()
     keep = {ids[9], ids[-1]}  # the tenth exercise and the twelfth check-in are this week's
     older = [i for i in ids if i not in keep]
-    session.execute(update(Assignment).where(Assignment.id.in_(older)).values(created_at=long_ago))
-    session.execute(update(Response).where(Response.assignment_id.in_(older)).values(submitted_at=long_ago))
+    for weeks_ago, assignment_id in zip(_weeks_back(older), older):  # one exercise and one check-in a week
+        moment = utcnow() - timedelta(weeks=weeks_ago, days=1)
+        session.execute(update(Assignment).where(Assignment.id == assignment_id).values(created_at=moment))
+        session.execute(update(Response).where(Response.assignment_id == assignment_id).values(submitted_at=moment))
     session.add(Appointment(couple_id=couple.id, starts_at=utcnow() - timedelta(days=7), status="held"))
     upcoming = Appointment(couple_id=couple.id, starts_at=utcnow() + timedelta(days=1), status="scheduled")
     session.add(upcoming)
     session.commit()
     return upcoming
+
+
+def _weeks_back(older: list[int]) -> list[int]:
+    """How many weeks ago each older assignment was done: the exercises and the check-ins each
+    counted back from last week, in the order they were assigned."""
+    exercises, check_ins = older[:9], older[9:]
+    return [len(exercises) - i for i in range(len(exercises))] + [len(check_ins) - i for i in range(len(check_ins))]
 
 
 def measure(name, counselor, couple_id, appointment):

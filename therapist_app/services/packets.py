@@ -20,6 +20,7 @@ from ..pdf.charts import measure_svg
 from ..pdf.render import document_html
 from ..pdf.worker import render_with_time_limit
 from ..security.audit import record
+from ..timezones import to_local
 from . import checkins, risk_language, sessions, topics
 from .reviews import SideBySide, couple_homework, side_by_side
 
@@ -55,7 +56,7 @@ class MeasureTrend:
     """One weekly check-in measure over time, both partners on one chart, with its numbers."""
     measure: str
     chart: object
-    rows: list  # (date, partner name, rating), oldest first
+    rows: list  # (day, [each partner's ratings that day]), oldest first
 
 
 def _is_new(row, since: datetime | None) -> bool:
@@ -73,16 +74,27 @@ def _printable(rows) -> list[SideBySide]:
             and any(c.response is not None and c.response.is_submitted for c in row.cells.values())]
 
 
-def _trends(couple) -> list[MeasureTrend]:
+def _trends(couple, zone_name: str) -> list[MeasureTrend]:
     series = checkins.couple_trust_series(couple)
+    names = [partner.display_name for partner in couple.partners]
     trends = []
     for measure in checkins.METRICS:
         lines = {partner.display_name: [(point.at, point.ratings[measure]) for point in series.get(partner.id, [])
                                         if measure in point.ratings] for partner in couple.partners}
         if any(lines.values()):
-            rows = sorted((at, name, value) for name, points in lines.items() for at, value in points)
-            trends.append(MeasureTrend(measure, measure_svg(lines, f"{measure.title()}: weekly check-ins"), rows))
+            trends.append(MeasureTrend(measure, measure_svg(lines, f"{measure.title()}: weekly check-ins"),
+                                       _by_day(lines, names, zone_name)))
     return trends
+
+
+def _by_day(lines: dict, names: list[str], zone_name: str) -> list:
+    """[(day, [each partner's ratings that day])], oldest first: both partners on one row when they
+    answered on the same day, and no rating ever dropped."""
+    days: dict = {}
+    for name, points in lines.items():
+        for at, value in points:
+            days.setdefault(to_local(at, zone_name).date(), {}).setdefault(name, []).append(value)
+    return [(day, [days[day].get(name, []) for name in names]) for day in sorted(days)]
 
 
 def _check_ins_to_read(couple, rows) -> list:
@@ -105,7 +117,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     exercises = _printable(recent)
     appendix = _printable(rows) if full_history and since is not None else []
     return PrepPacket(
-        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(couple),
+        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(couple, counselor.timezone),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
         appendix=appendix, check_ins_to_read=check_ins,
