@@ -111,12 +111,33 @@ def effective_visibility(assignment: Assignment, field) -> str:
 
 
 def answers_shared_with_partner(viewer: User, assignment: Assignment, other: Response | None, fields) -> dict:
-    """The other partner's answers that `viewer` may read: submitted, shared, not held back and
-    actually answered. Skips, not-ready choices and held-back answers leave no trace at all."""
+    """The other partner's answers that `viewer` may read: submitted, shared, not held back, actually
+    answered and, on an assignment released after review, released by the counselor. Skips,
+    not-ready choices, held-back and unreleased answers leave no trace at all."""
     if other is None or not other.is_submitted or not may_see_partner_answers(viewer, assignment):
         return {}
     if other.partner_id == viewer.id:
         return {}
+    released = set(assignment.released_fields or ()) if assignment.waits_for_release else None
+    return {field_id: value for field_id, value in _shareable_answers(assignment, other, fields).items()
+            if released is None or released_key(other.partner_id, field_id) in released}
+
+
+def released_key(author_id: int, field_id: str) -> str:
+    """How one partner's answer to one question is named in Assignment.released_fields."""
+    return f"{author_id}:{field_id}"
+
+
+def release_preview(counselor: User, assignment: Assignment, viewer: User, other: Response | None, fields) -> dict:
+    """What `viewer` would read of the other partner's answers once everything is released: the
+    counselor's preview before releasing. The counselor's own access is checked here."""
+    couple_for_counselor(counselor, assignment.couple_id)
+    if other is None or not other.is_submitted or other.partner_id == viewer.id or not assignment.is_joint:
+        return {}
+    return _shareable_answers(assignment, other, fields)
+
+
+def _shareable_answers(assignment: Assignment, other: Response, fields) -> dict:
     held_back = set(other.held_back or ())
     values = other.submitted["values"]
     states = other.submitted["states"]

@@ -10,6 +10,7 @@ from ..engine.schema import KIND_SAFETY_CHECK_IN
 
 ONLY_COUNSELOR = "Only your counselor sees this."
 PARTNER_AFTER_BOTH = "Your partner sees this after you have both submitted."
+PARTNER_AFTER_REVIEW = "Your partner sees this after your counselor has read it with you."
 ONLY_COUNSELOR_INDIVIDUAL = "Only your counselor sees this exercise."
 
 
@@ -20,7 +21,8 @@ def shared_with_partner(page, field) -> bool:
 
 def visibility_notes(page) -> dict[str, str]:
     """What each field says about who will see it (no surprise disclosure)."""
-    return {field.id: PARTNER_AFTER_BOTH if shared_with_partner(page, field) else ONLY_COUNSELOR
+    shared = PARTNER_AFTER_REVIEW if page.assignment.waits_for_release else PARTNER_AFTER_BOTH
+    return {field.id: shared if shared_with_partner(page, field) else ONLY_COUNSELOR
             for field in page.fields}
 
 

@@ -29,6 +29,12 @@ class AssignForm(FlaskForm):
     worksheet = SelectField("Exercise", coerce=int, validators=[DataRequired("Please choose an exercise.")])
     assignee = SelectField("Who completes it", coerce=str, choices=[("both", "Both partners, each their own copy")])
     due_date = DateField("Due date", validators=[Optional()], render_kw={"type": "date"})
+    release = SelectField(
+        "When the other partner sees shared answers", coerce=str, default="",
+        choices=[("", "As the exercise suggests"), ("when_both_submitted", "As soon as both have submitted"),
+                 ("after_review", "Only after I have read them and released them")],
+        description="For disclosure work, read the answers first: nothing reaches the other partner until you "
+                    "release it, after your session.")
     note = limited_text(TextAreaField, "Personal note, shown with the exercise", 2000, [Optional()],
                          description="Shown with the exercise in their portal. Not included in emails.")
 

@@ -5,7 +5,8 @@ from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import assignments, couples, dashboard as day_service, invitations, packets, reviews, timeline, worksheets
+from ..services import (assignments, couples, dashboard as day_service, invitations, packets, releases, reviews,
+                        timeline, worksheets)
 from ..services.couples import PartnerDetails
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
@@ -100,10 +101,11 @@ def assign(couple_id):
             result = assignments.assign(
                 counselor, couple_id, form.worksheet.data,
                 assignee_id=None if form.assignee.data == "both" else int(form.assignee.data),
-                due_date=form.due_date.data, note=form.note.data,
+                due_date=form.due_date.data, note=form.note.data, release_mode=form.release.data or None,
             )
         except RuleError as error:
-            {"due_date": form.due_date, "assignee": form.assignee}.get(error.field, form.worksheet).errors.append(error.message)
+            {"due_date": form.due_date, "assignee": form.assignee, "release": form.release}.get(
+                error.field, form.worksheet).errors.append(error.message)
         else:
             flash("The exercise was assigned.", "success")
             if result.warning:
@@ -167,10 +169,27 @@ def _sharing_form(view, formdata=None):
 def answers(assignment_id, sharing_form=None, status=200, kept=None):
     """`kept` holds text refused on this page ({"comment:<response id>" or "agreement:<field id>": (text,
     message)}), shown again in its box with the message beside it, so nothing typed is lost."""
-    view = reviews.answers_for_counselor(signed_in_user(), assignment_id)
+    counselor = signed_in_user()
+    view = reviews.answers_for_counselor(counselor, assignment_id)
     return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm(),
                            sharing_form=sharing_form or _sharing_form(view), agreement_form=AgreementForm(),
-                           kept=kept or {}), status
+                           kept=kept or {}, previews=releases.previews(counselor, view.assignment)), status
+
+
+@bp.post("/assignments/<ta_id:assignment_id>/release")
+@counselor_required
+def release(assignment_id):
+    """Releases answers the counselor has read: the ticked ones, or all of them."""
+    if MarkReviewedForm().validate_on_submit():
+        everything = request.form.get("action") == "all"
+        try:
+            count = releases.release(signed_in_user(), assignment_id,
+                                     None if everything else request.form.getlist("answer"))
+        except RuleError as error:
+            flash(error.message, "warning")
+        else:
+            flash(f"Released. The partners now see {count} shared answer{'s' if count != 1 else ''}.", "success")
+    return redirect(url_for(".answers", assignment_id=assignment_id))
 
 
 @bp.post("/assignments/<ta_id:assignment_id>/sharing")

@@ -176,6 +176,9 @@ class WorksheetDefinition(Strict):
     kind: Literal["exercise", "trust_check_in", "safety_check_in"] = KIND_EXERCISE
     completed_by: Literal["each_partner", "one_partner"] = "each_partner"
     requires_unlock: bool = False
+    # When the other partner sees shared answers: as soon as both have submitted, or only once the
+    # counselor has read them and released them (disclosure-heavy work). A per-assignment default.
+    release: Literal["when_both_submitted", "after_review"] = "when_both_submitted"
     optional: bool = False
     content_note: Paragraph | None = None
     readiness_check: ReadinessCheck | None = None

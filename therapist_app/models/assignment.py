@@ -13,6 +13,9 @@ STATUS_OPEN = "open"
 STATUS_CLOSED = "closed"
 STATUS_CANCELLED = "cancelled"
 
+RELEASE_WHEN_BOTH_SUBMITTED = "when_both_submitted"
+RELEASE_AFTER_REVIEW = "after_review"
+
 
 class Assignment(TimestampMixin, Base):
     __tablename__ = "ta_assignment"
@@ -31,6 +34,12 @@ class Assignment(TimestampMixin, Base):
     # field id -> the couple's agreed wording, recorded by the counselor.
     agreements: Mapped[dict | None] = mapped_column(EncryptedJSON("assignment.agreements"))
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "when_both_submitted", or "after_review": shared answers then reach the other partner only as
+    # the counselor releases them (released_fields: field ids, no content).
+    release_mode: Mapped[str] = mapped_column(String(20), default=RELEASE_WHEN_BOTH_SUBMITTED,
+                                              server_default=RELEASE_WHEN_BOTH_SUBMITTED)
+    released_fields: Mapped[list | None] = mapped_column(JSON, default=list)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the counselor's first release
 
     couple: Mapped[Couple] = relationship()
     worksheet_version: Mapped[WorksheetVersion] = relationship()
@@ -41,6 +50,10 @@ class Assignment(TimestampMixin, Base):
 
     def assigned_to(self, user_id: int) -> bool:
         return self.assignee_id is None or self.assignee_id == user_id
+
+    @property
+    def waits_for_release(self) -> bool:
+        return self.release_mode == RELEASE_AFTER_REVIEW
 
     @property
     def is_open(self) -> bool:

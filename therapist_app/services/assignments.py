@@ -14,7 +14,7 @@ from ..extensions import session
 from ..mail import messages
 from ..mail.outbox import enqueue
 from ..models import Assignment, Couple, Response, User
-from ..models.assignment import STATUS_CANCELLED, STATUS_OPEN
+from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..models.response import NOT_YET
 from . import worksheets
 from .links import login_link
@@ -61,7 +61,8 @@ def has_role_parts(definition) -> bool:
 
 def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None = None,
            due_date: date | None = None, note: str | None = None,
-           visibility_overrides: dict | None = None, today: date | None = None) -> AssignResult:
+           visibility_overrides: dict | None = None, today: date | None = None,
+           release_mode: str | None = None) -> AssignResult:
     couple = access.couple_for_counselor(counselor, couple_id)
     version = worksheets.usable_version(counselor, version_id)
     definition = definition_of(version)
@@ -79,6 +80,9 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     if definition.completed_by == "one_partner" and assignee_id is None:
         raise RuleError("This exercise is completed by one partner. Choose which one.", field="assignee")
     overrides = _checked_overrides(definition, visibility_overrides or {})
+    release_mode = release_mode or definition.release
+    if release_mode not in (RELEASE_WHEN_BOTH_SUBMITTED, RELEASE_AFTER_REVIEW):
+        raise RuleError("Choose when the other partner sees shared answers.", field="release")
 
     # The private check-in is always individual: one assignment per partner, invisible to the other.
     if definition.kind == KIND_SAFETY_CHECK_IN and assignee_id is None:
@@ -90,7 +94,7 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
         assignment = Assignment(
             couple_id=couple.id, worksheet_version_id=version.id, assignee_id=partner_id,
             created_by_id=counselor.id, due_date=due_date, note=(note or "").strip() or None,
-            visibility_overrides=overrides, status=STATUS_OPEN,
+            visibility_overrides=overrides, status=STATUS_OPEN, release_mode=release_mode, released_fields=[],
         )
         session.add(assignment)
         created.append(assignment)

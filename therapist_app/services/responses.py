@@ -33,6 +33,7 @@ class PartnerWorksheet:
     answers: dict
     partner_shared: dict = field(default_factory=dict)  # the other partner's revealed answers
     partner_role: str | None = None  # the wording the other partner answered in
+    awaiting_release: bool = False  # shared answers wait for the counselor to release them
     waiting_for_partner: bool = False
     held: bool = False
 
@@ -91,6 +92,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
             partner, assignment, other, fields_for(definition, other_role)
         )
         page.partner_role = other_role
+        page.awaiting_release = assignment.waits_for_release and assignment.released_at is None
         page.waiting_for_partner = bool(response and response.is_submitted and assignment.revealed_at is None)
     return page
 
