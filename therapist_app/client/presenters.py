@@ -50,7 +50,7 @@ class AnswerItem:
 
 def answer_list(page, answers: dict) -> list[AnswerItem]:
     items = []
-    for section in sections_for(page.definition, page.role):
+    for section in sections_for(page.definition, page.role, answers):
         for field in section.fields:
             value = answers["values"].get(field.id)
             state = answers["states"].get(field.id)

@@ -61,8 +61,14 @@ def settings():
     return render_template("therapist_app/client/settings.html", form=form)
 
 
+def _sections(page, index=None):
+    """The sections as this partner's saved answers shape them (show_if); in section `index`,
+    questions that depend on an answer in that same section stay, for the page to show live."""
+    return sections_for(page.definition, page.role, page.answers, within=index)
+
+
 def _section_index(page, requested) -> int:
-    count = len(sections_for(page.definition, page.role))
+    count = len(_sections(page))
     try:
         return min(max(int(requested or 0), 0), max(count - 1, 0))
     except ValueError:
@@ -70,7 +76,7 @@ def _section_index(page, requested) -> int:
 
 
 def _render_section(page, index, form=None, status=200, conflicts=None):
-    sections = sections_for(page.definition, page.role)
+    sections = _sections(page, index)
     section = sections[index]
     form = form or build_answer_form(section.fields, page.role, page.answers)
     return render_template(
@@ -149,7 +155,7 @@ def _posted_section(user, assignment_id):
     """The posted answers of one section, parsed by the form built from the worksheet."""
     page = responses.open_worksheet(user, assignment_id)
     index = _section_index(page, request.args.get("section"))
-    section = sections_for(page.definition, page.role)[index]
+    section = _sections(page, index)[index]
     form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
     form.validate()
     values, states, errors = answers_from_form(form, section.fields)

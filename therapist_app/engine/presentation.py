@@ -40,19 +40,63 @@ class SectionView:
     fields: list
 
 
-def sections_for(definition: WorksheetDefinition, role: str | None) -> list[SectionView]:
+def condition_met(show_if, values: dict) -> bool:
+    """Whether an answer in `values` satisfies a show_if (an unanswered question satisfies none)."""
+    value = values.get(show_if.question)
+    if value is None or value == []:
+        return False
+    chosen = set(value) if isinstance(value, list) else {value}
+    if show_if.equals is not None:
+        return show_if.equals in chosen
+    if show_if.one_of is not None:
+        return bool(chosen & set(show_if.one_of))
+    if not isinstance(value, int):
+        return False
+    return value >= show_if.at_least if show_if.at_least is not None else value <= show_if.at_most
+
+
+def _answered_values(answers: dict | None) -> dict:
+    if answers is None:
+        return {}
+    states = answers.get("states") or {}
+    return {k: v for k, v in (answers.get("values") or {}).items() if not states.get(k)}
+
+
+def sections_for(definition: WorksheetDefinition, role: str | None, answers: dict | None = None,
+                 within: int | None = None) -> list[SectionView]:
+    """The sections and fields a partner sees, worded for their role. With `answers`, a question or
+    section whose show_if is not met is left out, in document order (a question hidden by its own
+    condition answers no later condition). `within`: the index of the section being shown, whose
+    conditions on questions in that same section are left to the page (live with JavaScript)."""
+    values = _answered_values(answers)
+    effective: dict = {}
     views = []
     for section in definition.sections:
-        if not applies_to(section, role):
+        if not applies_to(section, role) or (answers is not None and section.show_if
+                                              and not condition_met(section.show_if, effective)):
             continue
-        fields = [f for f in section.fields if applies_to(f, role)]
+        fields = []
+        for field in section.fields:
+            if not applies_to(field, role):
+                continue
+            same_section = within is not None and len(views) == within and _asks_within(field, section)
+            if answers is not None and field.show_if and not same_section \
+                    and not condition_met(field.show_if, effective):
+                continue
+            fields.append(field)
+            if field.id in values:
+                effective[field.id] = values[field.id]
         if fields:
             views.append(SectionView(len(views), section, fields))
     return views
 
 
-def fields_for(definition: WorksheetDefinition, role: str | None) -> list:
-    return [field for view in sections_for(definition, role) for field in view.fields]
+def _asks_within(field, section) -> bool:
+    return field.show_if is not None and any(f.id == field.show_if.question for f in section.fields)
+
+
+def fields_for(definition: WorksheetDefinition, role: str | None, answers: dict | None = None) -> list:
+    return [field for view in sections_for(definition, role, answers) for field in view.fields]
 
 
 def field_by_id(definition: WorksheetDefinition, field_id: str):

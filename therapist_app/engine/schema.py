@@ -52,6 +52,23 @@ class Column(Strict):
     max_length: int = Field(default=300, ge=1, le=2000)
 
 
+class ShowIf(Strict):
+    """Show a question or a section only when an earlier answer matches: equals one option (or a 0–10
+    number), is one of several options, or is at least / at most a number on a 0–10 scale."""
+    question: Identifier
+    equals: Identifier | int | None = None
+    one_of: list[Identifier] | None = Field(default=None, min_length=1, max_length=30)
+    at_least: int | None = Field(default=None, ge=0, le=10)
+    at_most: int | None = Field(default=None, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _exactly_one_test(self):
+        tests = [name for name in ("equals", "one_of", "at_least", "at_most") if getattr(self, name) is not None]
+        if len(tests) != 1:
+            raise ValueError("show_if needs exactly one of equals, one_of, at_least or at_most")
+        return self
+
+
 class FieldBase(Strict):
     id: Identifier
     label: Label
@@ -61,6 +78,7 @@ class FieldBase(Strict):
     visibility: Visibility = VISIBILITY_COUNSELOR
     only_for: PartnerRole | None = None
     variants: dict[PartnerRole, Variant] | None = None
+    show_if: ShowIf | None = None
 
     @model_validator(mode="after")
     def _sensitive_is_never_required(self):
@@ -154,6 +172,7 @@ class Section(Strict):
     title: Title
     intro: Paragraph | None = None
     only_for: PartnerRole | None = None
+    show_if: ShowIf | None = None
     fields: list[AnyField] = Field(min_length=1, max_length=60)
 
 
@@ -195,9 +214,44 @@ class WorksheetDefinition(Strict):
                 raise ValueError(f"field {field.id!r}: only a safety_check_in may use risk_values")
             if self.kind == KIND_SAFETY_CHECK_IN and field.visibility != VISIBILITY_COUNSELOR:
                 raise ValueError(f"field {field.id!r}: every safety check-in field is counselor-only")
+        _check_conditions(self.sections)
         if self.kind == KIND_SAFETY_CHECK_IN and self.completed_by != "each_partner":
             raise ValueError("a safety check-in is completed by each partner, separately")
         return self
 
     def all_fields(self):
         return [field for section in self.sections for field in section.fields]
+
+
+CONDITION_TYPES = ("scale", "single_choice", "multi_choice", "checklist")
+
+
+def _check_conditions(sections) -> None:
+    """Every show_if asks about an earlier question that can answer it: a scale for numbers, a choice
+    for its own options. A condition on a later question could never be met while answering."""
+    earlier: dict = {}
+    for section in sections:
+        if section.show_if:
+            _check_condition(section.show_if, earlier, f"section {section.id!r}")
+        for field in section.fields:
+            if field.show_if:
+                _check_condition(field.show_if, earlier, f"field {field.id!r}")
+            earlier[field.id] = field
+
+
+def _check_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
+    target = earlier.get(show_if.question)
+    if target is None:
+        raise ValueError(f"{where}: show_if asks about {show_if.question!r}, which is not an earlier question")
+    if target.type not in CONDITION_TYPES:
+        raise ValueError(f"{where}: show_if can ask about a scale or a choice, not a {target.type} question")
+    if target.type == "scale":
+        if show_if.one_of is not None or isinstance(show_if.equals, str):
+            raise ValueError(f"{where}: a scale is compared with numbers (equals, at_least, at_most)")
+    else:
+        if show_if.at_least is not None or show_if.at_most is not None or isinstance(show_if.equals, int):
+            raise ValueError(f"{where}: a choice is compared with its options (equals, one_of)")
+        wanted = set(show_if.one_of or [show_if.equals])
+        unknown = wanted - {option.value for option in target.options}
+        if unknown:
+            raise ValueError(f"{where}: show_if names options {sorted(unknown)} that {target.id!r} does not have")

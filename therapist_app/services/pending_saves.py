@@ -44,8 +44,8 @@ def apply_for(user: User) -> int:
                                    .order_by(PendingSave.id)).all():
         try:
             page = responses.open_worksheet(user, pending.assignment_id)
-            views = sections_for(page.definition, page.role)
-            view = views[min(pending.section, len(views) - 1)]
+            index = min(pending.section, len(sections_for(page.definition, page.role, page.answers)) - 1)
+            view = sections_for(page.definition, page.role, page.answers, within=index)[index]
             form = build_answer_form(view.fields, page.role, page.answers, formdata=MultiDict(
                 [(name, value) for name, values in pending.form.items() for value in values]),
                 meta={"csrf": False})

@@ -39,7 +39,8 @@ class PartnerWorksheet:
 
     @property
     def fields(self):
-        return fields_for(self.definition, self.role)
+        """The questions this partner is asked, given their answers so far (show_if)."""
+        return fields_for(self.definition, self.role, self.answers)
 
     @property
     def missing(self) -> dict[str, str]:
@@ -186,7 +187,7 @@ def set_readiness(partner: User, assignment_id: int, ready: bool) -> Response:
 def skip_unanswered(partner: User, assignment_id: int) -> Response:
     """The partner's deliberate choice to skip every optional question they left blank."""
     assignment, definition, response = _editable_response(partner, assignment_id)
-    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response))
+    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response), response.draft)
     blank = {field_id for field_id, problem in unanswered_fields(fields, response.draft).items()
              if problem != ANSWER_NEEDED}
     if blank:
@@ -202,10 +203,13 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     """Submits the draft as reviewed on the review page. Submitting the same revision twice
     (a double click, a resent form) changes nothing the second time."""
     assignment, definition, response = _editable_response(partner, assignment_id)
-    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response))
+    fields = fields_for(definition, answering_role(assignment.couple, partner.id, response), response.draft)
     if definition.readiness_check and _readiness_hold(assignment):
         raise RuleError(HELD)
-    if response.is_submitted and response.submitted == response.draft and revision == response.revision:
+    # Answers to questions a later choice hid are not part of what is submitted: the partner changed
+    # course, and no one reads what they were no longer asked.
+    answers = _only(response.draft, {f.id for f in fields})
+    if response.is_submitted and response.submitted == answers and revision == response.revision:
         return response
     if revision != response.revision:
         raise RuleError("Your answers changed after you opened the review. Please review them once more.")
@@ -217,7 +221,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if response.submitted is not None:
         session.add(ResponseRevision(response_id=response.id, kind="submitted",
                                      content={**response.submitted, "held_back": response.held_back}))
-    response.submitted = copy.deepcopy(response.draft)
+    response.submitted = answers
     response.held_back = sorted(set(held_back) & shareable)
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
@@ -227,6 +231,11 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response
+
+
+def _only(answers: dict, field_ids: set) -> dict:
+    return {"values": {k: v for k, v in answers["values"].items() if k in field_ids},
+            "states": {k: v for k, v in answers["states"].items() if k in field_ids}}
 
 
 def risk_values_for(field, practice_choice: dict | None) -> set:

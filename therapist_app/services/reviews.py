@@ -169,7 +169,9 @@ def side_by_side(assignment: Assignment) -> SideBySide:
         for p in partners
     ]
     roles = [answering_role(couple, p.id, r) for p, r in zip(partners, responses, strict=True)]
-    visible = [{f.id for f in fields_for(definition, role)} for role in roles]
+    # What each author was asked, given their own submitted answers (show_if).
+    visible = [{f.id for f in fields_for(definition, role, r.submitted if r is not None and r.submitted else None)}
+               for role, r in zip(roles, responses, strict=True)]
     risk_choice = couple.counselor.practice.risk_answers
     rows = []
     for section in definition.sections:

@@ -174,6 +174,34 @@
   });
   document.querySelectorAll("[data-limit]").forEach(function (box) { if (box.value) countAgainstLimit(box); });
 
+  // Questions that follow from an earlier answer in the same part (show_if): shown as soon as the
+  // answer matches. Without JavaScript they show with a hint, and the next part follows the answers.
+  function chosenValues(name) {
+    return Array.prototype.map.call(
+      document.querySelectorAll('[name="' + name + '"]:checked, select[name="' + name + '"]'),
+      function (input) { return input.value; });
+  }
+  function conditionMet(rule) {
+    var chosen = chosenValues("a__" + rule.question);
+    if (!chosen.length) return false;
+    if (rule.equals !== undefined) return chosen.indexOf(String(rule.equals)) >= 0;
+    if (rule.one_of) return rule.one_of.some(function (value) { return chosen.indexOf(value) >= 0; });
+    var number = parseInt(chosen[0], 10);
+    if (isNaN(number)) return false;
+    return rule.at_least !== undefined ? number >= rule.at_least : number <= rule.at_most;
+  }
+  function applyConditions() {
+    document.querySelectorAll(".question[data-show-if]").forEach(function (box) {
+      var hint = box.querySelector(".show-if-hint");
+      if (hint) hint.hidden = true;
+      box.hidden = !conditionMet(JSON.parse(box.dataset.showIf));
+    });
+  }
+  if (document.querySelector(".question[data-show-if]")) {
+    applyConditions();
+    document.addEventListener("change", applyConditions);
+  }
+
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var status = form.querySelector(".save-status");
