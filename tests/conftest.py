@@ -14,7 +14,7 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 def app_config(tmp_path):
     return {
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.db'}",
-        "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
+        "THERAPIST_PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
         "RATELIMIT_ENABLED": False,
     }
 
@@ -25,7 +25,7 @@ def app(app_config):
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         reset_database(app.extensions["sqlalchemy"].engine)
-        worksheets.sync_library(app.config["WORKSHEETS_DIR"])
+        worksheets.sync_library(app.config["THERAPIST_WORKSHEETS_DIR"])
         yield app
         db_session.remove()
 

@@ -33,7 +33,8 @@ def build_host(database_url: str) -> Flask:
 
     app = Flask("host_practice")
     app.config.update(SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
-                      ANSWER_KEYS="k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", RATELIMIT_ENABLED=False)
+                      THERAPIST_ANSWER_KEYS="k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                      THERAPIST_PUBLIC_BASE_URL="http://host.example", RATELIMIT_ENABLED=False)
     host_db.init_app(app)
     manager = LoginManager(app)
     manager.login_view = "host_login"

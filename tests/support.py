@@ -74,16 +74,12 @@ class Factory:
     def couple(self, counselor=None, hurt=None, with_check_ins=False):
         counselor = counselor or self.counselor()
         n = self._n()
-        self.app.config["ASSIGN_CHECK_IN_ON_NEW_COUPLE"] = with_check_ins
-        try:
-            created = couples.add_couple(
-                counselor,
-                couples.PartnerDetails(f"Robin{n}", f"robin{n}@example.org"),
-                couples.PartnerDetails(f"Kai{n}", f"kai{n}@example.org"),
-                hurt_partner=hurt,
-            )
-        finally:
-            self.app.config["ASSIGN_CHECK_IN_ON_NEW_COUPLE"] = True
+        created = couples.add_couple(
+            counselor,
+            couples.PartnerDetails(f"Robin{n}", f"robin{n}@example.org"),
+            couples.PartnerDetails(f"Kai{n}", f"kai{n}@example.org"),
+            hurt_partner=hurt, check_ins=with_check_ins,
+        )
         for partner in created.couple.partners:
             partner.password_hash = hash_password(PASSWORD)
         db_session.commit()

@@ -17,12 +17,9 @@ from .extensions import limiter
 from .security.csrf import init_csrf
 from .security.crypto import KeyRing
 from .security.identity import connect_host_signals
-from .settings import Defaults
+from .paths import INSTANCE_DIR, MIGRATIONS_DIR, TEMPLATES_DIR
+from .settings import plugin_defaults
 from .state import HostCallback, PluginState
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_DIR / "templates"
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +38,14 @@ class TherapistApp:
         """Mounts the plugin. A host passes its `db`, and maps its signed-in staff to plugin people
         with `counselor_for(host_user)` / `admin_for(host_user)`. `login_manager` is read, never
         changed; the plugin keeps its own people out of it."""
-        for key in dir(Defaults):  # our settings, unless the host set them already
-            if key.isupper():
-                app.config.setdefault(key, getattr(Defaults, key))
+        for key, value in plugin_defaults().items():  # only THERAPIST_*, and only where the host set none
+            app.config.setdefault(key, value)
         app.extensions["therapist_app"] = PluginState(
-            url_prefix=url_prefix.rstrip("/"), keyring=KeyRing(app.config["ANSWER_KEYS"]), standalone=_standalone,
+            url_prefix=url_prefix.rstrip("/"), keyring=KeyRing(app.config["THERAPIST_ANSWER_KEYS"]), standalone=_standalone,
             counselor_for=counselor_for, admin_for=admin_for, host_user=host_user, login_manager=login_manager,
             sign_out_together=sign_out_together)
 
-        if "sqlalchemy" not in app.extensions:
-            (db or SQLAlchemy()).init_app(app)
-        with app.app_context():
-            configure_sqlite(app.extensions["sqlalchemy"].engine)
+        _init_db(app, db)
         connect_host_signals()
         init_csrf(app, _standalone)
         limiter.init_app(app)
@@ -61,6 +54,18 @@ class TherapistApp:
         register_blueprints(app, url_prefix.rstrip("/"))
         from .cli import register_commands
         register_commands(app)
+
+
+def _init_db(app: Flask, db: SQLAlchemy | None) -> None:
+    """The host's SQLAlchemy when it has one; our own otherwise. SQLite PRAGMAs only on an engine
+    of our own making: a host's engine is the host's to tune."""
+    if "sqlalchemy" in app.extensions:
+        return
+    ours = db is None
+    (db or SQLAlchemy()).init_app(app)
+    if ours:
+        with app.app_context():
+            configure_sqlite(app.extensions["sqlalchemy"].engine)
 
 
 def configure_sqlite(engine) -> None:
@@ -83,10 +88,11 @@ def _development_secrets(app: Flask) -> None:
     """Development only: a secret key and an answer key kept in instance/, made on first run."""
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    for name, make in (("SECRET_KEY", lambda: os.urandom(32).hex()), ("ANSWER_KEYS", KeyRing.generate_spec)):
+    for name, file_name, make in (("SECRET_KEY", "secret_key.txt", lambda: os.urandom(32).hex()),
+                                  ("THERAPIST_ANSWER_KEYS", "answer_keys.txt", KeyRing.generate_spec)):
         if app.config.get(name):
             continue
-        path = instance / f"{name.lower()}.txt"
+        path = instance / file_name
         if not path.exists():
             path.write_text(make())
             path.chmod(0o600)
@@ -105,7 +111,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def create_app(config=None) -> Flask:
     """The standalone app. `config` is a config class, a mapping, or None (FLASK_CONFIG or development)."""
-    from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+    from .config import CONFIGS, ProductionConfig
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=str(TEMPLATES_DIR))
     if config is None:

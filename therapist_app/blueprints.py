@@ -2,7 +2,6 @@
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
 from .auth import recovery_views  # noqa: F401  (adds the password routes to the auth blueprint)
 from .auth.views import bp as auth_bp
@@ -13,13 +12,13 @@ from .counselor import session_views, summary_views  # noqa: F401  (sessions, su
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError
+from .paths import STATIC_DIR, TEMPLATES_DIR
 from .routing import register_converters
 from .security.csrf import protect_plugin_posts
 from .security.identity import signed_in_via_host
 from .security.sessions import (enforce_idle_timeout, kept_text, page_owner_token, refuse_unmapped_staff,
                                 security_headers, session_ended_page, signed_in_user, wants_json)
 
-STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
 
 

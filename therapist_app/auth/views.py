@@ -21,7 +21,7 @@ bp = Blueprint("ta_auth", __name__)
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return current_app.config["THERAPIST_LOGIN_RATE_LIMIT"]
 
 
 def _failed(response) -> bool:

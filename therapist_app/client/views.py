@@ -1,5 +1,5 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
-from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from ..engine.completeness import ANSWER_NEEDED

@@ -6,6 +6,7 @@ person. After it ends in a browser (idle limit, absolute lifetime, signing out o
 paused there: the plugin takes that host user back in only after the host signs them in again.
 """
 from flask import current_app, session, url_for
+from flask_login import current_user, logout_user
 
 from ..models.user import ROLE_ADMIN, ROLE_COUNSELOR, User
 
@@ -23,7 +24,6 @@ def host_user():
     if state.host_user is not None:
         user = state.host_user()
     elif getattr(current_app, "login_manager", None) is not None:
-        from flask_login import current_user
         user = current_user._get_current_object()
     else:
         return None
@@ -103,5 +103,4 @@ def host_login_url(next_path: str | None) -> str | None:
 def sign_out_host_too() -> None:
     """Only when the host asked for it (sign_out_together): our sign-out also signs out of the host."""
     if _state().sign_out_together and getattr(current_app, "login_manager", None) is not None:
-        from flask_login import logout_user
         logout_user()

@@ -7,6 +7,7 @@ and never signs anyone in to Flask-Login: a partner is never a host's `current_u
 import time
 
 from flask import current_app, g, session
+from flask_login import user_logged_in, user_logged_out
 
 from ..models.user import LOGIN_ID_PREFIX, User
 from ..services import accounts
@@ -119,7 +120,6 @@ def _on_host_sign_out(app, **_extra) -> None:
 def connect_host_signals() -> None:
     """Listens to Flask-Login's sign-in and sign-out signals (sent only by a host: we never call
     login_user). Connected once; each handler checks that its app has the plugin."""
-    from flask_login import user_logged_in, user_logged_out
     user_logged_in.connect(_on_host_sign_in)
     user_logged_out.connect(_on_host_sign_out)
 

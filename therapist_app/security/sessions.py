@@ -19,7 +19,7 @@ def wants_json() -> bool:
 
 
 def _idle_limit(user: User):
-    key = "IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "IDLE_TIMEOUT_COUNSELOR"
+    key = "THERAPIST_IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "THERAPIST_IDLE_TIMEOUT_COUNSELOR"
     return current_app.config[key].total_seconds()
 
 
