@@ -38,6 +38,7 @@ def host(tmp_path):
         _prepare(app)
         yield app
         db_session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()  # each host has its own engine: leave no connection open
 
 
 @pytest.fixture
@@ -207,3 +208,10 @@ def test_the_plugin_migrates_its_own_tables_beside_the_hosts_without_touching_th
         tables = set(inspect(app.extensions["sqlalchemy"].engine).get_table_names())
     assert {"host_staff", "ta_user", "ta_response", "ta_alembic_version"} <= tables
     assert "alembic_version" not in tables  # the host's own version table stays the host's
+
+
+def test_in_a_host_without_csrf_protection_the_plugin_checks_only_its_own_posts(host, factory):
+    browser = _partner_sign_in(host, factory.couple().partner_a)
+    assert browser.post("/therapy/logout").status_code == 400  # no token: refused, still signed in
+    assert browser.get("/therapy/my/").status_code == 200
+    assert browser.post("/logout").status_code == 302  # the host's own form, as the host wrote it
