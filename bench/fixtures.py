@@ -45,7 +45,7 @@ def build_couple(app):
     engine = app.extensions["sqlalchemy"].engine
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
-    worksheets.sync_library(app.config["WORKSHEETS_DIR"])
+    worksheets.sync_library(app.config["THERAPIST_WORKSHEETS_DIR"])
     practice = Practice(name="Benchmark practice")
     session.add(practice)
     session.flush()
@@ -53,9 +53,8 @@ def build_couple(app):
                      password_hash=hash_password(PASSWORD))
     session.add(counselor)
     session.flush()
-    app.config["ASSIGN_CHECK_IN_ON_NEW_COUPLE"] = False
     couple = couples.add_couple(counselor, couples.PartnerDetails("Robin", "robin@example.org"),
-                                couples.PartnerDetails("Kai", "kai@example.org")).couple
+                                couples.PartnerDetails("Kai", "kai@example.org"), check_ins=False).couple
     couple.intimacy_unlocked = True
     for partner in couple.partners:
         partner.password_hash = hash_password(PASSWORD)

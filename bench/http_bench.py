@@ -54,7 +54,7 @@ def signed_in_cookie(base: str, login: str, password: str) -> str:
 def main():
     workdir = tempfile.mkdtemp()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "FLASK_APP": "wsgi",
-           "IDLE_MINUTES_CLIENT": "600", "IDLE_MINUTES_COUNSELOR": "600"}
+           "THERAPIST_IDLE_MINUTES_CLIENT": "600", "THERAPIST_IDLE_MINUTES_COUNSELOR": "600"}
     flask = [str(ROOT / ".venv/bin/flask")]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)

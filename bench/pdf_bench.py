@@ -82,7 +82,7 @@ def measure(name, counselor, couple_id, appointment):
 
 def main():
     workdir = tempfile.mkdtemp()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db", "PDF_CACHE_DIR": f"{workdir}/cache"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db", "THERAPIST_PDF_CACHE_DIR": f"{workdir}/cache"})
     with app.app_context(), app.test_request_context():
         counselor, couple = build_couple(app)
         appointment = six_weeks_ago_but_the_last_week(couple)

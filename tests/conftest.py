@@ -2,34 +2,19 @@
 import os
 
 import pytest
-from sqlalchemy import text
-
-from support import Auth, Factory, RequestIsolatedClient
+from support import Auth, Factory, RequestIsolatedClient, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Base
 from therapist_app.services import worksheets
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-def _reset_database(engine):
-    if engine.dialect.name == "postgresql":
-        # Faster than dropping: the schema is made once per run, then emptied for each test.
-        Base.metadata.create_all(engine)
-        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        Base.metadata.drop_all(engine)
-        Base.metadata.create_all(engine)
 
 
 @pytest.fixture
 def app_config(tmp_path):
     return {
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.db'}",
-        "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
+        "THERAPIST_PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
         "RATELIMIT_ENABLED": False,
     }
 
@@ -39,8 +24,8 @@ def app(app_config):
     app = create_app(app_config)
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
-        _reset_database(app.extensions["sqlalchemy"].engine)
-        worksheets.sync_library(app.config["WORKSHEETS_DIR"])
+        reset_database(app.extensions["sqlalchemy"].engine)
+        worksheets.sync_library(app.config["THERAPIST_WORKSHEETS_DIR"])
         yield app
         db_session.remove()
 

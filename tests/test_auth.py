@@ -133,7 +133,7 @@ def test_too_many_sign_in_attempts_are_slowed_down_with_a_clear_message(app, fac
     app.config["RATELIMIT_ENABLED"] = True
     from therapist_app.extensions import limiter
     limiter.init_app(app)  # re-read the setting for this app
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app.config["THERAPIST_LOGIN_RATE_LIMIT"] = "3 per minute"
     counselor = factory.counselor()
     client = app.test_client()
     codes = []
@@ -148,7 +148,7 @@ def test_too_many_sign_in_attempts_are_slowed_down_with_a_clear_message(app, fac
 
 def test_a_session_ends_after_its_absolute_lifetime_even_when_active(app, factory):
     browser = signed_in(app, factory.counselor())
-    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(hours=24)
+    app.config["THERAPIST_IDLE_TIMEOUT_COUNSELOR"] = timedelta(hours=24)
     start = utcnow()
     for hours in (4, 8, 11):  # active every few hours: never idle
         with time_machine.travel(start + timedelta(hours=hours)):

@@ -90,7 +90,7 @@ def test_the_agreed_wording_is_recorded_and_both_partners_see_it(app, factory):
 def test_editing_a_worksheet_file_makes_a_new_version_and_open_assignments_keep_theirs(app, factory, tmp_path):
     import shutil
     library = tmp_path / "library"
-    shutil.copytree(app.config["WORKSHEETS_DIR"], library)
+    shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
     couple = factory.couple()
     old = factory.assign(couple, "empathy-exchange")
     path = library / "empathy-exchange.yaml"

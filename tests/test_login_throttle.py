@@ -110,7 +110,7 @@ def test_the_in_place_sign_in_shares_the_account_lockout_and_says_how_long(app, 
 
 
 def test_successful_sign_ins_do_not_use_up_the_address_limit(limited, factory):
-    limited.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limited.config["THERAPIST_LOGIN_RATE_LIMIT"] = "3 per minute"
     counselor = factory.counselor()
     client = limited.test_client()
     for _ in range(5):
@@ -119,7 +119,7 @@ def test_successful_sign_ins_do_not_use_up_the_address_limit(limited, factory):
 
 
 def test_the_address_limit_says_how_long_to_wait(limited, factory):
-    limited.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limited.config["THERAPIST_LOGIN_RATE_LIMIT"] = "3 per minute"
     client = limited.test_client()
     for n in range(3):
         _sign_in(client, f"someone{n}@example.org", "wrong-password-123")
@@ -156,7 +156,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
 def test_the_plugin_never_wraps_a_host_apps_wsgi_app(tmp_path):
     host = Flask("host")
     host.config.update(SECRET_KEY="s", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'h.db'}", TRUSTED_PROXIES=1,
-                       ANSWER_KEYS="k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+                       THERAPIST_ANSWER_KEYS="k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     original = host.wsgi_app
     TherapistApp(host)
     assert host.wsgi_app == original

@@ -30,7 +30,7 @@ def smtp(app):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_STARTTLS=False)
+    app.config.update(THERAPIST_MAIL_SERVER="127.0.0.1", THERAPIST_MAIL_PORT=controller.port, THERAPIST_MAIL_USE_STARTTLS=False)
     yield inbox
     controller.stop()
 
@@ -50,12 +50,12 @@ def test_invitations_are_delivered_once_each_and_say_nothing_about_therapy_topic
 
 def test_a_refused_delivery_is_retried_later_and_then_delivered(app, factory, smtp):
     factory.couple()
-    real_port = app.config["MAIL_PORT"]
-    app.config["MAIL_PORT"] = _free_port()  # nothing listens there: connection refused
+    real_port = app.config["THERAPIST_MAIL_PORT"]
+    app.config["THERAPIST_MAIL_PORT"] = _free_port()  # nothing listens there: connection refused
     assert deliver_pending() == 0
     failed = db_session.scalars(select(OutboxMessage)).all()
     assert all(m.status == "pending" and m.attempts == 1 and m.last_error for m in failed)
-    app.config["MAIL_PORT"] = real_port
+    app.config["THERAPIST_MAIL_PORT"] = real_port
     for message in failed:  # the backoff has passed
         message.next_attempt_at = message.created_at
     db_session.commit()
@@ -64,7 +64,7 @@ def test_a_refused_delivery_is_retried_later_and_then_delivered(app, factory, sm
 
 
 def test_without_a_mail_server_messages_are_printed_for_the_developer(app, factory, capsys):
-    app.config["MAIL_SERVER"] = None
+    app.config["THERAPIST_MAIL_SERVER"] = None
     couple = factory.couple()
     assert deliver_pending() == 2
     printed = capsys.readouterr().out

@@ -132,7 +132,7 @@ def test_a_reset_ends_a_lockout(app, factory):
 
 
 def test_the_reset_pages_share_the_sign_in_address_limit(app, factory):
-    app.config.update(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app.config.update(RATELIMIT_ENABLED=True, THERAPIST_LOGIN_RATE_LIMIT="3 per minute")
     limiter.init_app(app)
     limiter.reset()
     try:
@@ -166,7 +166,7 @@ def test_changing_a_password_needs_a_signed_in_person(client):
 
 def test_a_reset_request_takes_the_same_minimum_time_whether_or_not_the_email_exists(app, factory):
     import time
-    app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.15
+    app.config["THERAPIST_PASSWORD_RESET_ANSWER_SECONDS"] = 0.15
     counselor = factory.counselor()
     for email in (counselor.email, "nobody@example.org"):
         client = app.test_client()

@@ -214,7 +214,7 @@ def test_a_repeat_download_comes_from_the_cache_until_something_on_it_changes(ap
     path = f"/counselor/couples/{couple.id}/prep.pdf"
     first, second = counselor.get(path).data, counselor.get(path).data
     assert first == second and len(laid_out) == 1
-    sealed = list(Path(app.config["PDF_CACHE_DIR"]).rglob("*.pdf.sealed"))
+    sealed = list(Path(app.config["THERAPIST_PDF_CACHE_DIR"]).rglob("*.pdf.sealed"))
     assert len(sealed) == 1 and b"%PDF" not in sealed[0].read_bytes() and b"First words" not in sealed[0].read_bytes()
 
     partner = signed_in(app, couple.partner_a)  # an answer changes: a new packet

@@ -85,7 +85,7 @@ def test_the_check_in_opens_with_the_safety_question_and_no_leaves_at_once(app, 
     check_in_id = re.search(r'/my/homework/(\d+)"[^>]*>\s*<span class="hw-title">Check-in', homework).group(1)
     gate = a.get(f"/my/homework/{check_in_id}").get_data(as_text=True)
     assert "Is it safe for you to answer right now?" in gate
-    assert f'href="{app.config["QUICK_EXIT_URL"]}"' in gate and "No, leave now" in gate
+    assert f'href="{app.config["THERAPIST_QUICK_EXIT_URL"]}"' in gate and "No, leave now" in gate
     assert "<title>Secure portal</title>" in gate
 
 

@@ -62,10 +62,18 @@ def test_demo_seed_twice_creates_the_demo_once_and_prints_the_logins(empty_datab
 def test_production_refuses_to_start_without_its_secrets_and_names_them():
     with pytest.raises(ConfigError) as caught:
         create_app(type("Incomplete", (ProductionConfig,), {
-            "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": None, "ANSWER_KEYS": None, "MAIL_SERVER": None}))
+            "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": None, "THERAPIST_ANSWER_KEYS": None, "THERAPIST_MAIL_SERVER": None}))
     message = str(caught.value)
-    for name in ("SECRET_KEY", "DATABASE_URL", "ANSWER_KEYS", "MAIL_SERVER"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "THERAPIST_ANSWER_KEYS", "THERAPIST_MAIL_SERVER"):
         assert name in message
+
+
+def test_production_refuses_to_start_without_the_public_address_for_email_links():
+    complete_but_the_address = type("NoAddress", (ProductionConfig,), {
+        "SECRET_KEY": "s", "SQLALCHEMY_DATABASE_URI": "sqlite://", "THERAPIST_MAIL_SERVER": "smtp.example",
+        "THERAPIST_ANSWER_KEYS": "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "THERAPIST_PUBLIC_BASE_URL": None})
+    with pytest.raises(ConfigError, match="THERAPIST_PUBLIC_BASE_URL"):
+        create_app(complete_but_the_address)
 
 
 def test_worksheets_check_command_names_a_broken_file_and_fails(tmp_path):

@@ -1,7 +1,8 @@
 """therapist_app: homework for couples counseling, as a Flask plugin.
 
 Standalone: `create_app()`. Inside a host practice-management app:
-`TherapistApp(app, db=host_db, url_prefix="/therapy")` reuses the host's db and LoginManager.
+`TherapistApp(app, db=host_db, url_prefix="/therapy", counselor_for=..., admin_for=...)` reuses the
+host's db and leaves its LoginManager alone.
 """
 import logging
 import os
@@ -12,48 +13,59 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
-from .extensions import csrf, limiter
+from .extensions import limiter
+from .security.csrf import init_csrf
 from .security.crypto import KeyRing
-from .settings import Defaults
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_DIR / "templates"
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+from .security.identity import connect_host_signals
+from .paths import INSTANCE_DIR, MIGRATIONS_DIR, TEMPLATES_DIR
+from .settings import plugin_defaults
+from .state import HostCallback, PluginState
 
 log = logging.getLogger(__name__)
 
 
 class TherapistApp:
-    """The plugin. Holds what it needs per app in `app.extensions["therapist_app"]` (this object)."""
+    """The plugin. What it needs per app lives in `app.extensions["therapist_app"]` (a PluginState)."""
 
     def __init__(self, app: Flask | None = None, **options):
-        self.url_prefix = ""
-        self.keyring: KeyRing | None = None
         if app is not None:
             self.init_app(app, **options)
 
     def init_app(self, app: Flask, *, db: SQLAlchemy | None = None, login_manager: LoginManager | None = None,
-                 url_prefix: str = "") -> None:
-        for key in dir(Defaults):  # our settings, unless the host set them already
-            if key.isupper():
-                app.config.setdefault(key, getattr(Defaults, key))
-        self.url_prefix = url_prefix.rstrip("/")
-        self.keyring = KeyRing(app.config["ANSWER_KEYS"])
-        app.extensions["therapist_app"] = self
+                 url_prefix: str = "", counselor_for: HostCallback | None = None,
+                 admin_for: HostCallback | None = None, host_user=None, sign_out_together: bool = False,
+                 _standalone: bool = False) -> None:
+        """Mounts the plugin. A host passes its `db`, and maps its signed-in staff to plugin people
+        with `counselor_for(host_user)` / `admin_for(host_user)`. `login_manager` is read, never
+        changed; the plugin keeps its own people out of it."""
+        for key, value in plugin_defaults().items():  # only THERAPIST_*, and only where the host set none
+            app.config.setdefault(key, value)
+        app.extensions["therapist_app"] = PluginState(
+            url_prefix=url_prefix.rstrip("/"), keyring=KeyRing(app.config["THERAPIST_ANSWER_KEYS"]), standalone=_standalone,
+            counselor_for=counselor_for, admin_for=admin_for, host_user=host_user, login_manager=login_manager,
+            sign_out_together=sign_out_together)
 
-        if "sqlalchemy" not in app.extensions:
-            (db or SQLAlchemy()).init_app(app)
-        with app.app_context():
-            configure_sqlite(app.extensions["sqlalchemy"].engine)
-        _init_login(app, login_manager)
-        if "csrf" not in app.extensions:
-            csrf.init_app(app)
+        _init_db(app, db)
+        connect_host_signals()
+        init_csrf(app, _standalone)
         limiter.init_app(app)
 
         from .blueprints import register_blueprints
-        register_blueprints(app, self.url_prefix)
+        register_blueprints(app, url_prefix.rstrip("/"))
         from .cli import register_commands
         register_commands(app)
+
+
+def _init_db(app: Flask, db: SQLAlchemy | None) -> None:
+    """The host's SQLAlchemy when it has one; our own otherwise. SQLite PRAGMAs only on an engine
+    of our own making: a host's engine is the host's to tune."""
+    if "sqlalchemy" in app.extensions:
+        return
+    ours = db is None
+    (db or SQLAlchemy()).init_app(app)
+    if ours:
+        with app.app_context():
+            configure_sqlite(app.extensions["sqlalchemy"].engine)
 
 
 def configure_sqlite(engine) -> None:
@@ -72,34 +84,15 @@ def configure_sqlite(engine) -> None:
         cursor.close()
 
 
-def _init_login(app: Flask, login_manager: LoginManager | None) -> None:
-    """Our users live in the same Flask-Login session as a host's, under ids prefixed "ta:"."""
-    from .security.sessions import load_our_user
-
-    manager = login_manager or getattr(app, "login_manager", None)
-    if manager is None:
-        manager = LoginManager()
-        manager.init_app(app)
-    manager.session_protection = "strong"
-    host_loader = manager._user_callback
-
-    def load_user(user_id: str):
-        ours = load_our_user(user_id)
-        if ours is not None or user_id.startswith("ta:"):
-            return ours
-        return host_loader(user_id) if host_loader else None
-
-    manager.user_loader(load_user)
-
-
 def _development_secrets(app: Flask) -> None:
     """Development only: a secret key and an answer key kept in instance/, made on first run."""
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    for name, make in (("SECRET_KEY", lambda: os.urandom(32).hex()), ("ANSWER_KEYS", KeyRing.generate_spec)):
+    for name, file_name, make in (("SECRET_KEY", "secret_key.txt", lambda: os.urandom(32).hex()),
+                                  ("THERAPIST_ANSWER_KEYS", "answer_keys.txt", KeyRing.generate_spec)):
         if app.config.get(name):
             continue
-        path = instance / f"{name.lower()}.txt"
+        path = instance / file_name
         if not path.exists():
             path.write_text(make())
             path.chmod(0o600)
@@ -118,7 +111,7 @@ def _trust_proxies(app: Flask) -> None:
 
 def create_app(config=None) -> Flask:
     """The standalone app. `config` is a config class, a mapping, or None (FLASK_CONFIG or development)."""
-    from config import CONFIGS, INSTANCE_DIR, ProductionConfig
+    from .config import CONFIGS, ProductionConfig
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=str(TEMPLATES_DIR))
     if config is None:
@@ -135,7 +128,7 @@ def create_app(config=None) -> Flask:
 
     from flask_migrate import Migrate
 
-    TherapistApp(app)
+    TherapistApp(app, _standalone=True)
     Migrate(app, app.extensions["sqlalchemy"], directory=str(MIGRATIONS_DIR))
     _trust_proxies(app)
 

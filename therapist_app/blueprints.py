@@ -2,7 +2,6 @@
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from . import TEMPLATES_DIR
 from .admin.views import bp as admin_bp
 from .auth import recovery_views  # noqa: F401  (adds the password routes to the auth blueprint)
 from .auth.views import bp as auth_bp
@@ -13,11 +12,13 @@ from .counselor import session_views, summary_views  # noqa: F401  (sessions, su
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import help_for, label_for
 from .errors import NotFoundError
+from .paths import STATIC_DIR, TEMPLATES_DIR
 from .routing import register_converters
-from .security.sessions import (enforce_idle_timeout, kept_text, page_owner_token, security_headers,
-                                session_ended_page, signed_in_user, wants_json)
+from .security.csrf import protect_plugin_posts
+from .security.identity import signed_in_via_host
+from .security.sessions import (enforce_idle_timeout, kept_text, page_owner_token, refuse_unmapped_staff,
+                                security_headers, session_ended_page, signed_in_user, wants_json)
 
-STATIC_DIR = __file__.rsplit("/", 1)[0] + "/static"
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
 
 
@@ -55,10 +56,18 @@ def _server_error(error):
     return render_template("therapist_app/errors/server_error.html"), 500
 
 
+def _identity_for_templates():
+    """Templates ask these, never Flask-Login's current_user (which, mounted, is the host's)."""
+    return {"ta_user": signed_in_user(), "ta_via_host": signed_in_via_host()}
+
+
 # Hooks are attached once, at import: a blueprint may be registered on many apps (tests, hosts).
 for _bp, _ in AUDIENCES:
     _bp.url_value_preprocessor(_limit_request_size)
+    _bp.before_request(refuse_unmapped_staff)  # first: to unmapped staff, no plugin page exists at all
+    _bp.before_request(protect_plugin_posts)
     _bp.before_request(enforce_idle_timeout)
+    _bp.context_processor(_identity_for_templates)
     _bp.after_request(security_headers)
     _bp.register_error_handler(NotFoundError, _not_found)
     _bp.register_error_handler(404, _not_found)

@@ -5,6 +5,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .paths import MIGRATIONS_DIR
+
 worksheets_cli = AppGroup("worksheets", help="The exercise library.")
 demo_cli = AppGroup("demo", help="The demo practice.")
 scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly one).")
@@ -19,7 +21,7 @@ def worksheets_check(directory):
     """Validates every worksheet file; exits 1 and names file and line if any is broken."""
     from .engine.loader import load_directory
 
-    result = load_directory(directory or current_app.config["WORKSHEETS_DIR"])
+    result = load_directory(directory or current_app.config["THERAPIST_WORKSHEETS_DIR"])
     for slug in result.worksheets:
         click.echo(f"ok      {slug}")
     for error in result.errors:
@@ -33,7 +35,7 @@ def worksheets_sync():
     """Stores changed worksheet files as new versions."""
     from .services.worksheets import sync_library
 
-    result = sync_library(current_app.config["WORKSHEETS_DIR"])
+    result = sync_library(current_app.config["THERAPIST_WORKSHEETS_DIR"])
     click.echo(f"{len(result.worksheets)} worksheets in the library, {len(result.errors)} refused")
     for error in result.errors:
         click.echo(f"REFUSED {error}", err=True)
@@ -72,8 +74,6 @@ def plugin_db_upgrade():
     """Applies the plugin's migrations (own version table: ta_alembic_version) to the app's database."""
     from alembic import command
     from alembic.config import Config
-
-    from . import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

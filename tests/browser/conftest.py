@@ -24,7 +24,7 @@ def live_server(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_BASE_URL"] = base
+    app.config["THERAPIST_PUBLIC_BASE_URL"] = base
     yield base
     server.shutdown()
     thread.join(5)

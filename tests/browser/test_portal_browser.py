@@ -38,7 +38,7 @@ def test_a_long_answer_survives_an_expired_session_and_is_saved_after_signing_in
     browser_sign_in(page, couple.partner_a.email)
     page.goto(f"/my/homework/{assignment.id}")
     # Shorten the idle limit only once the page is open: a slow machine must not expire it earlier.
-    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
     page.wait_for_timeout(2500)  # the partner pauses; the session ends on the server
     box = page.locator("textarea").first
     box.fill(LONG_ANSWER)
@@ -46,7 +46,7 @@ def test_a_long_answer_survives_an_expired_session_and_is_saved_after_signing_in
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
     assert page.locator("textarea").first.input_value() == LONG_ANSWER
-    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
     dialog.get_by_label("Password").fill(PASSWORD)
     dialog.get_by_role("button", name="Sign in and continue").click()
     page.locator(".save-status", has_text="Saved").first.wait_for()
@@ -90,7 +90,7 @@ def test_nothing_is_kept_in_browser_storage(homework, new_page):
 
 def test_quick_exit_leaves_and_back_does_not_return_to_the_page(homework, new_page, live_server, app):
     couple, assignment = homework
-    app.config["QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
+    app.config["THERAPIST_QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
     page.goto("/my/")

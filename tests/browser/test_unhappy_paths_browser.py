@@ -69,7 +69,7 @@ def test_typing_then_closing_the_tab_within_a_second_keeps_the_words(homework, n
 
 def test_quick_exit_a_second_after_typing_saves_the_words_and_signs_out(homework, new_page, live_server, app):
     couple, assignment = homework
-    app.config["QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
+    app.config["THERAPIST_QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
     _open_and_type(page, assignment)
@@ -89,14 +89,14 @@ def test_after_an_idle_sign_out_the_other_partner_cannot_sign_in_on_the_page(app
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
     page.goto(f"/my/homework/{assignment.id}")
-    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
     page.wait_for_timeout(2500)
     box = page.locator("textarea").first
     box.fill("Robin's words, typed after the quiet spell")
     box.blur()
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
-    app.config["IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
     dialog.get_by_label("Email or sign-in name").fill(couple.partner_b.email)
     dialog.get_by_label("Password").fill(PASSWORD)
     dialog.get_by_role("button", name="Sign in and continue").click()
@@ -120,14 +120,14 @@ def test_a_counselor_signed_out_mid_comment_signs_in_again_in_place_and_the_comm
     page = new_page(phone=False)
     browser_sign_in(page, couple.counselor.email)
     page.goto(f"/counselor/assignments/{assignment.id}")
-    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(seconds=2)
+    app.config["THERAPIST_IDLE_TIMEOUT_COUNSELOR"] = timedelta(seconds=2)
     comment = "You named something that took courage to name."
     page.get_by_label("A short comment for the partner (optional)").fill(comment)
     page.wait_for_timeout(2500)
     page.get_by_role("button", name="Mark reviewed").click()
     dialog = page.get_by_role("dialog")
     dialog.wait_for()
-    app.config["IDLE_TIMEOUT_COUNSELOR"] = timedelta(minutes=15)
+    app.config["THERAPIST_IDLE_TIMEOUT_COUNSELOR"] = timedelta(minutes=15)
     assert page.get_by_label("A short comment for the partner (optional)").input_value() == comment
     dialog.get_by_label("Password").fill(PASSWORD)
     dialog.get_by_role("button", name="Sign in and continue").click()

@@ -1,9 +1,9 @@
 """Getting back in: "Forgot your password?" by email, and changing a password while signed in."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_user
 
 from ..errors import RuleError
 from ..models.user import ROLES
+from ..security import identity
 from ..security.sessions import role_required, signed_in_user
 from ..services import accounts, password_reset
 from .forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
@@ -56,7 +56,7 @@ def change_password():
         except RuleError as error:
             getattr(form, error.field or "current").errors.append(error.message)
         else:
-            login_user(user)  # this session continues under the new session version; all others ended
+            identity.refresh(user)  # this session continues under the new session version; all others ended
             flash("Your password is changed. You were signed out on every other device.", "success")
             return redirect(home_for(user))
     return render_template("therapist_app/auth/change_password.html", form=form, home=home_for(user))

@@ -3,16 +3,15 @@ import time
 
 from flask import (Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request,
                    session, url_for)
-from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
+from ..security import host_bridge, identity
 from ..security.audit import record
 from ..security.redirects import safe_next
-from ..security.sessions import (EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, page_owner, signed_in_user,
-                                 wants_json)
+from ..security.sessions import EXPIRED_USER_KEY, page_owner, signed_in_user, wants_json
 from ..services import accounts, invitations, pending_saves
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
@@ -22,7 +21,7 @@ bp = Blueprint("ta_auth", __name__)
 
 
 def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return current_app.config["THERAPIST_LOGIN_RATE_LIMIT"]
 
 
 def _failed(response) -> bool:
@@ -54,11 +53,12 @@ def _is_someone_else(user, page_owner_token=None) -> bool:
     return any(owner is not None and owner != user.id for owner in expected)
 
 
+STAFF_SIGN_IN_ELSEWHERE = ("Practice staff open these pages from the practice's own app, "
+                           "signed in there. This sign-in is for partners.")
+
+
 def _start_session(user) -> None:
-    session.pop(EXPIRED_USER_KEY, None)
-    login_user(user)
-    session[LAST_SEEN_KEY] = session[STARTED_KEY] = time.time()
-    session.permanent = True
+    identity.sign_in(user)
     record(user.id, "login", user, request.remote_addr)
     db_session.commit()
 
@@ -115,6 +115,9 @@ def login():
         user = accounts.authenticate(form.login.data, form.password.data)
         if user is not None and _is_someone_else(user):
             return render_template("therapist_app/auth/login.html", form=form, someone_else=SOMEONE_ELSE), 403
+        if user is not None and not identity.password_sign_in_allowed(user):
+            form.password.errors.append(STAFF_SIGN_IN_ELSEWHERE)
+            return render_template("therapist_app/auth/login.html", form=form), 403
         if user is not None:
             _start_session(user)
             if pending_saves.apply_for(user):
@@ -140,6 +143,8 @@ def login_json():
         return jsonify(ok=False, message=accounts.WRONG_CREDENTIALS), 401
     if _is_someone_else(user, data.get("owner")):
         return jsonify(ok=False, error="someone_else", message=SOMEONE_ELSE), 403
+    if not identity.password_sign_in_allowed(user):
+        return jsonify(ok=False, error="staff", message=STAFF_SIGN_IN_ELSEWHERE), 403
     _start_session(user)
     return jsonify(ok=True, csrf_token=generate_csrf())
 
@@ -162,11 +167,14 @@ def csrf_token():
 @bp.post("/logout")
 def logout():
     user = signed_in_user()
+    via_host = identity.signed_in_via_host()
     if user is not None:
         accounts.sign_out(user, request.remote_addr)
-    logout_user()
-    session.clear()
+    identity.sign_out()
+    identity.end_browser_session()
     flash("You have signed out.", "info")
+    if via_host:  # staff leave the therapy pages, not the practice app (unless it asked for both)
+        return redirect(host_bridge.host_login_url(None) or "/")
     return redirect(url_for("ta_auth.login"))
 
 
@@ -188,6 +196,9 @@ def accept_invitation(token):
             else:
                 return render_template("therapist_app/auth/invitation_unusable.html", message=error.message), 410
         else:
+            if not identity.password_sign_in_allowed(user):
+                flash("Your password is set. " + STAFF_SIGN_IN_ELSEWHERE, "success")
+                return redirect(url_for(".login"))
             _start_session(user)
             flash("Your password is set. Welcome.", "success")
             return redirect(_home_for(user))

@@ -1,12 +1,12 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
-from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, session, url_for
-from flask_login import logout_user
+from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..errors import ConflictError, RuleError
+from ..security import identity
 from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
 from ..services import accounts, assignments, checkins, responses
@@ -182,8 +182,8 @@ def autosave(assignment_id):
                        theirs=presenters.conflict_texts(page, conflict.current)), 409
     if request.args.get("sign_out") == "1":  # Quick exit with typing not yet saved: saved, then gone
         accounts.sign_out(user, request.remote_addr)
-        logout_user()
-        session.clear()
+        identity.sign_out()
+        identity.end_browser_session()
         return jsonify(ok=not errors)
     return jsonify(ok=not errors, revision=response.revision, errors=errors,
                    saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())

@@ -1,4 +1,4 @@
-"""Delivers outbox rows over SMTP with retries and backoff; without MAIL_SERVER, prints them to the console."""
+"""Delivers outbox rows over SMTP with retries and backoff; without THERAPIST_MAIL_SERVER, prints them to the console."""
 import logging
 import smtplib
 import ssl
@@ -23,16 +23,16 @@ log = logging.getLogger(__name__)
 
 def _smtp_send(config, message: OutboxMessage) -> None:
     email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
+    email["From"] = config["THERAPIST_MAIL_FROM"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email.set_content(message.body)
-    connection_class = smtplib.SMTP_SSL if config["MAIL_USE_TLS"] else smtplib.SMTP
-    with connection_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
-        if config["MAIL_USE_STARTTLS"] and not config["MAIL_USE_TLS"] and smtp.has_extn("starttls"):
+    connection_class = smtplib.SMTP_SSL if config["THERAPIST_MAIL_USE_TLS"] else smtplib.SMTP
+    with connection_class(config["THERAPIST_MAIL_SERVER"], config["THERAPIST_MAIL_PORT"], timeout=20) as smtp:
+        if config["THERAPIST_MAIL_USE_STARTTLS"] and not config["THERAPIST_MAIL_USE_TLS"] and smtp.has_extn("starttls"):
             smtp.starttls(context=ssl.create_default_context())
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        if config.get("THERAPIST_MAIL_USERNAME"):
+            smtp.login(config["THERAPIST_MAIL_USERNAME"], config["THERAPIST_MAIL_PASSWORD"])
         smtp.send_message(email)
 
 
@@ -65,14 +65,14 @@ def deliver_pending(limit: int = 100) -> int:
         if message is None:
             continue
         try:
-            if config.get("MAIL_SERVER"):
+            if config.get("THERAPIST_MAIL_SERVER"):
                 _smtp_send(config, message)
             else:
                 _print_to_console(message)
         except (smtplib.SMTPException, OSError) as exc:
             message.status = OUTBOX_PENDING
             message.last_error = f"{exc.__class__.__name__}"[:300]
-            if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+            if message.attempts >= config["THERAPIST_MAIL_MAX_ATTEMPTS"]:
                 message.status = OUTBOX_FAILED
             message.next_attempt_at = utcnow() + backoff(message.attempts)
             log.warning("email %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)

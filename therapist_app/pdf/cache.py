@@ -21,7 +21,7 @@ KEEP_PER_COUPLE = 6
 
 
 def _folder(couple_id: int) -> Path | None:
-    root = current_app.config.get("PDF_CACHE_DIR")
+    root = current_app.config.get("THERAPIST_PDF_CACHE_DIR")
     return Path(root) / f"couple-{int(couple_id)}" if root else None
 
 

@@ -32,7 +32,7 @@ class KeyRing:
             self.keys[key_id] = AESGCM(raw)
             self.current_id = self.current_id or key_id
         if not self.keys:
-            raise KeyRingError("no answer encryption key configured (ANSWER_KEYS)")
+            raise KeyRingError("no answer encryption key configured (THERAPIST_ANSWER_KEYS)")
 
     @staticmethod
     def generate_spec(key_id: str = "k1") -> str:

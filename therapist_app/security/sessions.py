@@ -4,32 +4,14 @@ from urllib.parse import urlsplit
 from functools import wraps
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..models.user import LOGIN_ID_PREFIX, ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
-from ..services import accounts, pending_saves
+from ..models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
+from ..services import pending_saves
+from . import host_bridge, identity
+from .identity import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user
 
-LAST_SEEN_KEY = "ta_last_seen"
-STARTED_KEY = "ta_started"
-EXPIRED_USER_KEY = "ta_expired_user"
-
-
-def load_our_user(user_id: str) -> User | None:
-    prefix, _, rest = user_id.partition(":")
-    if prefix != LOGIN_ID_PREFIX:
-        return None
-    try:
-        numeric_id, version = (int(part) for part in rest.split(":"))
-    except ValueError:
-        return None
-    return accounts.load_user(numeric_id, version)
-
-
-def signed_in_user() -> User | None:
-    """The current user if it is one of ours (a host's own users never reach our pages)."""
-    user = current_user._get_current_object() if current_user else None
-    return user if isinstance(user, User) and user.is_authenticated else None
+__all__ = ["EXPIRED_USER_KEY", "LAST_SEEN_KEY", "STARTED_KEY", "signed_in_user"]
 
 
 def wants_json() -> bool:
@@ -37,7 +19,7 @@ def wants_json() -> bool:
 
 
 def _idle_limit(user: User):
-    key = "IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "IDLE_TIMEOUT_COUNSELOR"
+    key = "THERAPIST_IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "THERAPIST_IDLE_TIMEOUT_COUNSELOR"
     return current_app.config[key].total_seconds()
 
 
@@ -71,9 +53,7 @@ def enforce_idle_timeout():
     if within_grace and _keepable_answer_post():
         pending_saves.keep(user.id, request.view_args["assignment_id"],
                            _int_or_zero(request.args.get("section")), request.form)
-    logout_user()
-    session.pop(LAST_SEEN_KEY, None)
-    session.pop(STARTED_KEY, None)
+    identity.sign_out()
     if request.endpoint in SIGN_IN_ENDPOINTS:
         return None  # signed out now; the sign-in machinery itself carries on
     if request.method == "POST" and not wants_json() and request.endpoint not in KEEPABLE_POSTS:
@@ -97,7 +77,20 @@ def _signed_out_response(expired: bool):
     if expired:
         flash("You were signed out after a quiet spell, to keep things private. "
               "Everything you saved is still here.", "info")
-    return redirect(url_for("ta_auth.login", next=request.full_path if request.method == "GET" else None))
+    next_path = request.full_path if request.method == "GET" else None
+    return redirect(host_bridge.host_login_url(next_path) if host_bridge.paused() else
+                    url_for("ta_auth.login", next=next_path))
+
+
+def refuse_unmapped_staff():
+    """Mounted: a host user whom the host does not map to a plugin counselor or admin finds no plugin
+    page at all (404), not even the partners' sign-in. One whose plugin identity was paused here (idle,
+    signed out of the plugin) is sent to the host's sign-in instead."""
+    if signed_in_user() is not None or host_bridge.host_user() is None:
+        return None
+    if host_bridge.paused() and host_bridge.host_login_url(None):
+        return _signed_out_response(expired=False)
+    abort(404)
 
 
 # Posted fields never shown back: secrets, and the machinery of the form.

@@ -124,9 +124,12 @@ def _notify_partners(couple: Couple, assignment: Assignment) -> None:
                     messages.new_homework(partner.display_name, partner.practice.name, login_link()))
 
 
-def assign_safety_check_ins(counselor: User, couple: Couple) -> list[Assignment]:
-    """Each partner's private check-in, given when the couple is added, before joint homework."""
-    if not current_app.config.get("ASSIGN_CHECK_IN_ON_NEW_COUPLE", True):
+def assign_safety_check_ins(counselor: User, couple: Couple, enabled: bool | None = None) -> list[Assignment]:
+    """Each partner's private check-in, given when the couple is added, before joint homework
+    (unless THERAPIST_ASSIGN_CHECK_IN_ON_NEW_COUPLE, or `enabled`, says otherwise)."""
+    if enabled is None:
+        enabled = current_app.config["THERAPIST_ASSIGN_CHECK_IN_ON_NEW_COUPLE"]
+    if not enabled:
         return []
     try:
         version = worksheets.version_by_slug(SAFETY_CHECK_IN_SLUG)

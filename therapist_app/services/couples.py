@@ -37,9 +37,10 @@ def _new_sign_in_name() -> str:
     return "p-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partner: str | None = None) -> NewCouple:
+def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partner: str | None = None,
+               check_ins: bool | None = None) -> NewCouple:
     """Creates both partners' accounts and the couple, invites both, and assigns each their private
-    check-in before any joint homework."""
+    check-in before any joint homework (`check_ins` overrides the practice-wide setting)."""
     emails = [p.email.strip().lower() for p in (a, b) if p.email]
     if len(emails) == 2 and emails[0] == emails[1]:
         raise RuleError(
@@ -81,7 +82,7 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
         if not partner.email:
             paper_links[partner.id] = link
 
-    assign_safety_check_ins(counselor, couple)
+    assign_safety_check_ins(counselor, couple, check_ins)
     session.commit()
     return NewCouple(couple, paper_links)
 

@@ -31,7 +31,7 @@ DEMO_LOGINS = (
 
 def seed_demo() -> tuple[bool, tuple[DemoLogin, ...]]:
     """Creates the demo practice unless it exists. Returns (created, logins)."""
-    worksheets.sync_library(current_app.config["WORKSHEETS_DIR"])
+    worksheets.sync_library(current_app.config["THERAPIST_WORKSHEETS_DIR"])
     if session.scalar(select(Practice.id).where(Practice.name == DEMO_PRACTICE)):
         return False, DEMO_LOGINS
     practice = Practice(name=DEMO_PRACTICE, country="US")

@@ -1,5 +1,4 @@
 """FHIR R4 exports: worksheets as Questionnaires, answers as QuestionnaireResponses (through access)."""
-from flask import current_app
 
 from .. import access
 from ..engine import fhir
@@ -9,10 +8,11 @@ from ..models import User
 from ..models.response import answering_role
 from ..security.audit import record
 from . import worksheets
+from .links import public_base
 
 
 def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + current_app.extensions["therapist_app"].url_prefix
+    return public_base()
 
 
 def questionnaire_for(counselor: User, version_id: int) -> dict:

@@ -34,7 +34,7 @@ def create_invitation(user: User) -> tuple[Invitation, str]:
     )
     invitation = Invitation(
         user_id=user.id, nonce=secrets.token_urlsafe(24),
-        expires_at=now + current_app.config["INVITE_MAX_AGE"],
+        expires_at=now + current_app.config["THERAPIST_INVITE_MAX_AGE"],
     )
     session.add(invitation)
     session.flush()
@@ -45,7 +45,7 @@ def send_invitation(user: User) -> str:
     """Creates an invitation and queues its email (when the person has an address). Returns the link."""
     invitation, token = create_invitation(user)
     link = invitation_link(token)
-    days = current_app.config["INVITE_MAX_AGE"].days
+    days = current_app.config["THERAPIST_INVITE_MAX_AGE"].days
     practice = user.practice.name
     text = (
         messages.invitation(user.display_name, practice, link, days) if user.is_client

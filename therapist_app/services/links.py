@@ -2,9 +2,15 @@
 from flask import current_app
 
 
-def _base() -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + current_app.extensions["therapist_app"].url_prefix
+def public_base() -> str:
+    """The plugin's address as people reach it (THERAPIST_PUBLIC_BASE_URL plus the mount prefix)."""
+    base = current_app.config.get("THERAPIST_PUBLIC_BASE_URL")
+    if not base:
+        raise RuntimeError("Set THERAPIST_PUBLIC_BASE_URL: the address used in links inside emails.")
+    return base.rstrip("/") + current_app.extensions["therapist_app"].url_prefix
+
+
+_base = public_base
 
 
 def invitation_link(token: str) -> str:

@@ -50,9 +50,9 @@ def check(login: str, now: datetime | None = None) -> None:
 
 def _lock_seconds(failures: int) -> float:
     config = current_app.config
-    first = config["LOGIN_LOCKOUT_FIRST"].total_seconds()
-    doublings = min(failures - config["LOGIN_LOCKOUT_AFTER"], 20)
-    return min(first * 2 ** doublings, config["LOGIN_LOCKOUT_MAX"].total_seconds())
+    first = config["THERAPIST_LOGIN_LOCKOUT_FIRST"].total_seconds()
+    doublings = min(failures - config["THERAPIST_LOGIN_LOCKOUT_AFTER"], 20)
+    return min(first * 2 ** doublings, config["THERAPIST_LOGIN_LOCKOUT_MAX"].total_seconds())
 
 
 def _insert_if_missing(key: str) -> None:
@@ -63,17 +63,17 @@ def _insert_if_missing(key: str) -> None:
 
 def record_failure(login: str, now: datetime | None = None) -> None:
     """Counts a wrong password (atomically, so parallel tries on several servers all count) and
-    locks the account once the count reaches LOGIN_LOCKOUT_AFTER. Old failures are forgotten."""
+    locks the account once the count reaches THERAPIST_LOGIN_LOCKOUT_AFTER. Old failures are forgotten."""
     now = now or utcnow()
     key = _key(login)
     _insert_if_missing(key)
-    forgotten_before = now - current_app.config["LOGIN_FAILURES_FORGOTTEN_AFTER"]
+    forgotten_before = now - current_app.config["THERAPIST_LOGIN_FAILURES_FORGOTTEN_AFTER"]
     session.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(
         failures=case((LoginThrottle.last_failure_at < forgotten_before, 1), else_=LoginThrottle.failures + 1),
         last_failure_at=now,
     ))
     row = session.get(LoginThrottle, key, populate_existing=True)
-    if row.failures >= current_app.config["LOGIN_LOCKOUT_AFTER"]:
+    if row.failures >= current_app.config["THERAPIST_LOGIN_LOCKOUT_AFTER"]:
         row.locked_until = now + timedelta(seconds=_lock_seconds(row.failures))
     session.commit()
 

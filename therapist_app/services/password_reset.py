@@ -46,7 +46,7 @@ def request_reset(email: str, ip: str | None = None) -> None:
     about a millisecond more, which enough requests could measure."""
     started = time.perf_counter()
     _queue_reset_emails(email, ip)
-    floor = current_app.config["PASSWORD_RESET_ANSWER_SECONDS"]
+    floor = current_app.config["THERAPIST_PASSWORD_RESET_ANSWER_SECONDS"]
     time.sleep(max(0.0, floor - (time.perf_counter() - started)))
 
 
@@ -54,9 +54,9 @@ def _queue_reset_emails(email: str, ip: str | None) -> None:
     email = (email or "").strip().lower()
     users = session.scalars(select(User).where(func.lower(User.email) == email,
                                                User.is_active_account.is_(True))).all()
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    max_age = current_app.config["THERAPIST_PASSWORD_RESET_MAX_AGE"]
     for user in users:
-        if _emails_sent_lately(user) < current_app.config["PASSWORD_RESET_EMAILS_PER_HOUR"]:
+        if _emails_sent_lately(user) < current_app.config["THERAPIST_PASSWORD_RESET_EMAILS_PER_HOUR"]:
             token = _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
             text = messages.password_reset(user.display_name, password_reset_link(token),
                                            int(max_age.total_seconds() // 60))
@@ -69,7 +69,7 @@ def _queue_reset_emails(email: str, ip: str | None) -> None:
 
 def open_reset(token: str) -> User:
     """The person a reset link is for, while it is usable; otherwise RuleError(LINK_UNUSABLE)."""
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds()
+    max_age = current_app.config["THERAPIST_PASSWORD_RESET_MAX_AGE"].total_seconds()
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except BadSignature:  # also SignatureExpired
