@@ -10,7 +10,7 @@ from .client.views import bp as client_bp
 from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
 from .counselor import session_views, summary_views  # noqa: F401  (sessions, summaries, settings, calendar)
 from .counselor.views import bp as counselor_bp
-from .engine.presentation import help_for, label_for
+from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError
 from .paths import STATIC_DIR, TEMPLATES_DIR
 from .routing import register_converters
@@ -78,7 +78,8 @@ for _bp, _ in AUDIENCES:
 
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
-    app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_page_owner=page_owner_token)
+    app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_condition=describe_condition,
+                                 ta_page_owner=page_owner_token)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

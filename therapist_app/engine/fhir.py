@@ -8,6 +8,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
+from .fhir_conditions import enable_when, show_if_from
 from .fields import kind_of
 from .loader import WorksheetError, validate_definition
 from .presentation import fields_for, label_for
@@ -31,20 +32,30 @@ def questionnaire(definition: WorksheetDefinition, *, slug: str, version: int, b
     name = ("" if slug[:1].isalpha() else "Worksheet") + slug.title().replace("-", "")
     payload = json.dumps(definition.model_dump(mode="json", exclude_none=True),
                          separators=(",", ":"), ensure_ascii=False)
+    by_id = {field.id: field for field in definition.all_fields()}
     return {
         "resourceType": "Questionnaire",
         "id": slug[: 64 - len(suffix)] + suffix,  # FHIR ids are at most 64 characters; slugs may be 80
         "extension": [{"url": DEFINITION_EXTENSION, "valueString": payload}],
         "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{slug}", "version": str(version), "name": name,
         "title": definition.title, "status": "active", "description": definition.purpose,
-        "item": [{"linkId": s.id, "text": s.title, "type": "group", "item": [_question(f) for f in s.fields]}
-                 for s in definition.sections],
+        "item": [_group(s, by_id) for s in definition.sections],
     }
 
 
-def _question(field) -> dict:
+def _group(section, by_id: dict) -> dict:
+    group = {"linkId": section.id, "text": section.title, "type": "group",
+             "item": [_question(f, by_id) for f in section.fields]}
+    if section.show_if:
+        group.update(enable_when(section.show_if, by_id[section.show_if.question]))
+    return group
+
+
+def _question(field, by_id: dict) -> dict:
     """One field as a Questionnaire item, with the few details another system can show or enforce."""
     item = {"linkId": field.id, "text": field.label, "type": kind_of(field).fhir_type}
+    if field.show_if:
+        item.update(enable_when(field.show_if, by_id[field.show_if.question]))
     if field.required:
         item["required"] = True
     notes = [field.help] if field.help else []
@@ -192,17 +203,18 @@ def _foreign_definition(data: dict, source: str) -> dict:
     for item in data.get("item") or []:
         if item["type"] == "group":
             blocks.append((item["linkId"], _clean(item.get("text"), 120) or f"Part {len(blocks) + 1}",
-                           _fields(item.get("item") or [], field_ids, source)))
+                           _fields(item.get("item") or [], field_ids, source), item))
         elif fields := _fields([item], field_ids, source):
             if loose is None:  # loose top-level questions share one section, placed where the first stood
-                loose = ("questions", "Questions", [])
+                loose = ("questions", "Questions", [], {})
                 blocks.append(loose)
             loose[2].extend(fields)
     sections = []
-    for hint, title, fields in blocks:
+    for hint, title, fields, group in blocks:
         for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
             sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
-                             "title": title if not start else f"{title[:108]} (continued)"})
+                             "title": title if not start else f"{title[:108]} (continued)", "_item": group})
+    _conditions(sections, source)
     if not sections:
         raise WorksheetError(source, "this questionnaire has no questions a worksheet can hold")
     if len(sections) > 20:
@@ -216,6 +228,23 @@ def _foreign_definition(data: dict, source: str) -> dict:
         "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
         "estimated_minutes": 10, "stage": 0, "sections": sections,
     }
+
+
+def _conditions(sections: list[dict], source: str) -> None:
+    """Turns each item's enableWhen into a show_if on the worksheet's own ids, then drops the notes
+    the import kept for it (the original item, the option codes)."""
+    by_link = {field["_item"]["linkId"]: field for section in sections for field in section["fields"]}
+    for section in sections:
+        show_if = show_if_from(section["_item"], by_link, section["title"], source) if section["_item"] else None
+        if show_if:
+            section["show_if"] = show_if
+        for field in section["fields"]:
+            if show_if := show_if_from(field["_item"], by_link, field["label"], source):
+                field["show_if"] = show_if
+    for section in sections:
+        del section["_item"]
+        for field in section["fields"]:
+            field.pop("_item"), field.pop("_codes", None)
 
 
 def _fields(items: list, field_ids: set, source: str) -> list[dict]:
@@ -234,7 +263,7 @@ def _field(item: dict, field_ids: set, source: str) -> dict:
     if kind in UNSUPPORTED:
         raise WorksheetError(source, f"the question {label!r} asks for {UNSUPPORTED[kind]}, which a worksheet "
                                      "cannot hold. Please remove it and import again.")
-    field = {"id": _unique_id(item["linkId"], field_ids, "q"), "label": label}
+    field = {"id": _unique_id(item["linkId"], field_ids, "q"), "label": label, "_item": item}
     if item.get("required"):
         field["required"] = True
     notes = " ".join(_clean(c.get("text"), 2000) for c in item.get("item") or [] if c["type"] == "display")
@@ -247,9 +276,12 @@ def _field(item: dict, field_ids: set, source: str) -> dict:
     elif kind == "integer":
         field.update(type="scale", min_label="0", max_label="10")
     elif kind == "boolean":
-        field.update(type="single_choice", options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}])
+        field.update(type="single_choice", options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+                     _codes={"yes": "yes", "no": "no"})
     elif options is not None:
-        field.update(type="multi_choice" if item.get("repeats") else "single_choice", options=options)
+        field.update(type="multi_choice" if item.get("repeats") else "single_choice",
+                     options=[{k: v for k, v in o.items() if k != "code"} for o in options],
+                     _codes={o["code"]: o["value"] for o in options})
     else:
         raise WorksheetError(source, f"the question {label!r} has a type this app does not know ({str(kind)[:30]!r})")
     if field["type"] in ("short_text", "long_text") and isinstance(item.get("maxLength"), int):
@@ -266,7 +298,8 @@ def _options(item: dict, label: str, source: str) -> list[dict]:
                      None)
         text = _clean(coding.get("display") or coding.get("code") or (None if plain is None else str(plain)), 300)
         if text:
-            options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text})
+            options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text,
+                            "code": coding.get("code") or (None if plain is None else str(plain))})
     if len(options) > 30:
         raise WorksheetError(source, f"the question {label!r} has {len(options)} answer options; "
                                      "a worksheet question offers at most 30")

@@ -101,3 +101,20 @@ def fields_for(definition: WorksheetDefinition, role: str | None, answers: dict 
 
 def field_by_id(definition: WorksheetDefinition, field_id: str):
     return next((f for f in definition.all_fields() if f.id == field_id), None)
+
+
+def describe_condition(show_if, definition: WorksheetDefinition) -> str:
+    """A show_if in words, for counselors: 'Shown only when “Was there contact?” is Yes'."""
+    target = field_by_id(definition, show_if.question)
+    if target is None:
+        return ""
+    labels = {o.value: o.label for o in getattr(target, "options", None) or []}
+    if show_if.one_of is not None:
+        test = "is " + " or ".join(labels.get(v, v) for v in show_if.one_of)
+    elif show_if.equals is not None:
+        test = f"is {labels.get(show_if.equals, show_if.equals)}"
+    elif show_if.at_least is not None:
+        test = f"is {show_if.at_least} or more"
+    else:
+        test = f"is {show_if.at_most} or less"
+    return f"Shown only when “{target.label}” {test}"

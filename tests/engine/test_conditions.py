@@ -1,0 +1,198 @@
+"""Conditional questions (show_if) in every path: the checker, the portal without JavaScript, what is
+submitted and revealed, the side-by-side page and the PDF, and FHIR both ways."""
+import copy
+import json
+import shutil
+
+import pytest
+import yaml
+
+from helpers import save_section, submit
+from support import csrf_of, pdf_text, signed_in
+from therapist_app.engine.fhir import definition_from_questionnaire, questionnaire
+from therapist_app.engine.loader import WorksheetError, validate_definition
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response
+from therapist_app.services.worksheets import sync_library
+
+CONDITIONAL = {
+    "slug": "contact-follow-up", "title": "Contact since we last met", "purpose": "A short look at the week.",
+    "estimated_minutes": 5, "stage": 1,
+    "sections": [
+        {"id": "first", "title": "This week", "fields": [
+            {"id": "any_contact", "type": "single_choice", "label": "Was there any contact this week?",
+             "required": True, "visibility": "shared",
+             "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
+            {"id": "how_hard", "type": "scale", "label": "How hard was this week?", "min_label": "Easy",
+             "max_label": "Very hard", "visibility": "shared"},
+            {"id": "same_part_detail", "type": "short_text", "label": "Say a little about it",
+             "show_if": {"question": "any_contact", "equals": "yes"}, "visibility": "shared"},
+        ]},
+        {"id": "contact", "title": "About the contact", "show_if": {"question": "any_contact", "equals": "yes"},
+         "fields": [{"id": "what_happened", "type": "long_text", "label": "What happened?", "required": True,
+                     "visibility": "shared"}]},
+        {"id": "after", "title": "Afterwards", "fields": [
+            {"id": "support", "type": "long_text", "label": "What support would help?",
+             "show_if": {"question": "how_hard", "at_least": 7}, "required": True},
+            {"id": "closing", "type": "short_text", "label": "Anything else?"},
+        ]},
+    ],
+}
+
+
+def _with(definition, path, show_if):
+    changed = copy.deepcopy(definition)
+    section, field = path
+    target = changed["sections"][section] if field is None else changed["sections"][section]["fields"][field]
+    target["show_if"] = show_if
+    return changed
+
+
+@pytest.mark.parametrize("path, show_if, problem", [
+    ((0, 1), {"question": "support", "at_least": 3}, "not an earlier question"),
+    ((2, 0), {"question": "any_contact", "at_least": 3}, "a choice is compared with its options"),
+    ((2, 0), {"question": "how_hard", "equals": "yes"}, "a scale is compared with numbers"),
+    ((2, 0), {"question": "any_contact", "one_of": ["maybe"]}, "does not have"),
+    ((2, 0), {"question": "closing", "equals": "x"}, "not an earlier question"),
+    ((1, None), {"question": "any_contact", "equals": "yes", "one_of": ["no"]}, "exactly one of"),
+])
+def test_the_checker_refuses_conditions_that_could_never_work(path, show_if, problem):
+    with pytest.raises(WorksheetError) as refused:
+        validate_definition(_with(CONDITIONAL, path, show_if), "contact-follow-up.yaml")
+    assert problem in str(refused.value)
+
+
+@pytest.fixture
+def conditional(app, factory, tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
+    (library / "contact-follow-up.yaml").write_text(yaml.safe_dump(CONDITIONAL, sort_keys=False))
+    sync_library(library)
+    couple = factory.couple()
+    return couple, factory.assign(couple, "contact-follow-up")
+
+
+def _page(client, assignment, section):
+    return client.get(f"/my/homework/{assignment.id}?section={section}&edit=1").get_data(as_text=True)
+
+
+def test_without_javascript_a_follow_up_appears_from_the_next_part_on(app, conditional):
+    couple, assignment = conditional
+    partner = signed_in(app, couple.partner_a)
+    first = _page(partner, assignment, 0)
+    assert "Say a little about it" in first and "follows from your answer above" in first  # same part: a hint
+    save_section(partner, assignment.id, {"any_contact": "no", "how_hard": "3"})
+    assert "About the contact" not in _page(partner, assignment, 1)  # the next part is skipped
+    assert "What support would help?" not in _page(partner, assignment, 1)
+    save_section(partner, assignment.id, {"any_contact": "yes", "how_hard": "8"})
+    assert "What happened?" in _page(partner, assignment, 1)
+    assert "What support would help?" in _page(partner, assignment, 2)
+
+
+def test_a_hidden_question_is_never_required_nor_counted_as_skipped(app, conditional):
+    couple, assignment = conditional
+    partner = signed_in(app, couple.partner_a)
+    save_section(partner, assignment.id, {"any_contact": "no", "how_hard": "2", "s__same_part_detail": "skipped"})
+    save_section(partner, assignment.id, {"closing": "Nothing more"}, section=1)
+    review = partner.get(f"/my/homework/{assignment.id}/review").get_data(as_text=True)
+    assert "What happened?" not in review and "What support would help?" not in review
+    assert submit(partner, assignment.id).status_code == 302
+    db_session.expire_all()
+    response = db_session.query(Response).filter_by(partner_id=couple.partner_a_id).one()
+    assert response.is_submitted
+    assert "support" not in response.submitted["states"] and "what_happened" not in response.submitted["states"]
+
+
+def test_an_answer_hidden_by_a_later_change_is_not_submitted_revealed_or_printed(app, conditional):
+    couple, assignment = conditional
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    save_section(a, assignment.id, {"any_contact": "yes", "how_hard": "9", "same_part_detail": "HIDDEN-DETAIL"})
+    save_section(a, assignment.id, {"what_happened": "HIDDEN-STORY"}, section=1)
+    save_section(a, assignment.id, {"any_contact": "no", "how_hard": "2"})  # changes course
+    save_section(a, assignment.id, {"closing": "All quiet"}, section=1)
+    assert submit(a, assignment.id).status_code == 302
+    save_section(b, assignment.id, {"any_contact": "yes", "how_hard": "1", "same_part_detail": "Kai's detail"})
+    save_section(b, assignment.id, {"what_happened": "Kai's account"}, section=1)
+    save_section(b, assignment.id, {"closing": "Fine"}, section=2)
+    assert submit(b, assignment.id).status_code == 302
+    db_session.expire_all()
+    submitted = db_session.query(Response).filter_by(partner_id=couple.partner_a_id).one().submitted
+    assert "what_happened" not in submitted["values"] and "same_part_detail" not in submitted["values"]
+    revealed = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    counselor = signed_in(app, couple.counselor)
+    answers = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    printed = pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf").data)
+    for place in (revealed, answers, printed):
+        assert "HIDDEN-STORY" not in place and "HIDDEN-DETAIL" not in place
+    assert "not asked of this partner" in answers and "not asked" in printed
+
+
+SDC_STYLE = {
+    "resourceType": "Questionnaire", "status": "active", "title": "Week check",
+    "item": [
+        {"linkId": "1", "type": "group", "text": "Screen", "item": [
+            {"linkId": "1.1", "type": "boolean", "text": "Did anything frighten you this week?"},
+            {"linkId": "1.2", "type": "string", "text": "What happened?",
+             "enableWhen": [{"question": "1.1", "operator": "=", "answerBoolean": True}]},
+            {"linkId": "1.3", "type": "choice", "text": "Where were you?",
+             "answerOption": [{"valueCoding": {"system": "http://example.org", "code": "H", "display": "Home"}},
+                              {"valueCoding": {"system": "http://example.org", "code": "W", "display": "Work"}},
+                              {"valueCoding": {"system": "http://example.org", "code": "O", "display": "Out"}}]},
+            {"linkId": "1.4", "type": "string", "text": "Who was there?", "enableBehavior": "any",
+             "enableWhen": [{"question": "1.3", "operator": "=", "answerCoding": {"system": "http://example.org", "code": "H"}},
+                            {"question": "1.3", "operator": "=", "answerCoding": {"system": "http://example.org", "code": "W"}}]},
+            {"linkId": "1.5", "type": "integer", "text": "How shaken are you, 0 to 10?"},
+        ]},
+        {"linkId": "2", "type": "group", "text": "Support", "item": [
+            {"linkId": "2.1", "type": "text", "text": "What would help?",
+             "enableWhen": [{"question": "1.5", "operator": ">=", "answerInteger": 7}]}]},
+    ],
+}
+
+
+def _show_ifs(definition) -> dict:
+    return {f.label: f.show_if.model_dump(exclude_none=True) for f in definition.all_fields() if f.show_if}
+
+
+def test_fhir_enable_when_imports_exports_and_imports_again_unchanged():
+    imported = definition_from_questionnaire(copy.deepcopy(SDC_STYLE))
+    assert _show_ifs(imported) == {
+        "What happened?": {"question": "q_1_1", "equals": "yes"},
+        "Who was there?": {"question": "q_1_3", "one_of": ["h", "w"]},
+        "What would help?": {"question": "q_1_5", "at_least": 7},
+    }
+    exported = questionnaire(imported, slug="week-check", version=1, base_url="http://localhost")
+    items = {i["text"]: i for group in exported["item"] for i in group["item"]}
+    assert items["Who was there?"]["enableBehavior"] == "any" and len(items["Who was there?"]["enableWhen"]) == 2
+    assert items["What would help?"]["enableWhen"] == [{"question": "q_1_5", "operator": ">=", "answerInteger": 7}]
+    again = definition_from_questionnaire(json.loads(json.dumps(exported)))  # our own export: exact
+    assert again == imported
+    without_ours = {k: v for k, v in exported.items() if k != "extension"}  # as another system would read it
+    assert _show_ifs(definition_from_questionnaire(without_ours)) == _show_ifs(imported)
+
+
+@pytest.mark.parametrize("condition", [
+    {"question": "1.3", "operator": "exists", "answerBoolean": True},
+    {"question": "1.3", "operator": "!=", "answerCoding": {"code": "H"}},
+    {"question": "9.9", "operator": "=", "answerCoding": {"code": "H"}},
+])
+def test_fhir_conditions_a_worksheet_cannot_hold_are_refused_by_name_not_dropped(condition):
+    data = copy.deepcopy(SDC_STYLE)
+    data["item"][0]["item"][3]["enableWhen"] = [condition]
+    data["item"][0]["item"][3].pop("enableBehavior")
+    with pytest.raises(WorksheetError) as refused:
+        definition_from_questionnaire(data)
+    assert "Who was there?" in str(refused.value)
+
+
+def test_a_counselor_imports_a_conditional_questionnaire_through_the_page(app, factory):
+    import io
+    counselor = signed_in(app, factory.counselor())
+    upload = (io.BytesIO(json.dumps(SDC_STYLE).encode()), "week.json")
+    response = counselor.post("/counselor/worksheets/import", data={
+        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    editor = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Shown only when “Did anything frighten you this week?” is Yes" in editor
+    assert "Shown only when “How shaken are you, 0 to 10?” is 7 or more" in editor

@@ -1,0 +1,73 @@
+"""Conditional questions in FHIR R4: show_if as enableWhen / enableBehavior, both ways.
+
+Export: equals and one_of become "=" answers (one_of as several with enableBehavior "any"); at_least
+and at_most become ">=" and "<=" with an integer. Import reads the same shapes, as the SDC
+implementation guide draws them (answerCoding, answerBoolean, answerInteger), and refuses by name
+what a worksheet cannot hold rather than dropping it.
+"""
+from .loader import WorksheetError
+
+OPERATOR_FOR = {"at_least": ">=", "at_most": "<="}
+
+
+def enable_when(show_if, target) -> dict:
+    """The enableWhen (and enableBehavior) keys of an item with this show_if; `target` is the field
+    it asks about."""
+    if show_if.one_of is not None:
+        return {"enableWhen": [_equals(show_if.question, value, target) for value in show_if.one_of],
+                "enableBehavior": "any"}
+    if show_if.equals is not None:
+        return {"enableWhen": [_equals(show_if.question, show_if.equals, target)]}
+    test = "at_least" if show_if.at_least is not None else "at_most"
+    return {"enableWhen": [{"question": show_if.question, "operator": OPERATOR_FOR[test],
+                            "answerInteger": getattr(show_if, test)}]}
+
+
+def _equals(question: str, value, target) -> dict:
+    if target.type == "scale":
+        return {"question": question, "operator": "=", "answerInteger": value}
+    return {"question": question, "operator": "=", "answerCoding": {"code": value}}
+
+
+def show_if_from(item: dict, fields_by_link: dict, label: str, source: str) -> dict | None:
+    """A show_if from a foreign item's enableWhen, with the worksheet's own ids, or None when the item
+    has none. `fields_by_link`: linkId -> the imported field (with `_codes`: code -> option value)."""
+    conditions = item.get("enableWhen") or []
+    if not conditions:
+        return None
+    targets = {c.get("question") for c in conditions}
+    if len(targets) != 1 or next(iter(targets)) not in fields_by_link:
+        return _refuse(label, source, "depends on more than one earlier question, or on one not in this file")
+    target = fields_by_link[next(iter(targets))]
+    tests = [_test(condition, target, label, source) for condition in conditions]
+    if len(tests) == 1:
+        name, value = tests[0]
+        return {"question": target["id"], name: value}
+    if item.get("enableBehavior") == "any" and all(name == "equals" and isinstance(value, str) for name, value in tests):
+        return {"question": target["id"], "one_of": [value for _, value in tests]}
+    return _refuse(label, source, "combines conditions in a way a worksheet can't (only one test, or several "
+                                  "'equals' of which any may match)")
+
+
+def _test(condition: dict, target: dict, label: str, source: str) -> tuple[str, object]:
+    operator = condition.get("operator")
+    if "answerInteger" in condition and target["type"] == "scale":
+        number = condition["answerInteger"]
+        mapped = {"=": ("equals", number), ">=": ("at_least", number), "<=": ("at_most", number),
+                  ">": ("at_least", number + 1) if isinstance(number, int) else None,
+                  "<": ("at_most", number - 1) if isinstance(number, int) else None}.get(operator)
+        if mapped and isinstance(number, int) and 0 <= mapped[1] <= 10:
+            return mapped
+    elif operator == "=" and "answerBoolean" in condition and target["type"] == "single_choice":
+        value = "yes" if condition["answerBoolean"] is True else "no"
+        if value in target.get("_codes", {}).values():
+            return "equals", value
+    elif operator == "=" and "answerCoding" in condition:
+        code = (condition["answerCoding"] or {}).get("code")
+        if code in target.get("_codes", {}):
+            return "equals", target["_codes"][code]
+    return _refuse(label, source, f"has a condition this app can't ask ({operator!r} on {target['label'][:60]!r})")
+
+
+def _refuse(label: str, source: str, why: str):
+    raise WorksheetError(source, f"the question {label!r} {why}. Please simplify it and import again.")
