@@ -46,7 +46,7 @@ def build_couple(app):
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     worksheets.sync_library(app.config["THERAPIST_WORKSHEETS_DIR"])
-    practice = Practice(name="Benchmark practice")
+    practice = Practice(name="Benchmark practice", require_two_factor=False)
     session.add(practice)
     session.flush()
     counselor = User(practice_id=practice.id, role="counselor", display_name="Dr. Bench", email="bench@example.org",

@@ -50,8 +50,10 @@ class Factory:
         self.count += 1
         return self.count
 
-    def practice(self, name=None, country="US"):
-        practice = Practice(name=name or f"Practice {self._n()}", country=country)
+    def practice(self, name=None, country="US", two_factor=False):
+        # Two-factor sign-in is off in test practices unless a test asks for it: it is a practice
+        # setting, and tests/test_two_factor.py covers it; elsewhere it would only add a step.
+        practice = Practice(name=name or f"Practice {self._n()}", country=country, require_two_factor=two_factor)
         db_session.add(practice)
         db_session.commit()
         return practice

@@ -1,6 +1,6 @@
 """The practice admin's forms."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional
 
 from ..services.crisis import COUNTRY_NAMES
@@ -24,6 +24,9 @@ class PracticeForm(FlaskForm):
     country = SelectField("Country", choices=list(COUNTRY_NAMES.items()),
                           description="Decides the emergency and crisis numbers in every client page's footer.")
     paper_size = SelectField("Paper size for printed documents", choices=[("A4", "A4"), ("Letter", "Letter")])
+    require_two_factor = BooleanField(
+        "Counselors and administrators sign in with a code from an authenticator app too",
+        description="Strongly recommended for real client records. Each person sets it up at their next sign-in.")
     footer_note = limited_text(StringField, "First sentence of the client footer (optional)", 500, [Optional()],
                               description="Default: “This portal is not watched in real time.”")
 

@@ -35,7 +35,8 @@ def practice():
         try:
             practice_admin.update_practice(admin, name=form.name.data, country=form.country.data,
                                            paper_size=form.paper_size.data, footer_note=form.footer_note.data,
-                                           default_timezone=form.default_timezone.data)
+                                           default_timezone=form.default_timezone.data,
+                                           require_two_factor=form.require_two_factor.data)
         except RuleError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:

@@ -38,3 +38,18 @@ class ChangePasswordForm(SetPasswordForm):
     current = PasswordField("Your current password", validators=[DataRequired("Please enter your current password."),
                                                                   Length(max=200)],
                             render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code from your authenticator app, or a recovery code",
+                       validators=[DataRequired("Please enter the code.")],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"})
+
+
+class ConfirmTwoFactorForm(FlaskForm):
+    code = StringField("The 6-digit code your app shows now", validators=[DataRequired("Please enter the code.")],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token is checked."""

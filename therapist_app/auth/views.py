@@ -12,7 +12,7 @@ from ..security import host_bridge, identity
 from ..security.audit import record
 from ..security.redirects import safe_next
 from ..security.sessions import EXPIRED_USER_KEY, page_owner, signed_in_user, wants_json
-from ..services import accounts, invitations, pending_saves
+from ..services import accounts, invitations, pending_saves, two_factor
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
 from .forms import LoginForm, SetPasswordForm
@@ -53,6 +53,7 @@ def _is_someone_else(user, page_owner_token=None) -> bool:
     return any(owner is not None and owner != user.id for owner in expected)
 
 
+CODE_NEEDED = "Please also enter the 6-digit code from your authenticator app."
 STAFF_SIGN_IN_ELSEWHERE = ("Practice staff open these pages from the practice's own app, "
                            "signed in there. This sign-in is for partners.")
 
@@ -61,6 +62,29 @@ def _start_session(user) -> None:
     identity.sign_in(user)
     record(user.id, "login", user, request.remote_addr)
     db_session.commit()
+
+
+# A password was right and a second step is due: who, which session version, when, and where next.
+SECOND_STEP_KEY = "ta_second_step"
+SECOND_STEP_SECONDS = 300
+
+
+def after_password(user, next_path: str | None):
+    """The password was right: a counselor or admin with two-factor sign-in gives a code next (or
+    sets it up, where the practice requires it); anyone else is signed in."""
+    if two_factor.is_enabled(user) or two_factor.must_enrol(user):
+        session[SECOND_STEP_KEY] = {"user": user.id, "version": user.session_version, "at": time.time(),
+                                    "next": next_path}
+        return redirect(url_for(".second_step" if two_factor.is_enabled(user) else ".two_factor_setup"))
+    return finish_sign_in(user, next_path)
+
+
+def finish_sign_in(user, next_path: str | None):
+    session.pop(SECOND_STEP_KEY, None)
+    _start_session(user)
+    if pending_saves.apply_for(user):
+        flash("What you typed before you were signed out has been saved.", "success")
+    return redirect(next_path or _home_for(user))
 
 
 def _too_many(message: str, seconds: int):
@@ -119,10 +143,7 @@ def login():
             form.password.errors.append(STAFF_SIGN_IN_ELSEWHERE)
             return render_template("therapist_app/auth/login.html", form=form), 403
         if user is not None:
-            _start_session(user)
-            if pending_saves.apply_for(user):
-                flash("What you typed before you were signed out has been saved.", "success")
-            return redirect(safe_next(form.next.data) or _home_for(user))
+            return after_password(user, safe_next(form.next.data))
         record(None, "login_failed", None, request.remote_addr)
         db_session.commit()
         form.password.errors.append(accounts.WRONG_CREDENTIALS)
@@ -145,6 +166,13 @@ def login_json():
         return jsonify(ok=False, error="someone_else", message=SOMEONE_ELSE), 403
     if not identity.password_sign_in_allowed(user):
         return jsonify(ok=False, error="staff", message=STAFF_SIGN_IN_ELSEWHERE), 403
+    if two_factor.is_enabled(user) and not two_factor.check_code(user, str(data.get("code", ""))):
+        # The dialog then shows its code box; a wrong code counts as a failed attempt.
+        return jsonify(ok=False, error="code_needed", message=CODE_NEEDED if not data.get("code")
+                       else two_factor.WRONG_CODE), 401
+    if two_factor.must_enrol(user):
+        return jsonify(ok=False, error="staff", message="Please sign in on the sign-in page to set up your "
+                                                       "authenticator app."), 403
     _start_session(user)
     return jsonify(ok=True, csrf_token=generate_csrf())
 

@@ -1,5 +1,6 @@
 """A counselling practice: the tenant that owns counselors, clients and settings."""
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Boolean, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..timezones import default_for_country
@@ -23,6 +24,8 @@ class Practice(TimestampMixin, Base):
     # The practice's choice of which private check-in answers alert the counselor:
     # {field id: [option values]}. None: the check-in worksheet's own risk_values.
     risk_answers: Mapped[dict | None] = mapped_column(JSON)
+    # Counselors and admins sign in with a code from an authenticator app as well as their password.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     # Words and phrases in answers that the prep packet flags for reading first (one per entry).
     # None: the app's default list (services.risk_language.DEFAULT_PHRASES).
     risk_phrases: Mapped[list | None] = mapped_column(JSON)

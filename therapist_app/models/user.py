@@ -2,9 +2,10 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..security.crypto import EncryptedJSON
 from .base import Base, TimestampMixin, UTCDateTime
 from .practice import Practice
 
@@ -45,6 +46,12 @@ class User(UserMixin, TimestampMixin, Base):
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     reminder_hour: Mapped[int] = mapped_column(Integer, default=18)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor sign-in (counselors and admins): a TOTP secret, sealed; active from totp_enabled_at.
+    # The last time step used, so that one code signs in once. Recovery codes as keyed hashes.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedJSON("user.totp_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
 
     practice: Mapped[Practice] = relationship()
 

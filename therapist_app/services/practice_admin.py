@@ -15,7 +15,7 @@ from .crisis import RESOURCES
 
 
 def update_practice(admin: User, *, name: str, country: str, paper_size: str, footer_note: str | None,
-                    default_timezone: str | None = None) -> Practice:
+                    default_timezone: str | None = None, require_two_factor: bool | None = None) -> Practice:
     """The practice's name, its country (which crisis numbers partners see), paper size, footer note,
     and the time zone new people start in."""
     if country not in RESOURCES:
@@ -29,6 +29,9 @@ def update_practice(admin: User, *, name: str, country: str, paper_size: str, fo
     practice.footer_note = (footer_note or "").strip() or None
     if default_timezone is not None:
         practice.default_timezone = default_timezone
+    if require_two_factor is not None and require_two_factor != practice.require_two_factor:
+        practice.require_two_factor = require_two_factor
+        record(admin.id, "require_two_factor" if require_two_factor else "stop_requiring_two_factor", practice)
     record(admin.id, "update_practice", practice)
     session.commit()
     return practice

@@ -94,11 +94,13 @@
           headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token },
           body: JSON.stringify({ login: dialog.querySelector("[name=login]").value,
                                  password: dialog.querySelector("[name=password]").value,
+                                 code: dialog.querySelector("[name=code]").value,
                                  owner: dialog.dataset.owner })
         });
       }).then(function (response) { return response.json().then(function (data) { return { code: response.status, data: data }; }); })
         .then(function (result) {
-          dialog.querySelector("[name=password]").value = "";
+          if (result.data.error !== "code_needed") dialog.querySelector("[name=password]").value = "";
+          dialog.querySelector("[name=code]").value = "";
           if (result.code === 200 && result.data.ok) {
             setCsrf(result.data.csrf_token);
             error.hidden = true;
@@ -109,6 +111,10 @@
           }
           error.hidden = false;
           error.textContent = result.data.message || "That didn't work. Please try again.";
+          if (result.data.error === "code_needed") {  // two-factor sign-in: ask for the app's code too
+            dialog.querySelector(".code-row").hidden = false;
+            dialog.querySelector("[name=code]").focus();
+          }
           if (result.data.error === "someone_else") {
             someoneElse.hidden = false;
             someoneElse.querySelector("input[name=csrf_token]").value = allCsrfInputs()[0].value;
