@@ -1,5 +1,5 @@
 """A counselling practice: the tenant that owns counselors, clients and settings."""
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..timezones import default_for_country
@@ -25,3 +25,6 @@ class Practice(TimestampMixin, Base):
     risk_answers: Mapped[dict | None] = mapped_column(JSON)
     # New people start in this zone; each then chooses their own in their settings.
     default_timezone: Mapped[str] = mapped_column(String(64), default=_country_default_timezone)
+    # A risk answer in a private check-in emails the counselor within minutes (a neutral email).
+    # An admin may turn it off, with a warning; the change is audited.
+    risk_alert_emails: Mapped[bool] = mapped_column(Boolean, default=True)
