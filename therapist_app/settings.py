@@ -39,7 +39,11 @@ class Defaults:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "portal@localhost")
+    # After this many failed attempts (with growing waits) an email is marked failed and listed on
+    # the admin's "Undelivered email" page, where it can be retried.
     MAIL_MAX_ATTEMPTS = 6
+    # Sent email bodies (which hold invitation and reset links) are emptied this many days later.
+    OUTBOX_PURGE_AFTER_DAYS = int(os.environ.get("OUTBOX_PURGE_AFTER_DAYS", 30))
 
     # The address in links inside emails (the scheduler has no request to take it from).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

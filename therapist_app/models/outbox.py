@@ -9,6 +9,8 @@ from .base import Base, TimestampMixin, UTCDateTime, utcnow
 OUTBOX_PENDING = "pending"
 OUTBOX_SENT = "sent"
 OUTBOX_FAILED = "failed"
+# Taken back before any attempt: its reason went away (cancelled homework, reminders turned off).
+OUTBOX_WITHDRAWN = "withdrawn"
 
 
 class OutboxMessage(TimestampMixin, Base):
