@@ -15,6 +15,7 @@ from ..models.series import LEAD, SERIES_ACTIVE, SERIES_CANCELLED, SERIES_ENDED
 from ..security.audit import record
 from . import worksheets
 from .assignments import AssignResult, check_assignment, notify_partners, stage_warning
+from .assignments import assign as assign_once
 from .reminders.timing import next_reminder_moment
 
 MAX_INTERVAL_WEEKS = 8
@@ -171,3 +172,60 @@ def use_newest_version(counselor: User, series_id: int) -> AssignmentSeries:
         record(counselor.id, "update_series_version", series)
         session.commit()
     return series
+
+
+# ---- the assign form ------------------------------------------------------------------------------
+
+REPEAT_SUGGESTED = "suggested"
+REPEAT_ONCE = "once"
+
+
+@dataclass
+class RepeatChoice:
+    """The assign form's repeat fields as the counselor left them."""
+    repeat: str = REPEAT_SUGGESTED  # "suggested", "once", or a number of weeks ("1".."8")
+    weekday: int | None = None
+    until: date | None = None
+    count: int | None = None
+
+
+def recurrence_for(version: WorksheetVersion, choice: RepeatChoice) -> Recurrence | None:
+    """None for a one-off. "Suggested" repeats the weekly check-in every week, anything else once."""
+    if choice.repeat == REPEAT_SUGGESTED:
+        weeks = 1 if version.kind == WEEKLY_CHECK_IN_KIND else None
+    elif choice.repeat == REPEAT_ONCE:
+        weeks = None
+    elif choice.repeat.isdigit():
+        weeks = int(choice.repeat)
+    else:
+        raise RuleError("Choose how often it repeats.", field="repeat")
+    if weeks is None:
+        return None
+    return Recurrence(interval_weeks=weeks, weekday=choice.weekday, until=choice.until, count=choice.count)
+
+
+def assign_with_repeat(counselor: User, couple_id: int, version_id: int, choice: RepeatChoice, *,
+                       assignee_id: int | None, due_date: date | None, note: str | None) -> AssignResult:
+    """The assign form's one service call: a one-off assignment, or a series and its first instance."""
+    version = worksheets.usable_version(counselor, version_id)
+    recurrence = recurrence_for(version, choice)
+    if recurrence is None:
+        return assign_once(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date, note=note)
+    return assign_repeating(counselor, couple_id, version_id, recurrence, assignee_id=assignee_id,
+                            due_date=due_date, note=note)
+
+
+@dataclass
+class RepeatingRow:
+    series: AssignmentSeries
+    next_due: date | None
+    newer_version: bool
+
+
+def repeating_for(couple) -> list[RepeatingRow]:
+    """The couple page's list of repeating homework (access to the couple was checked by the caller)."""
+    rows = []
+    for item in series_of_couple(couple.id):
+        upcoming = item.due_on(item.next_period) if item.is_active and item.has_period(item.next_period) else None
+        rows.append(RepeatingRow(item, upcoming, item.is_active and newer_version(item) is not None))
+    return rows
