@@ -46,7 +46,7 @@ def enqueue_many(rows: list[dict], now: datetime) -> int:
         return 0
     values = [{"status": OUTBOX_PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
                "unsubscribe_url": None, **row} for row in rows]
-    result = session.execute(_insert_skipping_duplicates(), values)
+    result = session.connection().execute(_insert_skipping_duplicates(), values)
     return max(result.rowcount, 0)
 
 
