@@ -98,15 +98,19 @@ def deliver_pending(limit: int = 100, now=None) -> int:
 
 
 def _claim(message_id: int, now) -> OutboxMessage | None:
-    """Takes the row for CLAIM_LEASE with a conditional update, so that a second sender skips it."""
+    """Takes the row for CLAIM_LEASE with a conditional update, so that a second sender skips it.
+    A row another sender is holding is taken over only once its lease has run out on the wall
+    clock, even when this run is "as if" at a later moment (`run-once --at`)."""
+    wall_clock = utcnow()
     claimed = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)),
-            OutboxMessage.next_attempt_at <= now,
+            ((OutboxMessage.status == OUTBOX_PENDING) & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.next_attempt_at <= wall_clock)),
         )
-        .values(status=OUTBOX_SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .values(status=OUTBOX_SENDING, attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=wall_clock + CLAIM_LEASE)
     ).rowcount
     session.commit()
     return session.get(OutboxMessage, message_id) if claimed else None
