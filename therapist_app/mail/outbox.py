@@ -39,15 +39,21 @@ def existing_keys(keys: list[str]) -> set[str]:
     return set(session.scalars(select(OutboxMessage.unique_key).where(OutboxMessage.unique_key.in_(keys))))
 
 
+# Rows per INSERT: under the bound-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
+ROWS_PER_INSERT = 3000
+
+
 def enqueue_many(rows: list[dict], now: datetime) -> int:
-    """Inserts many messages in one statement; a key that exists already (another scheduler was
-    quicker) is skipped by the database. Returns how many were inserted."""
-    if not rows:
-        return 0
+    """Inserts many messages with one multi-row statement (per 3,000); a key that exists already
+    (another scheduler was quicker) is skipped by the database. Returns how many were inserted."""
     values = [{"status": OUTBOX_PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
                "unsubscribe_url": None, **row} for row in rows]
-    result = session.connection().execute(_insert_skipping_duplicates(), values)
-    return max(result.rowcount, 0)
+    inserted = 0
+    for start in range(0, len(values), ROWS_PER_INSERT):
+        chunk = values[start:start + ROWS_PER_INSERT]
+        statement = _insert_skipping_duplicates().values(chunk).execution_options(preserve_rowcount=True)
+        inserted += session.connection().execute(statement).rowcount
+    return inserted
 
 
 def _insert_skipping_duplicates():
