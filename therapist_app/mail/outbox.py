@@ -33,27 +33,24 @@ def enqueue(user: User, unique_key: str, message: Message, *, not_before: dateti
 
 
 def existing_keys(keys: list[str]) -> set[str]:
-    """Which of these keys are queued already: one query, whatever the number of keys."""
-    if not keys:
-        return set()
-    return set(session.scalars(select(OutboxMessage.unique_key).where(OutboxMessage.unique_key.in_(keys))))
-
-
-# Rows per INSERT: under the bound-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
-ROWS_PER_INSERT = 3000
+    """Which of these keys are queued already: one query per 30,000 keys (the parameter limits)."""
+    found = set()
+    for start in range(0, len(keys), 30000):
+        chunk = keys[start:start + 30000]
+        found |= set(session.scalars(select(OutboxMessage.unique_key).where(OutboxMessage.unique_key.in_(chunk))))
+    return found
 
 
 def enqueue_many(rows: list[dict], now: datetime) -> int:
-    """Inserts many messages with one multi-row statement (per 3,000); a key that exists already
-    (another scheduler was quicker) is skipped by the database. Returns how many were inserted."""
+    """Inserts many messages with one executemany (a single round of the driver's batching); a key
+    that exists already (another scheduler was quicker) is skipped by the database. Returns how many
+    were inserted."""
+    if not rows:
+        return 0
     values = [{"status": OUTBOX_PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
                "unsubscribe_url": None, **row} for row in rows]
-    inserted = 0
-    for start in range(0, len(values), ROWS_PER_INSERT):
-        chunk = values[start:start + ROWS_PER_INSERT]
-        statement = _insert_skipping_duplicates().values(chunk).execution_options(preserve_rowcount=True)
-        inserted += session.connection().execute(statement).rowcount
-    return inserted
+    statement = _insert_skipping_duplicates().execution_options(preserve_rowcount=True)
+    return session.connection().execute(statement, values).rowcount
 
 
 def _insert_skipping_duplicates():

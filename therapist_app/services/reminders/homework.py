@@ -52,15 +52,12 @@ def _visible_rows(now: datetime, back: timedelta, ahead: timedelta):
     today = now.date()
     rows = open_homework_rows(today - back - ZONE_SLACK, today + ahead + ZONE_SLACK)
     locked = _locked_versions(rows)
+    clocks = {}  # one conversion per time zone, not per row
     for row in rows:
         if row.intimacy_unlocked or row.worksheet_version_id not in locked:
-            local = local_now(now, row.timezone)
+            local = clocks.get(row.timezone) or clocks.setdefault(row.timezone, local_now(now, row.timezone))
             if is_reminder_time(local, row.reminder_hour):
                 yield row, local
-
-
-def _outgoing(key: str, row, message) -> Outgoing:
-    return Outgoing(key, row.id, row.email, message, link_for(row.id))
 
 
 @reminder_kind("due-soon", "Homework due today")
@@ -70,7 +67,9 @@ def due_today(now: datetime) -> list[Outgoing]:
     for row, local in _visible_rows(now, timedelta(0), timedelta(0)):
         if local.date() == row.due_date:
             key = f"due-soon:{row.assignment_id}:{row.id}:{row.due_date.isoformat()}"
-            found.append(_outgoing(key, row, messages.due_soon(row.display_name, login_link(), link_for(row.id))))
+            unsubscribe = link_for(row.id)
+            text = messages.due_soon(row.display_name, login_link(), unsubscribe)
+            found.append(Outgoing(key, row.id, row.email, text, unsubscribe))
     return found
 
 
@@ -82,6 +81,7 @@ def overdue(now: datetime) -> list[Outgoing]:
         for first_day, stale_day, number in OVERDUE_WINDOWS:
             if first_day <= days_late < stale_day:
                 key = f"overdue:{row.assignment_id}:{row.id}:{row.due_date.isoformat()}:{number}"
-                text = messages.overdue(row.display_name, day_label(row.due_date), login_link(), link_for(row.id))
-                found.append(_outgoing(key, row, text))
+                unsubscribe = link_for(row.id)
+                text = messages.overdue(row.display_name, day_label(row.due_date), login_link(), unsubscribe)
+                found.append(Outgoing(key, row.id, row.email, text, unsubscribe))
     return found
