@@ -36,12 +36,19 @@ class World:
         add_topic(signed_in(app, self.couple.partner_a), "Something for next time")
         from therapist_app.models import SessionTopic
         self.topic_id = db_session.query(SessionTopic.id).scalar()
+        from therapist_app.models import OutboxMessage
+        from therapist_app.services import series
+        check_in = version_by_slug("weekly-trust-check-in").id
+        self.series_id = series.assign_repeating(self.counselor, self.couple.id, check_in,
+                                                 series.Recurrence()).assignments[0].series_id
+        self.message_id = db_session.query(OutboxMessage.id).limit(1).scalar()
 
     def ids(self) -> dict:
         return {"couple_id": self.couple.id, "assignment_id": self.assignment.id, "response_id": self.response_id,
                 "worksheet_id": self.worksheet.id, "version_id": self.version_id, "counselor_id": self.counselor.id,
                 "field_id": self.field_id, "token": "not-a-real-invitation", "partner_id": self.couple.partner_b_id,
-                "appointment_id": self.appointment_id, "topic_id": self.topic_id}
+                "appointment_id": self.appointment_id, "topic_id": self.topic_id, "series_id": self.series_id,
+                "message_id": self.message_id}
 
     def client_for(self, rule: str):
         person = {"/my": self.couple.partner_a, "/counselor": self.counselor, "/admin": self.admin}

@@ -1,5 +1,6 @@
 """Email through a real SMTP server (aiosmtpd on 127.0.0.1): delivered once, retried, and neutral."""
 import socket
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -88,8 +89,12 @@ def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(
     deliver_pending()
     smtp.messages.clear()
     now = utcnow() + timedelta(minutes=1)
-    assert queue_digests(now.date(), now) == 1
-    assert queue_digests(now.date(), now) == 0  # a second scheduler, or a restart: nothing twice
+    # The digest goes out from 07:00 on the counselor's own clock: put them where it is daytime now.
+    couple.counselor.timezone = next(zone for zone in ("UTC", "Asia/Tokyo", "America/Los_Angeles", "Asia/Kolkata")
+                                     if 7 <= now.astimezone(ZoneInfo(zone)).hour < 21)
+    db_session.commit()
+    assert queue_digests(now) == 1
+    assert queue_digests(now) == 0  # a second scheduler, or a restart: nothing twice
     deliver_pending()
     (recipients, content), = smtp.messages
     assert recipients == [couple.counselor.email]

@@ -65,6 +65,13 @@ def wheel(tmp_path_factory):
     return next(dist.glob("therapist_app-*.whl"))
 
 
+def test_every_python_package_of_the_plugin_is_in_the_wheel(wheel):
+    import zipfile
+    inside = {name.rsplit("/", 1)[0] for name in zipfile.ZipFile(wheel).namelist() if name.endswith("/__init__.py")}
+    source = {str(path.parent.relative_to(ROOT)) for path in (ROOT / "therapist_app").rglob("__init__.py")}
+    assert source - inside == set()
+
+
 def test_the_wheel_installs_into_a_fresh_venv_and_mounts_in_a_host(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", "--without-pip", str(venv))

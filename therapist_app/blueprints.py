@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 
 from .admin.views import bp as admin_bp
 from .auth import recovery_views, two_factor_views  # noqa: F401  (add their routes to the auth blueprint)
+from .auth import unsubscribe_views  # noqa: F401  (the one-click "reminders off" link)
 from .auth.views import bp as auth_bp
 from .client import session_views as client_session_views  # noqa: F401  (topics, next session, summaries)
 from .client.views import bp as client_bp

@@ -61,6 +61,26 @@ def scheduler_run():
     run(current_app._get_current_object())
 
 
+@scheduler_cli.command("run-once")
+@click.option("--at", "at", default=None, metavar="ISO-8601",
+              help="Run as if at this moment (e.g. 2027-03-04T18:05:00+00:00). Default: now.")
+def scheduler_run_once(at):
+    """Runs every scheduler job once, prints what each queued or sent, and exits."""
+    from datetime import datetime, timezone
+
+    from .scheduler.runner import run_once
+
+    moment = None
+    if at:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise click.BadParameter("use ISO 8601, e.g. 2027-03-04T18:05:00+00:00", param_hint="--at") from None
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    for job_id, summary in run_once(current_app._get_current_object(), moment):
+        click.echo(f"{job_id:<20} {summary}")
+
+
 @outbox_cli.command("send")
 def outbox_send():
     """Delivers due email now (the scheduler does this every few seconds)."""

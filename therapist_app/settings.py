@@ -32,7 +32,11 @@ class Defaults:
     THERAPIST_MAIL_USERNAME = _env("THERAPIST_MAIL_USERNAME")
     THERAPIST_MAIL_PASSWORD = _env("THERAPIST_MAIL_PASSWORD")
     THERAPIST_MAIL_FROM = _env("THERAPIST_MAIL_FROM", "portal@localhost")
+    # After this many failed attempts (with growing waits) an email is marked failed and listed on
+    # the admin's "Undelivered email" page, where it can be retried.
     THERAPIST_MAIL_MAX_ATTEMPTS = 6
+    # Sent email bodies (which hold invitation and reset links) are emptied this many days later.
+    THERAPIST_OUTBOX_PURGE_AFTER_DAYS = int(_env("THERAPIST_OUTBOX_PURGE_AFTER_DAYS", 30))
 
     # The address in links inside emails (the scheduler has no request to take it from). No default:
     # production refuses to start without it, rather than mail links to somewhere else.

@@ -1,7 +1,7 @@
 """risk phrases: the practice's list of words in answers that the prep packet flags
 
 Revision ID: 0008b
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-27 12:30:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008b'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,9 @@
-"""The practice admin's pages: counselors."""
+"""The practice admin's pages: counselors, practice settings, undelivered email."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..security.sessions import admin_required, signed_in_user
-from ..services import practice_admin, risk_language
+from ..services import practice_admin, risk_language, undelivered
 from .forms import ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
 
 bp = Blueprint("ta_admin", __name__)
@@ -43,7 +43,7 @@ def practice():
             flash("Practice settings saved.", "success")
             return redirect(url_for(".practice"))
     return render_template("therapist_app/admin/practice.html", form=form, questions=practice_admin.risk_questions(),
-                           choice=admin.practice.risk_answers or {}, confirm=ConfirmForm(),
+                           choice=admin.practice.risk_answers or {}, confirm=ConfirmForm(), practice=admin.practice,
                            phrases_form=_phrases_form(admin.practice))
 
 
@@ -62,7 +62,7 @@ def risk_phrases():
     if not form.validate_on_submit():
         return render_template("therapist_app/admin/practice.html", form=PracticeForm(obj=admin.practice),
                                questions=practice_admin.risk_questions(), choice=admin.practice.risk_answers or {},
-                               confirm=ConfirmForm(), phrases_form=form), 422
+                               confirm=ConfirmForm(), practice=admin.practice, phrases_form=form), 422
     practice_admin.set_risk_phrases(admin, form.phrases.data)
     flash("Saved. Prep packets flag answers with these words from now on.", "success")
     return redirect(url_for(".practice"))
@@ -76,6 +76,34 @@ def risk_answers():
         practice_admin.set_risk_answers(signed_in_user(), chosen)
         flash("Saved. Check-ins submitted from now on use these settings.", "success")
     return redirect(url_for(".practice"))
+
+
+@bp.post("/practice/risk-alert-emails")
+@admin_required
+def risk_alert_emails():
+    if ConfirmForm().validate_on_submit():
+        enabled = request.form.get("enabled") == "1"
+        practice_admin.set_risk_alert_emails(signed_in_user(), enabled)
+        flash("Counselors are emailed when a check-in needs attention." if enabled else
+              "Alert emails are off. Counselors see risk answers only when they sign in, and in the morning digest.",
+              "success" if enabled else "warning")
+    return redirect(url_for(".practice"))
+
+
+@bp.get("/undelivered")
+@admin_required
+def undelivered_email():
+    return render_template("therapist_app/admin/undelivered.html", messages=undelivered.undelivered_for(signed_in_user()),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/undelivered/<ta_id:message_id>/retry")
+@admin_required
+def retry_email(message_id):
+    if ConfirmForm().validate_on_submit():
+        undelivered.retry(signed_in_user(), message_id, request.remote_addr)
+        flash("The email is back in the queue and will be tried again within a minute.", "success")
+    return redirect(url_for(".undelivered_email"))
 
 
 @bp.post("/counselors/<ta_id:counselor_id>/<any(activate, deactivate):action>")

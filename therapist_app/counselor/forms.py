@@ -1,7 +1,7 @@
 """The counselor's forms: add a couple, assign homework, pacing, review."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wtforms.validators import DataRequired, Email, Optional
@@ -37,6 +37,15 @@ class AssignForm(FlaskForm):
                     "release it, after your session.")
     note = limited_text(TextAreaField, "Personal note, shown with the exercise", 2000, [Optional()],
                          description="Shown with the exercise in their portal. Not included in emails.")
+    repeat = SelectField("Repeats", default="suggested", choices=[
+        ("suggested", "Suggested: the weekly check-in every week, other exercises once"), ("once", "Once"),
+        ("1", "Every week")] + [(str(n), f"Every {n} weeks") for n in range(2, 5)])
+    repeat_weekday = SelectField("Due on", coerce=str, default="", choices=[("", "The due date's weekday")] + [
+        (str(n), day) for n, day in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                                               "Sunday"))])
+    repeat_until = DateField("Repeat until (optional)", validators=[Optional()], render_kw={"type": "date"})
+    repeat_count = IntegerField("Or a number of times (optional)", validators=[Optional()],
+                                description="Without either, it repeats until you stop it on this page.")
 
 
 class PacingForm(FlaskForm):

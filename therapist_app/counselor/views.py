@@ -6,7 +6,7 @@ from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import (assignments, couples, dashboard as day_service, invitations, packets, releases, reviews,
-                        timeline, worksheets)
+                        series, timeline, worksheets)
 from ..services.couples import PartnerDetails
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
@@ -84,7 +84,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
-        sessions_panel=timeline.couple_sessions(couple, rows),
+        sessions_panel=timeline.couple_sessions(couple, rows), repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple),
     ), status
@@ -98,20 +98,40 @@ def assign(couple_id):
     form = _assign_form(counselor, couple_obj, formdata=request.form)
     if form.validate_on_submit():
         try:
-            result = assignments.assign(
-                counselor, couple_id, form.worksheet.data,
+            result = series.assign_with_repeat(
+                counselor, couple_id, form.worksheet.data, _repeat_choice(form),
                 assignee_id=None if form.assignee.data == "both" else int(form.assignee.data),
                 due_date=form.due_date.data, note=form.note.data, release_mode=form.release.data or None,
             )
         except RuleError as error:
-            {"due_date": form.due_date, "assignee": form.assignee, "release": form.release}.get(
-                error.field, form.worksheet).errors.append(error.message)
+            {"due_date": form.due_date, "assignee": form.assignee, "release": form.release, "repeat": form.repeat,
+             "repeat_until": form.repeat_until, "repeat_count": form.repeat_count,
+             }.get(error.field, form.worksheet).errors.append(error.message)
         else:
             flash("The exercise was assigned.", "success")
             if result.warning:
                 flash(result.warning, "warning")
             return redirect(url_for(".couple", couple_id=couple_id))
     return couple(couple_id, assign_form=form, status=422)
+
+
+def _repeat_choice(form) -> series.RepeatChoice:
+    weekday = form.repeat_weekday.data
+    return series.RepeatChoice(form.repeat.data, int(weekday) if weekday else None, form.repeat_until.data,
+                               form.repeat_count.data)
+
+
+@bp.post("/series/<ta_id:series_id>/<any(cancel, newest):action>")
+@counselor_required
+def change_series(series_id, action):
+    """Stop a repeating exercise (those already given stay), or use the worksheet's newest version."""
+    if action == "cancel":
+        changed = series.cancel_series(signed_in_user(), series_id)
+        flash("It will not repeat any more. Homework already given stays, with everything written.", "info")
+    else:
+        changed = series.use_newest_version(signed_in_user(), series_id)
+        flash("From the next one, the newest version is given.", "success")
+    return redirect(url_for(".couple", couple_id=changed.couple_id))
 
 
 @bp.post("/couples/<ta_id:couple_id>/pacing")

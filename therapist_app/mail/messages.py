@@ -47,3 +47,46 @@ def password_reset(display_name: str, link: str, minutes: int) -> Message:
             "The link works once. If you did not ask, you can ignore this email: your password stays the same.\n"
         ),
     )
+
+
+# ---- reminders: warm, plain, and never what the homework is about ------------------------------
+
+def _with_off_switch(text: str, unsubscribe_link: str) -> str:
+    return (f"{text}\nYou get these reminders because they are on in your settings. "
+            f"To turn them off with one click, open:\n{unsubscribe_link}\n")
+
+
+def due_soon(display_name: str, link: str, unsubscribe_link: str) -> Message:
+    return Message(
+        subject="A reminder from your secure portal",
+        body=_with_off_switch(
+            f"Hello {display_name},\n\nSomething in your portal is due today. When you have a quiet moment, "
+            f"you can open it here:\n\n{link}\n", unsubscribe_link),
+    )
+
+
+def overdue(display_name: str, due_label: str, link: str, unsubscribe_link: str) -> Message:
+    return Message(
+        subject="A gentle reminder from your secure portal",
+        body=_with_off_switch(
+            f"Hello {display_name},\n\nSomething in your portal was due on {due_label}. It is still there "
+            f"whenever you are ready:\n\n{link}\n", unsubscribe_link),
+    )
+
+
+def appointment_soon(display_name: str, when_label: str, link: str, unsubscribe_link: str) -> Message:
+    return Message(
+        subject="A reminder about your appointment",
+        body=_with_off_switch(
+            f"Hello {display_name},\n\nA reminder: you have an appointment on {when_label}.\n\n"
+            f"The details are in your portal: {link}\n", unsubscribe_link),
+    )
+
+
+def risk_alert(display_name: str, link: str) -> Message:
+    # No name, no answer, no exercise: the counselor reads it after signing in.
+    return Message(
+        subject="Please sign in to your portal",
+        body=(f"Hello {display_name},\n\nA client in your caseload may need your attention. Sign in to read it.\n\n"
+              f"{link}\n"),
+    )

@@ -21,12 +21,24 @@ CLAIM_LEASE = timedelta(minutes=10)
 log = logging.getLogger(__name__)
 
 
-def _smtp_send(config, message: OutboxMessage) -> None:
+def build_email(config, message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = config["THERAPIST_MAIL_FROM"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
+    # The same id on every attempt: a receiving server can drop a copy it already has.
+    domain = config["THERAPIST_MAIL_FROM"].rpartition("@")[2] or "localhost"
+    email["Message-ID"] = f"<ta-outbox-{message.id}@{domain}>"
+    if message.unsubscribe_url:
+        # RFC 8058: mail clients offer one-click "unsubscribe", which POSTs to this address.
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)
+    return email
+
+
+def _smtp_send(config, message: OutboxMessage) -> None:
+    email = build_email(config, message)
     connection_class = smtplib.SMTP_SSL if config["THERAPIST_MAIL_USE_TLS"] else smtplib.SMTP
     with connection_class(config["THERAPIST_MAIL_SERVER"], config["THERAPIST_MAIL_PORT"], timeout=20) as smtp:
         if config["THERAPIST_MAIL_USE_STARTTLS"] and not config["THERAPIST_MAIL_USE_TLS"] and smtp.has_extn("starttls"):
@@ -49,11 +61,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** attempts, 240))
 
 
-def deliver_pending(limit: int = 100) -> int:
+def deliver_pending(limit: int = 100, now=None) -> int:
     """Sends what is due; returns how many were sent. Safe to run from two processes: each row is
     claimed by a conditional update before it is sent."""
     config = current_app.config
-    now = utcnow()
+    now = now or utcnow()
     due = session.scalars(
         select(OutboxMessage.id)
         .where(OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)), OutboxMessage.next_attempt_at <= now)
@@ -73,6 +85,7 @@ def deliver_pending(limit: int = 100) -> int:
             message.status = OUTBOX_PENDING
             message.last_error = f"{exc.__class__.__name__}"[:300]
             if message.attempts >= config["THERAPIST_MAIL_MAX_ATTEMPTS"]:
+                # Listed on the admin's "Undelivered email" page, where it can be retried.
                 message.status = OUTBOX_FAILED
             message.next_attempt_at = utcnow() + backoff(message.attempts)
             log.warning("email %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)
@@ -85,15 +98,19 @@ def deliver_pending(limit: int = 100) -> int:
 
 
 def _claim(message_id: int, now) -> OutboxMessage | None:
-    """Takes the row for CLAIM_LEASE with a conditional update, so that a second sender skips it."""
+    """Takes the row for CLAIM_LEASE with a conditional update, so that a second sender skips it.
+    A row another sender is holding is taken over only once its lease has run out on the wall
+    clock, even when this run is "as if" at a later moment (`run-once --at`)."""
+    wall_clock = utcnow()
     claimed = session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_SENDING)),
-            OutboxMessage.next_attempt_at <= now,
+            ((OutboxMessage.status == OUTBOX_PENDING) & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.next_attempt_at <= wall_clock)),
         )
-        .values(status=OUTBOX_SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        .values(status=OUTBOX_SENDING, attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=wall_clock + CLAIM_LEASE)
     ).rowcount
     session.commit()
     return session.get(OutboxMessage, message_id) if claimed else None

@@ -11,13 +11,14 @@ from .outbox import OutboxMessage
 from .pending_save import PendingSave
 from .practice import Practice
 from .response import Response, ResponseRevision
+from .series import AssignmentSeries
 from .session_summary import SessionSummary
 from .session_topic import SessionTopic
 from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
 __all__ = [
-    "Appointment", "Assignment", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation", "LoginThrottle",
-    "OutboxMessage", "PendingSave", "Practice", "Response", "ResponseRevision", "SessionSummary", "SessionTopic", "User",
-    "Worksheet", "WorksheetVersion",
+    "Appointment", "Assignment", "AssignmentSeries", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation",
+    "LoginThrottle", "OutboxMessage", "PendingSave", "Practice", "Response", "ResponseRevision", "SessionSummary",
+    "SessionTopic", "User", "Worksheet", "WorksheetVersion",
 ]

@@ -1,7 +1,7 @@
 """Homework given to a couple (or to one partner): which worksheet version, when it is due, what is shared."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.crypto import EncryptedJSON
@@ -19,6 +19,10 @@ RELEASE_AFTER_REVIEW = "after_review"
 
 class Assignment(TimestampMixin, Base):
     __tablename__ = "ta_assignment"
+    # Exactly one instance per period of a recurring series, however many schedulers run.
+    # The reminder scan reads open homework by due date.
+    __table_args__ = (UniqueConstraint("series_id", "period", name="uq_ta_assignment_series_period"),
+                      Index("ix_ta_assignment_status_due_date", "status", "due_date"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)
@@ -40,6 +44,9 @@ class Assignment(TimestampMixin, Base):
                                               server_default=RELEASE_WHEN_BOTH_SUBMITTED)
     released_fields: Mapped[list | None] = mapped_column(JSON, default=list)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the counselor's first release
+    # Set for an instance of a recurring series: which series, and which period (0, 1, 2…).
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("ta_assignment_series.id", ondelete="SET NULL"))
+    period: Mapped[int | None] = mapped_column(Integer)
 
     couple: Mapped[Couple] = relationship()
     worksheet_version: Mapped[WorksheetVersion] = relationship()

@@ -9,6 +9,8 @@ from .base import Base, TimestampMixin, UTCDateTime, utcnow
 OUTBOX_PENDING = "pending"
 OUTBOX_SENT = "sent"
 OUTBOX_FAILED = "failed"
+# Taken back before any attempt: its reason went away (cancelled homework, reminders turned off).
+OUTBOX_WITHDRAWN = "withdrawn"
 
 
 class OutboxMessage(TimestampMixin, Base):
@@ -26,3 +28,12 @@ class OutboxMessage(TimestampMixin, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(300))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reminders carry a one-click link that turns reminders off (RFC 8058 List-Unsubscribe).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    # Bodies hold invitation and reset links: emptied some days after sending (services.retention).
+    body_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def kind(self) -> str:
+        """What sort of email this is, from its key ("due-soon:12:5" -> "due-soon"): no content."""
+        return self.unique_key.split(":", 1)[0]

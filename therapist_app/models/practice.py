@@ -31,3 +31,6 @@ class Practice(TimestampMixin, Base):
     risk_phrases: Mapped[list | None] = mapped_column(JSON)
     # New people start in this zone; each then chooses their own in their settings.
     default_timezone: Mapped[str] = mapped_column(String(64), default=_country_default_timezone)
+    # A risk answer in a private check-in emails the counselor within minutes (a neutral email).
+    # An admin may turn it off, with a warning; the change is audited.
+    risk_alert_emails: Mapped[bool] = mapped_column(Boolean, default=True)

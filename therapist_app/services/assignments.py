@@ -12,7 +12,7 @@ from ..engine.schema import KIND_SAFETY_CHECK_IN, VISIBILITY_COUNSELOR, VISIBILI
 from ..errors import RuleError
 from ..extensions import session
 from ..mail import messages
-from ..mail.outbox import enqueue
+from ..mail.outbox import enqueue, withdraw
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..models.response import NOT_YET
@@ -59,15 +59,24 @@ def has_role_parts(definition) -> bool:
     return any(section.only_for or any(f.only_for for f in section.fields) for section in definition.sections)
 
 
-def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None = None,
-           due_date: date | None = None, note: str | None = None,
-           visibility_overrides: dict | None = None, today: date | None = None,
-           release_mode: str | None = None) -> AssignResult:
+@dataclass
+class CheckedAssignment:
+    """What the counselor asked for, checked: the couple, the version, and one assignee per copy
+    (None: a joint copy for both)."""
+    couple: Couple
+    version: object
+    definition: object
+    overrides: dict
+    assignees: list
+    release_mode: str
+
+
+def check_assignment(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None,
+                     due_date: date | None, visibility_overrides: dict | None, today: date,
+                     release_mode: str | None = None) -> CheckedAssignment:
     couple = access.couple_for_counselor(counselor, couple_id)
     version = worksheets.usable_version(counselor, version_id)
     definition = definition_of(version)
-    today = today or date.today()
-
     if due_date is not None and due_date < today:
         raise RuleError("The due date is in the past. Please choose today or a later date.", field="due_date")
     if definition.requires_unlock and not couple.intimacy_unlocked:
@@ -83,26 +92,37 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     release_mode = release_mode or definition.release
     if release_mode not in (RELEASE_WHEN_BOTH_SUBMITTED, RELEASE_AFTER_REVIEW):
         raise RuleError("Choose when the other partner sees shared answers.", field="release")
-
     # The private check-in is always individual: one assignment per partner, invisible to the other.
     if definition.kind == KIND_SAFETY_CHECK_IN and assignee_id is None:
         assignees = [couple.partner_a_id, couple.partner_b_id]
     else:
         assignees = [assignee_id]
+    return CheckedAssignment(couple, version, definition, overrides, assignees, release_mode)
+
+
+def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None = None,
+           due_date: date | None = None, note: str | None = None,
+           visibility_overrides: dict | None = None, today: date | None = None,
+           release_mode: str | None = None) -> AssignResult:
+    checked = check_assignment(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date,
+                               visibility_overrides=visibility_overrides, today=today or date.today(),
+                               release_mode=release_mode)
+    couple = checked.couple
     created = []
-    for partner_id in assignees:
+    for partner_id in checked.assignees:
         assignment = Assignment(
-            couple_id=couple.id, worksheet_version_id=version.id, assignee_id=partner_id,
+            couple_id=couple.id, worksheet_version_id=checked.version.id, assignee_id=partner_id,
             created_by_id=counselor.id, due_date=due_date, note=(note or "").strip() or None,
-            visibility_overrides=overrides, status=STATUS_OPEN, release_mode=release_mode, released_fields=[],
+            visibility_overrides=checked.overrides, status=STATUS_OPEN, release_mode=checked.release_mode,
+            released_fields=[],
         )
         session.add(assignment)
         created.append(assignment)
     session.flush()
     for assignment in created:
-        _notify_partners(couple, assignment)
+        notify_partners(couple, assignment)
     session.commit()
-    return AssignResult(created, stage_warning(couple, definition))
+    return AssignResult(created, stage_warning(couple, checked.definition))
 
 
 def _checked_overrides(definition, overrides: dict) -> dict:
@@ -117,11 +137,14 @@ def _checked_overrides(definition, overrides: dict) -> dict:
     return cleaned
 
 
-def _notify_partners(couple: Couple, assignment: Assignment) -> None:
+def notify_partners(couple: Couple, assignment: Assignment, not_before=None) -> None:
+    """"Something new in your portal", once per partner; `not_before(partner)` may hold it until a
+    humane hour (the scheduler creates recurring homework at any hour)."""
     for partner in couple.partners:
         if assignment.assigned_to(partner.id) and partner.password_hash and partner.email_reminders:
             enqueue(partner, f"assigned:{assignment.id}:{partner.id}",
-                    messages.new_homework(partner.display_name, partner.practice.name, login_link()))
+                    messages.new_homework(partner.display_name, partner.practice.name, login_link()),
+                    not_before=not_before(partner) if not_before else None)
 
 
 def assign_safety_check_ins(counselor: User, couple: Couple, enabled: bool | None = None) -> list[Assignment]:
@@ -192,6 +215,7 @@ def record_agreement(counselor: User, assignment_id: int, field_id: str, wording
 def cancel(counselor: User, assignment_id: int) -> Assignment:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
     assignment.status = STATUS_CANCELLED
+    withdraw([f"due-soon:{assignment.id}:", f"overdue:{assignment.id}:"])  # queued, not yet sent
     session.commit()
     return assignment
 

@@ -1,6 +1,6 @@
 """The counselor's morning digest: counts since the last digest and a link. Never names or answers."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -11,6 +11,7 @@ from ..mail.outbox import enqueue
 from ..models import Assignment, Couple, Response, User
 from ..models.response import STATUS_SUBMITTED
 from ..models.user import ROLE_COUNSELOR
+from ..timezones import to_local
 from .links import login_link
 
 
@@ -50,16 +51,24 @@ def digest_message(counselor: User, counts: DigestCounts) -> Message:
     return Message(subject="Your morning summary", body="\n".join(lines) + "\n")
 
 
-def queue_digests(today: date, now: datetime) -> int:
-    """One digest per active counselor per day (the outbox key makes a second run a no-op)."""
+DIGEST_HOUR = 7
+DIGEST_LAST_HOUR = 21  # a digest missed while the scheduler was down goes out late, never at night
+
+
+def queue_digests(now: datetime) -> int:
+    """One digest per active counselor per day, from 07:00 in the counselor's own time zone (the
+    outbox key `digest:<counselor>:<local date>` makes every later run that day a no-op)."""
     since = now - timedelta(days=1)
     queued = 0
     for counselor in session.scalars(select(User).where(User.role == ROLE_COUNSELOR,
                                                         User.is_active_account.is_(True))):
+        local = to_local(now, counselor.timezone)
+        if not DIGEST_HOUR <= local.hour < DIGEST_LAST_HOUR:
+            continue
         counts = counts_for(counselor, since)
         if counts.empty:
             continue
-        if enqueue(counselor, f"digest:{counselor.id}:{today.isoformat()}", digest_message(counselor, counts)):
+        if enqueue(counselor, f"digest:{counselor.id}:{local.date().isoformat()}", digest_message(counselor, counts)):
             queued += 1
     session.commit()
     return queued

@@ -23,3 +23,7 @@ def login_link() -> str:
 
 def password_reset_link(token: str) -> str:
     return f"{_base()}/password/reset/{token}"
+
+
+def unsubscribe_link(token: str) -> str:
+    return f"{_base()}/reminders/off/{token}"

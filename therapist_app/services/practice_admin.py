@@ -97,3 +97,12 @@ def set_active(admin: User, counselor_id: int, active: bool) -> User:
     record(admin.id, "activate_counselor" if active else "deactivate_counselor", counselor)
     session.commit()
     return counselor
+
+
+def set_risk_alert_emails(admin: User, enabled: bool) -> Practice:
+    """Whether a risk answer emails the counselor within minutes. Audited either way."""
+    practice = session.get(Practice, admin.practice_id)
+    practice.risk_alert_emails = enabled
+    record(admin.id, "risk_alert_emails_on" if enabled else "risk_alert_emails_off", practice)
+    session.commit()
+    return practice

@@ -15,6 +15,7 @@ from ..extensions import session
 from ..models import Assignment, Practice, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers
+from .risk import alert_counselor
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
@@ -228,6 +229,8 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if definition.kind == KIND_SAFETY_CHECK_IN:
         practice = session.get(Practice, assignment.couple.practice_id)
         response.risk_flagged = has_risk_answer(definition, response.submitted, practice.risk_answers)
+        if response.risk_flagged:
+            alert_counselor(assignment)
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response

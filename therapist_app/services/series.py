@@ -1,0 +1,235 @@
+"""Recurring homework: a series makes one assignment per period, whoever and however many run it."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import access
+from ..engine.presentation import definition_of
+from ..errors import NotFoundError, RuleError
+from ..extensions import session
+from ..models import Assignment, AssignmentSeries, User, WorksheetVersion
+from ..models.assignment import STATUS_OPEN
+from ..models.base import utcnow
+from ..models.series import LEAD, SERIES_ACTIVE, SERIES_CANCELLED, SERIES_ENDED
+from ..security.audit import record
+from . import worksheets
+from .assignments import AssignResult, check_assignment, notify_partners, stage_warning
+from .assignments import assign as assign_once
+from .reminders.timing import next_reminder_moment
+
+MAX_INTERVAL_WEEKS = 8
+MAX_COUNT = 104
+WEEKLY_CHECK_IN_KIND = "trust_check_in"  # offered as recurring, every week, by default
+
+
+@dataclass
+class Recurrence:
+    interval_weeks: int = 1
+    weekday: int | None = None  # 0 = Monday; None: the first due date's own weekday
+    until: date | None = None
+    count: int | None = None
+
+
+def first_due_date(due_date: date | None, weekday: int | None, today: date) -> date:
+    """The first instance's due date: the due date asked for (or a week from today), moved forward
+    to the chosen weekday."""
+    start = due_date or today + timedelta(days=7)
+    if weekday is None:
+        return start
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def _check(recurrence: Recurrence, first_due: date) -> None:
+    if not 1 <= recurrence.interval_weeks <= MAX_INTERVAL_WEEKS:
+        raise RuleError(f"Choose every 1 to {MAX_INTERVAL_WEEKS} weeks.", field="repeat")
+    if recurrence.until is not None and recurrence.until < first_due:
+        raise RuleError(f"“Until” is before the first due date ({first_due:%-d %B}). Please choose a later date.",
+                        field="repeat_until")
+    if recurrence.count is not None and not 1 <= recurrence.count <= MAX_COUNT:
+        raise RuleError(f"Choose between 1 and {MAX_COUNT} times.", field="repeat_count")
+
+
+def assign_repeating(counselor: User, couple_id: int, version_id: int, recurrence: Recurrence, *,
+                     assignee_id: int | None = None, due_date: date | None = None, note: str | None = None,
+                     today: date | None = None, release_mode: str | None = None) -> AssignResult:
+    """A series per assignee (two for a private check-in given to both), and its first instance now."""
+    today = today or date.today()
+    checked = check_assignment(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date,
+                               visibility_overrides=None, today=today, release_mode=release_mode)
+    first_due = first_due_date(due_date, recurrence.weekday, today)
+    _check(recurrence, first_due)
+    created = []
+    for partner_id in checked.assignees:
+        series = AssignmentSeries(
+            couple_id=checked.couple.id, worksheet_version_id=checked.version.id, assignee_id=partner_id,
+            created_by_id=counselor.id, note=(note or "").strip() or None, visibility_overrides=checked.overrides,
+            release_mode=checked.release_mode, interval_weeks=recurrence.interval_weeks, first_due=first_due, until=recurrence.until,
+            max_count=recurrence.count, status=SERIES_ACTIVE, next_period=0, next_create_on=today)
+        session.add(series)
+        session.flush()
+        record(counselor.id, "create_series", series)
+        created.extend(_create_due(series, today, utcnow(), from_counselor=True))
+    session.commit()
+    return AssignResult(created, stage_warning(checked.couple, checked.definition))
+
+
+def _claim_period(series: AssignmentSeries, period: int) -> bool:
+    """Moves the series past `period` with a conditional update: of two schedulers, one wins."""
+    following = period + 1
+    next_create_on = series.due_on(following) - LEAD if series.has_period(following) else None
+    claimed = session.execute(
+        update(AssignmentSeries)
+        .where(AssignmentSeries.id == series.id, AssignmentSeries.next_period == period,
+               AssignmentSeries.status == SERIES_ACTIVE)
+        .values(next_period=following, next_create_on=next_create_on,
+                status=SERIES_ACTIVE if next_create_on else SERIES_ENDED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(claimed)
+
+
+def _instance(series: AssignmentSeries, period: int) -> Assignment:
+    return Assignment(
+        couple_id=series.couple_id, worksheet_version_id=series.worksheet_version_id,
+        assignee_id=series.assignee_id, created_by_id=series.created_by_id, due_date=series.due_on(period),
+        note=series.note, visibility_overrides=dict(series.visibility_overrides or {}), status=STATUS_OPEN,
+        release_mode=series.release_mode or definition_of(series.worksheet_version).release, released_fields=[],
+        series_id=series.id, period=period)
+
+
+def _create_due(series: AssignmentSeries, today: date, now: datetime, from_counselor=False) -> list[Assignment]:
+    """Every period whose time has come. Periods already due while the scheduler was down are
+    skipped (coalesced), not created late and overdue."""
+    created = []
+    period = series.next_period
+    while series.has_period(period) and series.due_on(period) - LEAD <= today:
+        if not _claim_period(series, period):
+            break  # another scheduler has this period
+        if series.due_on(period) >= today:
+            assignment = _instance(series, period)
+            try:
+                with session.begin_nested():
+                    session.add(assignment)
+            except IntegrityError:
+                break  # the unique (series, period) constraint: it exists already
+            created.append(assignment)
+            moment = None if from_counselor else (lambda partner: next_reminder_moment(
+                now, partner.timezone, partner.reminder_hour))
+            notify_partners(series.couple, assignment, not_before=moment)
+        period += 1
+    return created
+
+
+def create_due_instances(now: datetime | None = None) -> int:
+    """The scheduler's job: each active series whose next period may be created. Returns how many."""
+    now = now or utcnow()
+    today = now.date()
+    ids = session.scalars(select(AssignmentSeries.id).where(AssignmentSeries.status == SERIES_ACTIVE,
+                                                            AssignmentSeries.next_create_on <= today)).all()
+    created = 0
+    for series_id in ids:
+        series = session.get(AssignmentSeries, series_id)
+        session.refresh(series)
+        created += len(_create_due(series, today, now))
+        session.commit()
+    return created
+
+
+def series_of_couple(couple_id: int) -> list[AssignmentSeries]:
+    """A couple's series, active first (the caller has checked access to the couple)."""
+    return list(session.scalars(select(AssignmentSeries).where(AssignmentSeries.couple_id == couple_id)
+                                .order_by(AssignmentSeries.status, AssignmentSeries.id)))
+
+
+def _series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:
+    series = session.get(AssignmentSeries, series_id)
+    if series is None:
+        raise NotFoundError("series")
+    access.couple_for_counselor(counselor, series.couple_id)
+    return series
+
+
+def cancel_series(counselor: User, series_id: int) -> AssignmentSeries:
+    """No more instances. Those already given stay, with everything the partners wrote."""
+    series = _series_for_counselor(counselor, series_id)
+    series.status, series.cancelled_at, series.next_create_on = SERIES_CANCELLED, utcnow(), None
+    record(counselor.id, "cancel_series", series)
+    session.commit()
+    return series
+
+
+def newer_version(series: AssignmentSeries) -> WorksheetVersion | None:
+    latest = worksheets.latest_version_of(series.worksheet_version.worksheet)
+    return latest if latest is not None and latest.id != series.worksheet_version_id else None
+
+
+def use_newest_version(counselor: User, series_id: int) -> AssignmentSeries:
+    """Later instances use the worksheet's newest version; those already given keep theirs."""
+    series = _series_for_counselor(counselor, series_id)
+    latest = newer_version(series)
+    if latest is not None:
+        series.worksheet_version_id = worksheets.usable_version(counselor, latest.id).id
+        record(counselor.id, "update_series_version", series)
+        session.commit()
+    return series
+
+
+# ---- the assign form ------------------------------------------------------------------------------
+
+REPEAT_SUGGESTED = "suggested"
+REPEAT_ONCE = "once"
+
+
+@dataclass
+class RepeatChoice:
+    """The assign form's repeat fields as the counselor left them."""
+    repeat: str = REPEAT_SUGGESTED  # "suggested", "once", or a number of weeks ("1".."8")
+    weekday: int | None = None
+    until: date | None = None
+    count: int | None = None
+
+
+def recurrence_for(version: WorksheetVersion, choice: RepeatChoice) -> Recurrence | None:
+    """None for a one-off. "Suggested" repeats the weekly check-in every week, anything else once."""
+    if choice.repeat == REPEAT_SUGGESTED:
+        weeks = 1 if version.kind == WEEKLY_CHECK_IN_KIND else None
+    elif choice.repeat == REPEAT_ONCE:
+        weeks = None
+    elif choice.repeat.isdigit():
+        weeks = int(choice.repeat)
+    else:
+        raise RuleError("Choose how often it repeats.", field="repeat")
+    if weeks is None:
+        return None
+    return Recurrence(interval_weeks=weeks, weekday=choice.weekday, until=choice.until, count=choice.count)
+
+
+def assign_with_repeat(counselor: User, couple_id: int, version_id: int, choice: RepeatChoice, *,
+                       assignee_id: int | None, due_date: date | None, note: str | None,
+                       release_mode: str | None = None) -> AssignResult:
+    """The assign form's one service call: a one-off assignment, or a series and its first instance."""
+    version = worksheets.usable_version(counselor, version_id)
+    recurrence = recurrence_for(version, choice)
+    if recurrence is None:
+        return assign_once(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date, note=note,
+                           release_mode=release_mode)
+    return assign_repeating(counselor, couple_id, version_id, recurrence, assignee_id=assignee_id,
+                            due_date=due_date, note=note, release_mode=release_mode)
+
+
+@dataclass
+class RepeatingRow:
+    series: AssignmentSeries
+    next_due: date | None
+    newer_version: bool
+
+
+def repeating_for(couple) -> list[RepeatingRow]:
+    """The couple page's list of repeating homework (access to the couple was checked by the caller)."""
+    rows = []
+    for item in series_of_couple(couple.id):
+        upcoming = item.due_on(item.next_period) if item.is_active and item.has_period(item.next_period) else None
+        rows.append(RepeatingRow(item, upcoming, item.is_active and newer_version(item) is not None))
+    return rows

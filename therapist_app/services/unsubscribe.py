@@ -1,0 +1,42 @@
+"""One-click "turn reminders off" (RFC 8058): a signed link in every reminder, no sign-in needed."""
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..errors import NotFoundError
+from ..extensions import session
+from ..mail.outbox import withdraw
+from ..models import User
+from ..security.audit import record
+from .links import unsubscribe_link
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="therapist_app.reminders-off")
+
+
+def link_for(user_id: int) -> str:
+    """The link that turns this person's reminders off. It can do nothing else, so it never expires."""
+    return unsubscribe_link(_serializer().dumps({"u": user_id}))
+
+
+def person_for(token: str) -> User:
+    try:
+        payload = _serializer().loads(token)
+    except BadSignature:
+        raise NotFoundError("unsubscribe link") from None
+    user = session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    if user is None:
+        raise NotFoundError("unsubscribe link")
+    return user
+
+
+def turn_off_reminders(token: str, ip: str | None = None) -> User:
+    """Reminders off, and reminders already queued but not yet tried are taken back."""
+    from .reminders.registry import REMINDER_KINDS
+
+    user = person_for(token)
+    user.email_reminders = False
+    withdraw([f"{name}:" for name in REMINDER_KINDS], user_id=user.id)
+    record(user.id, "reminders_off_by_link", user, ip)
+    session.commit()
+    return user
