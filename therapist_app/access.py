@@ -14,13 +14,19 @@ def couples_for(counselor: User):
     return select(Couple).where(Couple.counselor_id == counselor.id, Couple.practice_id == counselor.practice_id)
 
 
-def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
+def _counselors_own(counselor: User, query, what: str):
+    """The one object of `query` (already scoped to this counselor), or not found: for anyone who is
+    not a counselor, and for what is not theirs, alike."""
     if counselor.role != ROLE_COUNSELOR:
-        raise NotFoundError("couple")
-    couple = session.scalar(couples_for(counselor).where(Couple.id == couple_id))
-    if couple is None:
-        raise NotFoundError("couple")
-    return couple
+        raise NotFoundError(what)
+    found = session.scalar(query)
+    if found is None:
+        raise NotFoundError(what)
+    return found
+
+
+def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
+    return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id), "couple")
 
 
 def couple_of_partner(partner: User) -> Couple:
@@ -159,12 +165,8 @@ def appointments_for(counselor: User):
 
 
 def appointment_for_counselor(counselor: User, appointment_id: int) -> Appointment:
-    if counselor.role != ROLE_COUNSELOR:
-        raise NotFoundError("appointment")
-    appointment = session.scalar(appointments_for(counselor).where(Appointment.id == appointment_id))
-    if appointment is None:
-        raise NotFoundError("appointment")
-    return appointment
+    return _counselors_own(counselor, appointments_for(counselor).where(Appointment.id == appointment_id),
+                           "appointment")
 
 
 def topics_for_partner(partner: User, couple: Couple):
