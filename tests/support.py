@@ -50,8 +50,12 @@ class Factory:
         self.count += 1
         return self.count
 
-    def practice(self, name=None, country="US"):
-        practice = Practice(name=name or f"Practice {self._n()}", country=country)
+    def practice(self, name=None, country="US", joint_homework_gate="off"):
+        """A practice. Its joint-homework gate is off unless asked for: most tests are about other things
+        and give joint homework straight away. The gate's own tests (tests/test_screening.py) use the
+        real default, "block"."""
+        practice = Practice(name=name or f"Practice {self._n()}", country=country,
+                            joint_homework_gate=joint_homework_gate)
         db_session.add(practice)
         db_session.commit()
         return practice

@@ -223,6 +223,7 @@ class HomeworkItem:
 
 
 def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
+    """The partner's list; paused or waiting joint homework is left out for both partners alike."""
     couple = access.couple_of_partner(partner)
     assignments = session.scalars(
         access.assignments_for_partner(partner, couple)
@@ -230,10 +231,11 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
         .options(selectinload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
+    waiting = access.joint_homework_waits(couple)
     items = []
     for assignment in assignments:
         definition = definition_of(assignment.worksheet_version)
-        if access.hidden_from_partners(assignment, definition):
+        if access.hidden_from_partners(assignment, definition, waiting):
             continue  # paused: the neutral "next steps" line replaces joint homework for both alike
         mine = by_assignment.get(assignment.id, {}).get(partner.id)
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))
