@@ -72,7 +72,7 @@ def test_a_risk_answer_raises_the_counselor_badge_at_once_and_changes_nothing_pa
     homework_before = a.get("/my/").get_data(as_text=True)
     answer_check_in_with_risk(app, couple)
     dashboard = counselor.get("/counselor/").get_data(as_text=True)
-    assert re.search(r"<strong>1</strong> private check-in needs your attention", dashboard)
+    assert re.search(r"<strong>1</strong> private check-in or answer needs your attention", dashboard)
     homework_after = a.get("/my/").get_data(as_text=True)
     assert "pause" not in homework_after.lower() and "next steps" not in homework_after
     assert homework_after.count("hw-title") == homework_before.count("hw-title") + 1  # only their own check-in
@@ -217,7 +217,7 @@ def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, fa
     admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice"),
                                                      first.id: first.risk_values})
     answer_check_in_with_risk(app, couple)
-    assert re.search(r"<strong>1</strong> private check-in needs your attention",
+    assert re.search(r"<strong>1</strong> private check-in or answer needs your attention",
                      counselor.get("/counselor/").get_data(as_text=True))
 
 
