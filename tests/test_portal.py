@@ -219,7 +219,8 @@ def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
     a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
     assert "My weekly check-ins" not in _text(a.get("/my/"))
     for partner, rating in ((a, "3"), (b, "9")):
-        save_section(partner, first.id, {f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")})
+        save_section(partner, first.id, {**{f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")},
+                                         "painful_reminders": "once_or_twice"})
         save_section(partner, first.id, {"helped_this_week": "a walk"}, section=1)
         submit(partner, first.id)
     page = _text(a.get("/my/"))
