@@ -50,10 +50,12 @@ class Factory:
         self.count += 1
         return self.count
 
-    def practice(self, name=None, country="US", two_factor=False):
-        # Two-factor sign-in is off in test practices unless a test asks for it: it is a practice
-        # setting, and tests/test_two_factor.py covers it; elsewhere it would only add a step.
-        practice = Practice(name=name or f"Practice {self._n()}", country=country, require_two_factor=two_factor)
+    def practice(self, name=None, country="US", two_factor=False, joint_homework_gate="off"):
+        """A practice. Two-factor sign-in and the joint-homework gate are off unless a test asks for
+        them: most tests are about other things, and would only meet an extra step. Their own tests
+        (tests/test_two_factor.py, tests/test_screening.py) use the real defaults."""
+        practice = Practice(name=name or f"Practice {self._n()}", country=country, require_two_factor=two_factor,
+                            joint_homework_gate=joint_homework_gate)
         db_session.add(practice)
         db_session.commit()
         return practice

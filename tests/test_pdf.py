@@ -97,7 +97,8 @@ def test_weekly_check_ins_print_one_chart_per_measure_with_both_partners(app, fa
         assignment = factory.assign(couple, "weekly-trust-check-in")
         for partner in couple.partners:
             browser = signed_in(app, partner)
-            save_section(browser, assignment.id, {f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")})
+            save_section(browser, assignment.id, {**{f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")},
+                                                  "painful_reminders": "not_at_all"})
             save_section(browser, assignment.id, {"helped_this_week": "a walk"}, section=1)
             submit(browser, assignment.id)
     response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")

@@ -65,7 +65,9 @@ def test_submitting_with_an_unanswered_question_is_refused_and_nothing_typed_is_
     partner = signed_in(app, couple.partner_a)
     save_section(partner, assignment.id, {"trust_rating": "6"})
     review = _text(partner.get(f"/my/homework/{assignment.id}/review"))
-    assert "still need an answer" in review
+    # nothing in the weekly check-in is required any more, but an unanswered question still needs an
+    # answer or a deliberate skip before submitting
+    assert "unanswered" in review and "Skip the unanswered questions" in review
     response = submit(partner, assignment.id)
     assert response.status_code == 302
     db_session.expire_all()
@@ -219,7 +221,8 @@ def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
     a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
     assert "My weekly check-ins" not in _text(a.get("/my/"))
     for partner, rating in ((a, "3"), (b, "9")):
-        save_section(partner, first.id, {f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")})
+        save_section(partner, first.id, {**{f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")},
+                                         "painful_reminders": "once_or_twice"})
         save_section(partner, first.id, {"helped_this_week": "a walk"}, section=1)
         submit(partner, first.id)
     page = _text(a.get("/my/"))

@@ -48,13 +48,22 @@ def _everything_partner_b_can_reach(app, couple, joint):
     return seen
 
 
-def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(app, factory):
-    couple = factory.couple(with_check_ins=False)
+@pytest.mark.parametrize("gate", ["block", "warn", "off"])
+def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(app, factory, gate):
+    couple = factory.couple(counselor=factory.counselor(factory.practice(joint_homework_gate=gate)),
+                            with_check_ins=False)
     joint = factory.assign(couple, "empathy-exchange")
     before = _everything_partner_b_can_reach(app, couple, joint)
-    # the same reach, now that A has a check-in answered with a risk answer
+    # the same reach, now that A has a check-in answered with a risk answer on every screening
+    # question and its follow-ups (self-harm included, which shows A crisis resources), and has added
+    # an addendum after sending it
     db_session.execute(select(Assignment))  # keep the session alive across the two looks
-    answer_check_in_with_risk(app, couple)
+    check_in = answer_check_in_with_risk(app, couple)
+    assert check_in_has_every_new_item(check_in)
+    a = signed_in(app, couple.partner_a)
+    added = a.post(f"/my/homework/{check_in.id}/addendum",
+                   data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "An addendum"})
+    assert added.status_code == 302
     after = _everything_partner_b_can_reach(app, couple, joint)
     for key in before:
         if before[key] != after[key]:
@@ -62,6 +71,17 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
             diff = "\n".join(difflib.unified_diff(str(before[key]).splitlines(), str(after[key]).splitlines(), lineterm=""))
             raise AssertionError(f"{key} differs:\n{diff}")
     assert before == after
+
+
+def check_in_has_every_new_item(check_in) -> bool:
+    """The risk answers reached the new screening items and the follow-ups after a positive screen."""
+    from therapist_app.models import Response
+    response = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
+    wanted = {"insulted_or_screamed_at", "put_down_or_humiliated", "jealous_or_monitored", "ever_hurt_or_afraid",
+              "threatened_to_kill", "choked_or_strangled", "weapon", "getting_worse", "threats_about_children",
+              "threats_of_self_harm_to_control", "own_behaviour", "cannot_say_in_joint_sessions",
+              "thoughts_of_self_harm"}
+    return response.risk_flagged and wanted <= set(response.submitted["values"])
 
 
 def test_a_risk_answer_raises_the_counselor_badge_at_once_and_changes_nothing_partners_see(app, factory):
@@ -72,7 +92,7 @@ def test_a_risk_answer_raises_the_counselor_badge_at_once_and_changes_nothing_pa
     homework_before = a.get("/my/").get_data(as_text=True)
     answer_check_in_with_risk(app, couple)
     dashboard = counselor.get("/counselor/").get_data(as_text=True)
-    assert re.search(r"<strong>1</strong> private check-in needs your attention", dashboard)
+    assert re.search(r"<strong>1</strong> private check-in or answer needs your attention", dashboard)
     homework_after = a.get("/my/").get_data(as_text=True)
     assert "pause" not in homework_after.lower() and "next steps" not in homework_after
     assert homework_after.count("hw-title") == homework_before.count("hw-title") + 1  # only their own check-in
@@ -217,7 +237,7 @@ def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, fa
     admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice"),
                                                      first.id: first.risk_values})
     answer_check_in_with_risk(app, couple)
-    assert re.search(r"<strong>1</strong> private check-in needs your attention",
+    assert re.search(r"<strong>1</strong> private check-in or answer needs your attention",
                      counselor.get("/counselor/").get_data(as_text=True))
 
 

@@ -3,8 +3,11 @@ from sqlalchemy import or_, select
 
 from .errors import NotFoundError
 from .extensions import session
-from .models import Appointment, Assignment, Couple, Response, SessionSummary, SessionTopic, User
+from .models import Appointment, Assignment, Couple, Practice, Response, SessionSummary, SessionTopic, User
+from .models import WorksheetVersion
 from .models.assignment import STATUS_CANCELLED
+from .models.practice import JOINT_GATE_BLOCK, JOINT_GATE_WARN
+from .models.response import STATUS_SUBMITTED
 from .models.session_topic import TOPIC_SHARED
 from .models.user import ROLE_CLIENT, ROLE_COUNSELOR
 
@@ -98,15 +101,49 @@ def may_see_partner_answers(viewer: User, assignment: Assignment) -> bool:
 
 HIDDEN_PAUSED = "paused"
 HIDDEN_LOCKED = "locked"
+HIDDEN_WAITING = "waiting"  # joint homework waits for both private check-ins to be read
 
 
-def hidden_from_partners(assignment: Assignment, definition) -> str | None:
+def check_ins_read(couple: Couple) -> bool:
+    """Whether each partner has a private check-in that is submitted and marked read by the counselor.
+    Once true it stays true: a later check-in never takes joint homework away again (that would tell
+    the other partner something)."""
+    rows = session.execute(
+        select(Response.partner_id, WorksheetVersion.definition)
+        .join(Assignment, Assignment.id == Response.assignment_id)
+        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
+        .where(Assignment.couple_id == couple.id, Assignment.assignee_id.is_not(None),
+               Response.status == STATUS_SUBMITTED, Response.reviewed_at.is_not(None))
+    ).all()
+    read = {partner_id for partner_id, definition in rows if definition.get("kind") == "safety_check_in"}
+    return {couple.partner_a_id, couple.partner_b_id} <= read
+
+
+def joint_gate(couple: Couple) -> str:
+    """The practice's joint-homework gate for this couple: "block", "warn" or "off"."""
+    return session.get(Practice, couple.practice_id).joint_homework_gate or JOINT_GATE_BLOCK
+
+
+def joint_homework_waits(couple: Couple) -> bool:
+    """Joint homework is hidden from both partners alike until both check-ins are read ("block")."""
+    return joint_gate(couple) == JOINT_GATE_BLOCK and not check_ins_read(couple)
+
+
+def joint_gate_warning(couple: Couple) -> bool:
+    """The counselor is warned: joint homework is open before both check-ins are read ("warn")."""
+    return joint_gate(couple) == JOINT_GATE_WARN and not check_ins_read(couple)
+
+
+def hidden_from_partners(assignment: Assignment, definition, waiting: bool | None = None) -> str | None:
     """Why the partners can't open this assignment now, or None: joint homework while the couple is
-    paused, or a physical-intimacy exercise while those are locked. The one rule for pages, posts and
-    the counselor's view of what the partners see."""
+    paused or waits for both check-ins to be read, or a physical-intimacy exercise while those are
+    locked. The one rule for pages, posts and the counselor's view of what the partners see.
+    `waiting`: joint_homework_waits(couple), when the caller has already asked."""
     couple = assignment.couple
     if assignment.is_joint and couple.joint_paused:
         return HIDDEN_PAUSED
+    if assignment.is_joint and (joint_homework_waits(couple) if waiting is None else waiting):
+        return HIDDEN_WAITING
     if definition.requires_unlock and not couple.intimacy_unlocked:
         return HIDDEN_LOCKED
     return None

@@ -65,6 +65,7 @@ def test_double_clicking_submit_creates_one_response(app, factory, new_page):
     page.goto(f"/my/homework/{assignment.id}")
     for name in ("trust_rating", "safety_rating", "communication_rating", "closeness_rating"):
         page.locator(f"input[name=a__{name}][value='6']").check()
+    page.locator("input[name=a__painful_reminders][value='once_or_twice']").check()
     page.get_by_role("button", name="Save and continue").click()
     page.locator("input[type=text]").first.fill("A walk together on Sunday")
     page.get_by_role("button", name="Review before submitting").click()

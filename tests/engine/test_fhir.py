@@ -29,7 +29,7 @@ EXPECTED_FHIR_TYPE = {
 def library():
     loaded = load_directory(LIBRARY)
     assert not loaded.errors
-    assert sorted(loaded.worksheets) == SLUGS and len(SLUGS) == 12
+    assert sorted(loaded.worksheets) == SLUGS and len(SLUGS) == 21
     return {slug: w.definition for slug, w in loaded.worksheets.items()}
 
 

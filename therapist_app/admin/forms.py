@@ -30,6 +30,12 @@ class PracticeForm(FlaskForm):
     footer_note = limited_text(StringField, "First sentence of the client footer (optional)", 500, [Optional()],
                               description="Default: “This portal is not watched in real time.”")
 
+    joint_homework_gate = SelectField(
+        "Joint homework before both private check-ins are read",
+        choices=[("block", "Wait: joint homework opens once both check-ins are read (recommended)"),
+                 ("warn", "Warn the counselor, but let joint homework open"),
+                 ("off", "Off")],
+        description="While joint homework waits, both partners see the same neutral line, whoever has or hasn't finished.")
     default_timezone = SelectField("Default time zone", choices=timezone_choices(), validate_choice=False,
                                    description="New counselors and partners start in this time zone; each can choose their own.")
 

@@ -8,6 +8,10 @@ from .forms import ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesFo
 
 bp = Blueprint("ta_admin", __name__)
 
+SELF_HARM_OFF_WARNING = ("The self-harm alert is now off: no counselor in this practice will be alerted when a "
+                         "partner says they have thoughts of harming themselves. Partners still see crisis "
+                         "resources at once. This change is recorded in the audit log.")
+
 
 @bp.route("/counselors", methods=["GET", "POST"])
 @admin_required
@@ -36,7 +40,8 @@ def practice():
             practice_admin.update_practice(admin, name=form.name.data, country=form.country.data,
                                            paper_size=form.paper_size.data, footer_note=form.footer_note.data,
                                            default_timezone=form.default_timezone.data,
-                                           require_two_factor=form.require_two_factor.data)
+                                           require_two_factor=form.require_two_factor.data,
+                                           joint_homework_gate=form.joint_homework_gate.data)
         except RuleError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:
@@ -44,7 +49,8 @@ def practice():
             return redirect(url_for(".practice"))
     return render_template("therapist_app/admin/practice.html", form=form, questions=practice_admin.risk_questions(),
                            choice=admin.practice.risk_answers or {}, confirm=ConfirmForm(), practice=admin.practice,
-                           phrases_form=_phrases_form(admin.practice))
+                           phrases_form=_phrases_form(admin.practice),
+                           self_harm_off=practice_admin.self_harm_alert_off(admin.practice))
 
 
 def _phrases_form(practice, formdata=None):
@@ -62,7 +68,8 @@ def risk_phrases():
     if not form.validate_on_submit():
         return render_template("therapist_app/admin/practice.html", form=PracticeForm(obj=admin.practice),
                                questions=practice_admin.risk_questions(), choice=admin.practice.risk_answers or {},
-                               confirm=ConfirmForm(), practice=admin.practice, phrases_form=form), 422
+                               confirm=ConfirmForm(), practice=admin.practice, phrases_form=form,
+                               self_harm_off=practice_admin.self_harm_alert_off(admin.practice)), 422
     practice_admin.set_risk_phrases(admin, form.phrases.data)
     flash("Saved. Prep packets flag answers with these words from now on.", "success")
     return redirect(url_for(".practice"))
@@ -73,8 +80,10 @@ def risk_phrases():
 def risk_answers():
     if ConfirmForm().validate_on_submit():
         chosen = {field.id: request.form.getlist(field.id) for field in practice_admin.risk_questions()}
-        practice_admin.set_risk_answers(signed_in_user(), chosen)
+        _, turned_off = practice_admin.set_risk_answers(signed_in_user(), chosen)
         flash("Saved. Check-ins submitted from now on use these settings.", "success")
+        if turned_off:
+            flash(SELF_HARM_OFF_WARNING, "warning")
     return redirect(url_for(".practice"))
 
 

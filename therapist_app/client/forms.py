@@ -2,8 +2,10 @@
 from flask_wtf import FlaskForm
 from zoneinfo import available_timezones
 
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Regexp
+
+from ..validators import TextLimit
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -15,6 +17,12 @@ class ReviewForm(FlaskForm):
         "Keep for my counselor only", choices=[], validate_choice=True,
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
+
+
+class AddendumForm(FlaskForm):
+    """Something to add to a sent private check-in; only the counselor reads it."""
+
+    text = TextAreaField("Add something for your counselor", validators=[InputRequired(), TextLimit(2000, "This note")])
 
 
 class ReadinessForm(FlaskForm):

@@ -7,6 +7,7 @@ from ..engine.completeness import is_answered
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import field_by_id, label_for, sections_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
+from ..services.private_check_in import asks_about_crisis, crisis_answered
 
 ONLY_COUNSELOR = "Only your counselor sees this."
 PARTNER_AFTER_BOTH = "Your partner sees this after you have both submitted."
@@ -35,6 +36,19 @@ def gate_for(page, args) -> str | None:
     if page.definition.readiness_check and (page.response is None or page.response.readiness is None):
         return "readiness"
     return None
+
+
+def is_sent_check_in(page) -> bool:
+    return page.definition.kind == KIND_SAFETY_CHECK_IN and page.response is not None and page.response.is_submitted
+
+
+def crisis_panel(page, answers) -> str | None:
+    """"shown" when the partner's own answers include a crisis answer (self-harm): crisis resources
+    appear at once, without JavaScript too; "ready" when a question could call for them live;
+    None when the exercise asks nothing of the kind."""
+    if crisis_answered(page.definition, answers):
+        return "shown"
+    return "ready" if asks_about_crisis(page.definition) else None
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
+from .. import access
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
@@ -9,11 +10,11 @@ from ..errors import ConflictError, RuleError
 from ..security import identity
 from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
-from ..services import accounts, assignments, checkins, responses
+from ..services import accounts, assignments, checkins, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
-from .forms import PreferencesForm, ReadinessForm, ReviewForm
+from .forms import AddendumForm, PreferencesForm, ReadinessForm, ReviewForm
 from .session_forms import ConfirmForm, TopicForm
 
 bp = Blueprint("ta_client", __name__)
@@ -41,10 +42,11 @@ def crisis_footer():
 def homework():
     partner = signed_in_user()
     couple, items = assignments.homework_for(partner)
-    series = checkins.own_trust_series(partner)
-    chart = trend_svg(series, checkins.METRICS, "My weekly check-in ratings over time") if series else None
+    series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
+    chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
-                           paused=couple.joint_paused, series=series, chart=chart, metrics=checkins.METRICS,
+                           paused=couple.joint_paused, waiting=responses.WAITING if access.joint_homework_waits(couple) else None,
+                           series=series, chart=chart, metrics=checkins.PORTAL_METRICS,
                            corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
 
 
@@ -83,6 +85,7 @@ def _render_section(page, index, form=None, status=200, conflicts=None):
         "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
         revision=page.response.revision if page.response else 0,
         visibility=presenters.visibility_notes(page), conflicts=conflicts or {},
+        crisis_panel=presenters.crisis_panel(page, page.answers),
     ), status
 
 
@@ -116,11 +119,34 @@ def _exercise_page(assignment_id):
     gate = presenters.gate_for(page, request.args)
     if gate:
         return render_template(f"therapist_app/client/gate_{gate}.html", page=page, form=ReadinessForm())
+    if presenters.is_sent_check_in(page):
+        return _sent_check_in_page(page)
     if page.response is not None and page.response.is_submitted and request.args.get("edit") != "1":
         return render_template("therapist_app/client/submitted.html", page=page,
                                mine=presenters.answer_list(page, page.response.submitted),
                                theirs=presenters.partner_answer_list(page))
     return _render_section(page, _section_index(page, request.args.get("section")))
+
+
+def _sent_check_in_page(page, form=None, status=200):
+    """After a private check-in is sent its answers are never shown again: phones are shared."""
+    return render_template("therapist_app/client/check_in_sent.html", page=page, form=form or AddendumForm(),
+                           crisis_panel=presenters.crisis_panel(page, page.response.submitted)), status
+
+
+@bp.post("/homework/<ta_id:assignment_id>/addendum")
+@client_required
+def addendum(assignment_id):
+    user = signed_in_user()
+    form = AddendumForm()
+    if form.validate_on_submit():
+        private_check_in.add_addendum(user, assignment_id, form.text.data)
+        flash("Added. Your counselor will read it.", "success")
+        return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
+    page = responses.open_worksheet(user, assignment_id)
+    if not presenters.is_sent_check_in(page):
+        return redirect(url_for(".exercise", assignment_id=assignment_id))
+    return _sent_check_in_page(page, form, 422)
 
 
 @bp.post("/homework/<ta_id:assignment_id>")
@@ -206,9 +232,12 @@ def readiness(assignment_id):
 @client_required
 def review(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
+    if presenters.is_sent_check_in(page):
+        return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
     form = presenters.review_form(page, ReviewForm())
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
-                           answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers))
+                           answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers),
+                           crisis_panel=presenters.crisis_panel(page, page.answers))
 
 
 @bp.post("/homework/<ta_id:assignment_id>/skip-unanswered")

@@ -5,8 +5,8 @@ from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import (assignments, couples, dashboard as day_service, invitations, packets, releases, reviews,
-                        series, timeline, worksheets)
+from ..services import (assignments, couples, dashboard as day_service, invitations, measures, packets, releases,
+                        reviews, series, timeline, worksheets)
 from ..services.couples import PartnerDetails
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
@@ -84,6 +84,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
+        gate_note=assignments.gate_warning(couple), measures=measures.couple_measures(couple, counselor.timezone),
         sessions_panel=timeline.couple_sessions(couple, rows), repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple),

@@ -3,6 +3,7 @@ from typing import Annotated, Literal, Union
 
 import unicodedata
 
+from .scoring import check_scoring
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 
@@ -44,6 +45,8 @@ class Variant(Strict):
 class Option(Strict):
     value: Identifier
     label: Label
+    # Points for a scored measure (see engine/scoring.py); only read by a worksheet's `scoring` block.
+    score: int | None = Field(default=None, ge=0, le=100)
 
 
 class Column(Strict):
@@ -114,15 +117,21 @@ class Scale(FieldBase):
 
 class _Choice(FieldBase):
     options: list[Option] = Field(min_length=2, max_length=30)
+    # Answers that alert the counselor (never anyone else); the question must be counselor-only.
     risk_values: list[Identifier] | None = None
+    # Answers after which crisis resources appear on the partner's screen at once (self-harm).
+    crisis_values: list[Identifier] | None = None
 
     @model_validator(mode="after")
     def _options_are_consistent(self):
         values = [option.value for option in self.options]
         _unique(values, "option value")
-        unknown = set(self.risk_values or ()) - set(values)
-        if unknown:
-            raise ValueError(f"risk_values name options that do not exist: {sorted(unknown)}")
+        for key in ("risk_values", "crisis_values"):
+            unknown = set(getattr(self, key) or ()) - set(values)
+            if unknown:
+                raise ValueError(f"{key} name options that do not exist: {sorted(unknown)}")
+        if self.risk_values and self.visibility != VISIBILITY_COUNSELOR:
+            raise ValueError("a question with risk_values is counselor-only: a risk answer never reaches the partner")
         return self
 
 
@@ -176,6 +185,18 @@ class Section(Strict):
     fields: list[AnyField] = Field(min_length=1, max_length=60)
 
 
+class Scoring(Strict):
+    """A scored measure: how its answers become one number (engine/scoring.py has the methods)."""
+    method: Literal["sum_of_points"]
+    name: _text(40)
+    items: list[Identifier] = Field(min_length=1, max_length=40)
+    minimum: int
+    maximum: int
+    # A line drawn on the trend: scores below it suggest distress (for the CSI-4, 13.5).
+    cutoff: float | None = None
+    cutoff_label: _text(120) | None = None
+
+
 class ReadinessCheck(Strict):
     label: Label
     help: Paragraph | None = None
@@ -203,6 +224,7 @@ class WorksheetDefinition(Strict):
     readiness_check: ReadinessCheck | None = None
     tags: list[_text(30)] = Field(default_factory=list, max_length=12)
     sections: list[Section] = Field(min_length=1, max_length=20)
+    scoring: Scoring | None = None
 
     @model_validator(mode="after")
     def _whole_file_rules(self):
@@ -210,11 +232,11 @@ class WorksheetDefinition(Strict):
         _unique([s.id for s in self.sections], "section id")
         _unique([f.id for f in fields], "field id")
         for field in fields:
-            if getattr(field, "risk_values", None) and self.kind != KIND_SAFETY_CHECK_IN:
-                raise ValueError(f"field {field.id!r}: only a safety_check_in may use risk_values")
             if self.kind == KIND_SAFETY_CHECK_IN and field.visibility != VISIBILITY_COUNSELOR:
                 raise ValueError(f"field {field.id!r}: every safety check-in field is counselor-only")
         _check_conditions(self.sections)
+        if self.scoring is not None:
+            check_scoring(self.scoring, {field.id: field for field in fields})
         if self.kind == KIND_SAFETY_CHECK_IN and self.completed_by != "each_partner":
             raise ValueError("a safety check-in is completed by each partner, separately")
         return self

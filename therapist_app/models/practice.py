@@ -7,6 +7,12 @@ from ..timezones import default_for_country
 from .base import Base, TimestampMixin
 
 
+JOINT_GATE_BLOCK = "block"
+JOINT_GATE_WARN = "warn"
+JOINT_GATE_OFF = "off"
+JOINT_GATES = (JOINT_GATE_BLOCK, JOINT_GATE_WARN, JOINT_GATE_OFF)
+
+
 def _country_default_timezone(context) -> str:
     return default_for_country(context.get_current_parameters().get("country"))
 
@@ -29,6 +35,10 @@ class Practice(TimestampMixin, Base):
     # Words and phrases in answers that the prep packet flags for reading first (one per entry).
     # None: the app's default list (services.risk_language.DEFAULT_PHRASES).
     risk_phrases: Mapped[list | None] = mapped_column(JSON)
+    # Joint homework before both partners' private check-ins are submitted and read by the counselor:
+    # "block" (wait; both partners see one neutral line), "warn" (the counselor is warned) or "off".
+    joint_homework_gate: Mapped[str] = mapped_column(String(10), default=JOINT_GATE_BLOCK,
+                                                     server_default=JOINT_GATE_BLOCK)
     # New people start in this zone; each then chooses their own in their settings.
     default_timezone: Mapped[str] = mapped_column(String(64), default=_country_default_timezone)
     # A risk answer in a private check-in emails the counselor within minutes (a neutral email).

@@ -46,6 +46,11 @@ class Response(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     counselor_comment: Mapped[str | None] = mapped_column(EncryptedJSON("response.comment"))
+    # A scored measure's score, worked out at submit: {"name", "value"} (engine/scoring.py).
+    score: Mapped[dict | None] = mapped_column(EncryptedJSON("response.score"))
+    # What a partner added to a submitted private check-in: [{"at", "text"}], counselor-only.
+    addenda: Mapped[list | None] = mapped_column(EncryptedJSON("response.addenda"))
+    addendum_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the latest, for "new note"
 
     assignment: Mapped[Assignment] = relationship()
 

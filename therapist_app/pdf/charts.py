@@ -11,22 +11,30 @@ PARTNER_STYLES = (("#1d4e89", ""), ("#8a4b00", "6 3"))
 LEFT, RIGHT, TOP, BOTTOM = 28, 8, 10, 34
 
 
-def _frame(width: int, height: int, title: str) -> list[str]:
-    """The chart's box and its 0 / 5 / 10 guide lines. The viewBox keeps the proportions; CSS sizes
-    it to its box (a phone's width, a PDF column)."""
+def _frame(width: int, height: int, title: str, maximum: int = 10) -> list[str]:
+    """The chart's box and its 0 / middle / maximum guide lines. The viewBox keeps the proportions;
+    CSS sizes it to its box (a phone's width, a PDF column)."""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" aria-label="{escape(title)}" class="trend" '
              f'preserveAspectRatio="xMinYMin meet">']
-    for value in (0, 5, 10):
-        y = _y(value, height)
+    for value in (0, round(maximum / 2), maximum):
+        y = _y(value, height, maximum)
         parts.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc" '
                      f'stroke-width="1"/><text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end" '
                      f'fill="#444">{value}</text>')
     return parts
 
 
-def _y(value, height: int) -> float:
-    return TOP + (height - TOP - BOTTOM) * (1 - value / 10)
+def _y(value, height: int, maximum: int = 10) -> float:
+    return TOP + (height - TOP - BOTTOM) * (1 - value / maximum)
+
+
+def _cutoff_line(cutoff: float, label: str, width: int, height: int, maximum: int) -> str:
+    """A dashed red line at a measure's cutoff, named on the chart (not by colour alone)."""
+    y = _y(cutoff, height, maximum)
+    return (f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#a11" stroke-width="1.5" '
+            f'stroke-dasharray="4 3" class="cutoff"/><text x="{width - RIGHT}" y="{y - 3:.1f}" font-size="9" '
+            f'text-anchor="end" fill="#a11">{escape(label)}</text>')
 
 
 def _line(coords, colour: str, dash: str) -> str:
@@ -62,9 +70,11 @@ def trend_svg(points, metrics, title: str, width: int = 360, height: int = 180) 
     return Markup("".join(parts + ["</svg>"]))
 
 
-def measure_svg(lines: dict, title: str, width: int = 520, height: int = 190) -> Markup:
+def measure_svg(lines: dict, title: str, width: int = 520, height: int = 190, maximum: int = 10,
+                cutoff: float | None = None, cutoff_label: str = "") -> Markup:
     """One measure over time, a line per person ({name: [(moment, rating)]}), placed by date so that
-    two partners who answered on different days still line up."""
+    two partners who answered on different days still line up. `maximum`: the top of the scale
+    (10 for ratings, 21 for the CSI-4); `cutoff`: a line drawn across at that score."""
     moments = [at for points in lines.values() for at, _ in points]
     first, last = min(moments), max(moments)
     span = (last - first).total_seconds() or 1
@@ -73,11 +83,13 @@ def measure_svg(lines: dict, title: str, width: int = 520, height: int = 190) ->
     def x(at):
         return LEFT + (plot_w * (at - first).total_seconds() / span if last > first else plot_w / 2)
 
-    parts = _frame(width, height, title)
+    parts = _frame(width, height, title, maximum)
+    if cutoff is not None:
+        parts.append(_cutoff_line(cutoff, cutoff_label or f"cutoff {cutoff:g}", width, height, maximum))
     legend = []
     for (name, points), (colour, dash) in zip(lines.items(), PARTNER_STYLES):
         if points:
-            parts.append(_line([(x(at), _y(value, height)) for at, value in points], colour, dash))
+            parts.append(_line([(x(at), _y(value, height, maximum)) for at, value in points], colour, dash))
             legend.append((name, colour, dash))
     parts += _legend(legend, width, height)
     return Markup("".join(parts + ["</svg>"]))

@@ -55,6 +55,18 @@ def stage_warning(couple: Couple, definition) -> str | None:
     return " ".join(warnings) or None
 
 
+GATE_WAITING = ("Joint homework waits until you have read both partners' private check-ins; until then both "
+                "partners see the same neutral line.")
+GATE_WARNING = "Both partners' private check-ins have not been read yet, and joint homework is open to them."
+
+
+def gate_warning(couple: Couple) -> str | None:
+    """What the counselor is told about the joint-homework gate for this couple, or None."""
+    if access.joint_homework_waits(couple):
+        return GATE_WAITING
+    return GATE_WARNING if access.joint_gate_warning(couple) else None
+
+
 def has_role_parts(definition) -> bool:
     return any(section.only_for or any(f.only_for for f in section.fields) for section in definition.sections)
 
@@ -122,7 +134,8 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     for assignment in created:
         notify_partners(couple, assignment)
     session.commit()
-    return AssignResult(created, stage_warning(couple, checked.definition))
+    warnings = [stage_warning(couple, checked.definition), gate_warning(couple) if created[0].is_joint else None]
+    return AssignResult(created, " ".join(w for w in warnings if w) or None)
 
 
 def _checked_overrides(definition, overrides: dict) -> dict:
@@ -247,6 +260,7 @@ class HomeworkItem:
 
 
 def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
+    """The partner's list; paused or waiting joint homework is left out for both partners alike."""
     couple = access.couple_of_partner(partner)
     assignments = session.scalars(
         access.assignments_for_partner(partner, couple)
@@ -254,10 +268,11 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
         .options(selectinload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
+    waiting = access.joint_homework_waits(couple)
     items = []
     for assignment in assignments:
         definition = definition_of(assignment.worksheet_version)
-        if access.hidden_from_partners(assignment, definition):
+        if access.hidden_from_partners(assignment, definition, waiting):
             continue  # paused: the neutral "next steps" line replaces joint homework for both alike
         mine = by_assignment.get(assignment.id, {}).get(partner.id)
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))

@@ -12,6 +12,8 @@ from ..models import Assignment, Response, User, WorksheetVersion
 from ..models.response import STATUS_SUBMITTED
 
 METRICS = ("trust", "safety", "communication", "closeness")
+# A partner's own chart leaves out how safe they feel: phones and screens are often shared.
+PORTAL_METRICS = ("trust", "communication", "closeness")
 
 
 @dataclass(frozen=True)
@@ -20,9 +22,14 @@ class CheckInPoint:
     ratings: dict  # metric -> 0..10
 
 
-def own_trust_series(partner: User) -> list[CheckInPoint]:
-    """This partner's submitted check-in ratings, oldest first. Only ever their own answers."""
-    return _series(Response.partner_id == partner.id)[partner.id]
+def own_trust_series(partner: User, metrics=METRICS) -> list[CheckInPoint]:
+    """This partner's submitted check-in ratings of `metrics`, oldest first. Only ever their own."""
+    points = []
+    for point in _series(Response.partner_id == partner.id)[partner.id]:
+        ratings = {metric: value for metric, value in point.ratings.items() if metric in metrics}
+        if ratings:
+            points.append(CheckInPoint(point.at, ratings))
+    return points
 
 
 def couple_trust_series(couple) -> dict[int, list[CheckInPoint]]:

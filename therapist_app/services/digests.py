@@ -46,7 +46,7 @@ def digest_message(counselor: User, counts: DigestCounts) -> Message:
     lines = [f"Good morning {counselor.display_name},", "", "Since yesterday morning:",
              f"- {counts.submissions} homework submission(s)",
              f"- {counts.reveals} exercise(s) where both partners have now submitted",
-             f"- {counts.check_ins_needing_attention} private check-in(s) needing your attention", "",
+             f"- {counts.check_ins_needing_attention} private check-in(s) or answer(s) needing your attention", "",
              f"Sign in to read them: {login_link()}"]
     return Message(subject="Your morning summary", body="\n".join(lines) + "\n")
 

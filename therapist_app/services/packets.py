@@ -21,7 +21,7 @@ from ..pdf.render import document_html
 from ..pdf.worker import render_with_time_limit
 from ..security.audit import record
 from ..timezones import to_local
-from . import checkins, risk_language, sessions, topics
+from . import checkins, measures, risk_language, sessions, topics
 from .reviews import SideBySide, couple_homework, side_by_side
 
 
@@ -35,20 +35,22 @@ class PrepPacket:
     exercises: list[SideBySide]    # only those with at least one submission
     risk_flags: int
     trends: list = field(default_factory=list)  # MeasureTrend: one chart per measure, both partners
+    scored: list = field(default_factory=list)  # measures.ScoredTrend: validated measures, with cutoff
     session_number: int | None = None
     since: datetime | None = None  # the previous session's start; None = the whole history
     topics: list = field(default_factory=list)
     appendix: list[SideBySide] = field(default_factory=list)  # the full history, on request
     check_ins_to_read: list = field(default_factory=list)  # partners whose private check-in needs reading
+    answers_to_read: list = field(default_factory=list)    # (partner, exercise title): an alerting answer
     language_flags: list = field(default_factory=list)     # risk_language.RiskFlag, in what is printed
 
     @property
     def has_responses(self) -> bool:
-        return bool(self.exercises or self.trends)
+        return bool(self.exercises or self.trends or self.scored)
 
     @property
     def read_first(self) -> bool:
-        return bool(self.check_ins_to_read or self.language_flags)
+        return bool(self.check_ins_to_read or self.answers_to_read or self.language_flags)
 
 
 @dataclass
@@ -97,11 +99,22 @@ def _by_day(lines: dict, names: list[str], zone_name: str) -> list:
     return [(day, [days[day].get(name, []) for name in names]) for day in sorted(days)]
 
 
+def _unread_alerts(rows) -> list:
+    return [(row, partner_id) for row in rows for partner_id, cell in row.cells.items()
+            if cell.response is not None and cell.response.risk_flagged and cell.response.reviewed_at is None]
+
+
 def _check_ins_to_read(couple, rows) -> list:
     """Partners with a private check-in whose risk answer the counselor has not yet marked read."""
-    flagged = {partner_id for row in rows for partner_id, cell in row.cells.items()
-               if cell.response is not None and cell.response.risk_flagged and cell.response.reviewed_at is None}
+    flagged = {partner_id for row, partner_id in _unread_alerts(rows) if row.definition.kind == KIND_SAFETY_CHECK_IN}
     return [partner for partner in couple.partners if partner.id in flagged]
+
+
+def _answers_to_read(couple, rows) -> list:
+    """(partner, exercise title) for each exercise with an alerting answer not yet marked read."""
+    names = {partner.id: partner for partner in couple.partners}
+    return [(names[partner_id], row.definition.title) for row, partner_id in _unread_alerts(rows)
+            if row.definition.kind != KIND_SAFETY_CHECK_IN]
 
 
 def prep(counselor: User, couple_id: int, appointment: Appointment | None = None,
@@ -110,6 +123,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     rows = [r for r in rows if r.assignment.status != STATUS_CANCELLED]
     risk_flags = sum(1 for row in rows for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
     check_ins = _check_ins_to_read(couple, rows)
+    answers_to_read = _answers_to_read(couple, rows)
     rows = [r for r in rows if r.definition.kind != KIND_SAFETY_CHECK_IN]
     previous = sessions.previous_session(appointment) if appointment is not None else None
     since = previous.starts_at if previous is not None else None
@@ -120,7 +134,8 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
         couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(couple, counselor.timezone),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
-        appendix=appendix, check_ins_to_read=check_ins,
+        appendix=appendix, check_ins_to_read=check_ins, answers_to_read=answers_to_read,
+        scored=measures.couple_measures(couple, counselor.timezone),
         language_flags=risk_language.flags_in(exercises + appendix, risk_language.phrases_of(counselor.practice)),
     )
 

@@ -5,6 +5,7 @@ from ..engine.presentation import definition_of
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..models import Practice, User
+from ..models.practice import JOINT_GATES
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
 from ..timezones import require_timezone
@@ -15,9 +16,12 @@ from .crisis import RESOURCES
 
 
 def update_practice(admin: User, *, name: str, country: str, paper_size: str, footer_note: str | None,
-                    default_timezone: str | None = None, require_two_factor: bool | None = None) -> Practice:
+                    default_timezone: str | None = None, require_two_factor: bool | None = None,
+                    joint_homework_gate: str | None = None) -> Practice:
     """The practice's name, its country (which crisis numbers partners see), paper size, footer note,
-    and the time zone new people start in."""
+    the time zone new people start in, and whether joint homework waits for both check-ins."""
+    if joint_homework_gate is not None and joint_homework_gate not in JOINT_GATES:
+        raise RuleError("Choose one of the options.", field="joint_homework_gate")
     if country not in RESOURCES:
         raise RuleError("Choose a country from the list.", field="country")
     if paper_size not in ("A4", "Letter"):
@@ -32,6 +36,9 @@ def update_practice(admin: User, *, name: str, country: str, paper_size: str, fo
     if require_two_factor is not None and require_two_factor != practice.require_two_factor:
         practice.require_two_factor = require_two_factor
         record(admin.id, "require_two_factor" if require_two_factor else "stop_requiring_two_factor", practice)
+    if joint_homework_gate is not None and joint_homework_gate != practice.joint_homework_gate:
+        practice.joint_homework_gate = joint_homework_gate
+        record(admin.id, f"joint_homework_gate_{joint_homework_gate}", practice)
     record(admin.id, "update_practice", practice)
     session.commit()
     return practice
@@ -43,18 +50,33 @@ def risk_questions() -> list:
     return [field for field in definition.all_fields() if getattr(field, "options", None)]
 
 
-def set_risk_answers(admin: User, chosen: dict[str, list[str]]) -> Practice:
-    """Which check-in answers alert counselors in this practice. Applies to answers submitted from now on."""
+def self_harm_alert_off(practice: Practice) -> bool:
+    """Whether no answer about self-harm alerts a counselor in this practice any more."""
+    choice = practice.risk_answers or {}
+    return any(not choice.get(field.id, field.risk_values or []) for field in risk_questions()
+               if getattr(field, "crisis_values", None))
+
+
+def set_risk_answers(admin: User, chosen: dict[str, list[str]]) -> tuple[Practice, bool]:
+    """Which check-in answers alert counselors in this practice. Applies to answers submitted from now
+    on. Returns (practice, True when this change turned the self-harm alert off): the admin is warned,
+    and that change has its own entry in the audit log."""
     choice = {}
     for field in risk_questions():
         allowed = {option.value for option in field.options}
         picked = [value for value in chosen.get(field.id, []) if value in allowed]
         choice[field.id] = picked
     practice = session.get(Practice, admin.practice_id)
+    was_off = self_harm_alert_off(practice)
     practice.risk_answers = choice
+    turned_off = self_harm_alert_off(practice) and not was_off
+    if turned_off:
+        record(admin.id, "self_harm_alert_off", practice)
+    elif was_off and not self_harm_alert_off(practice):
+        record(admin.id, "self_harm_alert_on", practice)
     record(admin.id, "update_risk_answers", practice)
     session.commit()
-    return practice
+    return practice, turned_off
 
 
 def set_risk_phrases(admin: User, text: str) -> Practice:

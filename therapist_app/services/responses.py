@@ -10,6 +10,7 @@ from .. import access
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
+from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
 from ..extensions import session
 from ..models import Assignment, Practice, Response, ResponseRevision, User
@@ -21,6 +22,9 @@ CLOSED = "Your counselor has closed this exercise, so it can't be changed now. E
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
 PAUSED = "Your counselor will talk with you about next steps."
 HELD = "This exercise isn't open yet. Your counselor will talk it through with you."
+# The same words for both partners, whoever has or hasn't finished, whatever was answered.
+WAITING = "More exercises will appear here after your counselor has checked in with you both."
+CHECK_IN_SENT = "Your counselor will read this. If you would like to add something, you can do that here."
 
 
 @dataclass
@@ -73,7 +77,7 @@ def _readiness_hold(assignment: Assignment) -> bool:
 def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
     hidden = access.hidden_from_partners(assignment, definition)
     if hidden:
-        raise RuleError(PAUSED if hidden == access.HIDDEN_PAUSED else HELD)
+        raise RuleError({access.HIDDEN_PAUSED: PAUSED, access.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
 
 
 def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
@@ -133,6 +137,9 @@ def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, o
             response = _response_of(assignment.id, partner.id)
     if response.reviewed_at is not None:
         raise RuleError(REVIEWED)
+    if definition.kind == KIND_SAFETY_CHECK_IN and response.is_submitted:
+        # Sent answers are never shown again (phones are shared); an addendum is the way to add.
+        raise RuleError(CHECK_IN_SENT)
     return assignment, definition, response
 
 
@@ -226,14 +233,22 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     response.held_back = sorted(set(held_back) & shareable)
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
-    if definition.kind == KIND_SAFETY_CHECK_IN:
-        practice = session.get(Practice, assignment.couple.practice_id)
-        response.risk_flagged = has_risk_answer(definition, response.submitted, practice.risk_answers)
-        if response.risk_flagged:
-            alert_counselor(assignment)
+    response.risk_flagged = has_risk_answer(definition, response.submitted, _practice_choice(assignment, definition))
+    score = score_of(definition, answers)
+    response.score = {"name": score.name, "value": score.value} if score else None
+    if response.risk_flagged:
+        alert_counselor(assignment)
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response
+
+
+def _practice_choice(assignment: Assignment, definition) -> dict | None:
+    """The practice's own choice of alerting answers applies to the private check-in; other
+    exercises alert on their worksheet's risk_values."""
+    if definition.kind != KIND_SAFETY_CHECK_IN:
+        return None
+    return session.get(Practice, assignment.couple.practice_id).risk_answers
 
 
 def _only(answers: dict, field_ids: set) -> dict:

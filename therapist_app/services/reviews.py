@@ -86,6 +86,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
         .options(selectinload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
+    waiting = access.joint_homework_waits(couple)
     rows = []
     for assignment in assignments:
         mine = by_assignment.get(assignment.id, {})
@@ -99,7 +100,8 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
             label = STATUS_LABELS[status] if status != "on_hold" else "Said “not yet”"
             cells[partner.id] = PartnerCell(status, label, mine.get(partner.id))
         definition = definition_of(assignment.worksheet_version)
-        rows.append(AssignmentRow(assignment, definition, cells, access.hidden_from_partners(assignment, definition)))
+        rows.append(AssignmentRow(assignment, definition, cells,
+                                  access.hidden_from_partners(assignment, definition, waiting)))
     return couple, rows
 
 

@@ -208,6 +208,25 @@
     document.addEventListener("change", applyConditions);
   }
 
+  // An answer about self-harm: crisis resources and quick exit appear at once, beside the question.
+  var crisisPanel = document.querySelector("[data-crisis-panel]");
+  function showCrisisIfNeeded() {
+    document.querySelectorAll(".question[data-crisis-values]").forEach(function (box) {
+      var values = JSON.parse(box.dataset.crisisValues);
+      var chosen = chosenValues("a__" + box.dataset.field);
+      var state = chosenValues("s__" + box.dataset.field);
+      if (state.length && state[0] !== "answer") return;
+      if (chosen.some(function (value) { return values.indexOf(value) >= 0; }) && crisisPanel.hidden) {
+        box.insertAdjacentElement("afterend", crisisPanel);  // on screen, beside the answer just chosen
+        crisisPanel.hidden = false;
+        crisisPanel.setAttribute("role", "alert");
+      }
+    });
+  }
+  if (crisisPanel && document.querySelector(".question[data-crisis-values]")) {
+    document.addEventListener("change", showCrisisIfNeeded);
+  }
+
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var status = form.querySelector(".save-status");

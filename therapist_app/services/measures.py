@@ -1,0 +1,61 @@
+"""Scored measures over time (the CSI-4 and any other worksheet with a `scoring:` block): each
+partner's scores, for the counselor's couple page and the prep packet. Never shown to partners."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..engine.presentation import definition_of
+from ..extensions import session
+from ..models import Assignment, Response, WorksheetVersion
+from ..models.response import STATUS_SUBMITTED
+from ..pdf.charts import measure_svg
+from ..timezones import to_local
+
+
+@dataclass
+class ScoredTrend:
+    name: str
+    minimum: int
+    maximum: int
+    cutoff: float | None
+    cutoff_label: str | None
+    chart: object
+    rows: list  # (day, [each partner's scores that day]), oldest first
+
+
+def couple_measures(couple, zone_name: str = "UTC") -> list[ScoredTrend]:
+    """One trend per scored measure the couple has answered, both partners on one chart, with the
+    measure's cutoff line. The caller has checked the counselor's access to the couple."""
+    rows = session.execute(
+        select(Response.partner_id, Response.submitted_at, Response.score, WorksheetVersion)
+        .join(Assignment, Assignment.id == Response.assignment_id)
+        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
+        .where(Assignment.couple_id == couple.id, Response.status == STATUS_SUBMITTED, Response.score.is_not(None))
+        .order_by(Response.submitted_at)
+    ).all()
+    by_measure: dict = {}
+    for partner_id, at, score, version in rows:
+        scoring = definition_of(version).scoring
+        if scoring is None or not score:
+            continue
+        entry = by_measure.setdefault(scoring.name, (scoring, {p.id: [] for p in couple.partners}))
+        entry[1].setdefault(partner_id, []).append((at, score["value"]))
+    return [_trend(couple, scoring, points, zone_name) for scoring, points in by_measure.values()]
+
+
+def _trend(couple, scoring, points: dict, zone_name: str) -> ScoredTrend:
+    names = {partner.id: partner.display_name for partner in couple.partners}
+    lines = {names[pid]: values for pid, values in points.items() if pid in names}
+    chart = measure_svg(lines, f"{scoring.name} over time", maximum=scoring.maximum, cutoff=scoring.cutoff,
+                        cutoff_label=f"cutoff {scoring.cutoff:g}" if scoring.cutoff is not None else "")
+    days: dict = {}
+    for name, values in lines.items():
+        for at, value in values:
+            days.setdefault(to_local(at, zone_name).date(), {}).setdefault(name, []).append(_number(value))
+    table = [(day, [days[day].get(name, []) for name in names.values()]) for day in sorted(days)]
+    return ScoredTrend(scoring.name, scoring.minimum, scoring.maximum, scoring.cutoff, scoring.cutoff_label,
+                       chart, table)
+
+
+def _number(value) -> str:
+    return f"{value:g}"
