@@ -136,4 +136,19 @@ def create_app(config=None) -> Flask:
     def index():
         return redirect(url_for("ta_auth.home"))
 
+    _whole_app_hardening(app)
     return app
+
+
+def _whole_app_hardening(app: Flask) -> None:
+    """Standalone, the whole app is ours: the security headers go on every response (the front page,
+    the assets, a page that does not exist), and an unknown address gets the calm not-found page."""
+    from flask import render_template
+
+    from .security.sessions import security_headers
+
+    app.after_request(security_headers)
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("therapist_app/errors/not_found.html"), 404
