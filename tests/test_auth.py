@@ -46,6 +46,9 @@ def test_partner_accepts_the_emailed_invitation_and_lands_on_their_homework(clie
     assert page.status_code == 200 and "Choose a password" in page.get_data(as_text=True)
     short = client.post(link, data={"password": "short", "confirm": "short", "csrf_token": csrf_of(client, link)})
     assert "at least 12 characters" in short.get_data(as_text=True)
+    for common in ("password1234", "qwertyuiop12", "iloveyou1234"):  # long enough, and guessed first
+        guessed = client.post(link, data={"password": common, "confirm": common, "csrf_token": csrf_of(client, link)})
+        assert "one of the first that someone guessing would try" in guessed.get_data(as_text=True)
 
     done = client.post(link, data={"password": "my new passphrase", "confirm": "my new passphrase",
                                    "csrf_token": csrf_of(client, link)})
