@@ -191,3 +191,30 @@ def test_the_sign_in_page_after_an_idle_sign_out_speaks_to_everyone(app, factory
     with time_machine.travel(utcnow() + timedelta(minutes=20)):
         page = browser.get("/counselor/", follow_redirects=True).get_data(as_text=True)
     assert "signed out after a quiet spell" in page and "your answers" not in page
+
+
+# ---- sign-in: a fresh CSRF token, and a cookie that ends with the browser on a shared device -----
+
+def test_signing_in_replaces_the_csrf_token(app, factory):
+    couple = factory.couple()
+    client = app.test_client()
+    before = client.get("/session/csrf").json["csrf_token"]
+    Auth(client).login(couple.partner_a)
+    stale = client.post("/my/settings", data={"csrf_token": before, "timezone": "UTC", "reminder_hour": "18"})
+    assert stale.status_code == 400  # a form from before signing in is refused (a calm page)
+
+
+def _session_cookie_header(response) -> str:
+    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+
+
+def test_the_cookie_ends_with_the_browser_unless_it_is_my_own_device(app, factory):
+    couple = factory.couple()
+    for own_device, lasts in (("", False), ("y", True)):
+        client = app.test_client()
+        response = client.post("/login", data={"login": couple.partner_a.email, "password": PASSWORD,
+                                               "own_device": own_device, "csrf_token": csrf_of(client, "/login")})
+        assert response.status_code == 302
+        assert ("Expires=" in _session_cookie_header(response)) is lasts
+        later = client.get("/my/")  # every later response keeps the same choice
+        assert ("Expires=" in _session_cookie_header(later)) is lasts

@@ -1,6 +1,6 @@
 """Sign-in, set-password, forgot-password and change-password forms."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
@@ -10,6 +10,8 @@ class LoginForm(FlaskForm):
                         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
+    own_device = BooleanField("This is my own device: keep me signed in when I close the browser",
+                              description="Leave this off on a shared or family device.")
     next = HiddenField()
 
 

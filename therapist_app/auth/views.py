@@ -58,8 +58,8 @@ STAFF_SIGN_IN_ELSEWHERE = ("Practice staff open these pages from the practice's 
                            "signed in there. This sign-in is for partners.")
 
 
-def _start_session(user) -> None:
-    identity.sign_in(user)
+def _start_session(user, own_device: bool | None = None) -> None:
+    identity.sign_in(user, own_device=own_device)
     record(user.id, "login", user, request.remote_addr)
     db_session.commit()
 
@@ -69,19 +69,19 @@ SECOND_STEP_KEY = "ta_second_step"
 SECOND_STEP_SECONDS = 300
 
 
-def after_password(user, next_path: str | None):
+def after_password(user, next_path: str | None, own_device: bool = False):
     """The password was right: a counselor or admin with two-factor sign-in gives a code next (or
     sets it up, where the practice requires it); anyone else is signed in."""
     if two_factor.is_enabled(user) or two_factor.must_enrol(user):
         session[SECOND_STEP_KEY] = {"user": user.id, "version": user.session_version, "at": time.time(),
-                                    "next": next_path}
+                                    "next": next_path, "own_device": own_device}
         return redirect(url_for(".second_step" if two_factor.is_enabled(user) else ".two_factor_setup"))
-    return finish_sign_in(user, next_path)
+    return finish_sign_in(user, next_path, own_device)
 
 
-def finish_sign_in(user, next_path: str | None):
-    session.pop(SECOND_STEP_KEY, None)
-    _start_session(user)
+def finish_sign_in(user, next_path: str | None, own_device: bool | None = None):
+    pending = session.pop(SECOND_STEP_KEY, None) or {}
+    _start_session(user, own_device if own_device is not None else bool(pending.get("own_device")))
     if pending_saves.apply_for(user):
         flash("What you typed before you were signed out has been saved.", "success")
     return redirect(next_path or _home_for(user))
@@ -143,7 +143,7 @@ def login():
             form.password.errors.append(STAFF_SIGN_IN_ELSEWHERE)
             return render_template("therapist_app/auth/login.html", form=form), 403
         if user is not None:
-            return after_password(user, safe_next(form.next.data))
+            return after_password(user, safe_next(form.next.data), bool(form.own_device.data))
         record(None, "login_failed", None, request.remote_addr)
         db_session.commit()
         form.password.errors.append(accounts.WRONG_CREDENTIALS)

@@ -60,15 +60,29 @@ def load_token(token: str) -> User | None:
     return accounts.load_user(numeric_id, version)
 
 
-def sign_in(user: User, via_host: str | None = None) -> None:
-    """Starts this browser's plugin session for `user` (idle and absolute clocks start now)."""
+# Whether this browser keeps its cookie when closed: "This is my own device" at sign-in.
+OWN_DEVICE_KEY = "ta_own_device"
+
+
+def sign_in(user: User, via_host: str | None = None, own_device: bool | None = None) -> None:
+    """Starts this browser's plugin session for `user` (idle and absolute clocks start now). The CSRF
+    token is replaced: a form from before the sign-in can't be replayed into the new session."""
     session.pop(EXPIRED_USER_KEY, None)
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     host_bridge.remember_via_host(via_host)
     session[USER_KEY] = user.get_id()
     session[LAST_SEEN_KEY] = session[STARTED_KEY] = time.time()
-    if _standalone():
-        session.permanent = True  # the standalone app owns the cookie; a host's cookie is the host's
+    if own_device is not None:
+        session[OWN_DEVICE_KEY] = own_device
+    keep_cookie_as_chosen()
     g.ta_identity = user
+
+
+def keep_cookie_as_chosen() -> None:
+    """Devices are often shared: the cookie ends when the browser closes, unless the person said this
+    is their own device. Standalone only: a host's cookie is the host's."""
+    if _standalone():
+        session.permanent = bool(session.get(OWN_DEVICE_KEY))
 
 
 def refresh(user: User) -> None:

@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR, User
 from ..services import pending_saves
 from . import host_bridge, identity
-from .identity import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, signed_in_user
+from .identity import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, keep_cookie_as_chosen, signed_in_user
 
 __all__ = ["EXPIRED_USER_KEY", "LAST_SEEN_KEY", "STARTED_KEY", "signed_in_user"]
 
@@ -44,7 +44,7 @@ def enforce_idle_timeout():
     idle_limit = _idle_limit(user)
     if idle_for <= idle_limit and age <= _absolute_lifetime():
         session[LAST_SEEN_KEY] = now
-        session.permanent = True
+        keep_cookie_as_chosen()
         return None
     session[EXPIRED_USER_KEY] = user.id
     # Typing through a quiet spell is normal; a cookie past its lifetime, or idle far longer than the
