@@ -157,6 +157,7 @@ def worksheet_field_action(worksheet_id, field_id, action):
 @bp.post("/worksheets/<ta_id:worksheet_id>/fields")
 @counselor_required
 def worksheet_add_field(worksheet_id):
+    worksheet_builder.editable(signed_in_user(), worksheet_id)  # not theirs: not found, before anything else
     form = AddFieldForm()
     return _apply(lambda: worksheet_builder.add_field(signed_in_user(), worksheet_id, form.type.data,
                                                        form.section_id.data or None),
@@ -167,6 +168,7 @@ def worksheet_add_field(worksheet_id):
 @bp.post("/worksheets/<ta_id:worksheet_id>/sections")
 @counselor_required
 def worksheet_add_section(worksheet_id):
+    worksheet_builder.editable(signed_in_user(), worksheet_id)  # not theirs: not found, before anything else
     form = AddSectionForm()
     if not form.validate_on_submit():
         flash("Please give the part a title.", "warning")

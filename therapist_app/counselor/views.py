@@ -13,6 +13,13 @@ from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, P
 bp = Blueprint("ta_counselor", __name__)
 
 
+@bp.errorhandler(RuleError)
+def not_possible_now(error):
+    """A rule a page did not catch itself (a summary of a cancelled session, say): the rule's own
+    words on a calm page, never a server error."""
+    return render_template("therapist_app/counselor/not_possible.html", message=error.message), 409
+
+
 @bp.errorhandler(RenderTimeout)
 def document_took_too_long(error):
     """A packet or summary that would not finish laying out: say so plainly; nothing is lost."""
