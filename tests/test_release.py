@@ -43,6 +43,8 @@ def test_nothing_shared_reaches_the_partner_before_release(app, factory):
     reachable = _everything_partner_a_can_reach(app, couple, assignment)
     assert "MARKER-KAI" not in reachable
     assert AWAITING in reachable
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert "shared answers wait for you to release them" in page and "shared answers are revealed" not in page
 
 
 def test_the_counselor_previews_exactly_what_each_partner_will_read_then_releases_it(app, factory):
@@ -62,6 +64,10 @@ def test_the_counselor_previews_exactly_what_each_partner_will_read_then_release
     assert "MARKER-KAI: what_would_make_it_worthwhile" in reachable and AWAITING not in reachable
     b_reads = signed_in(app, couple.partner_b).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "MARKER-ROBIN: what_would_make_it_worthwhile" not in b_reads  # held back stays held back
+    # Afterwards both sides say so: the counselor's page, and each partner's own answers.
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert "Everything shared in this exercise has been released" in page and "Release everything shown" not in page
+    assert "Your partner can see this." in b_reads and "will share this with your partner after" not in b_reads
 
 
 def test_answers_are_released_one_at_a_time(app, factory):
@@ -107,3 +113,14 @@ def test_release_is_refused_before_both_submit_and_to_anyone_but_the_couples_cou
                         data={"csrf_token": csrf_of(partner, "/my/"), "action": "all"}).status_code == 404
     db_session.expire_all()
     assert not db_session.get(Assignment, assignment.id).released_fields
+
+
+def test_the_review_step_tells_the_partner_the_rule_that_applies(app, factory):
+    couple = factory.couple(hurt="a")
+    gated = factory.assign(couple, "honest-conversation")
+    partner = signed_in(app, couple.partner_a)
+    partner.partner_id = couple.partner_a_id
+    answer_everything(partner, gated)
+    review = partner.get(f"/my/homework/{gated.id}/review").get_data(as_text=True)
+    assert "Your partner will see this after your counselor has read it with you." in review
+    assert "Your partner will see this after you have both submitted." not in review
