@@ -17,7 +17,7 @@ from .paths import STATIC_DIR, TEMPLATES_DIR
 from .routing import register_converters
 from .security.csrf import protect_plugin_posts
 from .security.identity import signed_in_via_host
-from .security.sessions import (enforce_idle_timeout, kept_text, page_owner_token, refuse_unmapped_staff,
+from .security.sessions import (enforce_idle_timeout, idle_seconds, kept_text, page_owner_token, refuse_unmapped_staff,
                                 security_headers, session_ended_page, signed_in_user, wants_json)
 
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
@@ -80,7 +80,7 @@ for _bp, _ in AUDIENCES:
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
     app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_condition=describe_condition,
-                                 ta_page_owner=page_owner_token)
+                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

@@ -150,3 +150,20 @@ def test_side_by_side_columns_are_equal_however_long_one_answer_is(app, factory,
     widths = page.locator("table.side-by-side thead th").evaluate_all(
         "cells => cells.map(cell => cell.getBoundingClientRect().width)")
     assert abs(widths[1] - widths[2]) < 2 and widths[2] > 250
+
+
+def test_an_unused_page_veils_itself_when_the_session_ends_and_the_owner_lifts_the_veil(app, homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=2)
+    page.goto(f"/my/homework/{assignment.id}")
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=8000)  # nobody touched the phone
+    assert not page.locator("main").is_visible() or page.evaluate(
+        "getComputedStyle(document.querySelector('main')).visibility") == "hidden"
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in and continue").click()
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "visible"

@@ -18,6 +18,11 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
+def idle_seconds(user: User) -> int:
+    """How long this person's pages may sit unused before they are signed out (the page veils itself then)."""
+    return int(_idle_limit(user))
+
+
 def _idle_limit(user: User):
     key = "THERAPIST_IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "THERAPIST_IDLE_TIMEOUT_COUNSELOR"
     return current_app.config[key].total_seconds()

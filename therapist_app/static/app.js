@@ -104,6 +104,8 @@
           if (result.code === 200 && result.data.ok) {
             setCsrf(result.data.csrf_token);
             error.hidden = true;
+            document.body.classList.remove("veiled");
+            armIdleVeil();
             dialog.close();
             var waiting = afterSignIn; afterSignIn = [];
             waiting.forEach(function (then) { then(); });
@@ -125,6 +127,22 @@
         });
     });
   }
+
+  // When the server's idle limit has passed since the page last heard from it, the page veils what
+  // it shows (a shared phone left on the table must not go on showing answers) and asks for the
+  // password; signing in again lifts the veil. Typing alone does not keep a session alive: only a
+  // save does, and every save re-arms this.
+  var idleTimer = null;
+  function armIdleVeil() {
+    var seconds = parseInt(document.body.dataset.idle || "0", 10);
+    if (!dialog || !seconds) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(function () {
+      document.body.classList.add("veiled");
+      askToSignIn(function () { document.body.classList.remove("veiled"); armIdleVeil(); });
+    }, seconds * 1000 + 1000);
+  }
+  armIdleVeil();
 
   // Before a form is sent, make sure the session is still alive: a counselor's review comment or a
   // builder edit typed through an idle sign-out must not be lost on the way to the sign-in page.
@@ -278,6 +296,7 @@
     }).then(function (result) {
       inFlight = false;
       if (result.code === 200) {
+        armIdleVeil();
         revisionInput.value = result.data.revision;
         if (result.data.csrf_token) csrfInput.value = result.data.csrf_token;
         showErrors(result.data.errors);
