@@ -103,7 +103,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
     return page
 
 
-def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, timeout: float = 2.0) -> None:
+def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, timeout: float = 6.0) -> None:
     """Waits, briefly, for the save a page sent as it unloaded (a reload, the Back button) to land, so
     that the page it reloads into shows the last words typed. Browsers send the save and request the
     next page at nearly the same moment; the two may be served in either order."""
