@@ -215,6 +215,7 @@ class _Story:
         for days, *notes in story.SESSIONS:
             steps.append((-days, 1200, lambda d=days, n=notes: self.appointments.__setitem__(
                 d, self.held_session(counselor, self.jr, -d, time(10), n))))
+            steps.append((-days, 1100, self.read_measures))
         return steps + self.jr_homework() + self.jr_measures() + self.jr_sessions_ahead()
 
     def jr_homework(self) -> list:
@@ -241,6 +242,14 @@ class _Story:
             (-7, 1710, give("empathy-exchange", -2)),
             (-3, 2000, done("empathy-exchange")),  # waits for the counselor's review
         ]
+
+    def read_measures(self) -> None:
+        """Before each session the counselor reads the weekly check-ins and questionnaires sent since."""
+        unread = select(Response.id).join(Assignment).where(
+            Assignment.couple_id == self.jr.id, Assignment.series_id.is_not(None),
+            Response.submitted_at.is_not(None), Response.reviewed_at.is_(None))
+        for response_id in session.scalars(unread).all():
+            reviews.mark_reviewed(self.rivera, response_id)
 
     def agree_and_release(self) -> None:
         work = self.work["new-boundaries"]
@@ -293,14 +302,14 @@ class _Story:
 
         def start():
             self.sa = self.add_couple(counselor, ("Sam", "Alex"))
-            for slug, due_in in (("first-steps", 2), ("weekly-trust-check-in", 1)):
+            for slug, due_in in (("first-steps", 2), ("weekly-trust-check-in", 0)):  # due today: a reminder
                 self.assign(counselor, self.sa, slug, due_in)
             sessions.schedule(counselor, self.sa.id, sessions.SessionDetails(self.day(3), time(10)))
 
         def sam_checks_in():
             sam = self.sa.partner_a
             self.answer(sam, self.check_in_of(self.sa, sam).id,
-                        {**story.CALM_CHECK_IN, "private_note_for_counselor": story.SAM_CHECK_IN_NOTE})
+                        {**story.SAM_CHECK_IN, "private_note_for_counselor": story.SAM_CHECK_IN_NOTE})
         return [(-5, 1500, start), (-2, 2000, sam_checks_in)]
 
     # ---- Morgan & Casey: stage 3, physical-intimacy work unlocked (Dr. Okafor) ----------------------

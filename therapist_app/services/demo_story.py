@@ -41,6 +41,9 @@ CALM_CHECK_IN = {
     "pressured_sexually": "never", "ever_hurt_or_afraid": "never", "own_behaviour": "never",
     "cannot_say_in_joint_sessions": "no", "thoughts_of_self_harm": "never", "could_be_used_against_me": "no",
 }
+# Sam is unsure whether what they write here could be read at home: an answer the counselor is asked to
+# read (the caseload's red badge), and a gentle one for a demo.
+SAM_CHECK_IN = {**CALM_CHECK_IN, "could_be_used_against_me": "not_sure"}
 SAM_CHECK_IN_NOTE = "Mostly I feel tired. I am glad we started, and a little nervous about the first session."
 
 # ---- Jordan & Riley: six weeks in, stage 2. Riley is the hurt partner. ----------------------------
