@@ -68,7 +68,7 @@ def test_seeding_twice_changes_nothing_and_reset_rebuilds(app):
     assert "already there" in result.output and counts() == before
     result = runner.invoke(demo_seed, ["--reset"])
     assert result.exit_code == 0, result.output
-    assert "rebuilt" in result.output and "Jordan & Riley" in result.output
+    assert "rebuilt" in result.output and "Riley & Jordan" in result.output
     session.expire_all()
     assert counts() == before
     assert couple_of("riley@demo.example").stage == 2

@@ -18,7 +18,7 @@ DEMO_LOGINS = (
     DemoLogin("admin", "admin@demo.example", STAFF_PASSPHRASES["admin"],
               "practice settings, the counselors, undelivered email"),
     DemoLogin("counselor", "counselor@demo.example", STAFF_PASSPHRASES["counselor"],
-              "the caseload; open Jordan & Riley for tomorrow's session"),
+              "the caseload; open Riley & Jordan for tomorrow's session"),
     DemoLogin("counselor", "okafor@demo.example", STAFF_PASSPHRASES["counselor"],
               "a second caseload: Morgan & Casey, in stage 3"),
     DemoLogin("partner", "riley@demo.example", PARTNER_PASSPHRASE,
