@@ -1,6 +1,6 @@
 """The demo practice: seeded through the services, idempotent, rebuilt by --reset, every login reaches its pages."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from support import Auth, pdf_text
@@ -8,6 +8,7 @@ from support import Auth, pdf_text
 from therapist_app.cli import demo_seed
 from therapist_app.extensions import session
 from therapist_app.models import Appointment, Assignment, Couple, OutboxMessage, Practice, Response, User
+from therapist_app.models.base import utcnow
 from therapist_app.services.demo import DEMO_LOGINS, DEMO_PRACTICE, seed_demo
 from therapist_app.services.measures import couple_measures
 from therapist_app.timezones import to_local
@@ -42,8 +43,8 @@ def test_the_first_couple_tells_six_weeks(app):
     appointments = session.scalars(select(Appointment).where(Appointment.couple_id == couple.id)
                                    .order_by(Appointment.starts_at)).all()
     tomorrow = appointments[-1]
-    local = to_local(tomorrow.starts_at, couple.counselor.timezone).date()
-    assert local == date.today() + timedelta(days=1)
+    zone = couple.counselor.timezone
+    assert to_local(tomorrow.starts_at, zone).date() == to_local(utcnow(), zone).date() + timedelta(days=1)
     assert all(a.status == "held" and a.notes for a in appointments[:-1])
     responses = session.scalars(select(Response).join(Assignment).where(Assignment.couple_id == couple.id)).all()
     assert any(r.held_back for r in responses)

@@ -16,10 +16,12 @@ from ..extensions import session
 from ..models import (Appointment, Assignment, AssignmentSeries, AuditEvent, CalendarFeed, Couple, Invitation,
                       OutboxMessage, PendingSave, Practice, Response, ResponseRevision, SessionSummary,
                       SessionTopic, User, Worksheet, WorksheetVersion)
+from ..models.base import utcnow
 from ..models.practice import JOINT_GATE_WARN
 from ..models.session_topic import TOPIC_COUNSELOR, TOPIC_SHARED
 from ..models.user import ROLE_ADMIN, ROLE_COUNSELOR
 from ..security.passwords import hash_password
+from ..timezones import to_local
 from . import assignments, couples, releases, responses, reviews, series, sessions, summaries, topics, worksheets
 from . import demo_story as story
 from .demo_story import DEMO_LOGINS, DemoLogin
@@ -36,7 +38,8 @@ def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
         return False, DEMO_LOGINS
     if existing:
         remove_demo(existing)
-    _Story(date.today()).tell()
+    # "Today" is Dr. Rivera's: her session tomorrow is tomorrow on her own calendar.
+    _Story(to_local(utcnow(), story.COUNSELORS[0][2]).date()).tell()
     return True, DEMO_LOGINS
 
 
@@ -166,8 +169,9 @@ class _Story:
 
     def read_check_ins(self, counselor: User, couple: Couple) -> None:
         for partner in couple.partners:
-            response = session.scalar(select(Response).where(Response.assignment_id == self.check_in_of(couple, partner).id))
-            reviews.mark_reviewed(counselor, response.id)
+            check_in = self.check_in_of(couple, partner)
+            response_id = session.scalar(select(Response.id).where(Response.assignment_id == check_in.id))
+            reviews.mark_reviewed(counselor, response_id)
 
     def review_both(self, counselor: User, assignment: Assignment, comment: str | None = None) -> None:
         for response in session.scalars(select(Response).where(Response.assignment_id == assignment.id)):
@@ -180,7 +184,8 @@ class _Story:
             self.answer(partner, assignment_of().id, answers[role], (held_back or {}).get(role, ()))
 
     def held_session(self, counselor: User, couple: Couple, days: int, local: time, notes: tuple) -> Appointment:
-        appointment = sessions.schedule(counselor, couple.id, sessions.SessionDetails(self.day(days), local)).appointment
+        details = sessions.SessionDetails(self.day(days), local)
+        appointment = sessions.schedule(counselor, couple.id, details).appointment
         with self.at(days, 16, 30):  # after the session (sessions are at 9:00-10:00 in the Americas)
             sessions.set_status(counselor, appointment.id, "held")
             sessions.save_notes(counselor, appointment.id, dict(zip(sessions.NOTE_PARTS, notes)))
@@ -271,7 +276,8 @@ class _Story:
             role = self.role(self.jr, partner)
             values = dict(zip(("trust_rating", "safety_rating", "communication_rating", "closeness_rating"),
                               story.WEEKLY[role][week]))
-            values.update(painful_reminders=story.WEEKLY_REMINDERS[week], helped_this_week=story.WEEKLY_HELPED[role][week])
+            values.update(painful_reminders=story.WEEKLY_REMINDERS[week],
+                          helped_this_week=story.WEEKLY_HELPED[role][week])
             self.answer(partner, self.instance("weekly-trust-check-in", week).id, values)
 
     def csi_answer(self, index: int) -> None:
@@ -330,9 +336,11 @@ class _Story:
             responses.set_readiness(self.mc.partner_a, self.reconnect.id, True)
             responses.save_draft(self.mc.partner_a, self.reconnect.id, dict(story.MINDFUL_RECONNECTION), {})
         return [(-60, 1500, lambda: setattr(self, "mc", self.add_couple(counselor, ("Morgan", "Casey")))),
-                (-59, 2000, lambda: self.calm_check_ins(self.mc)), (-58, 1400, lambda: self.read_check_ins(counselor, self.mc)),
+                (-59, 2000, lambda: self.calm_check_ins(self.mc)),
+                (-58, 1400, lambda: self.read_check_ins(counselor, self.mc)),
                 *[(-days, 1200, lambda d=days, n=notes: self.held_session(counselor, self.mc, -d, time(9), n))
                   for days, *notes in story.MC_SESSIONS],
-                (-31, 1700, exchange), (-27, 2000, lambda: self.both_answer(self.mc, lambda: self.mc_work, story.EMPATHY_EXCHANGE)),
+                (-31, 1700, exchange),
+                (-27, 2000, lambda: self.both_answer(self.mc, lambda: self.mc_work, story.EMPATHY_EXCHANGE)),
                 (-24, 1700, lambda: self.review_both(counselor, self.mc_work, story.EMPATHY_COMMENT)),
                 (-10, 1700, unlock), (-4, 2000, morgan_begins)]
