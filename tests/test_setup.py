@@ -54,8 +54,8 @@ def test_demo_seed_twice_creates_the_demo_once_and_prints_the_logins(empty_datab
     with app.app_context():
         session = app.extensions["sqlalchemy"].session
         assert session.scalar(select(func.count(Practice.id))) == 1
-        assert session.scalar(select(func.count(Couple.id))) == 1
-        assert session.scalar(select(func.count(User.id))) == 4
+        assert session.scalar(select(func.count(Couple.id))) == 3  # the demo practice's three couples
+        assert session.scalar(select(func.count(User.id))) == 9  # an admin, two counselors, six partners
         app.extensions["sqlalchemy"].engine.dispose()
 
 

@@ -42,15 +42,17 @@ def worksheets_sync():
 
 
 @demo_cli.command("seed")
-def demo_seed():
-    """Creates the demo practice once, and prints its logins."""
+@click.option("--reset", is_flag=True, help="Delete the demo practice's own rows and build it again from scratch.")
+def demo_seed(reset):
+    """Creates the demo practice once (a practice six weeks in), and prints its logins."""
     from .services.demo import seed_demo
 
-    created, logins = seed_demo()
-    click.echo("Demo practice created." if created else "Demo practice already there.")
+    created, logins = seed_demo(reset=reset)
+    click.echo(("Demo practice rebuilt." if reset else "Demo practice created.") if created
+               else "Demo practice already there (flask demo seed --reset rebuilds it).")
     click.echo("\nDemo logins (demo data only, never real clients):")
     for login in logins:
-        click.echo(f"  {login.role:<16} {login.login:<28} {login.password}")
+        click.echo(f"  {login.login:<24} {login.password:<27} {login.sees}")
 
 
 @scheduler_cli.command("run")

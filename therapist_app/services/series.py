@@ -122,12 +122,16 @@ def _create_due(series: AssignmentSeries, today: date, now: datetime, from_couns
     return created
 
 
-def create_due_instances(now: datetime | None = None) -> int:
-    """The scheduler's job: each active series whose next period may be created. Returns how many."""
+def create_due_instances(now: datetime | None = None, couple_id: int | None = None) -> int:
+    """The scheduler's job: each active series whose next period may be created (of one couple, if
+    given: the demo seed replays its own weeks without touching anyone else's). Returns how many."""
     now = now or utcnow()
     today = now.date()
-    ids = session.scalars(select(AssignmentSeries.id).where(AssignmentSeries.status == SERIES_ACTIVE,
-                                                            AssignmentSeries.next_create_on <= today)).all()
+    query = select(AssignmentSeries.id).where(AssignmentSeries.status == SERIES_ACTIVE,
+                                              AssignmentSeries.next_create_on <= today)
+    if couple_id is not None:
+        query = query.where(AssignmentSeries.couple_id == couple_id)
+    ids = session.scalars(query).all()
     created = 0
     for series_id in ids:
         series = session.get(AssignmentSeries, series_id)
