@@ -9,7 +9,7 @@ from ..models import User
 from ..security.sessions import role_required, signed_in_user
 from ..services import two_factor
 from .forms import ActionForm, CodeForm, ConfirmTwoFactorForm
-from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, bp, failed_attempt_limit, finish_sign_in
+from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, bp, failed_attempt_limit, finish_sign_in
 
 staff_required = role_required("counselor", "admin")
 
@@ -78,8 +78,7 @@ def two_factor_account():
     if form.validate_on_submit():
         action = request.form.get("action")
         if action == "setup" and not two_factor.is_enabled(user):
-            session[SECOND_STEP_KEY] = {"user": user.id, "version": user.session_version, "at": time.time(),
-                                        "next": url_for(".two_factor_account")}
+            begin_second_step(user, url_for(".two_factor_account"))
             return redirect(url_for(".two_factor_setup"))
         if action == "renew" and two_factor.is_enabled(user):
             return render_template("therapist_app/auth/recovery_codes.html", codes=two_factor.new_recovery_codes(user),

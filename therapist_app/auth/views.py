@@ -73,10 +73,15 @@ def after_password(user, next_path: str | None, own_device: bool = False):
     """The password was right: a counselor or admin with two-factor sign-in gives a code next (or
     sets it up, where the practice requires it); anyone else is signed in."""
     if two_factor.is_enabled(user) or two_factor.must_enrol(user):
-        session[SECOND_STEP_KEY] = {"user": user.id, "version": user.session_version, "at": time.time(),
-                                    "next": next_path, "own_device": own_device}
+        begin_second_step(user, next_path, own_device)
         return redirect(url_for(".second_step" if two_factor.is_enabled(user) else ".two_factor_setup"))
     return finish_sign_in(user, next_path, own_device)
+
+
+def begin_second_step(user, next_path: str | None, own_device: bool = False) -> None:
+    """Remembers, for five minutes, whose second step (a code, or setting up the app) comes next."""
+    session[SECOND_STEP_KEY] = {"user": user.id, "version": user.session_version, "at": time.time(),
+                                "next": next_path, "own_device": own_device}
 
 
 def finish_sign_in(user, next_path: str | None, own_device: bool | None = None):

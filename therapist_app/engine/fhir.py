@@ -8,7 +8,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
-from .fhir_conditions import enable_when, show_if_from
+from .fhir_conditions import conditions_from_enable_when, enable_when
 from .fields import kind_of
 from .loader import WorksheetError, validate_definition
 from .presentation import fields_for, label_for
@@ -214,7 +214,7 @@ def _foreign_definition(data: dict, source: str) -> dict:
         for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
             sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
                              "title": title if not start else f"{title[:108]} (continued)", "_item": group})
-    _conditions(sections, source)
+    conditions_from_enable_when(sections, source)
     if not sections:
         raise WorksheetError(source, "this questionnaire has no questions a worksheet can hold")
     if len(sections) > 20:
@@ -228,23 +228,6 @@ def _foreign_definition(data: dict, source: str) -> dict:
         "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
         "estimated_minutes": 10, "stage": 0, "sections": sections,
     }
-
-
-def _conditions(sections: list[dict], source: str) -> None:
-    """Turns each item's enableWhen into a show_if on the worksheet's own ids, then drops the notes
-    the import kept for it (the original item, the option codes)."""
-    by_link = {field["_item"]["linkId"]: field for section in sections for field in section["fields"]}
-    for section in sections:
-        show_if = show_if_from(section["_item"], by_link, section["title"], source) if section["_item"] else None
-        if show_if:
-            section["show_if"] = show_if
-        for field in section["fields"]:
-            if show_if := show_if_from(field["_item"], by_link, field["label"], source):
-                field["show_if"] = show_if
-    for section in sections:
-        del section["_item"]
-        for field in section["fields"]:
-            field.pop("_item"), field.pop("_codes", None)
 
 
 def _fields(items: list, field_ids: set, source: str) -> list[dict]:

@@ -29,6 +29,23 @@ def _equals(question: str, value, target) -> dict:
     return {"question": question, "operator": "=", "answerCoding": {"code": value}}
 
 
+def conditions_from_enable_when(sections: list[dict], source: str) -> None:
+    """Turns each item's enableWhen into a show_if on the worksheet's own ids, then drops the notes
+    the import kept for it (the original item, the option codes)."""
+    by_link = {field["_item"]["linkId"]: field for section in sections for field in section["fields"]}
+    for section in sections:
+        show_if = show_if_from(section["_item"], by_link, section["title"], source) if section["_item"] else None
+        if show_if:
+            section["show_if"] = show_if
+        for field in section["fields"]:
+            if show_if := show_if_from(field["_item"], by_link, field["label"], source):
+                field["show_if"] = show_if
+    for section in sections:
+        del section["_item"]
+        for field in section["fields"]:
+            field.pop("_item"), field.pop("_codes", None)
+
+
 def show_if_from(item: dict, fields_by_link: dict, label: str, source: str) -> dict | None:
     """A show_if from a foreign item's enableWhen, with the worksheet's own ids, or None when the item
     has none. `fields_by_link`: linkId -> the imported field (with `_codes`: code -> option value)."""
