@@ -199,3 +199,11 @@ def test_json_bodies_of_any_shape_to_the_json_routes_never_cause_a_server_error(
             assert response.status_code < 500
 
     post_json()
+
+
+def test_an_invisible_nul_character_is_refused_beside_the_field_on_every_database(app, factory):
+    world = World(app, factory)
+    admin = signed_in(app, world.admin)
+    page = admin.post("/admin/practice", data={"csrf_token": _token(admin), "name": "Practice", "country": "US",
+                                               "paper_size": "A4", "default_timezone": "UTC", "footer_note": "\x00"})
+    assert page.status_code == 200 and "invisible character that can" in page.get_data(as_text=True)

@@ -13,6 +13,9 @@ class TextLimit:
 
     def __call__(self, form, field):
         text = field.data or ""
+        if "\x00" in text:  # no database stores it (PostgreSQL refuses it outright); nothing typed makes one
+            raise ValidationError(f"{self.what} contains an invisible character that can't be stored. "
+                                  "Please type it again.")
         if len(text) > self.limit:
             raise ValidationError(
                 f"{self.what} can be up to {self.limit:,} characters. It is {len(text):,} now; "
