@@ -1,7 +1,8 @@
 """Our pages against Flask hello-world, both on gunicorn (2 sync workers) on this machine, one run.
 
     .venv/bin/python bench/http_bench.py
-Needs `wrk` (Debian package). Prints requests/s and the ratio to the hello-world baseline.
+Needs `wrk` (Debian package). Prints, per page, requests/s, the ratio to the hello-world baseline
+measured in the same run, and p50/p99 latency from `wrk --latency`. The demo practice is the data.
 """
 import os
 import re
@@ -11,6 +12,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -33,22 +35,68 @@ def serve(module: str, port: int, env: dict):
     raise SystemExit(f"{module} did not start")
 
 
-def wrk(url: str, cookie: str | None = None) -> float:
-    command = ["wrk", "-t2", "-c16", f"-d{DURATION}s", url]
+@dataclass
+class Result:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url: str, cookie: str | None = None, script: str | None = None) -> Result:
+    command = ["wrk", "-t2", "-c16", f"-d{DURATION}s", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
+    if script:
+        command[1:1] = ["-s", script]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return Result(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+                  _ms(re.search(r"\s50%\s+(\S+)", output).group(1)), _ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
+                  int(non_2xx.group(1)) if non_2xx else 0)
 
 
-def signed_in_cookie(base: str, login: str, password: str) -> str:
+def signed_in(base: str, login: str, password: str):
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": token}).encode()
     opener.open(f"{base}/login", data=data)
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+    return opener, "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def autosave_script(opener, base: str, workdir: str) -> tuple[str, str]:
+    """The partner's first open exercise: its section page, and a wrk script that autosaves a growing
+    answer to its first text box (every post a real write, as typing is)."""
+    homework = opener.open(f"{base}/my/").read().decode()
+    for exercise in re.findall(r'href="(/my/homework/\d+)"', homework):
+        page = opener.open(f"{base}{exercise}?edit=1").read().decode()
+        if "<textarea" in page and "data-autosave" in page:
+            break
+    else:
+        raise SystemExit("the demo partner has no exercise with a text answer to autosave")
+    form = re.search(r'data-autosave="([^"]+)"', page).group(1).replace("&amp;", "&")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    field = re.search(r'<textarea[^>]* name="([^"]+)"', page).group(1)
+    script = Path(workdir, "autosave.lua")
+    script.write_text(f"""
+counter = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["X-CSRFToken"] = "{token}"
+request = function()
+  counter = counter + 1
+  local body = "csrf_token={token}&{field}=" .. "Still+thinking+about+what+I+want+to+say+" .. counter
+  return wrk.format(nil, "{form}", nil, body)
+end
+""")
+    return f"{base}{exercise}?edit=1", str(script)
 
 
 def main():
@@ -67,18 +115,24 @@ def main():
     ours = serve("wsgi:app", 8602, {**env, "RATELIMIT_ENABLED": "0"})
     try:
         base = "http://127.0.0.1:8602"
-        login_page = wrk(f"{base}/login")
-        partner = wrk(f"{base}/my/", signed_in_cookie(base, "sam@demo.example", "demo-partner-passphrase"))
-        counselor_cookie = signed_in_cookie(base, "counselor@demo.example", "demo-counselor-passphrase")
-        dashboard = wrk(f"{base}/counselor/", counselor_cookie)
-        couple = wrk(f"{base}/counselor/couples/1", counselor_cookie)
+        results = {"sign-in page": wrk(f"{base}/login")}
+        partner, partner_cookie = signed_in(base, "riley@demo.example", "demo-partner-passphrase")
+        section_url, script = autosave_script(partner, base, workdir)
+        results["partner: My homework"] = wrk(f"{base}/my/", partner_cookie)
+        results["partner: exercise section"] = wrk(section_url, partner_cookie)
+        results["partner: autosave POST"] = wrk(base + "/", partner_cookie, script)
+        _, counselor_cookie = signed_in(base, "counselor@demo.example", "demo-counselor-passphrase")
+        results["counselor: caseload"] = wrk(f"{base}/counselor/", counselor_cookie)
+        results["counselor: couple page"] = wrk(f"{base}/counselor/couples/2", counselor_cookie)
     finally:
         ours.terminate()
-    print(f"gunicorn, 2 sync workers, wrk -t2 -c16 -d{DURATION}s, SQLite, same machine, same run")
-    print(f"  Flask hello world (baseline): {baseline:8.0f} req/s")
-    for name, rate in (("sign-in page", login_page), ("partner: My homework", partner),
-                       ("counselor: caseload", dashboard), ("counselor: couple page", couple)):
-        print(f"  {name:<28}  {rate:8.0f} req/s   ratio {rate / baseline:.2f} of baseline")
+    print(f"gunicorn, 2 sync workers, wrk -t2 -c16 -d{DURATION}s --latency, SQLite, the demo practice, one run")
+    print(f"  {'Flask hello world (baseline)':<28} {baseline.rate:7.0f} req/s   ratio 1.00   "
+          f"p50 {baseline.p50_ms:5.1f} ms   p99 {baseline.p99_ms:5.1f} ms")
+    for name, result in results.items():
+        failed = f"   {result.errors} NOT 2xx/3xx" if result.errors else ""
+        print(f"  {name:<28} {result.rate:7.0f} req/s   ratio {result.rate / baseline.rate:.2f}   "
+              f"p50 {result.p50_ms:5.1f} ms   p99 {result.p99_ms:5.1f} ms{failed}")
 
 
 if __name__ == "__main__":

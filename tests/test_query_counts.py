@@ -65,3 +65,34 @@ def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app,
     couple = _couple_with_two_exercises(factory)
     assert_same_cost(app, signed_in(app, couple.counselor), f"/counselor/couples/{couple.id}",
                      _ten_check_ins(factory, couple))
+
+
+def test_the_prep_packet_gathers_2_or_6_answered_exercises_in_the_same_queries(app, factory):
+    """Each printed exercise once cost three queries of its own (both answers, earlier versions)."""
+    from helpers import answer_everything, submit
+    from therapist_app.extensions import session
+    from therapist_app.services import packets
+
+    couple = factory.couple()
+    partners = [signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)]
+
+    def answered(slugs):
+        for slug in slugs:
+            assignment = factory.assign(couple, slug)
+            for client in partners:
+                answer_everything(client, assignment, text="What I wrote")
+                submit(client, assignment.id)
+
+    def queries():
+        session.expire_all()
+        with app.test_request_context(), counted_queries(app) as statements:
+            packet = packets.prep(couple.counselor, couple.id)
+        return len(statements), len(packet.exercises)
+
+    answered(("empathy-exchange", "pain-is-normal"))
+    small, printed = queries()
+    assert printed == 2
+    answered(("new-boundaries", "honest-conversation", "underlying-reasons", "self-care-and-self-worth"))
+    large, printed = queries()
+    assert printed == 6
+    assert large == small

@@ -1,5 +1,6 @@
 """The one place that decides who may see what. Pages, PDFs, exports and emails all ask here."""
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from .errors import NotFoundError
 from .extensions import session
@@ -28,8 +29,13 @@ def _counselors_own(counselor: User, query, what: str):
     return found
 
 
+# Nearly every page about a couple names both partners: they come in the couple's own query.
+WITH_PARTNERS = (joinedload(Couple.partner_a), joinedload(Couple.partner_b))
+
+
 def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
-    return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id), "couple")
+    return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id).options(*WITH_PARTNERS),
+                           "couple")
 
 
 def couple_of_partner(partner: User) -> Couple:
@@ -37,6 +43,7 @@ def couple_of_partner(partner: User) -> Couple:
         raise NotFoundError("couple")
     couple = session.scalar(
         select(Couple).where(or_(Couple.partner_a_id == partner.id, Couple.partner_b_id == partner.id))
+        .options(*WITH_PARTNERS)
     )
     if couple is None:
         raise NotFoundError("couple")
@@ -109,13 +116,13 @@ def check_ins_read(couple: Couple) -> bool:
     Once true it stays true: a later check-in never takes joint homework away again (that would tell
     the other partner something)."""
     rows = session.execute(
-        select(Response.partner_id, WorksheetVersion.definition)
+        select(Response.partner_id, WorksheetVersion)
         .join(Assignment, Assignment.id == Response.assignment_id)
         .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
         .where(Assignment.couple_id == couple.id, Assignment.assignee_id.is_not(None),
                Response.status == STATUS_SUBMITTED, Response.reviewed_at.is_not(None))
     ).all()
-    read = {partner_id for partner_id, definition in rows if definition.get("kind") == "safety_check_in"}
+    read = {partner_id for partner_id, version in rows if version.kind == "safety_check_in"}
     return {couple.partner_a_id, couple.partner_b_id} <= read
 
 

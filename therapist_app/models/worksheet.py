@@ -34,20 +34,27 @@ class WorksheetVersion(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     worksheet_id: Mapped[int] = mapped_column(ForeignKey("ta_worksheet.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    # The validated definition as plain JSON; no client data lives here.
-    definition: Mapped[dict] = mapped_column(JSON)
+    # The validated definition as plain JSON; no client data lives here. Deferred: pages read the
+    # parsed definition from engine.presentation's per-process cache (keyed by content_hash), so the
+    # JSON is loaded and parsed only when a process meets a version for the first time.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
 
     worksheet: Mapped[Worksheet] = relationship(back_populates="versions")
 
     @property
+    def parsed(self):
+        from ..engine.presentation import definition_of  # the engine imports no models; models import it late
+        return definition_of(self)
+
+    @property
     def title(self) -> str:
-        return self.definition["title"]
+        return self.parsed.title
 
     @property
     def kind(self) -> str:
-        return self.definition.get("kind", "exercise")
+        return self.parsed.kind
 
     @property
     def stage(self) -> int:
-        return self.definition["stage"]
+        return self.parsed.stage

@@ -1,5 +1,6 @@
 """Signing in and out: finding the account, checking and changing the password, ending sessions on the server."""
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..errors import RuleError
 from ..extensions import session
@@ -66,7 +67,9 @@ def change_password(user: User, current: str, new: str, ip: str | None = None) -
 
 
 def load_user(user_id: int, session_version: int) -> User | None:
-    user = session.get(User, user_id)
+    # The practice comes in the same query: nearly every page reads it (footer, gates), and the
+    # user, held for the whole request, keeps it in the session's (weak) identity map.
+    user = session.get(User, user_id, options=[joinedload(User.practice)])
     if user is None or user.session_version != session_version or not user.is_active_account:
         return None
     return user

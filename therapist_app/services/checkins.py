@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from ..engine.presentation import definition_of
 from ..engine.schema import KIND_TRUST_CHECK_IN
@@ -38,20 +39,27 @@ def couple_trust_series(couple) -> dict[int, list[CheckInPoint]]:
 
 
 def _series(condition) -> dict[int, list[CheckInPoint]]:
+    # Two steps: which submitted responses answer a check-in (the kind lives in the cached definition),
+    # then the ratings of those alone, so that no exercise's long answers are decrypted for a chart.
     rows = session.execute(
-        select(Response, WorksheetVersion)
+        select(Response.id, WorksheetVersion)
         .join(Assignment, Assignment.id == Response.assignment_id)
         .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
         .where(condition, Response.status == STATUS_SUBMITTED)
-        .order_by(Response.submitted_at)
     ).all()
+    definitions = {response_id: definition_of(version) for response_id, version in rows
+                   if version.kind == KIND_TRUST_CHECK_IN}
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
-    for response, version in rows:
-        definition = definition_of(version)
-        if definition.kind != KIND_TRUST_CHECK_IN:
-            continue
+    if not definitions:
+        return series
+    responses = session.scalars(
+        select(Response).where(Response.id.in_(definitions))
+        .options(load_only(Response.partner_id, Response.submitted, Response.submitted_at))
+        .order_by(Response.submitted_at, Response.id)
+    )
+    for response in responses:
         ratings = {}
-        for field in definition.all_fields():
+        for field in definitions[response.id].all_fields():
             metric = getattr(field, "metric", None)
             value = response.submitted["values"].get(field.id)
             if metric and isinstance(value, int):

@@ -22,7 +22,7 @@ from ..pdf.worker import render_with_time_limit
 from ..security.audit import record
 from ..timezones import to_local
 from . import checkins, measures, risk_language, sessions, topics
-from .reviews import SideBySide, couple_homework, side_by_side
+from .reviews import SideBySide, couple_homework, sides_by_side
 
 
 @dataclass
@@ -71,9 +71,9 @@ def _is_new(row, since: datetime | None) -> bool:
 def _printable(rows) -> list[SideBySide]:
     """Side-by-side answers of exercises with a submission. Check-ins are never printed as answers:
     the private one because paper travels, the weekly one because it prints as a trend."""
-    return [side_by_side(row.assignment) for row in rows
-            if row.definition.kind not in (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
-            and any(c.response is not None and c.response.is_submitted for c in row.cells.values())]
+    return sides_by_side([row.assignment for row in rows
+                          if row.definition.kind not in (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
+                          and any(c.response is not None and c.response.is_submitted for c in row.cells.values())])
 
 
 def _trends(couple, zone_name: str) -> list[MeasureTrend]:

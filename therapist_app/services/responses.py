@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 
 from .. import access
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
@@ -53,11 +54,20 @@ class PartnerWorksheet:
         return unanswered_fields(self.fields, self.answers)
 
 
+# What a list of homework shows of each response: its state, never its answers. Loading only these
+# keeps list pages from decrypting and parsing every answer ever written (the answers load on access).
+STATUS_COLUMNS = (Response.id, Response.assignment_id, Response.partner_id, Response.status, Response.revision,
+                  Response.readiness, Response.risk_flagged, Response.submitted_at, Response.reviewed_at,
+                  Response.answered_as, Response.addendum_at)
+
+
 def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Response]]:
-    """Every response to these assignments in one query: {assignment id: {partner id: response}}."""
+    """Every response to these assignments in one query, their state only:
+    {assignment id: {partner id: response}}."""
     found: dict[int, dict[int, Response]] = {}
     if assignment_ids:
-        for response in session.scalars(select(Response).where(Response.assignment_id.in_(assignment_ids))):
+        query = select(Response).where(Response.assignment_id.in_(assignment_ids)).options(load_only(*STATUS_COLUMNS))
+        for response in session.scalars(query):
             found.setdefault(response.assignment_id, {})[response.partner_id] = response
     return found
 

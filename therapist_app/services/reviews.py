@@ -1,4 +1,5 @@
 """What the counselor sees: the caseload, a couple's homework, and the partners' answers side by side."""
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
@@ -163,13 +164,30 @@ class SideBySide:
 def side_by_side(assignment: Assignment) -> SideBySide:
     """Both partners' submitted answers, field by field, with skips and held-back answers marked.
     The caller has already checked access (see answers_for_counselor)."""
+    return sides_by_side([assignment])[0]
+
+
+def sides_by_side(assignments: list[Assignment]) -> list[SideBySide]:
+    """side_by_side for many assignments of one couple, in two queries whatever their number (the
+    prep packet prints a dozen): every response, then every earlier submitted version."""
+    ids = [a.id for a in assignments]
+    responses = {(r.assignment_id, r.partner_id): r
+                 for r in session.scalars(select(Response).where(Response.assignment_id.in_(ids)))} if ids else {}
+    earlier = defaultdict(list)
+    if responses:
+        for revision in session.scalars(
+                select(ResponseRevision).where(ResponseRevision.response_id.in_([r.id for r in responses.values()]),
+                                               ResponseRevision.kind == "submitted")
+                .order_by(ResponseRevision.created_at, ResponseRevision.id)):
+            earlier[revision.response_id].append(revision)
+    return [_side_by_side(a, responses, earlier) for a in assignments]
+
+
+def _side_by_side(assignment: Assignment, all_responses: dict, earlier: dict) -> SideBySide:
     couple = assignment.couple
     definition = definition_of(assignment.worksheet_version)
     partners = [p for p in couple.partners if assignment.assigned_to(p.id)]
-    responses = [
-        session.scalar(select(Response).where(Response.assignment_id == assignment.id, Response.partner_id == p.id))
-        for p in partners
-    ]
+    responses = [all_responses.get((assignment.id, p.id)) for p in partners]
     roles = [answering_role(couple, p.id, r) for p, r in zip(partners, responses, strict=True)]
     # What each author was asked, given their own submitted answers (show_if).
     visible = [{f.id for f in fields_for(definition, role, r.submitted if r is not None and r.submitted else None)}
@@ -199,26 +217,24 @@ def side_by_side(assignment: Assignment) -> SideBySide:
             if any(cell.applies for cell in row.cells):
                 rows.append(row)
     return SideBySide(assignment, definition, partners, responses, rows,
-                      _earlier_versions(definition, partners, responses, roles))
+                      _earlier_versions(definition, partners, responses, roles, earlier))
 
 
-def _earlier_versions(definition, partners, responses, roles) -> list[EarlierVersion]:
+def _earlier_versions(definition, partners, responses, roles, earlier: dict) -> list[EarlierVersion]:
     """Earlier submitted versions. Saves kept aside from an edit conflict are drafts, and a draft is
     seen by no one but its author, so they are never listed here."""
     by_id = {r.id: (p, role) for p, r, role in zip(partners, responses, roles, strict=True) if r is not None}
-    if not by_id:
-        return []
-    earlier = []
-    for revision in session.scalars(select(ResponseRevision).where(ResponseRevision.response_id.in_(by_id),
-                                                                   ResponseRevision.kind == "submitted")
-                                    .order_by(ResponseRevision.created_at)):
+    revisions = sorted((rev for response_id in by_id for rev in earlier.get(response_id, ())),
+                       key=lambda rev: (rev.created_at, rev.id))
+    versions = []
+    for revision in revisions:
         content = revision.content
         partner, role = by_id[revision.response_id]
         answers = [(label_for(spec, role), kind_of(spec).display(content["values"][spec.id], spec))
                    for spec in definition.all_fields()
                    if content["values"].get(spec.id) not in (None, "", []) and not content["states"].get(spec.id)]
-        earlier.append(EarlierVersion(partner, revision.kind, revision.created_at, answers))
-    return earlier
+        versions.append(EarlierVersion(partner, revision.kind, revision.created_at, answers))
+    return versions
 
 
 def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
