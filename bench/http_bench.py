@@ -72,18 +72,21 @@ def signed_in(base: str, login: str, password: str):
 
 
 def autosave_script(opener, base: str, workdir: str) -> tuple[str, str]:
-    """The partner's first open exercise: its section page, and a wrk script that autosaves a growing
-    answer to its first text box (every post a real write, as typing is)."""
+    """The partner's first open exercise: its section page, and a wrk script that autosaves it over and
+    over, each post changing the answer (a growing text, or a rating moving between two values), so
+    every post is a real write, as typing is."""
     homework = opener.open(f"{base}/my/").read().decode()
-    for exercise in re.findall(r'href="(/my/homework/\d+)"', homework):
-        page = opener.open(f"{base}{exercise}?edit=1").read().decode()
-        if "<textarea" in page and "data-autosave" in page:
-            break
-    else:
-        raise SystemExit("the demo partner has no exercise with a text answer to autosave")
+    exercise = re.search(r'status-(?:in_progress|not_started)">\s*<a href="(/my/homework/\d+)"', homework).group(1)
+    page = opener.open(f"{base}{exercise}?edit=1").read().decode()
     form = re.search(r'data-autosave="([^"]+)"', page).group(1).replace("&amp;", "&")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    field = re.search(r'<textarea[^>]* name="([^"]+)"', page).group(1)
+    text = re.search(r'<textarea[^>]* name="([^"]+)"', page)
+    if text:
+        answer = f'"{text.group(1)}=Still+thinking+about+what+I+want+to+say+" .. counter'
+    else:
+        radios = [(re.search(r'name="([^"]+)"', tag).group(1), re.search(r'value="([^"]+)"', tag).group(1))
+                  for tag in re.findall(r'<input[^>]*type="radio"[^>]*>', page)[:2]]
+        answer = f'"{radios[0][0]}=" .. (counter % 2 == 0 and "{radios[0][1]}" or "{radios[1][1]}")'
     script = Path(workdir, "autosave.lua")
     script.write_text(f"""
 counter = 0
@@ -92,8 +95,7 @@ wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["X-CSRFToken"] = "{token}"
 request = function()
   counter = counter + 1
-  local body = "csrf_token={token}&{field}=" .. "Still+thinking+about+what+I+want+to+say+" .. counter
-  return wrk.format(nil, "{form}", nil, body)
+  return wrk.format(nil, "{form}", nil, "csrf_token={token}&" .. {answer})
 end
 """)
     return f"{base}{exercise}?edit=1", str(script)

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -144,6 +145,7 @@ def create_due_instances(now: datetime | None = None, couple_id: int | None = No
 def series_of_couple(couple_id: int) -> list[AssignmentSeries]:
     """A couple's series, active first (the caller has checked access to the couple)."""
     return list(session.scalars(select(AssignmentSeries).where(AssignmentSeries.couple_id == couple_id)
+                                .options(selectinload(AssignmentSeries.worksheet_version))
                                 .order_by(AssignmentSeries.status, AssignmentSeries.id)))
 
 
@@ -232,8 +234,11 @@ class RepeatingRow:
 
 def repeating_for(couple) -> list[RepeatingRow]:
     """The couple page's list of repeating homework (access to the couple was checked by the caller)."""
+    items = series_of_couple(couple.id)
+    newest = worksheets.newest_version_ids([item.worksheet_version.worksheet_id for item in items])
     rows = []
-    for item in series_of_couple(couple.id):
+    for item in items:
         upcoming = item.due_on(item.next_period) if item.is_active and item.has_period(item.next_period) else None
-        rows.append(RepeatingRow(item, upcoming, item.is_active and newer_version(item) is not None))
+        newer = newest.get(item.worksheet_version.worksheet_id, item.worksheet_version_id) != item.worksheet_version_id
+        rows.append(RepeatingRow(item, upcoming, item.is_active and newer))
     return rows

@@ -51,6 +51,19 @@ def latest_version_of(worksheet: Worksheet) -> WorksheetVersion | None:
     )
 
 
+def newest_version_ids(worksheet_ids) -> dict[int, int]:
+    """{worksheet id: id of its newest version}, for many worksheets in one query."""
+    newest = (
+        select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
+        .where(WorksheetVersion.worksheet_id.in_(set(worksheet_ids))).group_by(WorksheetVersion.worksheet_id).subquery()
+    )
+    return dict(session.execute(
+        select(WorksheetVersion.worksheet_id, WorksheetVersion.id)
+        .join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
+              & (WorksheetVersion.number == newest.c.number))
+    ).all()) if worksheet_ids else {}
+
+
 def _usable_by(counselor: User):
     return or_(
         Worksheet.source == SOURCE_LIBRARY,
