@@ -9,7 +9,8 @@ import yaml
 
 from helpers import save_section, submit
 from support import csrf_of, pdf_text, signed_in
-from therapist_app.engine.fhir import definition_from_questionnaire, questionnaire
+from therapist_app.engine.fhir import questionnaire
+from therapist_app.engine.fhir_import import definition_from_questionnaire
 from therapist_app.engine.loader import WorksheetError, validate_definition
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response

@@ -7,10 +7,8 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from therapist_app.engine.fhir import (
-    DEFINITION_EXTENSION, answers_from_questionnaire_response, definition_from_questionnaire, questionnaire,
-    questionnaire_response,
-)
+from therapist_app.engine.fhir import DEFINITION_EXTENSION, questionnaire, questionnaire_response
+from therapist_app.engine.fhir_import import answers_from_questionnaire_response, definition_from_questionnaire
 from therapist_app.engine.fields import REGISTRY
 from therapist_app.engine.loader import WorksheetError, load_directory
 from therapist_app.engine.presentation import fields_for

@@ -5,7 +5,7 @@ import json
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from ..engine.fhir import definition_from_questionnaire
+from ..engine.fhir_import import definition_from_questionnaire
 from ..engine.forms import build_answer_form
 from ..engine.loader import WorksheetError
 from ..engine.presentation import SectionView, definition_of

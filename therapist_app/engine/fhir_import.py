@@ -1,0 +1,260 @@
+"""FHIR R4 in: a worksheet definition from a Questionnaire (exact for our own exports, best effort for
+others), and a partner's answers from a QuestionnaireResponse. Every failure is one plain WorksheetError."""
+import json
+import re
+import unicodedata
+from datetime import date
+
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import ValidationError
+
+from .fhir import DEFAULT_PURPOSE, DEFINITION_EXTENSION
+from .fhir_conditions import conditions_from_enable_when
+from .fields import kind_of
+from .loader import WorksheetError, validate_definition
+from .schema import WorksheetDefinition
+
+MAX_DEPTH, MAX_NODES = 40, 50000  # deeper or bigger JSON is no questionnaire; it would only exhaust the validator
+# Foreign item types with a direct worksheet type; numbers, times and web addresses are answered in one line.
+SIMPLE_TYPES = {"string": "short_text", "decimal": "short_text", "url": "short_text", "time": "short_text",
+                "quantity": "short_text", "text": "long_text", "date": "date", "dateTime": "date"}
+UNSUPPORTED = {"attachment": "a file upload", "reference": "a link to another record"}
+
+
+def _validate(model, data, source: str) -> None:
+    """Checks JSON against a fhir.resources R4 model; every failure becomes one plain WorksheetError."""
+    name = model.__name__
+    if not isinstance(data, dict):
+        raise WorksheetError(source, f"this is not a FHIR {name}: expected a JSON object")
+    if (found := data.get("resourceType")) != name:
+        found = f"a {str(found)[:40]!r}" if found else "no resourceType"
+        raise WorksheetError(source, f"this is not a FHIR {name} (the file has {found})")
+    stack, nodes = [(data, 0)], 0
+    while stack:  # walked without recursion: hostile nesting must not crash the validator
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            raise WorksheetError(source, f"the {name} is too large or nested too deeply to import")
+        stack += [(child, depth + 1) for child in (node.values() if isinstance(node, dict) else node)
+                  if isinstance(child, (dict, list))]
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = " ".join(f"{p + 1}" if isinstance(p, int) else f"› {p}" for p in error["loc"]).lstrip("› ")
+        message = " ".join(str(error["msg"]).removeprefix("Value error, ").split())[:200]
+        if error["type"] == "extra_forbidden":
+            message = "this key is not part of FHIR R4"
+        elif error["type"] == "string_pattern_mismatch" or "spec regex" in message:  # fhir.resources' own words
+            message = "this value is empty or not in the form FHIR expects (dates look like 2024-03-05)"
+        raise WorksheetError(source, f"not a valid FHIR R4 {name}: {message}", where=where or None) from None
+    except Exception as exc:  # fhir.resources may raise other errors on odd input; none may escape raw
+        raise WorksheetError(source, f"not a valid FHIR R4 {name} ({type(exc).__name__})") from None
+
+
+def definition_from_questionnaire(data: dict, *, source: str = "questionnaire.json") -> WorksheetDefinition:
+    """A worksheet definition from R4 Questionnaire JSON: exact for our own exports, best effort for others."""
+    _validate(Questionnaire, data, source)
+    for extension in data.get("extension") or []:
+        if extension.get("url") == DEFINITION_EXTENSION:
+            try:
+                stored = json.loads(extension.get("valueString") or "")
+            except (ValueError, RecursionError):
+                raise WorksheetError(source, "the worksheet stored in this file is damaged (not valid JSON)") from None
+            return validate_definition(stored, source)
+    return validate_definition(_foreign_definition(data, source), source)
+
+
+def _clean(text, limit: int) -> str:
+    """Text the schema accepts: no control characters, trimmed, cut to the schema's length limit."""
+    if not isinstance(text, str):
+        return ""
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plain(text) -> str:
+    """Lower-case ASCII letters and digits, everything else a single space (for ids and slugs)."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(text))  # "MoodCheck" -> "Mood Check"
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _unique_id(text, taken: set, prefix: str) -> str:
+    """A snake_case identifier (letter first, at most 40 characters) not yet in `taken`."""
+    base = _plain(text).replace(" ", "_") or prefix
+    if not base[0].isalpha():
+        base = f"{prefix}_{base}"
+    base = base[:40].rstrip("_")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base[: 40 - len(str(n)) - 1]}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _foreign_definition(data: dict, source: str) -> dict:
+    """Plain definition data from a Questionnaire made elsewhere: groups become sections, questions fields."""
+    field_ids, section_ids, blocks, loose = set(), set(), [], None
+    for item in data.get("item") or []:
+        if item["type"] == "group":
+            blocks.append((item["linkId"], _clean(item.get("text"), 120) or f"Part {len(blocks) + 1}",
+                           _fields(item.get("item") or [], field_ids, source), item))
+        elif fields := _fields([item], field_ids, source):
+            if loose is None:  # loose top-level questions share one section, placed where the first stood
+                loose = ("questions", "Questions", [], {})
+                blocks.append(loose)
+            loose[2].extend(fields)
+    sections = []
+    for hint, title, fields, group in blocks:
+        for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
+            sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
+                             "title": title if not start else f"{title[:108]} (continued)", "_item": group})
+    conditions_from_enable_when(sections, source)
+    if not sections:
+        raise WorksheetError(source, "this questionnaire has no questions a worksheet can hold")
+    if len(sections) > 20:
+        raise WorksheetError(source, f"this questionnaire has {len(sections)} groups of questions; a worksheet "
+                                     "holds at most 20 sections. Please combine some groups and import it again.")
+    name = data.get("name") or data.get("title") or ""
+    slug = "-".join(_plain(name).split())[:80].strip("-")
+    return {
+        "slug": slug if len(slug) >= 2 else "imported-questionnaire",
+        "title": _clean(data.get("title"), 120) or _clean(data.get("name"), 120) or "Imported questionnaire",
+        "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
+        "estimated_minutes": 10, "stage": 0, "sections": sections,
+    }
+
+
+def _fields(items: list, field_ids: set, source: str) -> list[dict]:
+    """Fields for questions in order; nested groups and follow-up questions are flattened into the list."""
+    fields = []
+    for item in items:
+        if item["type"] not in ("group", "display"):
+            fields.append(_field(item, field_ids, source))
+        fields.extend(_fields(item.get("item") or [], field_ids, source))
+    return fields
+
+
+def _field(item: dict, field_ids: set, source: str) -> dict:
+    """One foreign question as field data; types a worksheet cannot hold are refused by name."""
+    kind, label = item["type"], _clean(item.get("text"), 300) or _clean(f"Question {item['linkId']}", 300)
+    if kind in UNSUPPORTED:
+        raise WorksheetError(source, f"the question {label!r} asks for {UNSUPPORTED[kind]}, which a worksheet "
+                                     "cannot hold. Please remove it and import again.")
+    field = {"id": _unique_id(item["linkId"], field_ids, "q"), "label": label, "_item": item}
+    if item.get("required"):
+        field["required"] = True
+    notes = " ".join(_clean(c.get("text"), 2000) for c in item.get("item") or [] if c["type"] == "display")
+    if notes.strip():
+        field["help"] = _clean(notes, 2000)
+    options = _options(item, label, source) if kind in ("choice", "open-choice") else None
+    if kind in SIMPLE_TYPES or (options is not None and len(options) < 2):
+        # A choice needs two options; one we cannot list (e.g. a value set elsewhere) is asked in words.
+        field["type"] = SIMPLE_TYPES.get(kind, "short_text")
+    elif kind == "integer":
+        field.update(type="scale", min_label="0", max_label="10")
+    elif kind == "boolean":
+        field.update(type="single_choice", options=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+                     _codes={"yes": "yes", "no": "no"})
+    elif options is not None:
+        field.update(type="multi_choice" if item.get("repeats") else "single_choice",
+                     options=[{k: v for k, v in o.items() if k != "code"} for o in options],
+                     _codes={o["code"]: o["value"] for o in options})
+    else:
+        raise WorksheetError(source, f"the question {label!r} has a type this app does not know ({str(kind)[:30]!r})")
+    if field["type"] in ("short_text", "long_text") and isinstance(item.get("maxLength"), int):
+        field["max_length"] = max(1, min(item["maxLength"], 1000 if field["type"] == "short_text" else 50000))
+    return field
+
+
+def _options(item: dict, label: str, source: str) -> list[dict]:
+    """Options from answerOption codings or plain values, with safe, unique snake_case values."""
+    options, taken = [], set()
+    for choice in item.get("answerOption") or []:
+        coding = choice.get("valueCoding") or {}
+        plain = next((choice[k] for k in ("valueString", "valueInteger", "valueDate", "valueTime") if k in choice),
+                     None)
+        text = _clean(coding.get("display") or coding.get("code") or (None if plain is None else str(plain)), 300)
+        if text:
+            options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text,
+                            "code": coding.get("code") or (None if plain is None else str(plain))})
+    if len(options) > 30:
+        raise WorksheetError(source, f"the question {label!r} has {len(options)} answer options; "
+                                     "a worksheet question offers at most 30")
+    return options
+
+
+def answers_from_questionnaire_response(
+    definition: WorksheetDefinition, data: dict, *, source: str = "questionnaire-response.json",
+) -> dict:
+    """Answers {"values", "states"} from R4 QuestionnaireResponse JSON for this worksheet (inverse of the export)."""
+    _validate(QuestionnaireResponse, data, source)
+    fields = {f.id: f for f in definition.all_fields()}
+    found: dict[str, list] = {}
+    _collect(data.get("item") or [], fields, found)
+    values = {}
+    for field_id, items in found.items():
+        field = fields[field_id]
+        try:
+            value = _read(field, items)
+        except Exception as exc:  # a malformed answer (wrong value type, missing code) is the file's fault
+            problem = str(exc) if isinstance(exc, _Unfit) else "the answer is not in the form this question expects"
+            raise WorksheetError(source, problem, where=f"question {field.label[:80]!r}") from None
+        if value is not None:
+            values[field_id] = value
+    return {"values": values, "states": {}}
+
+
+def _collect(items: list, fields: dict, found: dict) -> None:
+    """Response items by field id, looking through sections and nested answers (rows repeat their item)."""
+    for item in items:
+        if item["linkId"] in fields:
+            found.setdefault(item["linkId"], []).append(item)
+            continue
+        _collect(item.get("item") or [], fields, found)
+        for answer in item.get("answer") or []:
+            _collect(answer.get("item") or [], fields, found)
+
+
+class _Unfit(ValueError):
+    """An imported answer that cannot be stored; its message is written for the counselor."""
+
+
+def _read(field, items: list):
+    """The stored value of one field from its response item(s), via the registry; _Unfit when it cannot be."""
+    if field.type == "rows":
+        rows = []
+        for group in items:
+            cells = {c["linkId"].removeprefix(f"{field.id}."): c.get("answer") or [] for c in group.get("item") or []}
+            row = {c.id: kind_of(field).from_fhir(cells.get(c.id, []), field) or "" for c in field.columns}
+            if any(row.values()):
+                rows.append(row)
+        value = rows or None
+    else:
+        answers = items[0].get("answer") or []
+        if len(items) > 1 or (len(answers) > 1 and field.type not in ("multi_choice", "checklist")):
+            raise _Unfit("this question takes one answer, and the file gives several")
+        value = kind_of(field).from_fhir(answers, field)
+        if value is None and answers:
+            raise _Unfit("the answer has a type this question does not accept")
+    if value is None:
+        return None
+    options = {o.value for o in getattr(field, "options", ())}
+    if field.type == "scale":
+        fits = type(value) is int and 0 <= value <= 10
+    elif field.type == "single_choice":
+        fits = value in options
+    elif field.type in ("multi_choice", "checklist"):
+        fits = all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
+    elif field.type == "date":
+        fits = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+    elif field.type == "rows":
+        fits = len(value) <= field.max_rows and all(
+            isinstance(row[c.id], str) and len(row[c.id]) <= c.max_length for row in value for c in field.columns)
+    else:
+        fits = isinstance(value, str) and len(value) <= field.max_length
+    if not fits:
+        raise _Unfit("the answer does not fit this question (wrong kind of value, unknown option or too long)")
+    return value
