@@ -6,7 +6,7 @@
 One practice, 50 counselors. The measured counselor has 10 couples at both sizes (a caseload does not
 grow because the practice does); at the large size 49 colleagues share 4,990 more. Every couple has 40
 assignments, so 200,000 in all. Answers are encrypted as real ones are (the app's key ring, one nonce
-each): 390,000 responses (one per partner per assignment, the most the schema allows; each partner's
+each, sealed to its row): 390,000 responses (one per partner per assignment, the most the schema allows; each partner's
 private check-in has one) plus 610,000 saved revisions of them, 1,000,000 encrypted answer rows.
 They go in with COPY.
 
@@ -16,7 +16,6 @@ queries at each size, and every statement of the large run that scans a big tabl
 (EXPLAIN after ANALYZE).
 """
 import contextvars
-import json
 import os
 import random
 import re
@@ -41,6 +40,7 @@ from therapist_app.engine.schema import KIND_SAFETY_CHECK_IN  # noqa: E402
 from therapist_app.extensions import session  # noqa: E402
 from therapist_app.models import User, WorksheetVersion  # noqa: E402
 from therapist_app.security.crypto import current_keyring  # noqa: E402
+from therapist_app.security.sealing import seal  # noqa: E402
 from therapist_app.security.passwords import hash_password  # noqa: E402
 from therapist_app.services import packets, worksheets  # noqa: E402
 
@@ -95,9 +95,8 @@ class World:
         self.ids[table] += 1
         return self.ids[table]
 
-    def seal(self, value, context: str) -> str:
-        plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-        return self.keyring.encrypt(plaintext, context.encode())
+    def seal(self, value, context: str, row_id: int) -> str:
+        return seal(value, context, row_id, self.keyring)
 
     def practice_and_counselors(self) -> list[int]:
         with self._copy("ta_practice", ["id", "name", "country", "paper_size", "default_timezone", "risk_alert_emails",
@@ -142,16 +141,17 @@ class World:
         answers = self.answers[version.id]
         for partner in ([assignee] if assignee else partners):
             response = self.next_id("ta_response")
-            sealed_draft = self.seal(answers, "response.draft")
+            sealed_draft = self.seal(answers, "response.draft", response)
             responses.append([response, assignment, partner, "submitted" if submitted else "draft", sealed_draft,
-                              self.seal(answers, "response.submitted") if submitted else None, "[]", 3, False,
+                              self.seal(answers, "response.submitted", response) if submitted else None, "[]", 3, False,
                               when, when if submitted else None, when + timedelta(days=1) if submitted else None, when,
                               "hurt" if partner == partners[0] else "involved"])
             # 61 saved revisions for every 39 responses: 390,000 responses and 610,000 revisions at the
             # large size, 1,000,000 encrypted answer rows (the schema allows one response per partner).
             for _ in range(response * 61 // 39 - (response - 1) * 61 // 39):
-                revisions.append([self.next_id("ta_response_revision"), response, "submitted",
-                                  self.seal(answers, "response_revision.content"), when])
+                revision = self.next_id("ta_response_revision")
+                revisions.append([revision, response, "submitted",
+                                  self.seal(answers, "response_revision.content", revision), when])
 
     def _user(self, practice_id, role, email) -> int:
         rows = []

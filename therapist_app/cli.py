@@ -13,6 +13,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly o
 outbox_cli = AppGroup("outbox", help="Outgoing email.")
 plugin_db_cli = AppGroup("therapist-db", help="The plugin's own migrations, for a host app.")
 pdf_cli = AppGroup("pdf", help="Printed documents.")
+keys_cli = AppGroup("keys", help="The answer encryption keys.")
 
 
 @worksheets_cli.command("check")
@@ -130,6 +131,30 @@ def pdf_prep(day, processes):
     sys.exit(1 if result.failed else 0)
 
 
+@keys_cli.command("rotate")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True)
+@click.option("--batches", type=click.IntRange(1), default=None, help="Stop after this many batches (run again to go on).")
+def keys_rotate(batch_size, batches):
+    """Re-encrypts every sealed value under the newest key (the first in THERAPIST_ANSWER_KEYS).
+    Online and resumable. Then `flask keys status` shows when an old key holds nothing and may go."""
+    from .security.key_rotation import rotate
+
+    result = rotate(batch_size, batches)
+    for name, count in result.per_column.items():
+        click.echo(f"{name:<36} {count} re-encrypted")
+    click.echo(f"{result.rewritten} value(s) re-encrypted in {result.batches} batch(es); "
+               + ("every value is under the newest key." if result.finished else "stopped early: run it again to go on."))
+
+
+@keys_cli.command("status")
+def keys_status():
+    """How many sealed values each key still holds."""
+    from .security.key_rotation import keys_in_use
+
+    for key_id, count in sorted(keys_in_use().items()):
+        click.echo(f"{key_id:<12} {count} value(s)")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli):
+    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli, keys_cli):
         app.cli.add_command(group)

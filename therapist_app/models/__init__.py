@@ -17,6 +17,11 @@ from .session_topic import SessionTopic
 from .user import User
 from .worksheet import Worksheet, WorksheetVersion
 
+from ..security.sealing import install as _install_sealing
+
+# Every model is imported above: their sealed columns now open and seal themselves with their row id.
+_install_sealing(Base)
+
 __all__ = [
     "Appointment", "Assignment", "AssignmentSeries", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation",
     "LoginThrottle", "OutboxMessage", "PendingSave", "Practice", "Response", "ResponseRevision", "SessionSummary",

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .base import Base, TimestampMixin, UTCDateTime, utcnow
 from .couple import Couple
 

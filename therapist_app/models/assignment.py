@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .base import Base, TimestampMixin, UTCDateTime
 from .couple import Couple
 from .worksheet import WorksheetVersion

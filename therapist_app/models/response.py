@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .assignment import Assignment
 from .base import Base, TimestampMixin, UTCDateTime, utcnow
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .appointment import Appointment
 from .base import Base, TimestampMixin, UTCDateTime, utcnow
 

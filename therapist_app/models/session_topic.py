@@ -2,7 +2,7 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .base import Base, TimestampMixin
 
 TOPIC_COUNSELOR = "counselor"

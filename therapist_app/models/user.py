@@ -5,7 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..security.crypto import EncryptedJSON
+from ..security.sealing import EncryptedJSON
 from .base import Base, TimestampMixin, UTCDateTime
 from .practice import Practice
 

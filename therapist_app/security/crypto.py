@@ -1,12 +1,9 @@
-"""AES-GCM encryption for answer columns, with a key ring so keys can be rotated."""
+"""AES-GCM with a key ring, so keys can be rotated. Columns use it through security/sealing.py."""
 import base64
-import json
 import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
-from sqlalchemy import Text
-from sqlalchemy.types import TypeDecorator
 
 
 class KeyRingError(RuntimeError):
@@ -53,26 +50,3 @@ class KeyRing:
 
 def current_keyring() -> KeyRing:
     return current_app.extensions["therapist_app"].keyring
-
-
-class EncryptedJSON(TypeDecorator):
-    """A JSON value sealed with AES-GCM; the column name is bound in as associated data,
-    so a ciphertext copied into another column does not decrypt."""
-
-    impl = Text
-    cache_ok = True
-
-    def __init__(self, context: str):
-        super().__init__()
-        self.context = context.encode()
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-        return current_keyring().encrypt(plaintext, self.context)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return json.loads(current_keyring().decrypt(value, self.context))

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -265,7 +265,8 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     assignments = session.scalars(
         access.assignments_for_partner(partner, couple)
         .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-        .options(selectinload(Assignment.worksheet_version))
+        # Joined, not a second query: each row has one version, and its definition column is deferred.
+        .options(joinedload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     waiting = access.joint_homework_waits(couple)

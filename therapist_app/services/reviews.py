@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access
 from ..engine.fields import STATE_LABELS, kind_of
@@ -84,7 +84,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
     couple = access.couple_for_counselor(counselor, couple_id)
     assignments = session.scalars(
         select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id.desc())
-        .options(selectinload(Assignment.worksheet_version))
+        .options(joinedload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     waiting = access.joint_homework_waits(couple)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -67,7 +67,7 @@ def _visible_assignments(appointment: Appointment, partner_ids: list[int]) -> li
     """Assignments every one of these partners may see, check-ins left out entirely."""
     assignments = session.scalars(
         select(Assignment).where(Assignment.couple_id == appointment.couple_id, Assignment.status == STATUS_OPEN)
-        .order_by(Assignment.id).options(selectinload(Assignment.worksheet_version))
+        .order_by(Assignment.id).options(joinedload(Assignment.worksheet_version))
     ).all()
     return [a for a in assignments
             if all(a.assigned_to(p) for p in partner_ids)

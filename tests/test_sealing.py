@@ -1,0 +1,116 @@
+"""Encrypted values are sealed to their table, column and row: copied anywhere else they fail to open,
+loudly; keys rotate online; the migration re-seals values stored before rows were bound."""
+import base64
+import os
+
+import pytest
+from sqlalchemy import select, text
+
+from helpers import save_section
+from support import signed_in
+from test_setup import empty_database  # noqa: F401  (a fixture: a fresh database for migrations)
+from therapist_app import create_app
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response, User
+from therapist_app.security.crypto import KeyRing
+from therapist_app.security.sealing import SealError
+
+KEY_1 = "k1:" + base64.b64encode(b"1" * 32).decode()
+KEY_2 = "k2:" + base64.b64encode(b"2" * 32).decode()
+
+
+def _both_answered(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    save_section(signed_in(app, couple.partner_a), assignment.id, {"what_partner_feels": "Alex wrote these private words"})
+    save_section(signed_in(app, couple.partner_b), assignment.id, {"what_partner_feels": "Sam wrote these words"})
+    rows = {r.partner_id: r.id for r in db_session.scalars(select(Response).where(Response.assignment_id == assignment.id))}
+    return couple, assignment, rows[couple.partner_a_id], rows[couple.partner_b_id]
+
+
+def _raw(app, sql, **params):
+    with app.extensions["sqlalchemy"].engine.begin() as connection:
+        return connection.execute(text(sql), params).all() if sql.lstrip().startswith("SELECT") else \
+            connection.execute(text(sql), params)
+
+
+def test_a_partners_answers_copied_into_the_other_partners_row_fail_to_open_and_are_never_shown(app, factory):
+    couple, assignment, a_row, b_row = _both_answered(app, factory)
+    _raw(app, "UPDATE ta_response SET draft = (SELECT draft FROM ta_response WHERE id = :a) WHERE id = :b",
+         a=a_row, b=b_row)
+    db_session.expire_all()
+    with pytest.raises(SealError, match="not sealed for this row"):
+        db_session.get(Response, b_row).draft
+    db_session.rollback()
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error page, not the test's traceback
+    page = signed_in(app, couple.partner_b).get(f"/my/homework/{assignment.id}?edit=1")
+    assert page.status_code == 500
+    assert "Alex wrote these private words" not in page.get_data(as_text=True)
+    # The author's own row still opens: nothing else was touched.
+    db_session.rollback()
+    assert "Alex wrote these private words" in str(db_session.get(Response, a_row).draft)
+
+
+def test_a_value_moved_to_another_column_of_the_same_row_fails_to_open(app, factory):
+    _, _, a_row, _ = _both_answered(app, factory)
+    _raw(app, "UPDATE ta_response SET submitted = draft WHERE id = :a", a=a_row)
+    db_session.expire_all()
+    with pytest.raises(SealError):
+        db_session.get(Response, a_row).submitted
+
+
+def test_keys_rotate_online_in_resumable_batches_and_the_old_key_can_then_go(app, factory):
+    state = app.extensions["therapist_app"]
+    state.keyring = KeyRing(KEY_1)
+    couple, assignment, a_row, b_row = _both_answered(app, factory)
+    factory.assign(couple, "pain-is-normal", note="Take your time with this one")
+    state.keyring = KeyRing(f"{KEY_2},{KEY_1}")  # k2 is new and encrypts; k1 still opens what it sealed
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["keys", "rotate", "--batch-size", "1", "--batches", "2"])
+    assert first.exit_code == 0, first.output
+    assert "stopped early" in first.output
+    status = runner.invoke(args=["keys", "status"]).output
+    assert "k1" in status and "k2" in status  # half-way: both keys still hold values
+
+    rest = runner.invoke(args=["keys", "rotate", "--batch-size", "1"])
+    assert "every value is under the newest key" in rest.output
+    assert "k1" not in runner.invoke(args=["keys", "status"]).output
+    tokens = [t for (t,) in _raw(app, "SELECT draft FROM ta_response UNION ALL SELECT note FROM ta_assignment "
+                                      "WHERE note IS NOT NULL")]
+    assert tokens and all(t.startswith("r1$k2$") for t in tokens)
+
+    state.keyring = KeyRing(KEY_2)  # the old key is retired
+    db_session.expire_all()
+    assert "Alex wrote these private words" in signed_in(app, couple.partner_a).get(
+        f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
+    assert "Take your time with this one" in signed_in(app, couple.partner_b).get("/my/").get_data(as_text=True)
+
+
+def test_the_migration_reseals_values_stored_before_rows_were_bound(empty_database):  # noqa: F811
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_ANSWER_KEYS": KEY_1})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0009"]).exit_code == 0
+    keyring = KeyRing(KEY_1)
+    legacy = keyring.encrypt(b'"JBSWY3DPEHPK3PXP"', b"user.totp_secret")  # the column-only format
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO ta_practice (id, name, country, paper_size, created_at, default_timezone, "
+                "risk_alert_emails, require_two_factor, joint_homework_gate) "
+                "VALUES (1, 'P', 'GB', 'A4', CURRENT_TIMESTAMP, 'Europe/London', false, false, 'block')"))
+            connection.execute(text(
+                "INSERT INTO ta_user (id, practice_id, role, display_name, is_active_account, session_version, "
+                "timezone, email_reminders, reminder_hour, created_at, totp_secret) VALUES (1, 1, 'counselor', "
+                "'Dr Lee', true, 1, 'Europe/London', false, 18, CURRENT_TIMESTAMP, :secret)"), {"secret": legacy})
+        engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        stored = db_session.execute(text("SELECT totp_secret FROM ta_user WHERE id = 1")).scalar()
+        assert stored.startswith("r1$k1$")
+        assert db_session.get(User, 1).totp_secret == "JBSWY3DPEHPK3PXP"
+        db_session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
