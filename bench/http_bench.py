@@ -71,10 +71,20 @@ def signed_in(base: str, login: str, password: str):
     return opener, "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+def must_be_the_page(opener, url: str) -> str:
+    """Fails unless `url` answers 200 itself: a lost sign-in would otherwise time the redirect."""
+    reply = opener.open(url)
+    if reply.status != 200 or reply.geturl() != url:
+        raise SystemExit(f"{url} answered {reply.status} at {reply.geturl()}, not the page itself")
+    return url
+
+
 def autosave_script(opener, base: str, workdir: str) -> tuple[str, str]:
     """The partner's first open exercise: its section page, and a wrk script that autosaves it over and
-    over, each post changing the answer (a growing text, or a rating moving between two values), so
-    every post is a real write, as typing is."""
+    over, each post changing the answer (a text with a counter, or a rating moving between two values),
+    so every post is a real write, as typing is. All connections write the same answer, so on SQLite
+    this includes waiting for the write lock; the posts carry no revision (the conflict check, one
+    comparison, is skipped)."""
     homework = opener.open(f"{base}/my/").read().decode()
     exercise = re.search(r'status-(?:in_progress|not_started)">\s*<a href="(/my/homework/\d+)"', homework).group(1)
     page = opener.open(f"{base}{exercise}?edit=1").read().decode()
@@ -120,12 +130,13 @@ def main():
         results = {"sign-in page": wrk(f"{base}/login")}
         partner, partner_cookie = signed_in(base, "riley@demo.example", "demo-partner-passphrase")
         section_url, script = autosave_script(partner, base, workdir)
-        results["partner: My homework"] = wrk(f"{base}/my/", partner_cookie)
-        results["partner: exercise section"] = wrk(section_url, partner_cookie)
+        results["partner: My homework"] = wrk(must_be_the_page(partner, f"{base}/my/"), partner_cookie)
+        results["partner: exercise section"] = wrk(must_be_the_page(partner, section_url), partner_cookie)
         results["partner: autosave POST"] = wrk(base + "/", partner_cookie, script)
-        _, counselor_cookie = signed_in(base, "counselor@demo.example", "demo-counselor-passphrase")
-        results["counselor: caseload"] = wrk(f"{base}/counselor/", counselor_cookie)
-        results["counselor: couple page"] = wrk(f"{base}/counselor/couples/2", counselor_cookie)
+        counselor, counselor_cookie = signed_in(base, "counselor@demo.example", "demo-counselor-passphrase")
+        results["counselor: caseload"] = wrk(must_be_the_page(counselor, f"{base}/counselor/"), counselor_cookie)
+        results["counselor: couple page"] = wrk(must_be_the_page(counselor, f"{base}/counselor/couples/2"),
+                                                counselor_cookie)
     finally:
         ours.terminate()
     print(f"gunicorn, 2 sync workers, wrk -t2 -c16 -d{DURATION}s --latency, SQLite, the demo practice, one run")

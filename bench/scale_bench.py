@@ -316,7 +316,7 @@ def run(url):
 
     print(f"PostgreSQL, in-process (Flask test client), median of 30; built in {built:.0f} s")
     print("  rows at the large size: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    print(f"  {'':<18} {'10 couples':>11} {'5,000':>9} {'large/small':>12}   queries (small / large)")
+    print(f"  {'':<18} {'10 couples':>11} {LARGE_COUPLES:>9,} {'large/small':>12}   queries (small / large)")
     for name in small:
         (small_ms, small_q, _), (large_ms, large_q, _) = small[name], large[name]
         print(f"  {name:<18} {small_ms:8.1f} ms {large_ms:6.1f} ms {large_ms / small_ms:9.2f}      "

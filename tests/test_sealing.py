@@ -114,3 +114,81 @@ def test_the_migration_reseals_values_stored_before_rows_were_bound(empty_databa
         assert db_session.get(User, 1).totp_secret == "JBSWY3DPEHPK3PXP"
         db_session.remove()
         app.extensions["sqlalchemy"].engine.dispose()
+
+
+def test_a_sealed_column_selected_on_its_own_is_refused_not_handed_over_as_a_token(app, factory):
+    _both_answered(app, factory)
+    with pytest.raises(TypeError, match="select the whole row"):
+        db_session.execute(select(Response.partner_id, Response.draft)).all()
+
+
+def test_refreshing_one_sealed_column_opens_it_with_its_row(app, factory):
+    _, _, a_row, _ = _both_answered(app, factory)
+    response = db_session.get(Response, a_row)
+    db_session.expire(response)
+    db_session.refresh(response, ["draft"])  # `id` itself is not reloaded
+    assert "Alex wrote these private words" in str(response.draft)
+
+
+def test_answers_survive_a_failed_insert_that_is_retried(app, factory):
+    couple, assignment, _, _ = _both_answered(app, factory)
+    other = factory.assign(couple, "pain-is-normal")
+    duplicate = Response(assignment_id=assignment.id, partner_id=couple.partner_a_id,
+                         draft={"values": {"x": "words kept through a retry"}, "states": {}})
+    db_session.add(duplicate)
+    with pytest.raises(Exception):
+        db_session.commit()  # one response per partner per assignment: refused
+    db_session.rollback()
+    duplicate.assignment_id = other.id
+    db_session.add(duplicate)
+    db_session.commit()
+    db_session.expire_all()
+    assert db_session.get(Response, duplicate.id).draft["values"]["x"] == "words kept through a retry"
+
+
+def test_changing_a_status_neither_loads_nor_rewrites_the_answers(app, factory):
+    from sqlalchemy import event
+    from sqlalchemy.orm import load_only
+    from therapist_app.services.responses import STATUS_COLUMNS
+
+    _, _, a_row, _ = _both_answered(app, factory)
+    db_session.expire_all()
+    response = db_session.scalars(select(Response).where(Response.id == a_row).options(load_only(*STATUS_COLUMNS))).one()
+    before = _raw(app, "SELECT draft FROM ta_response WHERE id = :a", a=a_row)[0][0]
+    statements = []
+    engine = app.extensions["sqlalchemy"].engine
+
+    def heard(conn, cursor, statement, *rest):
+        statements.append(statement)
+    event.listen(engine, "before_cursor_execute", heard)
+    response.readiness = "ready"
+    db_session.commit()
+    event.remove(engine, "before_cursor_execute", heard)
+    assert not any(s.lstrip().startswith("SELECT") and "draft" in s for s in statements)
+    assert _raw(app, "SELECT draft FROM ta_response WHERE id = :a", a=a_row)[0][0] == before
+
+
+def test_a_refused_plain_value_never_shows_in_the_error_text(app, factory):
+    from sqlalchemy import insert
+
+    couple, assignment, _, _ = _both_answered(app, factory)
+    with pytest.raises(Exception) as refused:
+        db_session.execute(insert(Response), [{"assignment_id": assignment.id, "partner_id": couple.partner_a_id,
+                                               "draft": {"values": {"x": "I had an affair"}}}])
+    db_session.rollback()
+    assert "I had an affair" not in str(refused.value)
+
+
+def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
+    from importlib import util
+    from pathlib import Path
+
+    spec = util.spec_from_file_location("m0011", Path(__file__).parents[1] / "migrations/versions/0011_sealed_to_rows.py")
+    migration = util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    keyring = KeyRing("r1:" + base64.b64encode(b"3" * 32).decode())
+    old = keyring.encrypt(b'"a note"', b"assignment.note")
+    assert old.startswith("r1$") and not migration._row_bound(old)
+    new = migration._bind_to_row(keyring, old, "assignment.note", 7)
+    assert migration._row_bound(new)
+    assert keyring.decrypt(new[len("r1$"):], b"assignment.note#7") == b'"a note"'

@@ -142,8 +142,14 @@ def keys_rotate(batch_size, batches):
     result = rotate(batch_size, batches)
     for name, count in result.per_column.items():
         click.echo(f"{name:<36} {count} re-encrypted")
+    for where in result.unopenable:
+        click.echo(f"DOES NOT OPEN {where}: not sealed for its row (copied or changed in the database); left as it is",
+                   err=True)
     click.echo(f"{result.rewritten} value(s) re-encrypted in {result.batches} batch(es); "
-               + ("every value is under the newest key." if result.finished else "stopped early: run it again to go on."))
+               + ("every value is under the newest key." if result.finished and not result.unopenable
+                  else "stopped early: run it again to go on." if not result.finished
+                  else "some values do not open (above); the rest are under the newest key."))
+    sys.exit(1 if result.unopenable else 0)
 
 
 @keys_cli.command("status")

@@ -15,7 +15,8 @@ class ConfigError(RuntimeError):
 class BaseConfig(Defaults):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's error text never carries the values it tried to write.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Session cookies: hardened; the idle limits are enforced per role in security.sessions.
     SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,9 @@
 """sealed to rows: every encrypted value re-encrypted with its table, column and row id as associated
 data (it was bound to its column only, so a value copied into another row still opened)
 
+Stop every app server and the scheduler before this migration, and start them on the new version
+after it: a server still running the old version would write values the new one cannot open.
+
 Revision ID: 0011
 Revises: 0009
 Create Date: 2026-11-27 16:00:00
@@ -56,15 +59,20 @@ def _rewrite(convert):
             last_id = rows[-1][0]
 
 
+def _row_bound(token):
+    # "r1$<key>$<sealed>" has two dollars, the older "<key>$<sealed>" one (a key may be named "r1").
+    return token.startswith(ROW_BOUND) and token.count("$") == 2
+
+
 def _bind_to_row(keyring, token, context, row_id):
-    if token.startswith(ROW_BOUND):
+    if _row_bound(token):
         return token
     plaintext = keyring.decrypt(token, context.encode())
     return ROW_BOUND + keyring.encrypt(plaintext, f"{context}#{row_id}".encode())
 
 
 def _unbind(keyring, token, context, row_id):
-    if not token.startswith(ROW_BOUND):
+    if not _row_bound(token):
         return token
     plaintext = keyring.decrypt(token[len(ROW_BOUND):], f"{context}#{row_id}".encode())
     return keyring.encrypt(plaintext, context.encode())

@@ -8,13 +8,14 @@ ciphertext (`Sealed` tokens) to and from the database, and mapper events do the 
 - an update seals the changed values with the row's id;
 - an insert writes a placeholder, and seals the values as soon as the database has given the row its
   id, in the same transaction (one extra UPDATE per new row that holds sealed values).
-Code always sees plain values; only the database holds tokens. A sealed column is written through the
-ORM only: a Core UPDATE handing it a plain value is refused by the type.
+Code always sees plain values; only the database holds tokens. A sealed column is written and read
+through whole rows only: a Core statement handing it a plain value is refused by the type, and a select
+of the column on its own is refused before it runs.
 """
 import json
 
 from sqlalchemy import Text, event, update
-from sqlalchemy.orm import Mapper, attributes
+from sqlalchemy.orm import Mapper, Session, attributes
 from sqlalchemy.types import TypeDecorator
 
 from .crypto import KeyRingError, current_keyring
@@ -61,8 +62,14 @@ def seal(value, context: str, row_id: int, keyring=None) -> Sealed:
     return Sealed(ROW_BOUND + (keyring or current_keyring()).encrypt(plaintext, associated_data(context, row_id)))
 
 
+def is_row_bound(token: str) -> bool:
+    """"r1$<key id>$<sealed>": two dollars (a key id may not hold one; base64 never does). The column-only
+    tokens of before had one, and a key could be called "r1", so the prefix alone does not tell."""
+    return token.startswith(ROW_BOUND) and token.count("$") == 2
+
+
 def open_sealed(token: str, context: str, row_id: int, keyring=None):
-    if not token.startswith(ROW_BOUND):
+    if not is_row_bound(token):
         raise SealError(f"{context} of row {row_id} is not sealed to its row (run the migrations)")
     try:
         plaintext = (keyring or current_keyring()).decrypt(token[len(ROW_BOUND):], associated_data(context, row_id))
@@ -89,9 +96,14 @@ def sealed_columns(mapper: Mapper) -> dict[str, EncryptedJSON]:
     return found
 
 
+def _row_id(state) -> int:
+    # The identity key, not the dict: a refresh of one column leaves `id` itself unloaded.
+    return state.key[1][0] if state.key is not None else state.dict.get("id")
+
+
 def _open_loaded(state, keys=None) -> None:
     sealed = sealed_columns(state.mapper)
-    row_id = state.dict.get("id")
+    row_id = _row_id(state)
     for key, kind in sealed.items():
         if keys is not None and key not in keys:
             continue
@@ -120,9 +132,13 @@ def _default_of(mapper: Mapper, key: str):
 
 def _before_insert(mapper, connection, target):
     # The row has no id yet: remember the plain values, write placeholders, seal after the insert.
+    # A stash left by an insert that failed and was rolled back still holds the real values.
+    left_over = target.__dict__.get(_PENDING_KEY) or {}
     pending = {}
     for key in sealed_columns(mapper):
         value = getattr(target, key)
+        if isinstance(value, Sealed) and value == PLACEHOLDER:
+            value = left_over.get(key)
         if value is None:
             value = _default_of(mapper, key)
         if value is not None:
@@ -146,7 +162,8 @@ def _after_insert(mapper, connection, target):
 def _before_update(mapper, connection, target):
     pending = {}
     for key, kind in sealed_columns(mapper).items():
-        history = attributes.get_history(target, key)
+        # Without loading what was never loaded: an unloaded column did not change.
+        history = attributes.get_history(target, key, passive=attributes.PASSIVE_NO_INITIALIZE)
         if not history.has_changes():
             continue
         value = getattr(target, key)
@@ -160,8 +177,21 @@ def _after_update(mapper, connection, target):
         attributes.set_committed_value(target, key, value)
 
 
+def _refuse_sealed_columns(execute_state):
+    """A sealed column selected on its own would arrive as a token that no row opens: refused, loudly."""
+    if not execute_state.is_select:
+        return
+    for description in execute_state.statement.column_descriptions:
+        # Mapped attributes only: tokens read on purpose from the table itself (key rotation) pass.
+        if description.get("entity") is not None and isinstance(description.get("type"), EncryptedJSON):
+            raise TypeError(f"{description.get('name')} is sealed to its row: select the whole row "
+                            "(with load_only for speed), not the column")
+
+
 def install(base) -> None:
     """Registers the sealing events for every mapped class of `base` that has sealed columns."""
+    if not event.contains(Session, "do_orm_execute", _refuse_sealed_columns):
+        event.listen(Session, "do_orm_execute", _refuse_sealed_columns)
     for mapper in base.registry.mappers:
         if not sealed_columns(mapper):
             continue

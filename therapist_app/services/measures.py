@@ -3,6 +3,7 @@ partner's scores, for the counselor's couple page and the prep packet. Never sho
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from ..engine.presentation import definition_of
 from ..extensions import session
@@ -27,19 +28,21 @@ def couple_measures(couple, zone_name: str = "UTC") -> list[ScoredTrend]:
     """One trend per scored measure the couple has answered, both partners on one chart, with the
     measure's cutoff line. The caller has checked the counselor's access to the couple."""
     rows = session.execute(
-        select(Response.partner_id, Response.submitted_at, Response.score, WorksheetVersion)
+        # Whole rows (their scores sealed to them open only as entities), loading just these columns.
+        select(Response, WorksheetVersion)
+        .options(load_only(Response.partner_id, Response.submitted_at, Response.score))
         .join(Assignment, Assignment.id == Response.assignment_id)
         .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
         .where(Assignment.couple_id == couple.id, Response.status == STATUS_SUBMITTED, Response.score.is_not(None))
         .order_by(Response.submitted_at)
     ).all()
     by_measure: dict = {}
-    for partner_id, at, score, version in rows:
+    for response, version in rows:
         scoring = definition_of(version).scoring
-        if scoring is None or not score:
+        if scoring is None or not response.score:
             continue
         entry = by_measure.setdefault(scoring.name, (scoring, {p.id: [] for p in couple.partners}))
-        entry[1].setdefault(partner_id, []).append((at, score["value"]))
+        entry[1].setdefault(response.partner_id, []).append((response.submitted_at, response.score["value"]))
     return [_trend(couple, scoring, points, zone_name) for scoring, points in by_measure.values()]
 
 
