@@ -44,6 +44,7 @@ ROUTES = {
     "ta_client.autosave": "the_couple", "ta_client.readiness": "the_couple", "ta_client.submit": "the_couple",
     "ta_client.skip_unanswered": "the_couple", "ta_client.addendum": "the_couple", "ta_client.summary": "the_couple",
     "ta_client.summary_pdf": "the_couple", "ta_client.withdraw_topic": "the_author",
+    "ta_client.download_answers": "any_partner",
     "ta_counselor.dashboard": "any_counselor", "ta_counselor.add_couple": "any_counselor",
     "ta_counselor.library": "any_counselor", "ta_counselor.new_worksheet": "any_counselor",
     "ta_counselor.import_worksheet": "any_counselor", "ta_counselor.counselor_settings": "any_counselor",
@@ -57,10 +58,13 @@ ROUTES = {
         "session_page", "reschedule_session", "session_status", "session_notes", "session_prep_packet",
         "session_summary", "summary_preview", "summary_preview_pdf", "publish_summary", "edit_worksheet",
         "preview_draft", "publish_worksheet", "worksheet_add_field", "worksheet_add_section", "worksheet_details",
-        "worksheet_field", "worksheet_field_action")},
+        "worksheet_field", "worksheet_field_action", "care_status", "export_couple", "delete_couple")},
     "ta_admin.counselors": "any_admin", "ta_admin.practice": "any_admin", "ta_admin.undelivered_email": "any_admin",
     "ta_admin.risk_answers": "any_admin", "ta_admin.risk_phrases": "any_admin",
     "ta_admin.risk_alert_emails": "any_admin", "ta_admin.set_active": "the_admin", "ta_admin.retry_email": "the_admin",
+    "ta_admin.couples": "any_admin",
+    **{f"ta_admin.{name}": "the_admin" for name in (
+        "couple", "transfer_couple", "care_status", "delete_couple", "deactivate_counselor")},
 }
 # Routes that end or change the browser's own session are checked last, so that they spoil nothing.
 LAST = ("ta_auth.logout",)

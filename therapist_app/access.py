@@ -2,15 +2,16 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from .errors import NotFoundError
+from .errors import CoupleArchivedError, NotFoundError
 from .extensions import session
 from .models import Appointment, Assignment, Couple, Practice, Response, SessionSummary, SessionTopic, User
 from .models import WorksheetVersion
 from .models.assignment import STATUS_CANCELLED
+from .models.couple import STATUS_ACTIVE
 from .models.practice import JOINT_GATE_BLOCK, JOINT_GATE_WARN
 from .models.response import STATUS_SUBMITTED
 from .models.session_topic import TOPIC_SHARED
-from .models.user import ROLE_CLIENT, ROLE_COUNSELOR
+from .models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR
 
 
 def couples_for(counselor: User):
@@ -36,6 +37,60 @@ WITH_PARTNERS = (joinedload(Couple.partner_a), joinedload(Couple.partner_b))
 def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
     return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id).options(*WITH_PARTNERS),
                            "couple")
+
+
+def couple_for_admin(admin: User, couple_id: int) -> Couple:
+    """A couple of the admin's own practice. Admins manage care (archive, transfer, delete); they do
+    not read answers: no answer page asks this function."""
+    if admin.role != ROLE_ADMIN:
+        raise NotFoundError("couple")
+    couple = session.scalar(select(Couple).where(Couple.id == couple_id, Couple.practice_id == admin.practice_id))
+    if couple is None:
+        raise NotFoundError("couple")
+    return couple
+
+
+def couple_for_steward(user: User, couple_id: int) -> Couple:
+    """The couple, for the two people who may end its care: its own counselor, or the practice admin."""
+    if user.role == ROLE_ADMIN:
+        return couple_for_admin(user, couple_id)
+    return couple_for_counselor(user, couple_id)
+
+
+# ---- the one rule for changing a couple's records ---------------------------------------------------
+
+ARCHIVED_FOR_PARTNER = ("Your counselling here has come to an end, so nothing can be changed or added now. "
+                        "Everything you wrote is kept: you can still read it, and download your own answers "
+                        "from My homework.")
+ARCHIVED_FOR_STAFF = ("This couple is archived, so their records are read-only. Reactivate the couple on their "
+                      "page to work with them again.")
+
+
+def couple_writable(couple: Couple) -> bool:
+    """Whether anything may be added to or changed in this couple's records: answers, homework, sessions,
+    notes, topics, summaries, reviews, pacing. Only a couple in care; an archived couple is read-only for
+    everyone (ending care itself, export, transfer and deletion are not changes to the records)."""
+    return couple.status == STATUS_ACTIVE
+
+
+def writable_couples_clause():
+    """couple_writable, as SQL, for queries over many couples (reminders, recurring homework, digests,
+    the nightly packets): what the scheduler does for a couple is a change too."""
+    return Couple.status == STATUS_ACTIVE
+
+
+def require_writable(couple: Couple, user: User | None = None) -> None:
+    """Every service that writes a couple's records calls this first. Refuses calmly, in words for
+    whoever asked (a partner, or staff)."""
+    if not couple_writable(couple):
+        raise CoupleArchivedError(ARCHIVED_FOR_PARTNER if user is not None and user.role == ROLE_CLIENT
+                                  else ARCHIVED_FOR_STAFF)
+
+
+def writable_couple_for_counselor(counselor: User, couple_id: int) -> Couple:
+    couple = couple_for_counselor(counselor, couple_id)
+    require_writable(couple, counselor)
+    return couple
 
 
 def couple_of_partner(partner: User) -> Couple:

@@ -19,3 +19,7 @@ class ConflictError(RuleError):
     def __init__(self, message: str, current_revision: int, current: dict):
         super().__init__(message)
         self.current_revision, self.current = current_revision, current
+
+
+class CoupleArchivedError(RuleError):
+    """A change to an archived couple's records: they are kept, read-only. The message suits the reader."""

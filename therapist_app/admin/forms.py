@@ -44,3 +44,17 @@ class RiskPhrasesForm(FlaskForm):
     phrases = limited_text(TextAreaField, "Words and phrases to flag, one per line", 12000, [Optional()], render_kw={"rows": 10},
                            description="Matched as whole words, in any letter case. A flag asks the counselor "
                                        "to read an answer first; it is never a finding.")
+
+
+class TransferForm(FlaskForm):
+    """Which counselor of this practice takes the couple over (choices: the practice's active counselors)."""
+
+    counselor = SelectField("Move this couple to", coerce=str, choices=[],
+                            validators=[DataRequired("Choose the counselor who takes this couple over.")])
+
+
+class DeactivateForm(FlaskForm):
+    """Where a leaving counselor's couples go. Empty only when they have no couple in care."""
+
+    transfer_to = SelectField("Their couples go to", coerce=str, choices=[], validate_choice=True,
+                              description="Every couple of theirs, archived ones too, moves with all their records.")

@@ -114,11 +114,3 @@ def retry_email(message_id):
         flash("The email is back in the queue and will be tried again within a minute.", "success")
     return redirect(url_for(".undelivered_email"))
 
-
-@bp.post("/counselors/<ta_id:counselor_id>/<any(activate, deactivate):action>")
-@admin_required
-def set_active(counselor_id, action):
-    if ConfirmForm().validate_on_submit():
-        practice_admin.set_active(signed_in_user(), counselor_id, action == "activate")
-        flash("Saved.", "success")
-    return redirect(url_for(".counselors"))

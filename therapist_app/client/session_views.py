@@ -2,7 +2,7 @@
 Registered on the client blueprint."""
 from flask import flash, make_response, redirect, render_template, url_for
 
-from ..access import couple_of_partner
+from ..access import ARCHIVED_FOR_PARTNER, couple_of_partner
 from ..errors import RuleError
 from ..security.sessions import client_required, signed_in_user
 from ..services import calendar, summaries, topics
@@ -26,8 +26,8 @@ def topics_page():
                   else "Added. Your counselor and your partner will see it.", "success")
             return redirect(url_for(".homework") + "#topics-heading")
     corner = session_corner(partner, couple_of_partner(partner))
-    return render_template("therapist_app/client/topics.html", form=form, corner=corner,
-                           confirm=ConfirmForm()), 422 if form.errors else 200
+    return render_template("therapist_app/client/topics.html", form=form, corner=corner, confirm=ConfirmForm(),
+                           archived_note=ARCHIVED_FOR_PARTNER), 422 if form.errors else 200
 
 
 @bp.post("/topics/<ta_id:topic_id>/withdraw")

@@ -1,16 +1,17 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
-from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
 from .. import access
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
+from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
 from ..security import identity
 from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
-from ..services import accounts, assignments, checkins, private_check_in, responses
+from ..services import accounts, assignments, checkins, couple_records, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
@@ -45,6 +46,7 @@ def homework():
     series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
     chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
+                           writable=access.couple_writable(couple),
                            paused=couple.joint_paused, waiting=responses.WAITING if access.joint_homework_waits(couple) else None,
                            series=series, chart=chart, metrics=checkins.PORTAL_METRICS,
                            corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
@@ -114,6 +116,8 @@ def exercise(assignment_id):
 
 def _exercise_page(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
+    if not page.writable:
+        return _read_only_page(page)
     if page.held:
         return render_template("therapist_app/client/not_open.html", message=responses.HELD), 200
     gate = presenters.gate_for(page, request.args)
@@ -128,9 +132,22 @@ def _exercise_page(assignment_id):
     return _render_section(page, _section_index(page, request.args.get("section")))
 
 
-def _sent_check_in_page(page, form=None, status=200):
+def _read_only_page(page):
+    """An archived couple's exercise: what this partner wrote (sent, or saved but not sent) and what
+    was shared with them, with nothing to press. A sent private check-in stays unshown, as always."""
+    if presenters.is_sent_check_in(page):
+        return _sent_check_in_page(page, readable_only=True)
+    if page.response is None or page.response.revision == 0 or page.definition.kind == KIND_SAFETY_CHECK_IN:
+        return render_template("therapist_app/client/not_open.html", message=access.ARCHIVED_FOR_PARTNER), 200
+    answers = page.response.submitted if page.response.is_submitted else page.answers
+    return render_template("therapist_app/client/submitted.html", page=page, archived=True,
+                           mine=presenters.answer_list(page, answers), theirs=presenters.partner_answer_list(page))
+
+
+def _sent_check_in_page(page, form=None, status=200, readable_only=False):
     """After a private check-in is sent its answers are never shown again: phones are shared."""
-    return render_template("therapist_app/client/check_in_sent.html", page=page, form=form or AddendumForm(),
+    return render_template("therapist_app/client/check_in_sent.html", page=page,
+                           form=None if readable_only else form or AddendumForm(),
                            crisis_panel=presenters.crisis_panel(page, page.response.submitted)), status
 
 
@@ -232,7 +249,7 @@ def readiness(assignment_id):
 @client_required
 def review(assignment_id):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
-    if presenters.is_sent_check_in(page):
+    if presenters.is_sent_check_in(page) or not page.writable:
         return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
     form = presenters.review_form(page, ReviewForm())
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
@@ -264,3 +281,13 @@ def submit(assignment_id):
     flash("Submitted. Thank you for the care you put into this.", "success")
     # safe=1: the partner has just answered; asking "is it safe?" again here would only confuse.
     return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
+
+
+@bp.get("/my-answers.zip")
+@client_required
+def download_answers():
+    """The right of access: this partner's own answers, as CSV and JSON in a ZIP. Nothing of the
+    other partner's. The file name says nothing about anyone."""
+    export = couple_records.partner_answers_zip(signed_in_user(), request.remote_addr)
+    return send_file(export.data, mimetype="application/zip", as_attachment=True, download_name=export.filename,
+                     max_age=0)

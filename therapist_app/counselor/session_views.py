@@ -2,6 +2,7 @@
 settings and the calendar feed. Registered on the counselor blueprint."""
 from flask import flash, make_response, redirect, render_template, request, url_for
 
+from .. import access
 from ..errors import RuleError
 from ..security.sessions import counselor_required, signed_in_user
 from ..services import accounts, calendar, couples, packets, sessions, summaries, topics
@@ -34,7 +35,7 @@ def _flash_all(result) -> None:
 @counselor_required
 def schedule_session(couple_id):
     counselor = signed_in_user()
-    couple = couples.couple_for(counselor, couple_id)
+    couple = couples.writable_couple_for(counselor, couple_id)
     form = SessionForm()
     if form.validate_on_submit():
         try:
@@ -71,6 +72,7 @@ def session_page(appointment_id, session_form=None, notes_form=None, status=200)
         topics=topics.topics_for_session(appointment), confirm=ConfirmForm(),
         session_form=session_form or _session_form(counselor, appointment),
         notes_form=notes_form or NotesForm(data=notes), summary=summaries.summary_of(appointment),
+        writable=access.couple_writable(appointment.couple),
     ), status
 
 

@@ -1,6 +1,7 @@
 """The counselor's pages: caseload, a couple, assigning homework, reading answers, printing."""
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from .. import access
 from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
@@ -8,6 +9,7 @@ from ..security.sessions import counselor_required, signed_in_user
 from ..services import (assignments, couples, dashboard as day_service, invitations, measures, packets, releases,
                         reviews, series, timeline, worksheets)
 from ..services.couples import PartnerDetails
+from .care_forms import CareForm
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
 
 bp = Blueprint("ta_counselor", __name__)
@@ -94,7 +96,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
         gate_note=assignments.gate_warning(couple), measures=measures.couple_measures(couple, counselor.timezone),
         sessions_panel=timeline.couple_sessions(couple, rows), repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
-        pacing_form=pacing_form or _pacing_form(couple),
+        pacing_form=pacing_form or _pacing_form(couple), writable=access.couple_writable(couple), care_form=CareForm(),
     ), status
 
 
@@ -102,7 +104,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
 @counselor_required
 def assign(couple_id):
     counselor = signed_in_user()
-    couple_obj = couples.couple_for(counselor, couple_id)
+    couple_obj = couples.writable_couple_for(counselor, couple_id)
     form = _assign_form(counselor, couple_obj, formdata=request.form)
     if form.validate_on_submit():
         try:
@@ -201,7 +203,8 @@ def answers(assignment_id, sharing_form=None, status=200, kept=None):
     view = reviews.answers_for_counselor(counselor, assignment_id)
     return render_template("therapist_app/counselor/answers.html", view=view, review_form=MarkReviewedForm(),
                            sharing_form=sharing_form or _sharing_form(view), agreement_form=AgreementForm(),
-                           kept=kept or {}, previews=releases.previews(counselor, view.assignment)), status
+                           kept=kept or {}, previews=releases.previews(counselor, view.assignment),
+                           couple=view.assignment.couple, writable=access.couple_writable(view.assignment.couple)), status
 
 
 @bp.post("/assignments/<ta_id:assignment_id>/release")

@@ -14,6 +14,10 @@ STAGES = {
 ROLE_HURT = "hurt"
 ROLE_INVOLVED = "involved"
 
+# In care, or archived (discharged): an archived couple's records are kept, read-only, until deleted.
+STATUS_ACTIVE = "active"
+STATUS_ARCHIVED = "archived"
+
 
 class Couple(TimestampMixin, Base):
     __tablename__ = "ta_couple"
@@ -28,7 +32,7 @@ class Couple(TimestampMixin, Base):
     stage: Mapped[int] = mapped_column(Integer, default=1)
     intimacy_unlocked: Mapped[bool] = mapped_column(Boolean, default=False)
     joint_paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=STATUS_ACTIVE)
 
     counselor: Mapped[User] = relationship(foreign_keys=[counselor_id])
     partner_a: Mapped[User] = relationship(foreign_keys=[partner_a_id])
@@ -41,6 +45,10 @@ class Couple(TimestampMixin, Base):
     @property
     def label(self) -> str:
         return f"{self.partner_a.display_name} & {self.partner_b.display_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == STATUS_ARCHIVED
 
     def has_partner(self, user_id: int) -> bool:
         return user_id in (self.partner_a_id, self.partner_b_id)

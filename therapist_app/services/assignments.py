@@ -86,7 +86,7 @@ class CheckedAssignment:
 def check_assignment(counselor: User, couple_id: int, version_id: int, *, assignee_id: int | None,
                      due_date: date | None, visibility_overrides: dict | None, today: date,
                      release_mode: str | None = None) -> CheckedAssignment:
-    couple = access.couple_for_counselor(counselor, couple_id)
+    couple = access.writable_couple_for_counselor(counselor, couple_id)
     version = worksheets.usable_version(counselor, version_id)
     definition = definition_of(version)
     if due_date is not None and due_date < today:
@@ -187,6 +187,7 @@ def set_sharing(counselor: User, assignment_id: int, shared_field_ids: list[str]
     """The counselor's per-assignment choice of which questions are shared. Fixed once anyone has
     submitted: partners answered under the old rule, and changing it then would disclose by surprise."""
     assignment = access.assignment_for_counselor(counselor, assignment_id)
+    access.require_writable(assignment.couple, counselor)
     if session.scalar(select(Response.id).where(Response.assignment_id == assignment.id,
                                                Response.submitted_at.is_not(None))):
         raise RuleError("Sharing can't change after a partner has submitted: they answered under the current settings.")
@@ -208,6 +209,7 @@ def set_sharing(counselor: User, assignment_id: int, shared_field_ids: list[str]
 def record_agreement(counselor: User, assignment_id: int, field_id: str, wording: str) -> Assignment:
     """The couple's agreed version of an `agreement` question, written down by the counselor."""
     assignment = access.assignment_for_counselor(counselor, assignment_id)
+    access.require_writable(assignment.couple, counselor)
     definition = definition_of(assignment.worksheet_version)
     field = next((f for f in definition.all_fields() if f.id == field_id and f.type == "agreement"), None)
     if field is None:
@@ -227,6 +229,7 @@ def record_agreement(counselor: User, assignment_id: int, field_id: str, wording
 
 def cancel(counselor: User, assignment_id: int) -> Assignment:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
+    access.require_writable(assignment.couple, counselor)
     assignment.status = STATUS_CANCELLED
     withdraw([f"due-soon:{assignment.id}:", f"overdue:{assignment.id}:"])  # queued, not yet sent
     session.commit()

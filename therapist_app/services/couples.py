@@ -91,8 +91,15 @@ def couple_for(counselor: User, couple_id: int) -> Couple:
     return access.couple_for_counselor(counselor, couple_id)
 
 
+def writable_couple_for(counselor: User, couple_id: int) -> Couple:
+    """The couple, for a page that only changes their records (scheduling a session): refused calmly
+    once the couple is archived."""
+    return access.writable_couple_for_counselor(counselor, couple_id)
+
+
 def set_pacing(couple: Couple, *, stage: int | None = None, intimacy_unlocked: bool | None = None,
                joint_paused: bool | None = None, hurt_partner_id: int | None | str = "unchanged") -> None:
+    access.require_writable(couple)
     if stage is not None:
         if stage not in (1, 2, 3):
             raise RuleError("Choose stage 1, 2 or 3.", field="stage")

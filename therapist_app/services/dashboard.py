@@ -21,12 +21,13 @@ from ..extensions import session
 from ..timezones import to_local, zone
 
 FILTERS = {
-    "all": "All couples",
+    "all": "All couples in care",
     "week": "Session this week",
     "overdue": "Homework overdue",
     "review": "Waiting for review",
     "new": "New since last session",
     "attention": "Check-in needs attention",
+    "archived": "Archived",
 }
 
 
@@ -49,7 +50,10 @@ class CoupleDay:
         return self.new_submissions + self.new_topics
 
     def matches(self, name_filter: str) -> bool:
-        return {"all": True, "week": self.next_session is not None, "overdue": self.overdue > 0,
+        """Archived couples are listed only under their own filter; every other filter is of couples in care."""
+        if (name_filter == "archived") != (not access.couple_writable(self.couple)):
+            return False
+        return {"all": True, "archived": True, "week": self.next_session is not None, "overdue": self.overdue > 0,
                 "review": self.to_review > 0, "new": self.new_since_last > 0,
                 "attention": self.risk > 0}.get(name_filter, True)
 
@@ -61,6 +65,7 @@ class Day:
     couples: list[CoupleDay]
     total: int
     risk_total: int = 0
+    archived: int = 0
     filters: dict = field(default_factory=lambda: FILTERS)
 
 
@@ -153,4 +158,5 @@ def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -
                               -d.risk, d.couple.label.lower()))
     today_list = [a for a in week if to_local(a.starts_at, counselor.timezone).date() == today]
     rest = [a for a in week if a not in today_list]
-    return Day(today_list, rest, shown, len(couples), sum(d.risk for d in days.values()))
+    archived = sum(not access.couple_writable(c) for c in couples)
+    return Day(today_list, rest, shown, len(couples), sum(d.risk for d in days.values()), archived)

@@ -27,7 +27,8 @@ class DigestCounts:
 
 
 def counts_for(counselor: User, since: datetime) -> DigestCounts:
-    couple_ids = access.couples_for(counselor).with_only_columns(Couple.id)
+    # Couples in care only: an archived couple's records no longer change, and need no morning count.
+    couple_ids = access.couples_for(counselor).where(access.writable_couples_clause()).with_only_columns(Couple.id)
     submissions = session.scalar(
         select(func.count(Response.id)).join(Assignment, Assignment.id == Response.assignment_id)
         .where(Assignment.couple_id.in_(couple_ids), Response.status == STATUS_SUBMITTED,

@@ -4,7 +4,7 @@ from .. import access
 from ..engine import fhir
 from ..engine.presentation import definition_of
 from ..extensions import session
-from ..models import User
+from ..models import Response, User, WorksheetVersion
 from ..models.response import answering_role
 from ..security.audit import record
 from . import worksheets
@@ -16,7 +16,11 @@ def _base_url() -> str:
 
 
 def questionnaire_for(counselor: User, version_id: int) -> dict:
-    version = worksheets.usable_version(counselor, version_id)
+    return questionnaire_of(worksheets.usable_version(counselor, version_id))
+
+
+def questionnaire_of(version: WorksheetVersion) -> dict:
+    """A worksheet version as a Questionnaire (the caller has checked access to whatever uses it)."""
     return fhir.questionnaire(definition_of(version), slug=version.worksheet.slug, version=version.number,
                               base_url=_base_url())
 
@@ -24,11 +28,16 @@ def questionnaire_for(counselor: User, version_id: int) -> dict:
 def response_for_counselor(counselor: User, response_id: int) -> dict:
     """A partner's submitted answers for the couple's counselor. Drafts are never exported."""
     response = access.submitted_response_for_counselor(counselor, response_id)
+    record(counselor.id, "export_fhir_response", response)
+    session.commit()
+    return questionnaire_response_of(response)
+
+
+def questionnaire_response_of(response: Response) -> dict:
+    """A submitted response as a QuestionnaireResponse (the caller has checked access; never a draft)."""
     assignment = response.assignment
     version = assignment.worksheet_version
     partner = session.get(User, response.partner_id)
-    record(counselor.id, "export_fhir_response", response)
-    session.commit()
     return fhir.questionnaire_response(
         definition_of(version), response.submitted,
         questionnaire_url=f"{_base_url()}/fhir/Questionnaire/{version.worksheet.slug}|{version.number}",

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import access
 from ..extensions import session
 from ..models import Appointment, Couple
 from ..models.appointment import STATUS_SCHEDULED
@@ -28,12 +29,14 @@ class BatchResult:
 
 
 def sessions_on(day: date) -> list[Appointment]:
-    """Scheduled sessions on this day, as each counselor's own calendar has it."""
+    """Scheduled sessions on this day, as each counselor's own calendar has it (couples in care only)."""
     start = datetime.combine(day, time.min, tzinfo=timezone.utc)
-    window = select(Appointment).where(Appointment.status == STATUS_SCHEDULED,
-                                       Appointment.starts_at >= start - timedelta(hours=14),
-                                       Appointment.starts_at < start + timedelta(hours=38)) \
-        .options(selectinload(Appointment.couple).selectinload(Couple.counselor)).order_by(Appointment.starts_at)
+    window = (select(Appointment).join(Couple, Couple.id == Appointment.couple_id)
+              .where(access.writable_couples_clause(), Appointment.status == STATUS_SCHEDULED,
+                     Appointment.starts_at >= start - timedelta(hours=14),
+                     Appointment.starts_at < start + timedelta(hours=38))
+              .options(selectinload(Appointment.couple).selectinload(Couple.counselor))
+              .order_by(Appointment.starts_at))
     return [a for a in session.scalars(window)
             if to_local(a.starts_at, a.couple.counselor.timezone).date() == day]
 

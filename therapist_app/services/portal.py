@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from .. import access
 from ..extensions import session
 from ..models import Appointment, Couple, SessionSummary, User
 from .sessions import next_session
@@ -14,6 +15,7 @@ class SessionCorner:
     next_session: Appointment | None
     topics: list[PortalTopic]
     summaries: int
+    writable: bool = True  # False once the couple is archived: topics can be read, not added or withdrawn
 
 
 def session_corner(partner: User, couple: Couple) -> SessionCorner:
@@ -21,4 +23,5 @@ def session_corner(partner: User, couple: Couple) -> SessionCorner:
     published = session.scalar(
         select(func.count(SessionSummary.id)).join(Appointment, Appointment.id == SessionSummary.appointment_id)
         .where(Appointment.couple_id == couple.id, SessionSummary.published_at.is_not(None))) or 0
-    return SessionCorner(next_session(couple.id), portal_topics(partner, couple), published)
+    return SessionCorner(next_session(couple.id), portal_topics(partner, couple), published,
+                         access.couple_writable(couple))

@@ -1,4 +1,4 @@
-"""What a practice admin does: invite counselors and deactivate them."""
+"""What a practice admin does: invite counselors and deactivate them (handing their couples over)."""
 from sqlalchemy import func, select
 
 from ..engine.presentation import definition_of
@@ -9,7 +9,7 @@ from ..models.practice import JOINT_GATES
 from ..models.user import ROLE_COUNSELOR
 from ..security.audit import record
 from ..timezones import require_timezone
-from . import invitations, risk_language, worksheets
+from . import end_of_care, invitations, risk_language, worksheets
 from .assignments import SAFETY_CHECK_IN_SLUG
 from .accounts import end_all_sessions
 from .crisis import RESOURCES
@@ -109,14 +109,24 @@ def invite_counselor(admin: User, display_name: str, email: str) -> User:
     return counselor
 
 
-def set_active(admin: User, counselor_id: int, active: bool) -> User:
+def counselor_of_practice(admin: User, counselor_id: int) -> User:
     counselor = session.get(User, counselor_id)
     if counselor is None or counselor.practice_id != admin.practice_id or counselor.role != ROLE_COUNSELOR:
         raise NotFoundError("counselor")
+    return counselor
+
+
+def set_active(admin: User, counselor_id: int, active: bool, transfer_to: int | None = None,
+               ip: str | None = None) -> User:
+    """Activates or deactivates a counselor. Deactivating hands every couple of theirs to `transfer_to`
+    first, in the same transaction; with no one chosen it is refused while any couple is still in care."""
+    counselor = counselor_of_practice(admin, counselor_id)
+    if not active:
+        end_of_care.hand_over_all(admin, counselor, transfer_to, ip)
     counselor.is_active_account = active
     if not active:
         end_all_sessions(counselor)
-    record(admin.id, "activate_counselor" if active else "deactivate_counselor", counselor)
+    record(admin.id, "activate_counselor" if active else "deactivate_counselor", counselor, ip)
     session.commit()
     return counselor
 

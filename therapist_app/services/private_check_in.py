@@ -45,6 +45,7 @@ def add_addendum(partner: User, assignment_id: int, text: str) -> Response:
     """Something the partner adds after sending their check-in. Counselor-only and encrypted, like
     the check-in itself; it is never shown back in the portal."""
     response = _sent_check_in(partner, assignment_id)
+    access.require_writable(response.assignment.couple, partner)
     text = (text or "").strip()
     if not text:
         raise RuleError("Please write something to add, or leave this page.")

@@ -52,6 +52,7 @@ def release(counselor: User, assignment_id: int, keys: list[str] | None) -> int:
     partner; None releases every one. Returns how many are now released. Held-back and
     counselor-only answers can't be released: they are never among the keys offered."""
     assignment = access.assignment_for_counselor(counselor, assignment_id)
+    access.require_writable(assignment.couple, counselor)
     if not assignment.waits_for_release or not assignment.is_joint:
         raise RuleError("This exercise is shared as soon as both partners submit; there is nothing to release.")
     if assignment.revealed_at is None:

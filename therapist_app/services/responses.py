@@ -42,6 +42,7 @@ class PartnerWorksheet:
     awaiting_release: bool = False  # shared answers wait for the counselor to release them
     waiting_for_partner: bool = False
     held: bool = False
+    writable: bool = True  # False once the couple is archived: the page is for reading only
 
     @property
     def fields(self):
@@ -97,7 +98,8 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
     response = _response_of(assignment.id, partner.id)
     role = answering_role(assignment.couple, partner.id, response)
     answers = copy.deepcopy(response.draft) if response else empty_answers()
-    page = PartnerWorksheet(assignment, definition, role, response, answers)
+    page = PartnerWorksheet(assignment, definition, role, response, answers,
+                            writable=access.couple_writable(assignment.couple))
     if definition.readiness_check and _readiness_hold(assignment) and not (response and response.readiness == NOT_YET):
         page.held = True
     if assignment.is_joint:
@@ -130,6 +132,7 @@ def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, 
 
 def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, object, Response]:
     assignment = access.assignment_for_partner(partner, assignment_id)
+    access.require_writable(assignment.couple, partner)
     definition = definition_of(assignment.worksheet_version)
     if not assignment.is_open:
         raise RuleError(CLOSED)

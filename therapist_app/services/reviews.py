@@ -251,6 +251,7 @@ def response_for(counselor: User, response_id: int) -> Response:
 
 def mark_reviewed(counselor: User, response_id: int, comment: str | None = None) -> Response:
     response = access.response_for_counselor(counselor, response_id)
+    access.require_writable(response.assignment.couple, counselor)
     if not response.is_submitted:
         raise RuleError("Only a submitted answer can be marked reviewed.")
     if definition_of(response.assignment.worksheet_version).kind == KIND_SAFETY_CHECK_IN:

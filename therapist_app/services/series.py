@@ -10,7 +10,7 @@ from .. import access
 from ..engine.presentation import definition_of
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
-from ..models import Assignment, AssignmentSeries, User, WorksheetVersion
+from ..models import Assignment, AssignmentSeries, Couple, User, WorksheetVersion
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.series import LEAD, SERIES_ACTIVE, SERIES_CANCELLED, SERIES_ENDED
@@ -128,8 +128,11 @@ def create_due_instances(now: datetime | None = None, couple_id: int | None = No
     given: the demo seed replays its own weeks without touching anyone else's). Returns how many."""
     now = now or utcnow()
     today = now.date()
-    query = select(AssignmentSeries.id).where(AssignmentSeries.status == SERIES_ACTIVE,
-                                              AssignmentSeries.next_create_on <= today)
+    # An archived couple's series wait: nothing new is given while care has ended (reactivating the couple
+    # resumes them from the next period; periods that passed meanwhile are skipped, as after any pause).
+    query = select(AssignmentSeries.id).join(Couple, Couple.id == AssignmentSeries.couple_id).where(
+        AssignmentSeries.status == SERIES_ACTIVE, AssignmentSeries.next_create_on <= today,
+        access.writable_couples_clause())
     if couple_id is not None:
         query = query.where(AssignmentSeries.couple_id == couple_id)
     ids = session.scalars(query).all()
@@ -153,7 +156,7 @@ def _series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:
     series = session.get(AssignmentSeries, series_id)
     if series is None:
         raise NotFoundError("series")
-    access.couple_for_counselor(counselor, series.couple_id)
+    access.require_writable(access.couple_for_counselor(counselor, series.couple_id), counselor)
     return series
 
 

@@ -82,7 +82,7 @@ def _warnings(counselor: User, appointment: Appointment) -> list[str]:
 
 
 def schedule(counselor: User, couple_id: int, details: SessionDetails) -> ScheduleResult:
-    couple = access.couple_for_counselor(counselor, couple_id)
+    couple = access.writable_couple_for_counselor(counselor, couple_id)
     starts_at, link = _checked(counselor, details)
     appointment = Appointment(couple_id=couple.id, starts_at=starts_at, duration_minutes=details.duration_minutes,
                               mode=details.mode, video_link=link, status=STATUS_SCHEDULED)
@@ -96,6 +96,7 @@ def schedule(counselor: User, couple_id: int, details: SessionDetails) -> Schedu
 
 def reschedule(counselor: User, appointment_id: int, details: SessionDetails) -> ScheduleResult:
     appointment = access.appointment_for_counselor(counselor, appointment_id)
+    access.require_writable(appointment.couple, counselor)
     if appointment.is_cancelled:
         raise RuleError("This session was cancelled. Schedule a new one instead.", field="day")
     starts_at, link = _checked(counselor, details)
@@ -112,6 +113,7 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
     """Held, missed, cancelled, or back to scheduled. Marking a session still to come is allowed
     (the counselor may record it early) but warned about."""
     appointment = access.appointment_for_counselor(counselor, appointment_id)
+    access.require_writable(appointment.couple, counselor)
     if status not in STATUS_LABELS:
         raise RuleError("Choose held, missed, cancelled or scheduled.")
     if appointment.is_cancelled and status in (STATUS_HELD, STATUS_MISSED):
@@ -139,6 +141,7 @@ def notes_of(appointment: Appointment) -> dict:
 
 def save_notes(counselor: User, appointment_id: int, parts: dict[str, str | None]) -> Appointment:
     appointment = access.appointment_for_counselor(counselor, appointment_id)
+    access.require_writable(appointment.couple, counselor)
     cleaned = {part: (parts.get(part) or "").strip() for part in NOTE_PARTS}
     if any(len(text) > 20000 for text in cleaned.values()):
         raise RuleError("Please keep each part of the note under 20,000 characters.", field="worked_on")

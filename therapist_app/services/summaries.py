@@ -103,6 +103,7 @@ def draft_for(counselor: User, appointment_id: int) -> tuple[Appointment, Sessio
 
 def save_draft(counselor: User, appointment_id: int, draft: SummaryDraft) -> SessionSummary:
     appointment = _summary_appointment(counselor, appointment_id)
+    access.require_writable(appointment.couple, counselor)
     for key, part in draft.parts.items():
         for name in ("worked_on", "note"):
             if len((part.get(name) or "").strip()) > MAX_TEXT:
@@ -174,6 +175,7 @@ def preview(counselor: User, appointment_id: int) -> tuple[Appointment, SessionS
 def publish(counselor: User, appointment_id: int) -> SessionSummary:
     """Freezes each partner's view and shows it in their portal; a neutral email says there is something new."""
     appointment, summary, views = preview(counselor, appointment_id)
+    access.require_writable(appointment.couple, counselor)
     summary.published = {str(partner.id): view for partner, view in views}
     summary.published_at = utcnow()
     for partner, _ in views:

@@ -33,6 +33,7 @@ def _open_since(couple_id: int) -> datetime | None:
 
 def add_topic(partner: User, text: str, visibility: str = TOPIC_COUNSELOR) -> SessionTopic:
     couple = access.couple_of_partner(partner)
+    access.require_writable(couple, partner)
     text = (text or "").strip()
     if not text:
         raise RuleError("Please write a few words about what you would like to talk about.", field="text")
@@ -52,6 +53,7 @@ def withdraw_topic(partner: User, topic_id: int) -> None:
     """The author takes a topic back before the session it is for has begun. It is deleted, so a
     withdrawn topic leaves nothing behind for anyone."""
     topic = access.own_topic(partner, topic_id)
+    access.require_writable(access.couple_of_partner(partner), partner)
     since = _open_since(topic.couple_id)
     if since is not None and topic.created_at <= since:
         raise RuleError("This topic was for a session that has already happened, so it can no longer be withdrawn.")

@@ -37,7 +37,9 @@
     var tracked = event.target.closest("form[data-track-changes]");
     if (tracked) tracked.dataset.changed = "1";
   });
+  // A form re-sent after the session check below (sessionChecked) was asked already: never twice.
   document.addEventListener("submit", function (event) {
+    if (event.target.dataset.sessionChecked) return;
     var others = Array.prototype.filter.call(document.querySelectorAll("form[data-changed]"),
       function (form) { return form !== event.target; });
     if (others.length && !window.confirm("Another question has changes that are not saved yet. Continue and lose them?")) {
@@ -47,6 +49,7 @@
 
   // Buttons marked data-confirm ask before they act (cancelling homework, deactivating a counselor).
   document.addEventListener("submit", function (event) {
+    if (event.target.dataset.sessionChecked) return;
     var button = event.submitter || event.target.querySelector("[data-confirm]");
     var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();

@@ -1,9 +1,9 @@
 """Who may get a reminder at all, as SQL: the same rule for every kind."""
 from sqlalchemy import and_, or_
 
+from ...access import writable_couples_clause
 from ...models import Couple, User
 
-COUPLE_ACTIVE = "active"
 PARTNER_COLUMNS = (User.id, User.display_name, User.email, User.timezone, User.reminder_hour)
 
 
@@ -14,6 +14,6 @@ def partner_of(couple=Couple):
 
 def may_be_reminded():
     """A partner with an address and an account (password chosen), reminders on, not deactivated,
-    in a couple that is active and not paused. Both partners of a paused couple get none."""
+    in a couple still in care (not archived) and not paused. Both partners of a paused couple get none."""
     return and_(User.email.is_not(None), User.password_hash.is_not(None), User.email_reminders.is_(True),
-                User.is_active_account.is_(True), Couple.status == COUPLE_ACTIVE, Couple.joint_paused.is_(False))
+                User.is_active_account.is_(True), writable_couples_clause(), Couple.joint_paused.is_(False))
