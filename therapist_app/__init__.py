@@ -14,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
 from .extensions import limiter
+from .security import audit_chain  # noqa: F401  (every audit event is linked into the chain as it is written)
 from .security.csrf import init_csrf
 from .security.crypto import KeyRing
 from .security.identity import connect_host_signals

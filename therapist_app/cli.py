@@ -13,6 +13,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly o
 outbox_cli = AppGroup("outbox", help="Outgoing email.")
 plugin_db_cli = AppGroup("therapist-db", help="The plugin's own migrations, for a host app.")
 pdf_cli = AppGroup("pdf", help="Printed documents.")
+audit_cli = AppGroup("audit", help="The audit log.")
 
 
 @worksheets_cli.command("check")
@@ -130,6 +131,20 @@ def pdf_prep(day, processes):
     sys.exit(1 if result.failed else 0)
 
 
+@audit_cli.command("verify")
+def audit_verify():
+    """Walks the audit log's hash chain; exits 1 and names the first event that does not verify."""
+    from .extensions import db
+    from .security.audit_chain import verify_chain
+
+    with db.engine.connect() as connection:
+        check = verify_chain(connection)
+    if not check.intact:
+        click.echo(f"Audit log BROKEN after {check.events} event(s): {check.reason}.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit log intact: {check.events} event(s), newest {check.head_id}, hash {check.head_hash}")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli):
+    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli, audit_cli):
         app.cli.add_command(group)

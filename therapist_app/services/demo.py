@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from ..extensions import session
-from ..models import (Appointment, Assignment, AssignmentSeries, AuditEvent, CalendarFeed, Couple, Invitation,
+from ..models import (Appointment, Assignment, AssignmentSeries, CalendarFeed, Couple, Invitation,
                       OutboxMessage, PendingSave, Practice, Response, ResponseRevision, SessionSummary,
                       SessionTopic, User, Worksheet, WorksheetVersion)
 from ..models.base import utcnow
@@ -44,7 +44,8 @@ def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
 
 
 def remove_demo(practice_id: int) -> None:
-    """Deletes the demo practice's own rows, children before parents. Nothing outside it is touched."""
+    """Deletes the demo practice's own rows, children before parents. Nothing outside it is touched,
+    and its audit events stay: the log is append-only (they name the old people by id only)."""
     users = select(User.id).where(User.practice_id == practice_id)
     couple_ids = select(Couple.id).where(Couple.practice_id == practice_id)
     assignment_ids = select(Assignment.id).where(Assignment.couple_id.in_(couple_ids))
@@ -66,7 +67,6 @@ def remove_demo(practice_id: int) -> None:
         delete(Invitation).where(Invitation.user_id.in_(users)),
         delete(CalendarFeed).where(CalendarFeed.counselor_id.in_(users)),
         delete(OutboxMessage).where(OutboxMessage.user_id.in_(users)),
-        delete(AuditEvent).where(AuditEvent.actor_id.in_(users)),
         delete(User).where(User.practice_id == practice_id),
         delete(Practice).where(Practice.id == practice_id),
     ):
