@@ -4,10 +4,13 @@ import threading
 
 from sqlalchemy import func, select, text
 
-from support import signed_in
+from helpers import answer_everything, submit
+from support import PASSWORD, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import AuditEvent
+from therapist_app.models import AuditEvent, Response
 from therapist_app.security.audit import record
+from therapist_app.services import worksheet_builder
+from therapist_app.services.worksheets import version_by_slug
 
 
 def verify(app):
@@ -121,3 +124,92 @@ def test_two_servers_appending_at_once_never_fork_the_chain(app, factory):
     assert [e.id for e in after] == list(range(after[0].id, after[0].id + len(after)))
     code, output = verify(app)
     assert code == 0, output
+
+
+# ---- what is logged ----------------------------------------------------------------------------
+
+def test_what_the_issue_asks_for_is_logged_with_who_what_and_where_and_no_health_information(app, factory):
+    practice = factory.practice()
+    admin_user = factory.admin(practice)
+    couple = factory.couple(factory.counselor(practice))
+    counselor_user = couple.counselor
+    names_and_emails = [p.display_name for p in couple.partners] + [p.email for p in couple.partners] + [
+        counselor_user.display_name, counselor_user.email, admin_user.email]
+
+    stranger = app.test_client()
+    for login in (counselor_user.email, "nobody@example.org"):
+        stranger.post("/login", data={"login": login, "password": "not-the-password-1",
+                                      "csrf_token": csrf_of(stranger, "/login")})
+    counselor = signed_in(app, counselor_user)
+    assignment = factory.assign(couple, "empathy-exchange")
+    counselor.get(f"/counselor/couples/{couple.id}")
+    path = f"/counselor/couples/{couple.id}"
+    counselor.post(f"{path}/pacing", data={"csrf_token": csrf_of(counselor, path), "stage": "2", "hurt_partner": ""})
+    answers = f"/counselor/assignments/{assignment.id}"
+    counselor.post(f"{answers}/sharing", data={"csrf_token": csrf_of(counselor, answers), "shared": []})
+    for partner in couple.partners:
+        client = signed_in(app, partner)
+        answer_everything(client, assignment, text="SECRET-ANSWER about the affair")
+        submit(client, assignment.id)
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    counselor.get(answers)
+    counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                   data={"csrf_token": csrf_of(counselor, answers), "comment": "SECRET-COMMENT"})
+    assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 200
+    worksheet = worksheet_builder.duplicate(counselor_user, version_by_slug("empathy-exchange").id)
+    worksheet_builder.publish(counselor_user, worksheet.id)
+    counselor.post("/account/password", data={"csrf_token": csrf_of(counselor, "/account/password"),
+                                              "current": PASSWORD, "password": "another long passphrase",
+                                              "confirm": "another long passphrase"})
+    admin = signed_in(app, admin_user)
+    settings = {"csrf_token": csrf_of(admin, "/admin/practice"), "name": practice.name, "country": "US",
+                "paper_size": "Letter", "default_timezone": "UTC", "joint_homework_gate": "warn"}
+    assert admin.post("/admin/practice", data=settings).status_code == 302
+
+    logged = events()
+    by_action = {}
+    for event in logged:
+        by_action.setdefault(event.action, []).append(event)
+    expected = {  # action: (actor, object type)
+        "add_couple": (counselor_user.id, "Couple"), "login": (counselor_user.id, "User"),
+        "view_couple": (counselor_user.id, "Couple"), "assign_homework": (counselor_user.id, "Assignment"),
+        "change_pacing": (counselor_user.id, "Couple"), "change_sharing": (counselor_user.id, "Assignment"),
+        "view_answers": (counselor_user.id, "Assignment"), "mark_reviewed": (counselor_user.id, "Response"),
+        "export_fhir_response": (counselor_user.id, "Response"),
+        "publish_worksheet": (counselor_user.id, "WorksheetVersion"),
+        "password_changed": (counselor_user.id, "User"), "update_practice": (admin_user.id, "Practice"),
+        "joint_homework_gate_warn": (admin_user.id, "Practice"),
+    }
+    for action, (actor, object_type) in expected.items():
+        assert action in by_action, f"{action} was not logged"
+        [event, *_] = [e for e in by_action[action] if e.actor_id == actor]
+        assert event.object_type == object_type and event.object_id, action
+        assert event.at and event.practice_id == practice.id, action
+    for action in ("login", "view_couple", "change_pacing", "mark_reviewed", "password_changed", "update_practice"):
+        assert by_action[action][-1].ip == "127.0.0.1", f"{action}: from where?"
+
+    # A failed sign-in is filed under the account it named; one for no account, under no practice.
+    failed = by_action["login_failed"]
+    assert [(e.actor_id, e.object_id, e.practice_id) for e in failed] == [
+        (None, counselor_user.id, practice.id), (None, None, None)]
+
+    # Ids, actions and addresses only: no name, email, answer or comment anywhere in the log.
+    stored = " ".join(str(value) for event in logged for value in (
+        event.action, event.object_type, event.ip, event.actor_id, event.object_id))
+    for secret in names_and_emails + ["SECRET-ANSWER", "SECRET-COMMENT"]:
+        assert secret not in stored
+    assert verify(app)[0] == 0
+
+
+def test_a_partner_reading_the_other_partners_answers_and_a_summary_is_logged(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    clients = {}
+    for partner in couple.partners:
+        clients[partner.id] = client = signed_in(app, partner)
+        answer_everything(client, assignment)
+        submit(client, assignment.id)
+    reader = clients[couple.partner_a_id]
+    assert reader.get(f"/my/homework/{assignment.id}").status_code == 200
+    [event] = events(action="view_exercise")
+    assert (event.actor_id, event.object_type, event.object_id) == (couple.partner_a_id, "Assignment", assignment.id)

@@ -30,7 +30,11 @@ def authenticate(login: str, password: str) -> User | None:
             return user
     if not candidates:
         verify_password(None, password)  # same cost whether or not the account exists
-    login_throttle.record_failure(login)
+    # Filed under each account the login names (its practice's admin sees it), by id only; a login
+    # that names no account is kept with no practice (docs/security.md).
+    for user in candidates or [None]:
+        record(None, "login_failed", user)
+    login_throttle.record_failure(login)  # commits
     return None
 
 

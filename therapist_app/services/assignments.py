@@ -16,6 +16,7 @@ from ..mail.outbox import enqueue, withdraw
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..models.response import NOT_YET
+from ..security.audit import record
 from . import worksheets
 from .links import login_link
 from .responses import responses_by_assignment
@@ -133,6 +134,7 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     session.flush()
     for assignment in created:
         notify_partners(couple, assignment)
+        record(counselor.id, "assign_homework", assignment)
     session.commit()
     warnings = [stage_warning(couple, checked.definition), gate_warning(couple) if created[0].is_joint else None]
     return AssignResult(created, " ".join(w for w in warnings if w) or None)
@@ -180,6 +182,8 @@ def assign_safety_check_ins(counselor: User, couple: Couple, enabled: bool | Non
         session.add(assignment)
         created.append(assignment)
     session.flush()
+    for assignment in created:
+        record(counselor.id, "assign_homework", assignment)
     return created
 
 
@@ -201,6 +205,7 @@ def set_sharing(counselor: User, assignment_id: int, shared_field_ids: list[str]
     if unknown:
         raise RuleError("The sharing settings name a question this worksheet does not have.")
     assignment.visibility_overrides = _checked_overrides(definition, overrides)
+    record(counselor.id, "change_sharing", assignment)
     session.commit()
     return assignment
 
@@ -221,6 +226,7 @@ def record_agreement(counselor: User, assignment_id: int, field_id: str, wording
     else:
         agreements.pop(field_id, None)
     assignment.agreements = agreements
+    record(counselor.id, "record_agreement", assignment)
     session.commit()
     return assignment
 
@@ -229,6 +235,7 @@ def cancel(counselor: User, assignment_id: int) -> Assignment:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
     assignment.status = STATUS_CANCELLED
     withdraw([f"due-soon:{assignment.id}:", f"overdue:{assignment.id}:"])  # queued, not yet sent
+    record(counselor.id, "cancel_assignment", assignment)
     session.commit()
     return assignment
 

@@ -242,7 +242,7 @@ class _Story:
             (-21, 1700, self.agree_and_release), (-21, 1710, give("trigger-plan", -16)),
             (-17, 2000, done("trigger-plan")), (-14, 1700, review("trigger-plan")),
             (-14, 1710, give("honest-conversation", -9)), (-10, 2000, done("honest-conversation")),
-            (-7, 1700, lambda: couples.set_pacing(self.jr, stage=2)),
+            (-7, 1700, lambda: couples.set_pacing(self.jr.counselor, self.jr.id, stage=2)),
             (-7, 1705, review("honest-conversation")),  # read; to be released after tomorrow's session
             (-7, 1710, give("empathy-exchange", -2)),
             (-3, 2000, done("empathy-exchange")),  # waits for the counselor's review
@@ -324,11 +324,11 @@ class _Story:
         counselor = self.okafor
 
         def exchange():
-            couples.set_pacing(self.mc, stage=2)
+            couples.set_pacing(self.mc.counselor, self.mc.id, stage=2)
             self.mc_work = self.assign(counselor, self.mc, "empathy-exchange", -25)
 
         def unlock():
-            couples.set_pacing(self.mc, stage=3, intimacy_unlocked=True)
+            couples.set_pacing(self.mc.counselor, self.mc.id, stage=3, intimacy_unlocked=True)
             self.reconnect = self.assign(counselor, self.mc, "mindful-reconnection", 4)
             sessions.schedule(counselor, self.mc.id, sessions.SessionDetails(self.day(2), time(9)))
 
