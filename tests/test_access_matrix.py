@@ -61,6 +61,7 @@ ROUTES = {
     "ta_admin.counselors": "any_admin", "ta_admin.practice": "any_admin", "ta_admin.undelivered_email": "any_admin",
     "ta_admin.risk_answers": "any_admin", "ta_admin.risk_phrases": "any_admin",
     "ta_admin.risk_alert_emails": "any_admin", "ta_admin.set_active": "the_admin", "ta_admin.retry_email": "the_admin",
+    "ta_admin.audit_log_page": "any_admin", "ta_admin.audit_log_csv": "any_admin",
 }
 # Routes that end or change the browser's own session are checked last, so that they spoil nothing.
 LAST = ("ta_auth.logout",)

@@ -1,5 +1,7 @@
 """The audit log: a hash chain that `flask audit verify` walks, what gets logged (and never: names,
 emails, answers), and the practice admin's page and CSV export."""
+import csv
+import io
 import threading
 
 from sqlalchemy import func, select, text
@@ -213,3 +215,80 @@ def test_a_partner_reading_the_other_partners_answers_and_a_summary_is_logged(ap
     assert reader.get(f"/my/homework/{assignment.id}").status_code == 200
     [event] = events(action="view_exercise")
     assert (event.actor_id, event.object_type, event.object_id) == (couple.partner_a_id, "Assignment", assignment.id)
+
+
+# ---- the admin's page --------------------------------------------------------------------------
+
+def _admin_with_history(app, factory):
+    practice = factory.practice()
+    admin_user = factory.admin(practice)
+    couple = factory.couple(factory.counselor(practice))
+    other = factory.couple()  # another practice's events must never show
+    signed_in(app, other.counselor).get(f"/counselor/couples/{other.id}")
+    signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}")
+    return signed_in(app, admin_user), admin_user, couple, other
+
+
+def test_the_admin_reads_only_their_own_practices_events(app, factory):
+    admin, admin_user, couple, other = _admin_with_history(app, factory)
+    page = admin.get("/admin/audit")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Opened a couple&#39;s page" in html and f"Couple #{couple.id}" in html
+    assert couple.counselor.display_name in html
+    assert f"Couple #{other.id}" not in html and other.counselor.display_name not in html
+    assert "nobody" not in html
+    assert '<th scope="col">When</th>' in html and 'for="start"' in html  # headers and labels
+    # Reading the log is itself logged.
+    assert events(action="view_audit_log")[-1].actor_id == admin_user.id
+
+
+def test_the_admin_filters_by_person_action_and_dates_and_pages_through(app, factory):
+    admin, admin_user, couple, _ = _admin_with_history(app, factory)
+    counselor = couple.counselor
+    for _ in range(60):
+        record(counselor.id, "view_couple", couple)
+    db_session.commit()
+    only_views = admin.get(f"/admin/audit?actor={counselor.id}&action=view_couple").get_data(as_text=True)
+    assert "61 entries match" in only_views and "Page 1 of 2" in only_views
+    assert "Signed in" not in only_views.split("<tbody>")[1]
+    second = admin.get(f"/admin/audit?actor={counselor.id}&action=view_couple&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.split("<tbody>")[1].count("<tr>") == 11
+
+    today = events()[-1].at.date().isoformat()
+    assert "entries match" in admin.get(f"/admin/audit?start={today}&end={today}").get_data(as_text=True)
+    none = admin.get("/admin/audit?start=2001-01-01&end=2001-01-02").get_data(as_text=True)
+    assert "0 entries match" in none and "Nothing to show for these choices" in none
+    backwards = admin.get("/admin/audit?start=2001-01-02&end=2001-01-01").get_data(as_text=True)
+    assert "The last day is before the first day." in backwards
+    for nonsense in ("start=2026-02-30", "actor=abc", "actor=99999999999999999999", "page=-3",
+                     "page=99999999999999999999", "action=%00", "end=yesterday"):
+        assert admin.get(f"/admin/audit?{nonsense}").status_code == 200, nonsense
+
+
+def test_the_csv_export_has_the_filtered_events_and_no_formula_can_run(app, factory):
+    admin, admin_user, couple, other = _admin_with_history(app, factory)
+    counselor = couple.counselor
+    counselor.display_name = '=HYPERLINK("http://evil.example","click")'
+    db_session.commit()
+    response = admin.get(f"/admin/audit.csv?actor={counselor.id}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["event", "time (UTC)", f"time ({admin_user.timezone})"]
+    assert body and all(row[3] == str(counselor.id) for row in body)
+    assert all(row[4] == "'" + counselor.display_name for row in body)  # shown as text, never run
+    assert {row[5] for row in body} >= {"login", "view_couple"}
+    assert str(other.id) not in {row[8] for row in body if row[7] == "Couple"}
+    assert events(action="export_audit_log")[-1].actor_id == admin_user.id
+
+
+def test_a_failed_sign_in_for_no_account_is_on_no_practices_page(app, factory):
+    admin, *_ = _admin_with_history(app, factory)
+    stranger = app.test_client()
+    stranger.post("/login", data={"login": "nobody@example.org", "password": "not-the-password-1",
+                                  "csrf_token": csrf_of(stranger, "/login")})
+    [event] = events(action="login_failed")
+    assert event.practice_id is None and event.ip == "127.0.0.1"
+    assert "Failed sign-in" not in admin.get("/admin/audit").get_data(as_text=True)
