@@ -12,6 +12,10 @@ def record(actor_id: int | None, action: str, obj=None, ip: str | None = None, p
     `ip`, the address of the request being answered (None for the scheduler and commands)."""
     if ip is None and has_request_context():
         ip = request.remote_addr
+    # The changes this event describes are written first, so that the event (whose insert locks the
+    # chain head until commit) is the last thing the transaction locks: taking the head and then
+    # waiting for a row that another transaction holds while it waits for the head would deadlock.
+    session.flush()
     session.add(AuditEvent(
         actor_id=actor_id, action=action, practice_id=practice_id or _practice_of(actor_id, obj),
         object_type=type(obj).__name__ if obj is not None else None,

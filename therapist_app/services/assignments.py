@@ -134,6 +134,7 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     session.flush()
     for assignment in created:
         notify_partners(couple, assignment)
+    for assignment in created:
         record(counselor.id, "assign_homework", assignment)
     session.commit()
     warnings = [stage_warning(couple, checked.definition), gate_warning(couple) if created[0].is_joint else None]

@@ -83,8 +83,8 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
         if not partner.email:
             paper_links[partner.id] = link
 
-    record(counselor.id, "add_couple", couple)
     assign_safety_check_ins(counselor, couple, check_ins)
+    record(counselor.id, "add_couple", couple)
     session.commit()
     return NewCouple(couple, paper_links)
 
