@@ -239,3 +239,11 @@ def test_mounted_in_a_host_the_commands_live_under_the_plugins_group(tmp_path):
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["therapist-db", "restore", "--yes", str(tmp_path / "host.tabackup")])
     assert result.exit_code == 0 and "Audit log: intact" in result.output, result.output
+
+
+def test_a_malformed_backup_key_is_named_not_a_traceback(app_config, tmp_path):
+    broken = create_app({**app_config, "THERAPIST_BACKUP_KEYS": "b1:not-base64!"})
+    with broken.app_context():
+        code, output = run(broken, "backup", str(tmp_path / "x.tabackup"))
+    assert code == 1 and "THERAPIST_BACKUP_KEYS: backup key 'b1' is not valid base64" in output
+    assert list(tmp_path.glob("*.tabackup")) == [] and list(tmp_path.glob(".*partial*")) == []

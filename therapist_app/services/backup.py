@@ -51,9 +51,12 @@ class BackupInfo:
 def backup_keyring() -> KeyRing:
     """THERAPIST_BACKUP_KEYS when set; otherwise keys derived from the answer keys."""
     spec = current_app.config.get("THERAPIST_BACKUP_KEYS")
-    if spec:
+    if not spec:
+        return current_app.extensions["therapist_app"].keyring.derived(PURPOSE, what="backup key")
+    try:
         return KeyRing(spec, setting="THERAPIST_BACKUP_KEYS", what="backup key")
-    return current_app.extensions["therapist_app"].keyring.derived(PURPOSE, what="backup key")
+    except KeyRingError as error:
+        raise BackupError(f"THERAPIST_BACKUP_KEYS: {error}.") from None
 
 
 def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
@@ -328,8 +331,6 @@ def restore(path: str) -> dict:
                 pass
     except FileNotFoundError:
         raise BackupError(f"There is no file {path!r}.") from None
-    except KeyRingError as error:
-        raise BackupError(str(error)) from None
     kind = engine.dialect.name
     if header.get("kind") != kind:
         raise BackupError(f"This is a backup of a {header.get('kind')} database; the configured database is "
