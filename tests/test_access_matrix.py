@@ -65,6 +65,7 @@ ROUTES = {
     "ta_admin.couples": "any_admin",
     **{f"ta_admin.{name}": "the_admin" for name in (
         "couple", "transfer_couple", "care_status", "delete_couple", "deactivate_counselor")},
+    "ta_admin.audit_log_page": "any_admin", "ta_admin.audit_log_csv": "any_admin",
 }
 # Routes that end or change the browser's own session are checked last, so that they spoil nothing.
 LAST = ("ta_auth.logout",)

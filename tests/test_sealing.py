@@ -91,7 +91,7 @@ def test_keys_rotate_online_in_resumable_batches_and_the_old_key_can_then_go(app
 def test_the_migration_reseals_values_stored_before_rows_were_bound(empty_database):  # noqa: F811
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_ANSWER_KEYS": KEY_1})
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade", "0009"]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade", "0010"]).exit_code == 0
     keyring = KeyRing(KEY_1)
     legacy = keyring.encrypt(b'"JBSWY3DPEHPK3PXP"', b"user.totp_secret")  # the column-only format
     with app.app_context():

@@ -14,6 +14,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 
 from .extensions import limiter
+from .security import audit_chain  # noqa: F401  (every audit event is linked into the chain as it is written)
 from .security.csrf import init_csrf
 from .security.crypto import KeyRing
 from .security.identity import connect_host_signals
@@ -70,9 +71,10 @@ def _init_db(app: Flask, db: SQLAlchemy | None) -> None:
 
 def configure_sqlite(engine) -> None:
     """SQLite as a real multi-user store: WAL (readers never block the writer), a busy timeout
-    instead of "database is locked", and enforced foreign keys."""
+    instead of "database is locked", and enforced foreign keys. The file is its owner's alone."""
     if engine.dialect.name != "sqlite":
         return
+    _private_database_file(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -82,6 +84,27 @@ def configure_sqlite(engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def _private_database_file(database: str | None) -> None:
+    """Creates the database file with mode 0600 before SQLite does (SQLite would follow the umask,
+    usually 0644, and gives its -wal and -shm files the database file's mode), and takes group and
+    other access away from an existing one. Therapy records are no one else's on a shared machine."""
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return
+    path = Path(database)
+    try:
+        if not path.exists():
+            if path.parent.is_dir():
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                except FileExistsError:  # another process made it a moment ago, the same way
+                    pass
+        elif path.stat().st_mode & 0o077:
+            path.chmod(path.stat().st_mode & 0o700)
+            log.warning("%s was readable by others; it is now readable by its owner only", path)
+    except OSError as error:  # not ours to change (another user's file): say so, and carry on
+        log.warning("could not make %s private: %s", path, error)
 
 
 def _development_secrets(app: Flask) -> None:

@@ -4,7 +4,8 @@ from sqlalchemy.orm import joinedload
 
 from .errors import CoupleArchivedError, NotFoundError
 from .extensions import session
-from .models import Appointment, Assignment, Couple, Practice, Response, SessionSummary, SessionTopic, User
+from .models import (Appointment, Assignment, AuditEvent, Couple, Practice, Response, SessionSummary, SessionTopic,
+                     User)
 from .models import WorksheetVersion
 from .models.assignment import STATUS_CANCELLED
 from .models.couple import STATUS_ACTIVE
@@ -297,3 +298,12 @@ def summary_for_partner(partner: User, summary_id: int) -> SessionSummary:
     if summary is None or str(partner.id) not in (summary.published or {}):
         raise NotFoundError("summary")
     return summary
+
+
+def audit_events_for(admin: User):
+    """The audit events a practice admin may read: their own practice's (by the practice each event was
+    filed under as it was written), and no one else's. Events filed under no practice (a sign-in to an
+    account that does not exist) are read with `flask audit verify` and the database, not on a page."""
+    if admin.role != ROLE_ADMIN:
+        raise NotFoundError("audit log")
+    return select(AuditEvent).where(AuditEvent.practice_id == admin.practice_id)

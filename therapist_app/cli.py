@@ -1,9 +1,10 @@
-"""Flask commands: worksheets check/sync, demo seed, scheduler run, outbox send, plugin migrations."""
+"""Flask commands: worksheets check/sync, demo seed, scheduler run, outbox send, plugin migrations,
+audit verify, backup and restore."""
 import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .paths import MIGRATIONS_DIR
 
@@ -14,6 +15,7 @@ outbox_cli = AppGroup("outbox", help="Outgoing email.")
 plugin_db_cli = AppGroup("therapist-db", help="The plugin's own migrations, for a host app.")
 pdf_cli = AppGroup("pdf", help="Printed documents.")
 keys_cli = AppGroup("keys", help="The answer encryption keys.")
+audit_cli = AppGroup("audit", help="The audit log.")
 
 
 @worksheets_cli.command("check")
@@ -161,6 +163,76 @@ def keys_status():
         click.echo(f"{key_id:<12} {count} value(s)")
 
 
+@audit_cli.command("verify")
+def audit_verify():
+    """Walks the audit log's hash chain; exits 1 and names the first event that does not verify."""
+    from .extensions import db
+    from .security.audit_chain import verify_chain
+
+    with db.engine.connect() as connection:
+        check = verify_chain(connection)
+    if not check.intact:
+        click.echo(f"Audit log BROKEN after {check.events} event(s): {check.reason}.", err=True)
+        sys.exit(1)
+    click.echo(f"Audit log intact: {check.events} event(s), newest {check.head_id}, hash {check.head_hash}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=True, writable=True))
+@with_appcontext
+def backup_command(path):
+    """Writes a consistent, encrypted backup of the whole database to PATH (a file, or a folder for a
+    dated file), readable by its owner only."""
+    from .services.backup import BackupError, backup
+
+    try:
+        info = backup(path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Backup written: {info.path} ({info.size:,} bytes, {info.kind}, backup key {info.key_id!r}).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(path, yes):
+    """Replaces the configured database with a backup made by `flask backup`. Stop the app servers and
+    the scheduler first."""
+    from .extensions import db
+    from .security.audit_chain import verify_chain
+    from .services.backup import BackupError, read_info, restore
+
+    try:
+        made = read_info(path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    if not yes:
+        click.confirm(f"This REPLACES everything in the configured database with the backup of "
+                      f"{made.get('created', '?')}. Continue?", abort=True)
+    try:
+        header = restore(path)
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Restored the {header['kind']} backup made {header['created']}. If it predates this version, "
+               "run `flask db upgrade` next.")
+    with db.engine.connect() as connection:
+        check = verify_chain(connection)
+    click.echo(f"Audit log: {'intact, ' if check.intact else 'BROKEN: ' + check.reason + '; '}{check.events} event(s).")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli, keys_cli):
+    for group in (worksheets_cli, demo_cli, scheduler_cli, outbox_cli, plugin_db_cli, pdf_cli, keys_cli, audit_cli):
         app.cli.add_command(group)
+    # `flask backup` / `flask restore` in the standalone app; in a host, under the plugin's own group
+    # (`flask therapist-db backup`), so that a host's own command of that name is never replaced.
+    if app.extensions["therapist_app"].standalone:
+        app.cli.add_command(backup_command)
+        app.cli.add_command(restore_command)
+
+
+plugin_db_cli.add_command(backup_command)
+plugin_db_cli.add_command(restore_command)

@@ -19,6 +19,14 @@ class Defaults:
     # Answers at rest: comma-separated "key_id:base64(32 bytes)"; the first key encrypts.
     THERAPIST_ANSWER_KEYS = _env("THERAPIST_ANSWER_KEYS")
 
+    # Backups (`flask backup`): comma-separated "key_id:base64(32 bytes)" like the answer keys; the first
+    # one encrypts, all of them open older backups. Unset: keys derived from the answer keys (HKDF), so a
+    # backup opens wherever the answer keys are kept. Set it to keep the two secrets apart.
+    THERAPIST_BACKUP_KEYS = _env("THERAPIST_BACKUP_KEYS")
+    # Where pg_dump, pg_restore live when they are not on PATH (default: PATH, then the newest
+    # /usr/lib/postgresql/*/bin). Their version must be at least the server's.
+    THERAPIST_POSTGRES_BIN = _env("THERAPIST_POSTGRES_BIN")
+
     # However active a session is, it ends this long after signing in; idle limits per role.
     THERAPIST_ABSOLUTE_SESSION_LIFETIME = timedelta(hours=int(_env("THERAPIST_ABSOLUTE_SESSION_HOURS", 12)))
     THERAPIST_IDLE_TIMEOUT_COUNSELOR = _minutes("THERAPIST_IDLE_MINUTES_COUNSELOR", 15)

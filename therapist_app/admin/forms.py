@@ -1,7 +1,7 @@
 """The practice admin's forms."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from ..services.crisis import COUNTRY_NAMES
 from ..validators import limited_text
@@ -58,3 +58,30 @@ class DeactivateForm(FlaskForm):
 
     transfer_to = SelectField("Their couples go to", coerce=str, choices=[], validate_choice=True,
                               description="Every couple of theirs, archived ones too, moves with all their records.")
+
+
+def _id_or_none(value):
+    """A person's id from the filter, or None for "anyone" (and for anything that is not an id)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit page's filters. Read from the address (GET): filtering changes nothing, so it needs
+    no CSRF token, and the address holds ids and dates only, never a name."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField("From", validators=[Optional()], description="The first day to show, in your time zone.")
+    end = DateField("To", validators=[Optional()], description="The last day to show (included).")
+    actor = SelectField("Who", coerce=_id_or_none, validate_choice=False, validators=[Optional()])
+    action = SelectField("What", validate_choice=False, validators=[
+        Optional(), Regexp(r"^[a-z0-9_]{1,60}$", message="Please choose one of the listed actions.")])
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError("The last day is before the first day.")

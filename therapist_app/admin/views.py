@@ -1,10 +1,10 @@
-"""The practice admin's pages: counselors, practice settings, undelivered email."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""The practice admin's pages: counselors, practice settings, undelivered email, the audit log."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..security.sessions import admin_required, signed_in_user
-from ..services import practice_admin, risk_language, undelivered
-from .forms import ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
+from ..services import audit_log, practice_admin, risk_language, undelivered
+from .forms import AuditFilterForm, ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
 
 bp = Blueprint("ta_admin", __name__)
 
@@ -114,3 +114,39 @@ def retry_email(message_id):
         flash("The email is back in the queue and will be tried again within a minute.", "success")
     return redirect(url_for(".undelivered_email"))
 
+
+
+def _audit_filter(admin) -> tuple[AuditFilterForm, audit_log.AuditFilter]:
+    """The filters from the address; one that does not read (a date like 2026-02-30) is shown with
+    its message and left out, the others still apply."""
+    form = AuditFilterForm(formdata=request.args)
+    people, actions = audit_log.filter_choices(admin)
+    form.actor.choices = [("", "Anyone")] + [(str(i), name) for i, name in people]
+    form.action.choices = [("", "Anything")] + actions
+    form.validate()
+    chosen = audit_log.AuditFilter(
+        start=None if form.start.errors else form.start.data,
+        end=None if form.end.errors else form.end.data,
+        actor_id=form.actor.data, action=None if form.action.errors else form.action.data or None)
+    return form, chosen
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log_page():
+    admin = signed_in_user()
+    form, chosen = _audit_filter(admin)
+    page = request.args.get("page", "1")
+    result = audit_log.audit_page(admin, chosen, int(page) if page.isdigit() and len(page) < 9 else 1)
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("therapist_app/admin/audit.html", form=form, result=result, filters=filters)
+
+
+@bp.get("/audit.csv")
+@admin_required
+def audit_log_csv():
+    admin = signed_in_user()
+    _, chosen = _audit_filter(admin)
+    response = Response(audit_log.audit_csv(admin, chosen), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response

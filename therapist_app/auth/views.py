@@ -118,6 +118,8 @@ def too_many_attempts(error):
 
 @bp.errorhandler(LockedOut)
 def account_locked(error):
+    record(None, "login_refused_locked")  # which account is not said: the lockout answers alike for all
+    db_session.commit()
     return _too_many(error.message, error.retry_after)
 
 
@@ -149,8 +151,6 @@ def login():
             return render_template("therapist_app/auth/login.html", form=form), 403
         if user is not None:
             return after_password(user, safe_next(form.next.data), bool(form.own_device.data))
-        record(None, "login_failed", None, request.remote_addr)
-        db_session.commit()
         form.password.errors.append(accounts.WRONG_CREDENTIALS)
     return render_template("therapist_app/auth/login.html", form=form)
 
@@ -164,8 +164,6 @@ def login_json():
         data = {}
     user = accounts.authenticate(str(data.get("login", "")), str(data.get("password", "")))
     if user is None:
-        record(None, "login_failed", None, request.remote_addr)
-        db_session.commit()
         return jsonify(ok=False, message=accounts.WRONG_CREDENTIALS), 401
     if _is_someone_else(user, data.get("owner")):
         return jsonify(ok=False, error="someone_else", message=SOMEONE_ELSE), 403

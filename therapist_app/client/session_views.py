@@ -5,7 +5,7 @@ from flask import flash, make_response, redirect, render_template, url_for
 from ..access import ARCHIVED_FOR_PARTNER, couple_of_partner
 from ..errors import RuleError
 from ..security.sessions import client_required, signed_in_user
-from ..services import calendar, summaries, topics
+from ..services import audit_log, calendar, summaries, topics
 from ..services.portal import session_corner
 from .session_forms import ConfirmForm, TopicForm
 from .views import bp
@@ -62,6 +62,7 @@ def summaries_list():
 @client_required
 def summary(summary_id):
     item = summaries.partner_summary(signed_in_user(), summary_id)
+    audit_log.viewed(signed_in_user(), "view_session_summary", item.summary)
     return render_template("therapist_app/client/summary.html", item=item, view=item.view)
 
 
@@ -69,7 +70,9 @@ def summary(summary_id):
 @client_required
 def summary_pdf(summary_id):
     item = summaries.partner_summary(signed_in_user(), summary_id)
-    response = make_response(summaries.summary_pdf(item.view))
+    pdf = summaries.summary_pdf(item.view)
+    audit_log.viewed(signed_in_user(), "print_session_summary", item.summary)
+    response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="session-summary.pdf"'
     return response

@@ -11,7 +11,7 @@ from ..errors import ConflictError, RuleError
 from ..security import identity
 from ..security.sessions import client_required, signed_in_user, wants_json
 from ..pdf.charts import trend_svg
-from ..services import accounts, assignments, checkins, couple_records, private_check_in, responses
+from ..services import accounts, assignments, audit_log, checkins, couple_records, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
@@ -126,6 +126,8 @@ def _exercise_page(assignment_id):
     if presenters.is_sent_check_in(page):
         return _sent_check_in_page(page)
     if page.response is not None and page.response.is_submitted and request.args.get("edit") != "1":
+        # Logged: this page shows the other partner's shared answers once both have submitted.
+        audit_log.viewed(signed_in_user(), "view_exercise", page.assignment)
         return render_template("therapist_app/client/submitted.html", page=page,
                                mine=presenters.answer_list(page, page.response.submitted),
                                theirs=presenters.partner_answer_list(page))

@@ -5,7 +5,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from .. import access
 from ..errors import RuleError
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import accounts, calendar, couples, packets, sessions, summaries, topics
+from ..services import accounts, audit_log, calendar, couples, packets, sessions, summaries, topics
 from ..timezones import format_local, to_local
 from .session_forms import CalendarForm, ConfirmForm, CounselorSettingsForm, NotesForm, SessionForm
 from .views import bp
@@ -65,6 +65,7 @@ def _session_form(counselor, appointment, formdata=None):
 def session_page(appointment_id, session_form=None, notes_form=None, status=200):
     counselor = signed_in_user()
     appointment = sessions.session_for(counselor, appointment_id)
+    audit_log.viewed(counselor, "view_session", appointment)
     notes = sessions.notes_of(appointment)
     return render_template(
         "therapist_app/counselor/session.html", appointment=appointment, couple=appointment.couple,

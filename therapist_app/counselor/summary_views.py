@@ -3,7 +3,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from ..errors import RuleError
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import summaries
+from ..services import audit_log, summaries
 from ..services.summaries import BOTH, SummaryDraft
 from .session_forms import ConfirmForm, SummaryForm
 from .views import bp
@@ -43,6 +43,8 @@ def session_summary(appointment_id):
     except RuleError as error:
         flash(error.message, "warning")
         return redirect(url_for(".session_page", appointment_id=appointment_id))
+    if request.method == "GET":
+        audit_log.viewed(counselor, "view_session_summary", appointment)
     choices = summaries.agreement_choices(appointment)
     form = _summary_form(appointment, draft, choices, formdata=request.form if request.method == "POST" else None)
     if form.validate_on_submit():
@@ -65,6 +67,7 @@ def summary_preview(appointment_id):
     except RuleError as error:
         flash(error.message, "warning")
         return redirect(url_for(".session_summary", appointment_id=appointment_id))
+    audit_log.viewed(signed_in_user(), "view_summary_preview", appointment)
     return render_template("therapist_app/counselor/summary_preview.html", appointment=appointment, summary=summary,
                            views=views, confirm=ConfirmForm())
 
@@ -72,10 +75,11 @@ def summary_preview(appointment_id):
 @bp.get("/sessions/<ta_id:appointment_id>/summary/preview/<ta_id:partner_id>.pdf")
 @counselor_required
 def summary_preview_pdf(appointment_id, partner_id):
-    _, _, views = summaries.preview(signed_in_user(), appointment_id)
+    appointment, _, views = summaries.preview(signed_in_user(), appointment_id)
     view = next((v for p, v in views if p.id == partner_id), None)
     if view is None:
         return render_template("therapist_app/errors/not_found.html"), 404
+    audit_log.viewed(signed_in_user(), "print_summary_preview", appointment)
     response = make_response(summaries.summary_pdf(view))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="session-summary-{appointment_id}.pdf"'

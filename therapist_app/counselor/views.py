@@ -6,8 +6,8 @@ from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
 from ..security.sessions import counselor_required, signed_in_user
-from ..services import (assignments, couples, dashboard as day_service, invitations, measures, packets, releases,
-                        reviews, series, timeline, worksheets)
+from ..services import (assignments, audit_log, couples, dashboard as day_service, invitations, measures, packets,
+                        releases, reviews, series, timeline, worksheets)
 from ..services.couples import PartnerDetails
 from .care_forms import CareForm
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
@@ -90,6 +90,7 @@ def _pacing_form(couple, formdata=None):
 @counselor_required
 def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     counselor = signed_in_user()
+    audit_log.viewed(counselor, "view_couple", couples.couple_for(counselor, couple_id))
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
@@ -152,7 +153,7 @@ def pacing(couple_id):
     form = _pacing_form(couple_obj, formdata=request.form)
     if form.validate_on_submit():
         couples.set_pacing(
-            couple_obj, stage=form.stage.data, intimacy_unlocked=form.intimacy_unlocked.data,
+            counselor, couple_id, stage=form.stage.data, intimacy_unlocked=form.intimacy_unlocked.data,
             joint_paused=form.joint_paused.data,
             hurt_partner_id=int(form.hurt_partner.data) if form.hurt_partner.data else None,
         )

@@ -1,7 +1,7 @@
 """All plugin tables. Importing this package registers every model on Base.metadata."""
 from .appointment import Appointment
 from .assignment import Assignment
-from .audit import AuditEvent
+from .audit import AuditChainHead, AuditEvent
 from .base import Base
 from .calendar_feed import CalendarFeed
 from .couple import Couple
@@ -23,7 +23,7 @@ from ..security.sealing import install as _install_sealing
 _install_sealing(Base)
 
 __all__ = [
-    "Appointment", "Assignment", "AssignmentSeries", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation",
+    "Appointment", "Assignment", "AssignmentSeries", "AuditChainHead", "AuditEvent", "Base", "CalendarFeed", "Couple", "Invitation",
     "LoginThrottle", "OutboxMessage", "PendingSave", "Practice", "Response", "ResponseRevision", "SessionSummary",
     "SessionTopic", "User", "Worksheet", "WorksheetVersion",
 ]

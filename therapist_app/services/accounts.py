@@ -31,7 +31,13 @@ def authenticate(login: str, password: str) -> User | None:
             return user
     if not candidates:
         verify_password(None, password)  # same cost whether or not the account exists
-    login_throttle.record_failure(login)
+    login_throttle.record_failure(login)  # commits
+    # Filed under each account the login names (its practice's admin sees it), by id only; a login
+    # that names no account is kept with no practice (docs/security.md). After the throttle's own
+    # commit: appending locks the chain head, and a transaction holding it should take no other lock.
+    for user in candidates or [None]:
+        record(None, "login_failed", user)
+    session.commit()
     return None
 
 

@@ -16,6 +16,7 @@ from ..mail.outbox import enqueue, withdraw
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..models.response import NOT_YET
+from ..security.audit import record
 from . import worksheets
 from .links import login_link
 from .responses import responses_by_assignment
@@ -133,6 +134,8 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     session.flush()
     for assignment in created:
         notify_partners(couple, assignment)
+    for assignment in created:
+        record(counselor.id, "assign_homework", assignment)
     session.commit()
     warnings = [stage_warning(couple, checked.definition), gate_warning(couple) if created[0].is_joint else None]
     return AssignResult(created, " ".join(w for w in warnings if w) or None)
@@ -180,6 +183,8 @@ def assign_safety_check_ins(counselor: User, couple: Couple, enabled: bool | Non
         session.add(assignment)
         created.append(assignment)
     session.flush()
+    for assignment in created:
+        record(counselor.id, "assign_homework", assignment)
     return created
 
 
@@ -202,6 +207,7 @@ def set_sharing(counselor: User, assignment_id: int, shared_field_ids: list[str]
     if unknown:
         raise RuleError("The sharing settings name a question this worksheet does not have.")
     assignment.visibility_overrides = _checked_overrides(definition, overrides)
+    record(counselor.id, "change_sharing", assignment)
     session.commit()
     return assignment
 
@@ -223,6 +229,7 @@ def record_agreement(counselor: User, assignment_id: int, field_id: str, wording
     else:
         agreements.pop(field_id, None)
     assignment.agreements = agreements
+    record(counselor.id, "record_agreement", assignment)
     session.commit()
     return assignment
 
@@ -232,6 +239,7 @@ def cancel(counselor: User, assignment_id: int) -> Assignment:
     access.require_writable(assignment.couple, counselor)
     assignment.status = STATUS_CANCELLED
     withdraw([f"due-soon:{assignment.id}:", f"overdue:{assignment.id}:"])  # queued, not yet sent
+    record(counselor.id, "cancel_assignment", assignment)
     session.commit()
     return assignment
 

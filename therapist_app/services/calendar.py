@@ -83,6 +83,9 @@ def counselor_feed(token: str) -> bytes:
     counselor = session.get(User, feed.counselor_id) if feed is not None else None
     if counselor is None or counselor.role != ROLE_COUNSELOR or not counselor.is_active_account:
         raise NotFoundError("calendar")
+    # The token is the counselor's key: each read is theirs, from wherever the calendar app asks.
+    record(counselor.id, "read_calendar_feed", feed)
+    session.commit()
     appointments = session.scalars(
         access.appointments_for(counselor).where(Appointment.starts_at >= utcnow() - timedelta(days=FEED_PAST_DAYS))
         .order_by(Appointment.starts_at)
@@ -103,6 +106,8 @@ def partner_next_session_ics(partner: User) -> bytes:
     appointment = next_session(couple.id)
     if appointment is None:
         raise NotFoundError("appointment")
+    record(partner.id, "download_session_calendar", appointment)
+    session.commit()
     calendar = _calendar()
     calendar.add_component(_event(appointment, NEUTRAL_TITLE, with_link=True))
     return calendar.to_ical()

@@ -19,7 +19,7 @@ from ..models.base import utcnow
 from ..models.response import STATUS_SUBMITTED, answering_role
 from ..security.audit import record
 from . import exports, packets, sessions, summaries
-from .reviews import side_by_side
+from .reviews import sides_by_side
 
 # A spreadsheet runs a cell that starts with one of these as a formula: what partners wrote must stay text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,8 +86,7 @@ This file holds health information. Keep it as you keep your clinical records.
 
 def _answer_rows(assignments: list[Assignment]) -> list[list]:
     rows = []
-    for assignment in assignments:
-        view = side_by_side(assignment)
+    for assignment, view in zip(assignments, sides_by_side(assignments), strict=True):
         title = view.definition.title
         head = [assignment.id, title, assignment.status, _when(assignment.due_date)]
         for index, (partner, response) in enumerate(zip(view.partners, view.responses, strict=True)):

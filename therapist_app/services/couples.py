@@ -10,6 +10,7 @@ from ..errors import RuleError
 from ..extensions import session
 from ..models import Couple, User
 from ..models.user import ROLE_CLIENT
+from ..security.audit import record
 from . import invitations
 from .assignments import assign_safety_check_ins
 
@@ -83,6 +84,7 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
             paper_links[partner.id] = link
 
     assign_safety_check_ins(counselor, couple, check_ins)
+    record(counselor.id, "add_couple", couple)
     session.commit()
     return NewCouple(couple, paper_links)
 
@@ -97,8 +99,11 @@ def writable_couple_for(counselor: User, couple_id: int) -> Couple:
     return access.writable_couple_for_counselor(counselor, couple_id)
 
 
-def set_pacing(couple: Couple, *, stage: int | None = None, intimacy_unlocked: bool | None = None,
-               joint_paused: bool | None = None, hurt_partner_id: int | None | str = "unchanged") -> None:
+def set_pacing(counselor: User, couple_id: int, *, stage: int | None = None, intimacy_unlocked: bool | None = None,
+               joint_paused: bool | None = None, hurt_partner_id: int | None | str = "unchanged") -> Couple:
+    """The counselor's pacing and safety choices for their couple: stage, the intimacy unlock, the
+    pause on joint homework, and who was hurt."""
+    couple = access.couple_for_counselor(counselor, couple_id)
     access.require_writable(couple)
     if stage is not None:
         if stage not in (1, 2, 3):
@@ -112,4 +117,6 @@ def set_pacing(couple: Couple, *, stage: int | None = None, intimacy_unlocked: b
         if hurt_partner_id is not None and not couple.has_partner(hurt_partner_id):
             raise RuleError("Choose one of the two partners.", field="hurt_partner")
         couple.hurt_partner_id = hurt_partner_id
+    record(counselor.id, "change_pacing", couple)
     session.commit()
+    return couple

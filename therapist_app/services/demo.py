@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from ..extensions import session
-from ..models import (Appointment, Assignment, AssignmentSeries, AuditEvent, CalendarFeed, Couple, Invitation,
+from ..models import (Appointment, Assignment, AssignmentSeries, CalendarFeed, Couple, Invitation,
                       OutboxMessage, PendingSave, Practice, Response, ResponseRevision, SessionSummary,
                       SessionTopic, User, Worksheet, WorksheetVersion)
 from ..models.base import utcnow
@@ -44,7 +44,8 @@ def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
 
 
 def remove_demo(practice_id: int) -> None:
-    """Deletes the demo practice's own rows, children before parents. Nothing outside it is touched."""
+    """Deletes the demo practice's own rows, children before parents. Nothing outside it is touched,
+    and its audit events stay: the log is append-only (they name the old people by id only)."""
     users = select(User.id).where(User.practice_id == practice_id)
     couple_ids = select(Couple.id).where(Couple.practice_id == practice_id)
     assignment_ids = select(Assignment.id).where(Assignment.couple_id.in_(couple_ids))
@@ -66,7 +67,6 @@ def remove_demo(practice_id: int) -> None:
         delete(Invitation).where(Invitation.user_id.in_(users)),
         delete(CalendarFeed).where(CalendarFeed.counselor_id.in_(users)),
         delete(OutboxMessage).where(OutboxMessage.user_id.in_(users)),
-        delete(AuditEvent).where(AuditEvent.actor_id.in_(users)),
         delete(User).where(User.practice_id == practice_id),
         delete(Practice).where(Practice.id == practice_id),
     ):
@@ -242,7 +242,7 @@ class _Story:
             (-21, 1700, self.agree_and_release), (-21, 1710, give("trigger-plan", -16)),
             (-17, 2000, done("trigger-plan")), (-14, 1700, review("trigger-plan")),
             (-14, 1710, give("honest-conversation", -9)), (-10, 2000, done("honest-conversation")),
-            (-7, 1700, lambda: couples.set_pacing(self.jr, stage=2)),
+            (-7, 1700, lambda: couples.set_pacing(self.jr.counselor, self.jr.id, stage=2)),
             (-7, 1705, review("honest-conversation")),  # read; to be released after tomorrow's session
             (-7, 1710, give("empathy-exchange", -2)),
             (-3, 2000, done("empathy-exchange")),  # waits for the counselor's review
@@ -324,11 +324,11 @@ class _Story:
         counselor = self.okafor
 
         def exchange():
-            couples.set_pacing(self.mc, stage=2)
+            couples.set_pacing(self.mc.counselor, self.mc.id, stage=2)
             self.mc_work = self.assign(counselor, self.mc, "empathy-exchange", -25)
 
         def unlock():
-            couples.set_pacing(self.mc, stage=3, intimacy_unlocked=True)
+            couples.set_pacing(self.mc.counselor, self.mc.id, stage=3, intimacy_unlocked=True)
             self.reconnect = self.assign(counselor, self.mc, "mindful-reconnection", 4)
             sessions.schedule(counselor, self.mc.id, sessions.SessionDetails(self.day(2), time(9)))
 

@@ -86,6 +86,7 @@ def accept_invitation(token: str, password: str) -> User:
     user = invitation.user
     user.password_hash = hash_password(password)
     user.session_version += 1
+    record(user.id, "invitation_accepted", user)
     session.commit()
     return user
 

@@ -258,5 +258,6 @@ def mark_reviewed(counselor: User, response_id: int, comment: str | None = None)
         comment = None  # never a message on the private check-in: portals are read on shared devices
     response.reviewed_at = utcnow()
     response.counselor_comment = (comment or "").strip() or None
+    record(counselor.id, "mark_reviewed", response)
     session.commit()
     return response

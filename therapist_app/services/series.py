@@ -119,6 +119,9 @@ def _create_due(series: AssignmentSeries, today: date, now: datetime, from_couns
             moment = None if from_counselor else (lambda partner: next_reminder_moment(
                 now, partner.timezone, partner.reminder_hour))
             notify_partners(series.couple, assignment, not_before=moment)
+            # Later ones the scheduler gives, on the counselor's standing order (the series' event names them).
+            record(series.created_by_id if from_counselor else None, "assign_homework_repeat", assignment,
+                   practice_id=series.couple.practice_id)
         period += 1
     return created
 

@@ -64,6 +64,9 @@ def check_code(user: User, code: str) -> bool:
         record(user.id, "recovery_code_used", user)
         session.commit()
         return True
+    if (code or "").strip():  # the sign-in dialog first asks without a code, to learn one is needed
+        record(None, "login_code_failed", user)
+        session.commit()
     return False
 
 

@@ -15,6 +15,7 @@ from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..models import User, Worksheet, WorksheetVersion
 from ..models.worksheet import SOURCE_PRACTICE
+from ..security.audit import record
 from . import worksheets
 from .worksheets import add_version_if_changed
 
@@ -263,6 +264,7 @@ def publish(counselor: User, worksheet_id: int) -> WorksheetVersion:
     if left:
         raise RuleError("Please replace the starter text before publishing: " + "; ".join(f"“{t[:40]}”" for t in left) + ".")
     version = add_version_if_changed(worksheet, definition.model_dump(mode="json", exclude_none=True))
+    record(counselor.id, "publish_worksheet", version)
     session.commit()
     return version
 
