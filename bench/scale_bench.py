@@ -110,7 +110,8 @@ class World:
             counselor = counselor_ids[n % len(counselor_ids)]
             a, b = (self._user_row(users, f"p{self.ids['ta_couple'] + 1}{side}@scale.example") for side in "ab")
             couple = self.next_id("ta_couple")
-            couples.append([couple, 1, counselor, a, b, a, 2, False, False, "active", NOW])
+            couples.append([couple, 1, counselor, a, b, self.seal(a, "couple.hurt_partner", couple), 2, False, False,
+                            "active", NOW])
             for week in range(12):
                 appointments.append([self.next_id("ta_appointment"), couple, NOW - timedelta(weeks=11 - week),
                                      50, "held" if week < 11 else "scheduled", "in_person", NOW, NOW])
@@ -143,9 +144,10 @@ class World:
             response = self.next_id("ta_response")
             sealed_draft = self.seal(answers, "response.draft", response)
             responses.append([response, assignment, partner, "submitted" if submitted else "draft", sealed_draft,
-                              self.seal(answers, "response.submitted", response) if submitted else None, "[]", 3, False,
+                              self.seal(answers, "response.submitted", response) if submitted else None,
+                              self.seal([], "response.held_back", response), 3, False,
                               when, when if submitted else None, when + timedelta(days=1) if submitted else None, when,
-                              "hurt" if partner == partners[0] else "involved"])
+                              self.seal("hurt" if partner == partners[0] else "involved", "response.answered_as", response)])
             # 61 saved revisions for every 39 responses: 390,000 responses and 610,000 revisions at the
             # large size, 1,000,000 encrypted answer rows (the schema allows one response per partner).
             for _ in range(response * 61 // 39 - (response - 1) * 61 // 39):

@@ -36,17 +36,35 @@ def render_item(type_, obj, autogen_context):
 def run_migrations_online():
     engine = current_app.extensions["sqlalchemy"].engine
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table: copy, DROP the original, rename. With foreign keys
+            # on, that DROP deletes every row that refers to the table ON DELETE CASCADE (a couple's
+            # homework and answers). So they are off while migrating, checked after, and on again.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
             version_table=VERSION_TABLE,
             include_object=include_object,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
             render_item=render_item,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration left {len(broken)} broken reference(s), "
+                                           f"first in table {broken[0][0]}; nothing was changed")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

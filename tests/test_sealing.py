@@ -1,6 +1,7 @@
 """Encrypted values are sealed to their table, column and row: copied anywhere else they fail to open,
 loudly; keys rotate online; the migration re-seals values stored before rows were bound."""
 import base64
+import json
 import os
 
 import pytest
@@ -192,3 +193,58 @@ def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
     new = migration._bind_to_row(keyring, old, "assignment.note", 7)
     assert migration._row_bound(new)
     assert keyring.decrypt(new[len("r1$"):], b"assignment.note#7") == b'"a note"'
+
+
+def test_who_was_hurt_and_held_back_answers_are_sealed_by_the_migration_and_unsealed_by_its_downgrade(
+        empty_database):  # noqa: F811
+    from therapist_app.models import Couple
+    from therapist_app.security.sealing import seal
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_ANSWER_KEYS": KEY_1})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0011"]).exit_code == 0
+    keyring = KeyRing(KEY_1)
+    statements = [
+        "INSERT INTO ta_practice (id, name, country, paper_size, created_at, default_timezone, risk_alert_emails, "
+        "require_two_factor, joint_homework_gate) VALUES (1, 'P', 'GB', 'A4', CURRENT_TIMESTAMP, 'UTC', false, false, 'off')",
+        *[f"INSERT INTO ta_user (id, practice_id, role, display_name, is_active_account, session_version, timezone, "
+          f"email_reminders, reminder_hour, created_at) VALUES ({n}, 1, '{role}', 'P{n}', true, 1, 'UTC', false, 18, "
+          "CURRENT_TIMESTAMP)" for n, role in ((1, "counselor"), (2, "client"), (3, "client"))],
+        "INSERT INTO ta_couple (id, practice_id, counselor_id, partner_a_id, partner_b_id, hurt_partner_id, stage, "
+        "intimacy_unlocked, joint_paused, status, created_at) VALUES (1, 1, 1, 2, 3, 3, 1, false, false, 'active', "
+        "CURRENT_TIMESTAMP)",
+        "INSERT INTO ta_worksheet (id, slug, source, shared_with_practice, retired, created_at) "
+        "VALUES (1, 'w', 'library', false, false, CURRENT_TIMESTAMP)",
+        "INSERT INTO ta_worksheet_version (id, worksheet_id, number, definition, content_hash, created_at) "
+        "VALUES (1, 1, 1, '{}', 'x', CURRENT_TIMESTAMP)",
+        "INSERT INTO ta_assignment (id, couple_id, worksheet_version_id, created_by_id, status, visibility_overrides, "
+        "created_at) VALUES (1, 1, 1, 1, 'open', '{}', CURRENT_TIMESTAMP)",
+        "INSERT INTO ta_response (id, assignment_id, partner_id, status, draft, held_back, revision, risk_flagged, "
+        "updated_at, created_at, answered_as) VALUES (1, 1, 2, 'draft', :draft, '[\"what_hurt\"]', 1, false, "
+        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'involved')",
+    ]
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement), {"draft": seal({"values": {}, "states": {}}, "response.draft", 1,
+                                                                     keyring)})
+        engine.dispose()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with app.app_context():
+        raw = db_session.execute(text("SELECT c.hurt_partner_id, r.answered_as, r.held_back FROM ta_couple c, "
+                                      "ta_response r")).one()
+        assert all(value.startswith("r1$k1$") for value in raw)
+        assert db_session.get(Couple, 1).hurt_partner_id == 3
+        response = db_session.get(Response, 1)
+        assert (response.answered_as, response.held_back) == ("involved", ["what_hurt"])
+        db_session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
+    assert runner.invoke(args=["db", "downgrade", "0011"]).exit_code == 0
+    with app.app_context():
+        raw = db_session.execute(text("SELECT c.hurt_partner_id, r.answered_as, r.held_back FROM ta_couple c, "
+                                      "ta_response r")).one()
+        assert (int(raw[0]), raw[1], json.loads(raw[2]) if isinstance(raw[2], str) else raw[2]) == (
+            3, "involved", ["what_hurt"])
+        db_session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()

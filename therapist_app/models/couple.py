@@ -2,6 +2,7 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..security.sealing import EncryptedJSON
 from .base import Base, TimestampMixin
 from .user import User
 
@@ -28,7 +29,8 @@ class Couple(TimestampMixin, Base):
     partner_a_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id"), unique=True)
     partner_b_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id"), unique=True)
     # Which partner was hurt, when the counselor chooses to say; None = not set (no assumption).
-    hurt_partner_id: Mapped[int | None] = mapped_column(ForeignKey("ta_user.id"))
+    # Sealed to the row like the answers (never queried); so it is no foreign key.
+    hurt_partner_id: Mapped[int | None] = mapped_column(EncryptedJSON("couple.hurt_partner"))
     stage: Mapped[int] = mapped_column(Integer, default=1)
     intimacy_unlocked: Mapped[bool] = mapped_column(Boolean, default=False)
     joint_paused: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,7 +1,7 @@
 """A partner's answers to one assignment: the autosaved draft, the submitted copy, and their history."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
@@ -34,13 +34,13 @@ class Response(TimestampMixin, Base):
     # The last submitted copy: what the counselor reviews and what a reveal shows.
     submitted: Mapped[dict | None] = mapped_column(EncryptedJSON("response.submitted"))
     # Shared fields the author chose to keep for the counselor only (ids, no content).
-    held_back: Mapped[list] = mapped_column(JSON, default=list)
+    held_back: Mapped[list] = mapped_column(EncryptedJSON("response.held_back"), default=list)
     # Bumped by every save; a save based on an older revision is a conflict, never an overwrite.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     readiness: Mapped[str | None] = mapped_column(String(20))
     # The wording the partner answered in ("hurt", "involved" or "none"), fixed at the first save, so
     # that changing "who was hurt" later never rewrites which questions they were asked.
-    answered_as: Mapped[str | None] = mapped_column(String(20))
+    answered_as: Mapped[str | None] = mapped_column(EncryptedJSON("response.answered_as"))
     risk_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
