@@ -96,3 +96,16 @@ def test_answers_are_encrypted_in_the_database(app, factory):
                         for row in connection.execute(text(f"SELECT * FROM {table}")))
     assert "very private words" not in dump and "personal note" not in dump
     assert "k1$" in dump
+
+
+def test_production_answers_with_hsts_and_secure_cookies_and_development_without_hsts(tmp_path):
+    production = type("Complete", (ProductionConfig,), {
+        "SECRET_KEY": "s" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+        "THERAPIST_MAIL_SERVER": "smtp.example", "THERAPIST_PUBLIC_BASE_URL": "https://counsel.example.org",
+        "THERAPIST_ANSWER_KEYS": "k1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="})
+    reply = create_app(production).test_client().get("/session/csrf", base_url="https://counsel.example.org")
+    assert reply.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    cookies = reply.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in cookie for cookie in cookies)
+    development = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"}).test_client()
+    assert "Strict-Transport-Security" not in development.get("/session/csrf").headers
