@@ -2,12 +2,29 @@
 import os
 
 import pytest
+from sqlalchemy import create_engine, text
 from support import Auth, Factory, RequestIsolatedClient, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.services import worksheets
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh"))
+        connection.execute(text("CREATE DATABASE ta_fresh"))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + "/ta_fresh"
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture

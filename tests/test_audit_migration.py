@@ -4,28 +4,12 @@ import os
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from therapist_app import create_app
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS ta_audit_fresh"))
-        connection.execute(text("CREATE DATABASE ta_audit_fresh"))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/ta_audit_fresh"
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS ta_audit_fresh WITH (FORCE)"))
-    admin.dispose()
 
 
 def _legacy_log(connection) -> tuple[int, int]:

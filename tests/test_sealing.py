@@ -9,7 +9,6 @@ from sqlalchemy import select, text
 
 from helpers import save_section
 from support import signed_in
-from test_setup import empty_database  # noqa: F401  (a fixture: a fresh database for migrations)
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, User
@@ -89,7 +88,7 @@ def test_keys_rotate_online_in_resumable_batches_and_the_old_key_can_then_go(app
     assert "Take your time with this one" in signed_in(app, couple.partner_b).get("/my/").get_data(as_text=True)
 
 
-def test_the_migration_reseals_values_stored_before_rows_were_bound(empty_database):  # noqa: F811
+def test_the_migration_reseals_values_stored_before_rows_were_bound(empty_database):
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_ANSWER_KEYS": KEY_1})
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0010"]).exit_code == 0
@@ -196,7 +195,7 @@ def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
 
 
 def test_who_was_hurt_and_held_back_answers_are_sealed_by_the_migration_and_unsealed_by_its_downgrade(
-        empty_database):  # noqa: F811
+        empty_database):
     from therapist_app.models import Couple
     from therapist_app.security.sealing import seal
 

@@ -1,32 +1,12 @@
 """Set-up paths a new user runs: migrations, the demo practice, production configuration."""
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from config import ConfigError, ProductionConfig
 from therapist_app import create_app
 from therapist_app.models import Base, Couple, Practice, User
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """A database with nothing in it: a new SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh"))
-        connection.execute(text("CREATE DATABASE ta_fresh"))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/ta_fresh"
-    with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS ta_fresh WITH (FORCE)"))
-    admin.dispose()
 
 
 def test_migrations_build_exactly_the_tables_the_models_describe(empty_database):
