@@ -59,7 +59,7 @@ class PartnerWorksheet:
 # keeps list pages from decrypting and parsing every answer ever written (the answers load on access).
 STATUS_COLUMNS = (Response.id, Response.assignment_id, Response.partner_id, Response.status, Response.revision,
                   Response.readiness, Response.risk_flagged, Response.submitted_at, Response.reviewed_at,
-                  Response.answered_as, Response.addendum_at)
+                  Response.addendum_at)
 
 
 def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Response]]:
