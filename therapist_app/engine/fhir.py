@@ -35,7 +35,7 @@ def _group(section, by_id: dict) -> dict:
     group = {"linkId": section.id, "text": section.title, "type": "group",
              "item": [_question(f, by_id) for f in section.fields]}
     if section.show_if:
-        group.update(enable_when(section.show_if, by_id[section.show_if.question]))
+        group.update(enable_when(section.show_if, by_id))
     return group
 
 
@@ -43,7 +43,7 @@ def _question(field, by_id: dict) -> dict:
     """One field as a Questionnaire item, with the few details another system can show or enforce."""
     item = {"linkId": field.id, "text": field.label, "type": kind_of(field).fhir_type}
     if field.show_if:
-        item.update(enable_when(field.show_if, by_id[field.show_if.question]))
+        item.update(enable_when(field.show_if, by_id))
     if field.required:
         item["required"] = True
     notes = [field.help] if field.help else []
