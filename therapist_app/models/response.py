@@ -15,6 +15,12 @@ READY = "ready"
 NOT_YET = "not_yet"
 
 
+def note_unread(reviewed_at: datetime | None, addendum_at: datetime | None) -> bool:
+    """Whether a partner added a note to their sent check-in that the counselor has not read yet:
+    added before the answers were read (it is read with them) or after (it needs reading again)."""
+    return addendum_at is not None and (reviewed_at is None or addendum_at > reviewed_at)
+
+
 def empty_answers() -> dict:
     """The shape of every answer set: values by field id, and the skip/not-ready choices."""
     return {"values": {}, "states": {}}
@@ -57,6 +63,15 @@ class Response(TimestampMixin, Base):
     @property
     def is_submitted(self) -> bool:
         return self.status == STATUS_SUBMITTED
+
+    @property
+    def has_unread_note(self) -> bool:
+        return note_unread(self.reviewed_at, self.addendum_at)
+
+    @property
+    def unread_by_counselor(self) -> bool:
+        """Submitted and not read yet, or read before a note the partner added since."""
+        return self.is_submitted and (self.reviewed_at is None or self.has_unread_note)
 
 
 ROLE_NOT_SET = "none"
