@@ -68,6 +68,11 @@ class Response(TimestampMixin, Base):
     def has_unread_note(self) -> bool:
         return note_unread(self.reviewed_at, self.addendum_at)
 
+    def note_is_new(self, note: dict) -> bool:
+        """Whether one of the addenda was added after the counselor last read this check-in."""
+        at = datetime.fromisoformat(note["at"])
+        return self.reviewed_at is not None and at > self.reviewed_at
+
     @property
     def unread_by_counselor(self) -> bool:
         """Submitted and not read yet, or read before a note the partner added since."""
