@@ -52,6 +52,8 @@ LIVE_COMBINED = {
              "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
             {"id": "what_helps", "type": "short_text", "label": "What would help right now?",
              "show_if": {"any": [{"question": "how_hard", "at_least": 7}, {"question": "feel_shaken", "equals": "yes"}]}},
+            {"id": "contact_detail", "type": "short_text", "label": "Who reached out?",
+             "show_if": {"question": "any_contact", "equals": "yes"}},  # one condition, on the earlier part
             {"id": "contact_shook", "type": "short_text", "label": "Did the contact shake you?",
              "show_if": {"all": [{"question": "any_contact", "equals": "yes"},
                                  {"question": "feel_shaken", "equals": "yes"}]}}]},
@@ -72,21 +74,30 @@ def test_combined_conditions_work_live_with_an_earlier_answer_and_one_on_the_pag
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
 
-    assert save_section(client, assignment.id, {"any_contact": "yes", "how_hard": "2"}).status_code == 302
+    def answer_first_part(answers):
+        """The first part, answered as without JavaScript, once the page has left the exercise (its
+        leaving autosave must land before, or the save would meet a newer revision)."""
+        page.goto("/my/")
+        page.wait_for_load_state("networkidle")
+        assert save_section(client, assignment.id, answers).status_code == 302
+
+    answer_first_part({"any_contact": "yes", "how_hard": "2"})
     page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
     helps, shook = page.get_by_label("What would help right now?"), page.get_by_label("Did the contact shake you?")
     assert not helps.is_visible() and not shook.is_visible()
+    assert page.get_by_label("Who reached out?").is_visible()  # met on the earlier part: the page must not hide it
     page.get_by_label("Yes", exact=True).check()
     assert helps.is_visible() and shook.is_visible()  # any: this answer; all: this and the earlier contact
     page.get_by_label("No", exact=True).check()
     assert not helps.is_visible() and not shook.is_visible()
 
-    assert save_section(client, assignment.id, {"any_contact": "no", "how_hard": "2"}).status_code == 302
+    answer_first_part({"any_contact": "no", "how_hard": "2"})
     page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
+    assert not page.get_by_label("Who reached out?").is_visible()  # not asked: no contact
     page.get_by_label("Yes", exact=True).check()
     assert helps.is_visible() and not shook.is_visible()  # "all" still needs the earlier contact
 
-    assert save_section(client, assignment.id, {"any_contact": "no", "how_hard": "8"}).status_code == 302
+    answer_first_part({"any_contact": "no", "how_hard": "8"})
     page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
     assert helps.is_visible()  # the earlier hard week is enough on its own
     page.get_by_label("No", exact=True).check()

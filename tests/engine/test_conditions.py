@@ -379,6 +379,21 @@ def test_fhir_several_enable_when_on_several_questions_round_trip_unchanged():
     assert [s.show_if for s in again.sections] == [s.show_if for s in imported.sections]
 
 
+def test_a_counselor_imports_combined_conditions_and_the_builder_says_them_in_words(app, factory):
+    import io
+    counselor = signed_in(app, factory.counselor())
+    upload = (io.BytesIO(json.dumps(SDC_COMBINED).encode()), "combined.json")
+    response = counselor.post("/counselor/worksheets/import", data={
+        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    editor = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Shown only when “Were you hurt or threatened in the past few months?” is Yes, or when "
+            "“Has it ever happened?” is Once or More than once") in editor
+    assert ("Shown only when “Were you hurt or threatened in the past few months?” is Yes, and when "
+            "“How afraid are you, 0 to 10?” is 7 or more") in editor
+
+
 def test_fhir_several_conditions_without_an_enable_behavior_are_refused_by_name():
     data = copy.deepcopy(SDC_COMBINED)
     del data["item"][2]["item"][0]["enableBehavior"]
