@@ -1,7 +1,7 @@
 """A partner's answers to one assignment: the autosaved draft, the submitted copy, and their history."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
@@ -98,3 +98,11 @@ class ResponseRevision(TimestampMixin, Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("ta_response.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # "submitted" | "conflict"
     content: Mapped[dict] = mapped_column(EncryptedJSON("response_revision.content"))
+
+
+def needs_attention_clause():
+    """SQL for a response whose counselor has something unread that needs attention: a risk answer
+    not read yet, or a note added to a private check-in since it was last read."""
+    return or_(and_(Response.risk_flagged.is_(True), Response.reviewed_at.is_(None)),
+               and_(Response.addendum_at.is_not(None),
+                    or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at)))
