@@ -254,6 +254,8 @@ def test_the_single_condition_form_still_validates_in_every_library_file(app):
      "does not have"),
     ((1, 1), {"all": [{"question": "any_contact", "one_of": ["yes"]}, {"question": "how_hard", "at_least": 2}]},
      "not one_of"),
+    ((1, 1), {"any": [{"question": "how_hard", "equals": 11}, {"question": "feel_shaken", "equals": "yes"}]},
+     "never equals 11"),
     ((1, 1), {"any": [{"question": "how_hard", "at_least": 7}]}, "at least 2"),
     ((1, 1), {"any": [{"question": "how_hard", "at_least": 7}, {"question": "how_hard"}]}, "exactly one of"),
     ((1, 1), {"any": [{"question": "how_hard", "at_least": 7}, {"question": "how_hard", "at_most": 2}],

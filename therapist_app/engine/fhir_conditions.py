@@ -14,8 +14,8 @@ OPERATOR_FOR = {"at_least": ">=", "at_most": "<="}
 def enable_when(show_if, by_id: dict) -> dict:
     """The enableWhen (and enableBehavior) keys of an item with this show_if; `by_id`: the fields by
     id. Several conditions become several enableWhen with enableBehavior "any" or "all"."""
-    combined = getattr(show_if, "all", None) is not None and "all" or getattr(show_if, "any", None) is not None and "any"
-    if not combined:
+    combined = next((name for name in ("any", "all") if getattr(show_if, name, None) is not None), None)
+    if combined is None:
         return _one_enable_when(show_if, by_id[show_if.question])
     checks = []
     for condition in show_if.conditions:

@@ -74,7 +74,8 @@ def alerts_from(item: dict, field: dict, source: str) -> None:
             continue
         if "options" not in field or any(code not in codes for code in wanted):
             raise WorksheetError(source, f"the question {field['label']!r} marks an answer for the counselor's "
-                                         "attention that is not one of its options. Please correct it and import again.")
+                                         "attention that is not one of its options. Please correct it and "
+                                         "import again.")
         field[key] = [codes[code] for code in wanted]
 
 

@@ -340,6 +340,8 @@ def _check_one_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
     if target.type == "scale":
         if show_if.one_of is not None or isinstance(show_if.equals, str):
             raise ValueError(f"{where}: a scale is compared with numbers (equals, at_least, at_most)")
+        if show_if.equals is not None and not 0 <= show_if.equals <= 10:
+            raise ValueError(f"{where}: a scale answers 0 to 10, so it never equals {show_if.equals}")
     else:
         if show_if.at_least is not None or show_if.at_most is not None or isinstance(show_if.equals, int):
             raise ValueError(f"{where}: a choice is compared with its options (equals, one_of)")
