@@ -85,3 +85,69 @@ def test_filter_and_search_by_name_keep_names_out_of_the_url(app, factory):
     db_session.commit()
     overdue = client.get("/counselor/?show=overdue").get_data(as_text=True)
     assert second.label.replace("&", "&amp;") in overdue and first.label.replace("&", "&amp;") not in overdue
+
+
+def _badge(counselor) -> str:
+    import re
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    badge = re.search(r"<strong>(\d+)</strong> private check-in", page)
+    return badge.group(1) if badge else "0"
+
+
+def _mark_read(counselor, check_in, response_id):
+    path = f"/counselor/assignments/{check_in.id}"
+    return counselor.post(f"/counselor/responses/{response_id}/reviewed", data={"csrf_token": csrf_of(counselor, path)})
+
+
+def test_a_note_added_to_a_read_check_in_counts_again_until_the_counselor_reads_it(app, factory):
+    from helpers import submit
+    from test_screening import _answer_calmly, _check_in_of
+    couple = factory.couple(with_check_ins=True)
+    counselor = signed_in(app, couple.counselor)
+    a = signed_in(app, couple.partner_a)
+    check_in = _check_in_of(couple, couple.partner_a)
+    _answer_calmly(a, check_in)  # no risk answer: a calm check-in raises no badge
+    assert submit(a, check_in.id).status_code == 302
+    response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
+    assert _badge(counselor) == "0"
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert "added a note" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+
+    sent = f"/my/homework/{check_in.id}?safe=1"
+    assert a.post(f"/my/homework/{check_in.id}/addendum",
+                  data={"csrf_token": csrf_of(a, sent), "text": "Things got worse on Sunday"}).status_code == 302
+    assert _badge(counselor) == "1"
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    assert "including 1 new note" in page
+    attention = counselor.get("/counselor/?show=attention").get_data(as_text=True)
+    assert couple.label.replace("&", "&amp;") in attention
+    assert "Things got worse" not in page  # the dashboard counts; it never quotes
+    assert "added a note" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    answers = counselor.get(f"/counselor/assignments/{check_in.id}").get_data(as_text=True)
+    assert "Things got worse on Sunday" in answers and "new since you read it" in answers
+    assert "new note read" in answers
+
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert _badge(counselor) == "0"
+    assert "including" not in counselor.get("/counselor/").get_data(as_text=True)
+    assert "added a note" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "new note read" not in counselor.get(f"/counselor/assignments/{check_in.id}").get_data(as_text=True)
+
+    # a second note raises it once more
+    assert a.post(f"/my/homework/{check_in.id}/addendum",
+                  data={"csrf_token": csrf_of(a, sent), "text": "One more thing"}).status_code == 302
+    assert _badge(counselor) == "1"
+
+
+def test_a_note_added_before_the_check_in_is_read_is_read_with_it(app, factory):
+    from helpers import answer_check_in_with_risk
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    check_in = answer_check_in_with_risk(app, couple)
+    a = signed_in(app, couple.partner_a)
+    a.post(f"/my/homework/{check_in.id}/addendum",
+           data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A note"})
+    assert _badge(counselor) == "1"  # one check-in to read, not two things
+    response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert _badge(counselor) == "0"

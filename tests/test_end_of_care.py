@@ -157,6 +157,27 @@ def test_archiving_waits_until_every_answer_that_needs_attention_is_read(app, fa
     assert fresh(Couple, couple.id).status == "active"
 
 
+def test_archiving_waits_for_a_note_added_to_a_check_in_after_it_was_read(app, factory):
+    from therapist_app.models import Response
+    couple = factory.couple()
+    check_in = answer_check_in_with_risk(app, couple)
+    counselor = signed_in(app, couple.counselor)
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == check_in.id))
+    page = f"/counselor/assignments/{check_in.id}"
+    assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                          data={"csrf_token": csrf_of(counselor, page)}).status_code == 302
+    a = signed_in(app, couple.partner_a)
+    a.post(f"/my/homework/{check_in.id}/addendum",
+           data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A late note"})
+    archive(counselor, couple)
+    assert "“added a note”" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert fresh(Couple, couple.id).status == "active"
+    assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                          data={"csrf_token": csrf_of(counselor, page)}).status_code == 302
+    archive(counselor, couple)
+    assert fresh(Couple, couple.id).status == "archived"
+
+
 def test_the_practice_admin_archives_and_another_practices_admin_finds_nothing(app, factory):
     couple = factory.couple()
     admin = signed_in(app, factory.admin(couple.counselor.practice))

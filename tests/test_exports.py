@@ -5,7 +5,7 @@ import json
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from helpers import answer_everything, submit
+from helpers import answer_everything, save_section, submit
 from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
@@ -62,3 +62,31 @@ def test_a_broken_questionnaire_file_is_refused_with_a_message(app, factory):
         content_type="multipart/form-data")
     assert response.status_code == 422
     assert "can&#39;t be imported" in response.get_data(as_text=True)
+
+
+def test_a_scored_measure_exports_its_score_to_the_counselor_and_never_to_a_partner(app, factory):
+    import io
+    import zipfile
+    couple = factory.couple()
+    assignment = factory.assign(couple, "couples-satisfaction-index")
+    partner = signed_in(app, couple.partner_a)
+    # worked by hand: happy 3 + mostly true 3 + somewhat 2 + mostly 3 = 11
+    save_section(partner, assignment.id, {"csi_happiness": "happy", "csi_warm": "mostly_true",
+                                          "csi_rewarding": "somewhat", "csi_satisfied": "mostly"})
+    assert submit(partner, assignment.id).status_code == 302
+    response_id = db_session.query(Response.id).filter_by(assignment_id=assignment.id).scalar()
+    counselor = signed_in(app, couple.counselor)
+    exported = counselor.get(f"/counselor/responses/{response_id}/fhir.json").json
+    QuestionnaireResponse.model_validate(exported)
+    score = next(e for e in exported["extension"] if e["url"] == "urn:therapist-app:score")
+    assert {"url": "value", "valueDecimal": 11} in score["extension"]
+    assert {"url": "cutoff", "valueDecimal": 13.5} in score["extension"]
+    with zipfile.ZipFile(io.BytesIO(counselor.get(f"/counselor/couples/{couple.id}/export.zip").data)) as records:
+        in_zip = json.loads(records.read(f"fhir/QuestionnaireResponse-{response_id}.json"))
+        questionnaire = json.loads(records.read(next(n for n in records.namelist() if "Questionnaire-couples" in n)))
+    assert in_zip["extension"] == exported["extension"]
+    assert any(e["url"] == "urn:therapist-app:scoring" for e in questionnaire["extension"])
+    with zipfile.ZipFile(io.BytesIO(partner.get("/my/my-answers.zip").data)) as own:
+        everything = b"".join(own.read(name) for name in own.namelist()).decode()
+    assert "Happy" in everything  # their own answers are there
+    assert "urn:therapist-app:score" not in everything and "CSI-4 score" not in everything

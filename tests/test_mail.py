@@ -117,3 +117,33 @@ def test_a_password_reset_email_is_delivered_and_says_nothing_about_the_practice
     lowered = content.lower()
     for word in ("affair", "betray", "trust", "sex", "intima", "infidel", "counsel", "couple", "therap"):
         assert word not in lowered, word
+
+
+def test_the_morning_digest_counts_a_check_in_note_added_after_it_was_read(app, factory):
+    from datetime import timedelta
+
+    from helpers import answer_check_in_with_risk
+    from support import csrf_of, signed_in
+    from therapist_app.models import Response
+    from therapist_app.models.base import utcnow
+    from therapist_app.services.digests import counts_for
+
+    couple = factory.couple()
+    check_in = answer_check_in_with_risk(app, couple)
+    counselor = signed_in(app, couple.counselor)
+    response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
+
+    def mark_read():
+        token = csrf_of(counselor, f"/counselor/assignments/{check_in.id}")
+        assert counselor.post(f"/counselor/responses/{response_id}/reviewed", data={"csrf_token": token}).status_code == 302
+
+    since = utcnow() - timedelta(days=1)
+    assert counts_for(couple.counselor, since).check_ins_needing_attention == 1
+    mark_read()
+    assert counts_for(couple.counselor, since).check_ins_needing_attention == 0
+    a = signed_in(app, couple.partner_a)
+    a.post(f"/my/homework/{check_in.id}/addendum",
+           data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A late note"})
+    assert counts_for(couple.counselor, since).check_ins_needing_attention == 1
+    mark_read()
+    assert counts_for(couple.counselor, since).check_ins_needing_attention == 0

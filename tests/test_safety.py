@@ -7,7 +7,7 @@ from sqlalchemy import select
 from helpers import answer_check_in_with_risk
 from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, OutboxMessage
+from therapist_app.models import Assignment, OutboxMessage, Response
 from therapist_app.services.worksheets import version_by_slug
 
 VOLATILE = [
@@ -64,7 +64,28 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
     added = a.post(f"/my/homework/{check_in.id}/addendum",
                    data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "An addendum"})
     assert added.status_code == 302
-    after = _everything_partner_b_can_reach(app, couple, joint)
+    _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
+    # the counselor reads it; A adds a note after that, which counts for the counselor again (never
+    # for B); the counselor reads that too: B's reach is unchanged at every step
+    counselor = signed_in(app, couple.counselor)
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == check_in.id))
+
+    def mark_read():
+        token = csrf_of(counselor, f"/counselor/assignments/{check_in.id}")
+        assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                              data={"csrf_token": token}).status_code == 302
+    mark_read()
+    _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
+    later = a.post(f"/my/homework/{check_in.id}/addendum",
+                   data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A later note"})
+    assert later.status_code == 302
+    assert "including 1 new note" in counselor.get("/counselor/").get_data(as_text=True)
+    _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
+    mark_read()
+    _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
+
+
+def _assert_same(before: dict, after: dict) -> None:
     for key in before:
         if before[key] != after[key]:
             import difflib

@@ -71,6 +71,22 @@ def test_follow_ups_stay_hidden_until_a_positive_screen_and_a_hidden_follow_up_i
     assert "threatened to kill you" in review and "tell your counselor a little about it here" in review
 
 
+@pytest.mark.parametrize("recent", [{"hurt_or_threatened": "once"}, {"afraid_of_partner": "sometimes"}])
+def test_follow_ups_appear_after_a_positive_answer_about_recent_months_even_if_never_before(app, factory, recent):
+    couple = factory.couple(with_check_ins=True)
+    a = signed_in(app, couple.partner_a)
+    check_in = _check_in_of(couple, couple.partner_a)
+    _answer_calmly(a, check_in, ever="never", extra=recent)
+    review = a.get(f"/my/homework/{check_in.id}/review").get_data(as_text=True)
+    assert "threatened to kill you" in review  # the follow-up part was asked
+    assert "Thank you for answering so honestly" in a.get(
+        f"/my/homework/{check_in.id}?section=2&edit=1").get_data(as_text=True)
+    assert submit(a, check_in.id).status_code == 302
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
+    assert response.risk_flagged and "threatened_to_kill" in response.submitted["values"]
+
+
 def test_a_self_harm_answer_shows_crisis_resources_at_once_without_javascript(app, factory):
     practice = factory.practice(country="GB")
     couple = factory.couple(counselor=factory.counselor(practice), with_check_ins=True)

@@ -2,6 +2,7 @@
 import shutil
 
 import yaml
+from axe_playwright_python.sync_playwright import Axe
 
 from support import browser_sign_in
 from therapist_app.services.worksheets import sync_library
@@ -35,3 +36,73 @@ def test_a_follow_up_question_appears_live_when_the_answer_matches(app, factory,
     assert not page.get_by_text("follows from your answer above").is_visible()  # the no-JS hint is gone
     page.get_by_label("No", exact=True).check()
     assert not follow_up.is_visible()
+
+
+# Conditions combined: one half may be an answer on an earlier part, the other on this page.
+LIVE_COMBINED = {
+    "slug": "live-combined", "title": "A short check", "purpose": "A short look at the week.",
+    "estimated_minutes": 5, "stage": 1,
+    "sections": [
+        {"id": "week", "title": "This week", "fields": [
+            {"id": "any_contact", "type": "single_choice", "label": "Was there any contact this week?",
+             "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
+            {"id": "how_hard", "type": "scale", "label": "How hard was this week?", "min_label": "Easy",
+             "max_label": "Very hard"}]},
+        {"id": "now", "title": "Right now", "fields": [
+            {"id": "feel_shaken", "type": "single_choice", "label": "Do you feel shaken right now?",
+             "options": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
+            {"id": "what_helps", "type": "short_text", "label": "What would help right now?",
+             "show_if": {"any": [{"question": "how_hard", "at_least": 7}, {"question": "feel_shaken", "equals": "yes"}]}},
+            {"id": "contact_detail", "type": "short_text", "label": "Who reached out?",
+             "show_if": {"question": "any_contact", "equals": "yes"}},  # one condition, on the earlier part
+            {"id": "contact_shook", "type": "short_text", "label": "Did the contact shake you?",
+             "show_if": {"all": [{"question": "any_contact", "equals": "yes"},
+                                 {"question": "feel_shaken", "equals": "yes"}]}}]},
+    ],
+}
+
+
+def test_combined_conditions_work_live_with_an_earlier_answer_and_one_on_the_page(app, factory, new_page, tmp_path):
+    from helpers import save_section
+    from support import signed_in
+    library = tmp_path / "library"
+    shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
+    (library / "live-combined.yaml").write_text(yaml.safe_dump(LIVE_COMBINED, sort_keys=False))
+    sync_library(library)
+    couple = factory.couple()
+    assignment = factory.assign(couple, "live-combined")
+    client = signed_in(app, couple.partner_a)
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+
+    def answer_first_part(answers):
+        """The first part, answered as without JavaScript, once the page has left the exercise (its
+        leaving autosave must land before, or the save would meet a newer revision)."""
+        page.goto("/my/")
+        page.wait_for_load_state("networkidle")
+        assert save_section(client, assignment.id, answers).status_code == 302
+
+    answer_first_part({"any_contact": "yes", "how_hard": "2"})
+    page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
+    helps, shook = page.get_by_label("What would help right now?"), page.get_by_label("Did the contact shake you?")
+    assert not helps.is_visible() and not shook.is_visible()
+    assert page.get_by_label("Who reached out?").is_visible()  # met on the earlier part: the page must not hide it
+    page.get_by_label("Yes", exact=True).check()
+    assert helps.is_visible() and shook.is_visible()  # any: this answer; all: this and the earlier contact
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    page.get_by_label("No", exact=True).check()
+    assert not helps.is_visible() and not shook.is_visible()
+
+    answer_first_part({"any_contact": "no", "how_hard": "2"})
+    page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
+    assert not page.get_by_label("Who reached out?").is_visible()  # not asked: no contact
+    page.get_by_label("Yes", exact=True).check()
+    assert helps.is_visible() and not shook.is_visible()  # "all" still needs the earlier contact
+
+    answer_first_part({"any_contact": "no", "how_hard": "8"})
+    page.goto(f"/my/homework/{assignment.id}?section=1&edit=1")
+    assert helps.is_visible()  # the earlier hard week is enough on its own
+    page.get_by_label("No", exact=True).check()
+    assert helps.is_visible() and not shook.is_visible()
+    assert not page.get_by_text("follows from your answer above").first.is_visible()

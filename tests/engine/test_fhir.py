@@ -86,8 +86,8 @@ def test_library_exercise_exports_valid_questionnaire_and_round_trips(library, s
             if field.type in ("multi_choice", "checklist", "rows"):
                 assert item["repeats"] is True
             if hasattr(field, "options"):
-                assert item["answerOption"] == [
-                    {"valueCoding": {"code": o.value, "display": o.label}} for o in field.options]
+                assert [a["valueCoding"] for a in item["answerOption"]] == [
+                    {"code": o.value, "display": o.label} for o in field.options]
             if field.type == "rows":
                 columns = [c for c in item["item"] if c["type"] == "string"]
                 assert [c["text"] for c in columns] == [c.label for c in field.columns]

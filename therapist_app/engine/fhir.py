@@ -3,6 +3,7 @@
 import json
 
 from .fhir_conditions import enable_when
+from .fhir_measures import item_extensions, option_extensions, score_extension, scoring_extension
 from .fields import kind_of
 from .presentation import fields_for, label_for
 from .schema import WorksheetDefinition
@@ -21,10 +22,13 @@ def questionnaire(definition: WorksheetDefinition, *, slug: str, version: int, b
     payload = json.dumps(definition.model_dump(mode="json", exclude_none=True),
                          separators=(",", ":"), ensure_ascii=False)
     by_id = {field.id: field for field in definition.all_fields()}
+    extensions = [{"url": DEFINITION_EXTENSION, "valueString": payload}]
+    if definition.scoring is not None:
+        extensions.append(scoring_extension(definition.scoring))
     return {
         "resourceType": "Questionnaire",
         "id": slug[: 64 - len(suffix)] + suffix,  # FHIR ids are at most 64 characters; slugs may be 80
-        "extension": [{"url": DEFINITION_EXTENSION, "valueString": payload}],
+        "extension": extensions,
         "url": f"{base_url.rstrip('/')}/fhir/Questionnaire/{slug}", "version": str(version), "name": name,
         "title": definition.title, "status": "active", "description": definition.purpose,
         "item": [_group(s, by_id) for s in definition.sections],
@@ -35,7 +39,7 @@ def _group(section, by_id: dict) -> dict:
     group = {"linkId": section.id, "text": section.title, "type": "group",
              "item": [_question(f, by_id) for f in section.fields]}
     if section.show_if:
-        group.update(enable_when(section.show_if, by_id[section.show_if.question]))
+        group.update(enable_when(section.show_if, by_id))
     return group
 
 
@@ -43,7 +47,7 @@ def _question(field, by_id: dict) -> dict:
     """One field as a Questionnaire item, with the few details another system can show or enforce."""
     item = {"linkId": field.id, "text": field.label, "type": kind_of(field).fhir_type}
     if field.show_if:
-        item.update(enable_when(field.show_if, by_id[field.show_if.question]))
+        item.update(enable_when(field.show_if, by_id))
     if field.required:
         item["required"] = True
     notes = [field.help] if field.help else []
@@ -53,6 +57,11 @@ def _question(field, by_id: dict) -> dict:
         notes.append(f"0 = {field.min_label}, 10 = {field.max_label}.")
     elif field.type in ("single_choice", "multi_choice", "checklist"):
         item["answerOption"] = [{"valueCoding": {"code": o.value, "display": o.label}} for o in field.options]
+        for option, answer_option in zip(field.options, item["answerOption"]):
+            if points := option_extensions(option):
+                answer_option["extension"] = points
+        if alerts := item_extensions(field):
+            item["extension"] = alerts
         if field.type != "single_choice":
             item["repeats"] = True
     elif field.type == "rows":  # column linkIds carry the field id: FHIR wants linkIds unique in the whole file
@@ -71,9 +80,10 @@ def _question(field, by_id: dict) -> dict:
 def questionnaire_response(
     definition: WorksheetDefinition, answers: dict, *, questionnaire_url: str, status: str,
     source_reference: str, source_display: str, authored: str | None, role: str | None = None,
-    only_field_ids: set[str] | None = None,
+    only_field_ids: set[str] | None = None, with_score: bool = False,
 ) -> dict:
-    """The answers as R4 QuestionnaireResponse JSON; unanswered, skipped and withheld fields leave no trace."""
+    """The answers as R4 QuestionnaireResponse JSON; unanswered, skipped and withheld fields leave no trace.
+    `with_score`: a scored measure's score travels as an extension (the counselor's exports only)."""
     if status not in RESPONSE_STATUSES:
         raise ValueError(f"status must be one of {RESPONSE_STATUSES}, not {status!r}")
     values, states = (answers or {}).get("values") or {}, (answers or {}).get("states") or {}
@@ -95,6 +105,8 @@ def questionnaire_response(
                 "source": {"reference": source_reference, "display": source_display}}
     if authored:
         response["authored"] = authored
+    if with_score and only_field_ids is None and (score := score_extension(definition, answers)):
+        response["extension"] = [score]
     return {**response, "item": groups} if groups else response
 
 

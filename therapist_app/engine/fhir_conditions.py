@@ -1,7 +1,8 @@
 """Conditional questions in FHIR R4: show_if as enableWhen / enableBehavior, both ways.
 
 Export: equals and one_of become "=" answers (one_of as several with enableBehavior "any"); at_least
-and at_most become ">=" and "<=" with an integer. Import reads the same shapes, as the SDC
+and at_most become ">=" and "<=" with an integer; {any: [...]} and {all: [...]} become their conditions'
+enableWhen together, with enableBehavior "any" or "all". Import reads the same shapes, as the SDC
 implementation guide draws them (answerCoding, answerBoolean, answerInteger), and refuses by name
 what a worksheet cannot hold rather than dropping it.
 """
@@ -10,9 +11,20 @@ from .loader import WorksheetError
 OPERATOR_FOR = {"at_least": ">=", "at_most": "<="}
 
 
-def enable_when(show_if, target) -> dict:
-    """The enableWhen (and enableBehavior) keys of an item with this show_if; `target` is the field
-    it asks about."""
+def enable_when(show_if, by_id: dict) -> dict:
+    """The enableWhen (and enableBehavior) keys of an item with this show_if; `by_id`: the fields by
+    id. Several conditions become several enableWhen with enableBehavior "any" or "all"."""
+    combined = next((name for name in ("any", "all") if getattr(show_if, name, None) is not None), None)
+    if combined is None:
+        return _one_enable_when(show_if, by_id[show_if.question])
+    checks = []
+    for condition in show_if.conditions:
+        one = _one_enable_when(condition, by_id[condition.question])
+        checks += one["enableWhen"]
+    return {"enableWhen": checks, "enableBehavior": combined}
+
+
+def _one_enable_when(show_if, target) -> dict:
     if show_if.one_of is not None:
         return {"enableWhen": [_equals(show_if.question, value, target) for value in show_if.one_of],
                 "enableBehavior": "any"}
@@ -48,22 +60,33 @@ def conditions_from_enable_when(sections: list[dict], source: str) -> None:
 
 def show_if_from(item: dict, fields_by_link: dict, label: str, source: str) -> dict | None:
     """A show_if from a foreign item's enableWhen, with the worksheet's own ids, or None when the item
-    has none. `fields_by_link`: linkId -> the imported field (with `_codes`: code -> option value)."""
+    has none. `fields_by_link`: linkId -> the imported field (with `_codes`: code -> option value).
+    Several enableWhen become {any: [...]} or {all: [...]} as enableBehavior says; "any" of several
+    answers to one choice question reads as one_of."""
     conditions = item.get("enableWhen") or []
     if not conditions:
         return None
-    targets = {c.get("question") for c in conditions}
-    if len(targets) != 1 or next(iter(targets)) not in fields_by_link:
-        return _refuse(label, source, "depends on more than one earlier question, or on one not in this file")
-    target = fields_by_link[next(iter(targets))]
-    tests = [_test(condition, target, label, source) for condition in conditions]
-    if len(tests) == 1:
-        name, value = tests[0]
-        return {"question": target["id"], name: value}
-    if item.get("enableBehavior") == "any" and all(name == "equals" and isinstance(value, str) for name, value in tests):
-        return {"question": target["id"], "one_of": [value for _, value in tests]}
-    return _refuse(label, source, "combines conditions in a way a worksheet can't (only one test, or several "
-                                  "'equals' of which any may match)")
+    if any(c.get("question") not in fields_by_link for c in conditions):
+        return _refuse(label, source, "depends on a question that is not in this file")
+    tests = [(fields_by_link[c["question"]]["id"], *_test(c, fields_by_link[c["question"]], label, source))
+             for c in conditions]
+    behavior = item.get("enableBehavior")
+    if len(tests) > 1 and behavior not in ("any", "all"):
+        return _refuse(label, source, "has several conditions but does not say whether any or all must be met")
+    combined = []
+    for question, name, value in tests:
+        last = combined[-1] if combined else None
+        if behavior == "any" and name == "equals" and isinstance(value, str) and last \
+                and last["question"] == question and ("one_of" in last or isinstance(last.get("equals"), str)):
+            last["one_of"] = last.pop("one_of", None) or [last.pop("equals")]
+            last["one_of"].append(value)
+        else:
+            combined.append({"question": question, name: value})
+    if len(combined) == 1:
+        return combined[0]
+    if len(combined) > 10:
+        return _refuse(label, source, "combines more than 10 conditions")
+    return {behavior: combined}
 
 
 def _test(condition: dict, target: dict, label: str, source: str) -> tuple[str, object]:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from .fhir import DEFAULT_PURPOSE, DEFINITION_EXTENSION
 from .fhir_conditions import conditions_from_enable_when
+from .fhir_measures import alerts_from, option_score, scoring_from
 from .fields import kind_of
 from .loader import WorksheetError, validate_definition
 from .schema import WorksheetDefinition
@@ -111,6 +112,10 @@ def _foreign_definition(data: dict, source: str) -> dict:
         for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
             sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
                              "title": title if not start else f"{title[:108]} (continued)", "_item": group})
+    by_link = {field["_item"]["linkId"]: field for section in sections for field in section["fields"]}
+    for field in by_link.values():
+        alerts_from(field["_item"], field, source)
+    scoring = scoring_from(data, by_link, source)
     conditions_from_enable_when(sections, source)
     if not sections:
         raise WorksheetError(source, "this questionnaire has no questions a worksheet can hold")
@@ -123,7 +128,7 @@ def _foreign_definition(data: dict, source: str) -> dict:
         "slug": slug if len(slug) >= 2 else "imported-questionnaire",
         "title": _clean(data.get("title"), 120) or _clean(data.get("name"), 120) or "Imported questionnaire",
         "purpose": _clean(data.get("description"), 2000) or DEFAULT_PURPOSE,
-        "estimated_minutes": 10, "stage": 0, "sections": sections,
+        "estimated_minutes": 10, "stage": 0, "sections": sections, **({"scoring": scoring} if scoring else {}),
     }
 
 
@@ -180,6 +185,8 @@ def _options(item: dict, label: str, source: str) -> list[dict]:
         if text:
             options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text,
                             "code": coding.get("code") or (None if plain is None else str(plain))})
+            if (points := option_score(choice)) is not None:
+                options[-1]["score"] = points
     if len(options) > 30:
         raise WorksheetError(source, f"the question {label!r} has {len(options)} answer options; "
                                      "a worksheet question offers at most 30")

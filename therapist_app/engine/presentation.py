@@ -41,7 +41,16 @@ class SectionView:
 
 
 def condition_met(show_if, values: dict) -> bool:
-    """Whether an answer in `values` satisfies a show_if (an unanswered question satisfies none)."""
+    """Whether the answers in `values` satisfy a show_if: one condition, or several combined with
+    any / all (an unanswered question satisfies no condition)."""
+    if getattr(show_if, "any", None) is not None:
+        return any(_one_condition_met(c, values) for c in show_if.any)
+    if getattr(show_if, "all", None) is not None:
+        return all(_one_condition_met(c, values) for c in show_if.all)
+    return _one_condition_met(show_if, values)
+
+
+def _one_condition_met(show_if, values: dict) -> bool:
     value = values.get(show_if.question)
     if value is None or value == []:
         return False
@@ -53,6 +62,26 @@ def condition_met(show_if, values: dict) -> bool:
     if not isinstance(value, int):
         return False
     return value >= show_if.at_least if show_if.at_least is not None else value <= show_if.at_most
+
+
+def live_condition(show_if, values: dict, on_page: set):
+    """What is left of a show_if for the page to decide live, given the answers to questions on
+    earlier parts: True (shown whatever happens on this page), False (hidden whatever happens), or
+    the condition on questions of this page alone. One earlier "any" met shows the question; one
+    earlier "all" unmet hides it."""
+    conditions = show_if.conditions
+    here = [c for c in conditions if c.question in on_page]
+    if not here:
+        return condition_met(show_if, values)
+    earlier = [_one_condition_met(c, values) for c in conditions if c.question not in on_page]
+    combined_any = getattr(show_if, "any", None) is not None
+    if combined_any and any(earlier):
+        return True
+    if not combined_any and not all(earlier):
+        return False
+    if len(here) == 1:
+        return here[0]
+    return type(show_if).model_construct(**{"any" if combined_any else "all": here})
 
 
 def _answered_values(answers: dict | None) -> dict:
@@ -67,7 +96,8 @@ def sections_for(definition: WorksheetDefinition, role: str | None, answers: dic
     """The sections and fields a partner sees, worded for their role. With `answers`, a question or
     section whose show_if is not met is left out, in document order (a question hidden by its own
     condition answers no later condition). `within`: the index of the section being shown, whose
-    conditions on questions in that same section are left to the page (live with JavaScript)."""
+    conditions on questions in that same section are left to the page (live with JavaScript); there,
+    a field's show_if keeps only what the page still has to decide (see live_condition)."""
     values = _answered_values(answers)
     effective: dict = {}
     views = []
@@ -79,20 +109,21 @@ def sections_for(definition: WorksheetDefinition, role: str | None, answers: dic
         for field in section.fields:
             if not applies_to(field, role):
                 continue
-            same_section = within is not None and len(views) == within and _asks_within(field, section)
-            if answers is not None and field.show_if and not same_section \
-                    and not condition_met(field.show_if, effective):
-                continue
+            if answers is not None and field.show_if:
+                on_page = {f.id for f in section.fields} if within is not None and len(views) == within else set()
+                live = live_condition(field.show_if, effective, on_page)
+                if live is False:
+                    continue
+                if live is True and within is not None:
+                    field = field.model_copy(update={"show_if": None})  # decided: nothing left for the page
+                elif live is not True and live is not field.show_if:
+                    field = field.model_copy(update={"show_if": live})  # the part the page decides live
             fields.append(field)
             if field.id in values:
                 effective[field.id] = values[field.id]
         if fields:
             views.append(SectionView(len(views), section, fields))
     return views
-
-
-def _asks_within(field, section) -> bool:
-    return field.show_if is not None and any(f.id == field.show_if.question for f in section.fields)
 
 
 def fields_for(definition: WorksheetDefinition, role: str | None, answers: dict | None = None) -> list:
@@ -104,7 +135,16 @@ def field_by_id(definition: WorksheetDefinition, field_id: str):
 
 
 def describe_condition(show_if, definition: WorksheetDefinition) -> str:
-    """A show_if in words, for counselors: 'Shown only when “Was there contact?” is Yes'."""
+    """A show_if in words, for counselors: 'Shown only when “Was there contact?” is Yes', and for
+    several conditions '… when “A” is Yes, or when “B” is 7 or more' (or 'and')."""
+    parts = [_describe_one(c, definition) for c in show_if.conditions]
+    if not all(parts):
+        return ""
+    joiner = ", or when " if getattr(show_if, "any", None) is not None else ", and when "
+    return "Shown only when " + joiner.join(parts)
+
+
+def _describe_one(show_if, definition: WorksheetDefinition) -> str:
     target = field_by_id(definition, show_if.question)
     if target is None:
         return ""
@@ -117,4 +157,4 @@ def describe_condition(show_if, definition: WorksheetDefinition) -> str:
         test = f"is {show_if.at_least} or more"
     else:
         test = f"is {show_if.at_most} or less"
-    return f"Shown only when “{target.label}” {test}"
+    return f"“{target.label}” {test}"

@@ -4,7 +4,8 @@ from typing import Annotated, Literal, Union
 import unicodedata
 
 from .scoring import check_scoring
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
+                      model_validator)
 
 
 def _readable_text(text: str) -> str:
@@ -71,6 +72,40 @@ class ShowIf(Strict):
             raise ValueError("show_if needs exactly one of equals, one_of, at_least or at_most")
         return self
 
+    @property
+    def conditions(self) -> list["ShowIf"]:
+        return [self]
+
+
+class ShowIfAny(Strict):
+    """Show when at least one of several conditions is met (each on an earlier answer)."""
+    any: list[ShowIf] = Field(min_length=2, max_length=10)
+
+    @property
+    def conditions(self) -> list[ShowIf]:
+        return list(self.any)
+
+
+class ShowIfAll(Strict):
+    """Show only when every one of several conditions is met."""
+    all: list[ShowIf] = Field(min_length=2, max_length=10)
+
+    @property
+    def conditions(self) -> list[ShowIf]:
+        return list(self.all)
+
+
+def _condition_kind(data) -> str:
+    keys = set(data) if isinstance(data, dict) else {name for name in ("any", "all") if hasattr(data, name)}
+    return "any" if "any" in keys else "all" if "all" in keys else "one"
+
+
+# A show_if: one condition (the form every worksheet used first), or several combined with any / all.
+Condition = Annotated[
+    Union[Annotated[ShowIf, Tag("one")], Annotated[ShowIfAny, Tag("any")], Annotated[ShowIfAll, Tag("all")]],
+    Discriminator(_condition_kind),
+]
+
 
 class FieldBase(Strict):
     id: Identifier
@@ -81,7 +116,7 @@ class FieldBase(Strict):
     visibility: Visibility = VISIBILITY_COUNSELOR
     only_for: PartnerRole | None = None
     variants: dict[PartnerRole, Variant] | None = None
-    show_if: ShowIf | None = None
+    show_if: Condition | None = None
 
     @model_validator(mode="after")
     def _sensitive_is_never_required(self):
@@ -181,7 +216,7 @@ class Section(Strict):
     title: Title
     intro: Paragraph | None = None
     only_for: PartnerRole | None = None
-    show_if: ShowIf | None = None
+    show_if: Condition | None = None
     fields: list[AnyField] = Field(min_length=1, max_length=60)
 
 
@@ -261,7 +296,42 @@ def _check_conditions(sections) -> None:
             earlier[field.id] = field
 
 
-def _check_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
+def _check_condition(show_if, earlier: dict, where: str) -> None:
+    for condition in show_if.conditions:
+        _check_one_condition(condition, earlier, where)
+    if isinstance(show_if, ShowIfAll):
+        if any(c.one_of is not None for c in show_if.all):
+            # FHIR's enableWhen cannot nest "any" inside "all"; the worksheet must export as it reads
+            raise ValueError(f"{where}: inside show_if 'all', each condition tests one value "
+                             "(equals, at_least or at_most), not one_of")
+        _check_all_can_be_met(show_if, earlier, where)
+
+
+def _check_all_can_be_met(show_if: "ShowIfAll", earlier: dict, where: str) -> None:
+    """Conditions that must all hold on one single-choice or scale answer must leave some answer that
+    meets them all; otherwise the question could never be shown."""
+    for question in {c.question for c in show_if.conditions}:
+        target = earlier[question]
+        if target.type not in ("single_choice", "scale"):
+            continue  # several boxes may be ticked at once
+        possible = set(range(11)) if target.type == "scale" else {o.value for o in target.options}
+        for condition in show_if.conditions:
+            if condition.question == question:
+                possible = {v for v in possible if _one_met(condition, v)}
+        if not possible:
+            raise ValueError(f"{where}: show_if needs all of its conditions on {question!r}, "
+                             "and no single answer meets them all")
+
+
+def _one_met(condition: ShowIf, value) -> bool:
+    if condition.equals is not None:
+        return value == condition.equals
+    if condition.one_of is not None:
+        return value in condition.one_of
+    return value >= condition.at_least if condition.at_least is not None else value <= condition.at_most
+
+
+def _check_one_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
     target = earlier.get(show_if.question)
     if target is None:
         raise ValueError(f"{where}: show_if asks about {show_if.question!r}, which is not an earlier question")
@@ -270,6 +340,8 @@ def _check_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
     if target.type == "scale":
         if show_if.one_of is not None or isinstance(show_if.equals, str):
             raise ValueError(f"{where}: a scale is compared with numbers (equals, at_least, at_most)")
+        if show_if.equals is not None and not 0 <= show_if.equals <= 10:
+            raise ValueError(f"{where}: a scale answers 0 to 10, so it never equals {show_if.equals}")
     else:
         if show_if.at_least is not None or show_if.at_most is not None or isinstance(show_if.equals, int):
             raise ValueError(f"{where}: a choice is compared with its options (equals, one_of)")

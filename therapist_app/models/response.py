@@ -1,7 +1,7 @@
 """A partner's answers to one assignment: the autosaved draft, the submitted copy, and their history."""
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
@@ -13,6 +13,12 @@ STATUS_SUBMITTED = "submitted"
 
 READY = "ready"
 NOT_YET = "not_yet"
+
+
+def note_unread(reviewed_at: datetime | None, addendum_at: datetime | None) -> bool:
+    """Whether a partner added a note to their sent check-in that the counselor has not read yet:
+    added before the answers were read (it is read with them) or after (it needs reading again)."""
+    return addendum_at is not None and (reviewed_at is None or addendum_at > reviewed_at)
 
 
 def empty_answers() -> dict:
@@ -58,6 +64,20 @@ class Response(TimestampMixin, Base):
     def is_submitted(self) -> bool:
         return self.status == STATUS_SUBMITTED
 
+    @property
+    def has_unread_note(self) -> bool:
+        return note_unread(self.reviewed_at, self.addendum_at)
+
+    def note_is_new(self, note: dict) -> bool:
+        """Whether one of the addenda was added after the counselor last read this check-in."""
+        at = datetime.fromisoformat(note["at"])
+        return self.reviewed_at is not None and at > self.reviewed_at
+
+    @property
+    def unread_by_counselor(self) -> bool:
+        """Submitted and not read yet, or read before a note the partner added since."""
+        return self.is_submitted and (self.reviewed_at is None or self.has_unread_note)
+
 
 ROLE_NOT_SET = "none"
 
@@ -78,3 +98,11 @@ class ResponseRevision(TimestampMixin, Base):
     response_id: Mapped[int] = mapped_column(ForeignKey("ta_response.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # "submitted" | "conflict"
     content: Mapped[dict] = mapped_column(EncryptedJSON("response_revision.content"))
+
+
+def needs_attention_clause():
+    """SQL for a response whose counselor has something unread that needs attention: a risk answer
+    not read yet, or a note added to a private check-in since it was last read."""
+    return or_(and_(Response.risk_flagged.is_(True), Response.reviewed_at.is_(None)),
+               and_(Response.addendum_at.is_not(None),
+                    or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at)))

@@ -16,7 +16,7 @@ from ..models import Appointment, Assignment, Couple, Response, SessionTopic, Us
 from ..models.appointment import STATUS_CANCELLED
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
-from ..models.response import STATUS_SUBMITTED
+from ..models.response import STATUS_SUBMITTED, note_unread
 from ..extensions import session
 from ..timezones import to_local, zone
 
@@ -40,6 +40,7 @@ class CoupleDay:
     overdue: int = 0
     to_review: int = 0
     risk: int = 0
+    new_notes: int = 0  # notes added to a sent private check-in, not read yet
     new_submissions: int = 0
     new_topics: int = 0
     last_session: datetime | None = None
@@ -99,7 +100,7 @@ def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) ->
     responses = defaultdict(dict)
     for row in session.execute(
             select(Response.assignment_id, Response.partner_id, Response.status, Response.revision,
-                   Response.submitted_at, Response.reviewed_at, Response.risk_flagged)
+                   Response.submitted_at, Response.reviewed_at, Response.risk_flagged, Response.addendum_at)
             .join(Assignment, Assignment.id == Response.assignment_id)
             .where(Assignment.couple_id.in_(in_caseload), Assignment.status == STATUS_OPEN)):
         responses[row.assignment_id][row.partner_id] = row
@@ -113,8 +114,13 @@ def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) ->
 def _count_one(day: CoupleDay, response, due_date: date | None, today: date) -> None:
     if response is not None and response.status == STATUS_SUBMITTED:
         day.submitted += 1
-        day.to_review += response.reviewed_at is None
-        day.risk += bool(response.risk_flagged) and response.reviewed_at is None
+        # A note added to a sent check-in makes it unread again, and needs attention like a risk
+        # answer, until the counselor marks it read (counselor-only: partners see no count).
+        new_note = note_unread(response.reviewed_at, response.addendum_at)
+        unread = response.reviewed_at is None or new_note
+        day.to_review += unread
+        day.risk += unread and (bool(response.risk_flagged) or new_note)
+        day.new_notes += new_note
         if day.last_session is None or response.submitted_at > day.last_session:
             day.new_submissions += 1
         return

@@ -9,7 +9,7 @@ from ..extensions import session
 from ..mail.messages import Message
 from ..mail.outbox import enqueue
 from ..models import Assignment, Couple, Response, User
-from ..models.response import STATUS_SUBMITTED
+from ..models.response import STATUS_SUBMITTED, needs_attention_clause
 from ..models.user import ROLE_COUNSELOR
 from ..timezones import to_local
 from .links import login_link
@@ -38,8 +38,7 @@ def counts_for(counselor: User, since: datetime) -> DigestCounts:
                                                 Assignment.revealed_at >= since)) or 0
     flags = session.scalar(
         select(func.count(Response.id)).join(Assignment, Assignment.id == Response.assignment_id)
-        .where(Assignment.couple_id.in_(couple_ids), Response.risk_flagged.is_(True),
-               Response.reviewed_at.is_(None))) or 0
+        .where(Assignment.couple_id.in_(couple_ids), needs_attention_clause())) or 0
     return DigestCounts(submissions, reveals, flags)
 
 

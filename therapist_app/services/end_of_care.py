@@ -16,13 +16,14 @@ from ..models import (Appointment, Assignment, AssignmentSeries, Couple, Invitat
 from ..models.appointment import STATUS_CANCELLED, STATUS_SCHEDULED
 from ..models.base import utcnow
 from ..models.couple import STATUS_ACTIVE, STATUS_ARCHIVED
+from ..models.response import needs_attention_clause
 from ..models.user import ROLE_COUNSELOR
 from ..pdf import cache
 from ..security.audit import record
 from .reminders import REMINDER_KINDS
 
 UNREAD_FIRST = ("{count} private answer{s} that need{verb} attention {have} not been read yet. Please read "
-                "{them} on the couple's page (marked “needs attention”) before archiving, so that nothing "
+                "{them} on the couple's page (marked “needs attention” or “added a note”) before archiving, so that nothing "
                 "waits unread once care has ended.")
 WRONG_NAME = "That is not the couple's name as shown on this page. Type it exactly, or leave this page to keep everything."
 # Email that only makes sense while the couple is in care: queued, not yet sent, is taken back at archiving.
@@ -43,14 +44,14 @@ class ArchiveResult:
 def _unread_alerts(couple: Couple) -> int:
     return session.scalar(
         select(func.count(Response.id)).join(Assignment, Assignment.id == Response.assignment_id)
-        .where(Assignment.couple_id == couple.id, Response.risk_flagged.is_(True), Response.reviewed_at.is_(None))
+        .where(Assignment.couple_id == couple.id, needs_attention_clause())
     ) or 0
 
 
 def archive(actor: User, couple_id: int, ip: str | None = None) -> ArchiveResult:
     """Ends care: the couple's records become read-only for everyone (access.couple_writable), sessions
     still to come are cancelled, reminders and "something new" emails not yet sent are taken back, and
-    the scheduler gives them nothing more. Refused while a risk answer waits unread. Archiving twice
+    the scheduler gives them nothing more. Refused while a risk answer or a check-in note waits unread. Archiving twice
     changes nothing."""
     couple = access.couple_for_steward(actor, couple_id)
     if not access.couple_writable(couple):

@@ -34,7 +34,8 @@ def response_for_counselor(counselor: User, response_id: int) -> dict:
 
 
 def questionnaire_response_of(response: Response) -> dict:
-    """A submitted response as a QuestionnaireResponse (the caller has checked access; never a draft)."""
+    """A submitted response as a QuestionnaireResponse for the counselor (the caller has checked access;
+    never a draft), with a scored measure's score. Partners' own exports never carry one."""
     assignment = response.assignment
     version = assignment.worksheet_version
     partner = session.get(User, response.partner_id)
@@ -44,5 +45,5 @@ def questionnaire_response_of(response: Response) -> dict:
         status="completed",
         source_reference=f"Patient/{partner.id}", source_display=partner.display_name,
         authored=response.submitted_at.isoformat(),
-        role=answering_role(assignment.couple, partner.id, response),
+        role=answering_role(assignment.couple, partner.id, response), with_score=True,
     )

@@ -209,6 +209,9 @@
       function (input) { return input.value; });
   }
   function conditionMet(rule) {
+    // Several conditions: {any: [...]} shows the question when one is met, {all: [...]} when every one is.
+    if (rule.any) return rule.any.some(conditionMet);
+    if (rule.all) return rule.all.every(conditionMet);
     var chosen = chosenValues("a__" + rule.question);
     if (!chosen.length) return false;
     if (rule.equals !== undefined) return chosen.indexOf(String(rule.equals)) >= 0;
