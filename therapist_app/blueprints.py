@@ -7,6 +7,7 @@ from .admin.views import bp as admin_bp
 from .auth import recovery_views, two_factor_views  # noqa: F401  (add their routes to the auth blueprint)
 from .auth import unsubscribe_views  # noqa: F401  (the one-click "reminders off" link)
 from .auth.views import bp as auth_bp
+from .client import kept_posts as client_kept_posts
 from .client import session_views as client_session_views  # noqa: F401  (topics, next session, summaries)
 from .client.views import bp as client_bp
 from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
@@ -15,12 +16,15 @@ from .counselor import session_views, summary_views  # noqa: F401  (sessions, su
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError
+from .negotiation import wants_json
 from .paths import STATIC_DIR, TEMPLATES_DIR
 from .routing import register_converters
 from .security.csrf import protect_plugin_posts
-from .security.identity import signed_in_via_host
-from .security.sessions import (enforce_idle_timeout, idle_seconds, kept_text, page_owner_token, refuse_unmapped_staff,
-                                security_headers, session_ended_page, signed_in_user, wants_json)
+from .security.headers import security_headers
+from .security.identity import signed_in_user, signed_in_via_host
+from .security.idle import enforce_idle_timeout, idle_seconds, page_owner_token, register_kept_posts
+from .security.roles import refuse_unmapped_staff
+from .security.signed_out import kept_text, session_ended_page
 
 AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
 
@@ -65,6 +69,7 @@ def _identity_for_templates():
 
 
 # Hooks are attached once, at import: a blueprint may be registered on many apps (tests, hosts).
+register_kept_posts(client_kept_posts.WHEN, client_kept_posts.keep)
 for _bp, _ in AUDIENCES:
     _bp.url_value_preprocessor(_limit_request_size)
     _bp.before_request(refuse_unmapped_staff)  # first: to unmapped staff, no plugin page exists at all

@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from ..errors import RuleError
 from ..models.user import ROLES
 from ..security import identity
-from ..security.sessions import role_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import role_required
 from ..services import accounts, password_reset
 from .forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
 from .views import _home_for as home_for

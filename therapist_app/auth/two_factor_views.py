@@ -6,7 +6,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from ..extensions import session as db_session
 from ..models import User
-from ..security.sessions import role_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import role_required
 from ..services import two_factor
 from .forms import ActionForm, CodeForm, ConfirmTwoFactorForm
 from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, bp, failed_attempt_limit, finish_sign_in

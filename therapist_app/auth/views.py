@@ -8,10 +8,12 @@ from flask_wtf.csrf import generate_csrf
 from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
+from ..negotiation import wants_json
 from ..security import host_bridge, identity
 from ..security.audit import record
+from ..security.identity import EXPIRED_USER_KEY, signed_in_user
+from ..security.idle import page_owner
 from ..security.redirects import safe_next
-from ..security.sessions import EXPIRED_USER_KEY, page_owner, signed_in_user, wants_json
 from ..services import accounts, invitations, pending_saves, two_factor
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words

@@ -8,8 +8,10 @@ from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
+from ..negotiation import wants_json
 from ..security import identity
-from ..security.sessions import client_required, signed_in_user, wants_json
+from ..security.identity import signed_in_user
+from ..security.roles import client_required
 from ..pdf.charts import trend_svg
 from ..services import accounts, assignments, audit_log, checkins, couple_records, private_check_in, responses
 from ..services.portal import session_corner
