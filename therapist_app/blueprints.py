@@ -18,6 +18,7 @@ from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError
 from .negotiation import wants_json
 from .paths import STATIC_DIR, TEMPLATES_DIR
+from .roles import ROLE_TABLE, role_of
 from .routing import register_converters
 from .security.csrf import protect_plugin_posts
 from .security.headers import security_headers
@@ -26,7 +27,10 @@ from .security.idle import enforce_idle_timeout, idle_seconds, page_owner_token,
 from .security.roles import refuse_unmapped_staff
 from .security.signed_out import kept_text, session_ended_page
 
-AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
+# Each role's blueprint sits where the role table says; the sign-in family sits at the prefix itself.
+_ROLE_BLUEPRINTS = {bp.name: bp for bp in (client_bp, counselor_bp, admin_bp)}
+AUDIENCES = ((auth_bp, ""),) + tuple((_ROLE_BLUEPRINTS[role.blueprint], role.url_prefix)
+                                     for role in ROLE_TABLE.values())
 
 
 def _not_found(error):
@@ -87,7 +91,8 @@ for _bp, _ in AUDIENCES:
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
     app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_condition=describe_condition,
-                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds)
+                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds,
+                                 ta_role=role_of)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from flask import current_app, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..models.user import ROLE_CLIENT, User
+from ..models.user import User
 from ..negotiation import wants_json
+from ..roles import role_of
 from . import identity
 from .identity import EXPIRED_USER_KEY, LAST_SEEN_KEY, STARTED_KEY, keep_cookie_as_chosen, signed_in_user
 from .signed_out import session_ended_page, signed_out_response
@@ -19,8 +20,7 @@ def idle_seconds(user: User) -> int:
 
 
 def _idle_limit(user: User):
-    key = "THERAPIST_IDLE_TIMEOUT_CLIENT" if user.role == ROLE_CLIENT else "THERAPIST_IDLE_TIMEOUT_COUNSELOR"
-    return current_app.config[key].total_seconds()
+    return current_app.config[role_of(user).idle_limit_key].total_seconds()
 
 
 # Posts whose answers may be kept, sealed, after an idle sign-out: endpoint -> whether this request

@@ -4,6 +4,7 @@ from functools import wraps
 from flask import abort
 
 from ..models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR
+from ..roles import ROLE_TABLE
 from . import host_bridge
 from .identity import signed_in_user
 from .signed_out import signed_out_response
@@ -24,9 +25,13 @@ def role_required(*roles):
     return decorator
 
 
-counselor_required = role_required(ROLE_COUNSELOR)
-client_required = role_required(ROLE_CLIENT)
-admin_required = role_required(ROLE_ADMIN)
+# Each role's own pages: one decorator per row of the role table.
+REQUIRED = {name: role_required(name) for name in ROLE_TABLE}
+any_role_required = role_required(*ROLE_TABLE)
+staff_required = role_required(*(role.name for role in ROLE_TABLE.values() if role.staff))
+counselor_required = REQUIRED[ROLE_COUNSELOR]
+client_required = REQUIRED[ROLE_CLIENT]
+admin_required = REQUIRED[ROLE_ADMIN]
 
 
 def refuse_unmapped_staff():
