@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import access
+from .. import access, visibility
 from ..engine.presentation import definition_of
 from ..engine.schema import KIND_SAFETY_CHECK_IN, VISIBILITY_COUNSELOR, VISIBILITY_SHARED
 from ..errors import RuleError
@@ -63,9 +63,9 @@ GATE_WARNING = "Both partners' private check-ins have not been read yet, and joi
 
 def gate_warning(couple: Couple) -> str | None:
     """What the counselor is told about the joint-homework gate for this couple, or None."""
-    if access.joint_homework_waits(couple):
+    if visibility.joint_homework_waits(couple):
         return GATE_WAITING
-    return GATE_WARNING if access.joint_gate_warning(couple) else None
+    return GATE_WARNING if visibility.joint_gate_warning(couple) else None
 
 
 def has_role_parts(definition) -> bool:
@@ -280,11 +280,11 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
         .options(joinedload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
-    waiting = access.joint_homework_waits(couple)
+    waiting = visibility.joint_homework_waits(couple)
     items = []
     for assignment in assignments:
         definition = definition_of(assignment.worksheet_version)
-        if access.hidden_from_partners(assignment, definition, waiting):
+        if visibility.hidden_from_partners(assignment, definition, waiting):
             continue  # paused: the neutral "next steps" line replaces joint homework for both alike
         mine = by_assignment.get(assignment.id, {}).get(partner.id)
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
-from .. import access
+from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
@@ -86,9 +86,9 @@ def _readiness_hold(assignment: Assignment) -> bool:
 
 
 def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
-    hidden = access.hidden_from_partners(assignment, definition)
+    hidden = visibility.hidden_from_partners(assignment, definition)
     if hidden:
-        raise RuleError({access.HIDDEN_PAUSED: PAUSED, access.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
+        raise RuleError({visibility.HIDDEN_PAUSED: PAUSED, visibility.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
 
 
 def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
@@ -106,7 +106,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
         other_id = assignment.couple.other_partner_id(partner.id)
         other = _response_of(assignment.id, other_id)
         other_role = answering_role(assignment.couple, other_id, other)
-        page.partner_shared = access.answers_shared_with_partner(
+        page.partner_shared = visibility.answers_shared_with_partner(
             partner, assignment, other, fields_for(definition, other_role)
         )
         page.partner_role = other_role
@@ -238,7 +238,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if problems:
         raise RuleError("Some questions still need an answer or a choice to skip them.")
 
-    shareable = {f.id for f in fields if access.effective_visibility(assignment, f) == "shared"}
+    shareable = {f.id for f in fields if visibility.effective_visibility(assignment, f) == "shared"}
     if response.submitted is not None:
         session.add(ResponseRevision(response_id=response.id, kind="submitted",
                                      content={**response.submitted, "held_back": response.held_back}))
