@@ -13,7 +13,7 @@ from ..security import identity
 from ..security.identity import signed_in_user
 from ..security.roles import client_required
 from ..pdf.charts import trend_svg
-from ..services import accounts, assignments, audit_log, checkins, couple_records, private_check_in, responses
+from ..services import accounts, audit_log, checkins, couple_records, homework_list, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
@@ -44,7 +44,7 @@ def crisis_footer():
 @client_required
 def homework():
     partner = signed_in_user()
-    couple, items = assignments.homework_for(partner)
+    couple, items = homework_list.homework_for(partner)
     series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
     chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,

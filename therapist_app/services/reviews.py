@@ -16,7 +16,7 @@ from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
-from .assignments import STATUS_LABELS, partner_status
+from .homework_list import STATUS_LABELS, partner_status
 from .responses import is_risk_answer, responses_by_assignment
 
 
