@@ -14,10 +14,10 @@ from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
 from ..extensions import session
-from ..models import Assignment, Practice, Response, ResponseRevision, User
+from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers
-from .risk import alert_counselor
+from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
@@ -246,7 +246,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     response.held_back = sorted(set(held_back) & shareable)
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
-    response.risk_flagged = has_risk_answer(definition, response.submitted, _practice_choice(assignment, definition))
+    response.risk_flagged = has_risk_answer(definition, response.submitted, practice_risk_choice(assignment, definition))
     score = score_of(definition, answers)
     response.score = {"name": score.name, "value": score.value} if score else None
     if response.risk_flagged:
@@ -256,38 +256,9 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     return response
 
 
-def _practice_choice(assignment: Assignment, definition) -> dict | None:
-    """The practice's own choice of alerting answers applies to the private check-in; other
-    exercises alert on their worksheet's risk_values."""
-    if definition.kind != KIND_SAFETY_CHECK_IN:
-        return None
-    return session.get(Practice, assignment.couple.practice_id).risk_answers
-
-
 def _only(answers: dict, field_ids: set) -> dict:
     return {"values": {k: v for k, v in answers["values"].items() if k in field_ids},
             "states": {k: v for k, v in answers["states"].items() if k in field_ids}}
-
-
-def risk_values_for(field, practice_choice: dict | None) -> set:
-    """The options of a check-in question that alert the counselor: the practice's choice if it
-    made one for this question, else the worksheet's own risk_values."""
-    if practice_choice and field.id in practice_choice:
-        return set(practice_choice[field.id])
-    return set(getattr(field, "risk_values", None) or ())
-
-
-def is_risk_answer(field, value, practice_choice: dict | None = None) -> bool:
-    """Whether this answer is one marked for the counselor's attention."""
-    risky = risk_values_for(field, practice_choice)
-    if not risky or value is None:
-        return False
-    return bool(risky & (set(value) if isinstance(value, list) else {value}))
-
-
-def has_risk_answer(definition, answers: dict, practice_choice: dict | None = None) -> bool:
-    return any(is_risk_answer(field, answers["values"].get(field.id), practice_choice)
-               and not answers["states"].get(field.id) for field in definition.all_fields())
 
 
 def _reveal_if_both_submitted(assignment: Assignment) -> None:

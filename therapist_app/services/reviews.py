@@ -17,7 +17,8 @@ from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
 from .homework_list import STATUS_LABELS, partner_status
-from .responses import is_risk_answer, responses_by_assignment
+from .responses import responses_by_assignment
+from .risk import is_risk_answer
 
 
 @dataclass
