@@ -168,7 +168,7 @@ def _whole_app_hardening(app: Flask) -> None:
     the assets, a page that does not exist), and an unknown address gets the calm not-found page."""
     from flask import render_template
 
-    from .security.sessions import security_headers
+    from .security.headers import security_headers
 
     app.after_request(security_headers)
 

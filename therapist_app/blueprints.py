@@ -7,6 +7,7 @@ from .admin.views import bp as admin_bp
 from .auth import recovery_views, two_factor_views  # noqa: F401  (add their routes to the auth blueprint)
 from .auth import unsubscribe_views  # noqa: F401  (the one-click "reminders off" link)
 from .auth.views import bp as auth_bp
+from .client import kept_posts as client_kept_posts
 from .client import session_views as client_session_views  # noqa: F401  (topics, next session, summaries)
 from .client.views import bp as client_bp
 from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
@@ -15,14 +16,21 @@ from .counselor import session_views, summary_views  # noqa: F401  (sessions, su
 from .counselor.views import bp as counselor_bp
 from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError
+from .negotiation import wants_json
 from .paths import STATIC_DIR, TEMPLATES_DIR
+from .roles import ROLE_TABLE, role_of
 from .routing import register_converters
 from .security.csrf import protect_plugin_posts
-from .security.identity import signed_in_via_host
-from .security.sessions import (enforce_idle_timeout, idle_seconds, kept_text, page_owner_token, refuse_unmapped_staff,
-                                security_headers, session_ended_page, signed_in_user, wants_json)
+from .security.headers import security_headers
+from .security.identity import signed_in_user, signed_in_via_host
+from .security.idle import enforce_idle_timeout, idle_seconds, page_owner_token, register_kept_posts
+from .security.roles import refuse_unmapped_staff
+from .security.signed_out import kept_text, session_ended_page
 
-AUDIENCES = ((auth_bp, ""), (client_bp, "/my"), (counselor_bp, "/counselor"), (admin_bp, "/admin"))
+# Each role's blueprint sits where the role table says; the sign-in family sits at the prefix itself.
+_ROLE_BLUEPRINTS = {bp.name: bp for bp in (client_bp, counselor_bp, admin_bp)}
+AUDIENCES = ((auth_bp, ""),) + tuple((_ROLE_BLUEPRINTS[role.blueprint], role.url_prefix)
+                                     for role in ROLE_TABLE.values())
 
 
 def _not_found(error):
@@ -65,6 +73,7 @@ def _identity_for_templates():
 
 
 # Hooks are attached once, at import: a blueprint may be registered on many apps (tests, hosts).
+register_kept_posts(client_kept_posts.WHEN, client_kept_posts.keep)
 for _bp, _ in AUDIENCES:
     _bp.url_value_preprocessor(_limit_request_size)
     _bp.before_request(refuse_unmapped_staff)  # first: to unmapped staff, no plugin page exists at all
@@ -82,7 +91,8 @@ for _bp, _ in AUDIENCES:
 def register_blueprints(app: Flask, url_prefix: str) -> None:
     # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
     app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_condition=describe_condition,
-                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds)
+                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds,
+                                 ta_role=role_of)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

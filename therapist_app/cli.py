@@ -183,7 +183,8 @@ def audit_verify():
 def backup_command(path):
     """Writes a consistent, encrypted backup of the whole database to PATH (a file, or a folder for a
     dated file), readable by its owner only."""
-    from .services.backup import BackupError, backup
+    from .services.backup import backup
+    from .services.backup_file import BackupError
 
     try:
         info = backup(path)
@@ -202,7 +203,8 @@ def restore_command(path, yes):
     the scheduler first."""
     from .extensions import db
     from .security.audit_chain import verify_chain
-    from .services.backup import BackupError, read_info, restore
+    from .services.backup import restore
+    from .services.backup_file import BackupError, read_info
 
     try:
         made = read_info(path)

@@ -18,7 +18,7 @@ class BaseConfig(Defaults):
     # hide_parameters: a failed statement's error text never carries the values it tried to write.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
-    # Session cookies: hardened; the idle limits are enforced per role in security.sessions.
+    # Session cookies: hardened; the idle limits are enforced per role in security.idle.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

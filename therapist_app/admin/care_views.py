@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import access
 from ..errors import RuleError
-from ..security.sessions import admin_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import admin_required
 from ..services import end_of_care, practice_admin
 from ..counselor.care_forms import CareForm
 from ..counselor.care_views import change_care, delete_page

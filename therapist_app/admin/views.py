@@ -2,7 +2,8 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
-from ..security.sessions import admin_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import admin_required
 from ..services import audit_log, practice_admin, risk_language, undelivered
 from .forms import AuditFilterForm, ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
 

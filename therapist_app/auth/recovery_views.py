@@ -2,13 +2,12 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
-from ..models.user import ROLES
 from ..security import identity
-from ..security.sessions import role_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import any_role_required
 from ..services import accounts, password_reset
 from .forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
-from .views import _home_for as home_for
-from .views import attempt_limit, bp, failed_attempt_limit
+from .views import attempt_limit, bp, failed_attempt_limit, home_for
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -45,7 +44,7 @@ def reset_password(token):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@role_required(*ROLES)
+@any_role_required
 @failed_attempt_limit
 def change_password():
     user = signed_in_user()

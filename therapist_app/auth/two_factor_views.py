@@ -6,12 +6,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from ..extensions import session as db_session
 from ..models import User
-from ..security.sessions import role_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import staff_required
 from ..services import two_factor
 from .forms import ActionForm, CodeForm, ConfirmTwoFactorForm
 from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, bp, failed_attempt_limit, finish_sign_in
-
-staff_required = role_required("counselor", "admin")
 
 
 def _pending_user() -> User | None:

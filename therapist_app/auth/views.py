@@ -8,10 +8,13 @@ from flask_wtf.csrf import generate_csrf
 from ..errors import RuleError
 from ..extensions import limiter
 from ..extensions import session as db_session
+from ..negotiation import wants_json
+from ..roles import role_of
 from ..security import host_bridge, identity
 from ..security.audit import record
+from ..security.identity import EXPIRED_USER_KEY, signed_in_user
+from ..security.idle import page_owner
 from ..security.redirects import safe_next
-from ..security.sessions import EXPIRED_USER_KEY, page_owner, signed_in_user, wants_json
 from ..services import accounts, invitations, pending_saves, two_factor
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
@@ -35,9 +38,8 @@ failed_attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", me
 attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"])
 
 
-def _home_for(user) -> str:
-    endpoint = {"client": "ta_client.homework", "counselor": "ta_counselor.dashboard", "admin": "ta_admin.counselors"}
-    return url_for(endpoint[user.role])
+def home_for(user) -> str:
+    return url_for(role_of(user).home_endpoint)
 
 
 SOMEONE_ELSE = ("This page belongs to someone else's session. To sign in as yourself, sign out first: "
@@ -89,7 +91,7 @@ def finish_sign_in(user, next_path: str | None, own_device: bool | None = None):
     _start_session(user, own_device if own_device is not None else bool(pending.get("own_device")))
     if pending_saves.apply_for(user):
         flash("What you typed before you were signed out has been saved.", "success")
-    return redirect(next_path or _home_for(user))
+    return redirect(next_path or home_for(user))
 
 
 def _too_many(message: str, seconds: int):
@@ -133,7 +135,7 @@ def crisis_footer():
 @bp.get("/home")
 def home():
     user = signed_in_user()
-    return redirect(_home_for(user) if user else url_for("ta_auth.login"))
+    return redirect(home_for(user) if user else url_for("ta_auth.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -232,5 +234,5 @@ def accept_invitation(token):
                 return redirect(url_for(".login"))
             _start_session(user)
             flash("Your password is set. Welcome.", "success")
-            return redirect(_home_for(user))
+            return redirect(home_for(user))
     return render_template("therapist_app/auth/set_password.html", form=form, person=invitation.user)

@@ -2,7 +2,7 @@
 the service has already filtered what this partner may see."""
 from dataclasses import dataclass
 
-from ..access import effective_visibility
+from ..visibility import effective_visibility
 from ..engine.completeness import is_answered
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import field_by_id, label_for, sections_for

@@ -4,7 +4,8 @@ from flask import flash, make_response, redirect, render_template, url_for
 
 from ..access import ARCHIVED_FOR_PARTNER, couple_of_partner
 from ..errors import RuleError
-from ..security.sessions import client_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import client_required
 from ..services import audit_log, calendar, summaries, topics
 from ..services.portal import session_corner
 from .session_forms import ConfirmForm, TopicForm

@@ -2,16 +2,18 @@
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
-from .. import access
+from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
+from ..negotiation import wants_json
 from ..security import identity
-from ..security.sessions import client_required, signed_in_user, wants_json
+from ..security.identity import signed_in_user
+from ..security.roles import client_required
 from ..pdf.charts import trend_svg
-from ..services import accounts, assignments, audit_log, checkins, couple_records, private_check_in, responses
+from ..services import accounts, audit_log, checkins, couple_records, homework_list, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
@@ -42,12 +44,12 @@ def crisis_footer():
 @client_required
 def homework():
     partner = signed_in_user()
-    couple, items = assignments.homework_for(partner)
+    couple, items = homework_list.homework_for(partner)
     series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
     chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
                            writable=access.couple_writable(couple),
-                           paused=couple.joint_paused, waiting=responses.WAITING if access.joint_homework_waits(couple) else None,
+                           paused=couple.joint_paused, waiting=responses.WAITING if visibility.joint_homework_waits(couple) else None,
                            series=series, chart=chart, metrics=checkins.PORTAL_METRICS,
                            corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
 

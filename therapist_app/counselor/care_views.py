@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 
 from ..errors import RuleError
 from ..models.couple import STATUS_ARCHIVED
-from ..security.sessions import counselor_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import counselor_required
 from ..services import couple_records, end_of_care
 from .care_forms import CareForm, DeleteCoupleForm
 from .views import bp

@@ -11,7 +11,8 @@ from ..engine.loader import WorksheetError
 from ..engine.presentation import SectionView, definition_of
 from ..errors import RuleError
 from ..models.response import empty_answers
-from ..security.sessions import counselor_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import counselor_required
 from ..services import exports, worksheet_builder, worksheets
 from .library_forms import ONLY_FOR_LABELS, AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
 from .views import bp

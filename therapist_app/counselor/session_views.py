@@ -4,7 +4,8 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from .. import access
 from ..errors import RuleError
-from ..security.sessions import counselor_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import counselor_required
 from ..services import accounts, audit_log, calendar, couples, packets, sessions, summaries, topics
 from ..timezones import format_local, to_local
 from .session_forms import CalendarForm, ConfirmForm, CounselorSettingsForm, NotesForm, SessionForm

@@ -2,7 +2,8 @@
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from ..errors import RuleError
-from ..security.sessions import counselor_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import counselor_required
 from ..services import audit_log, summaries
 from ..services.summaries import BOTH, SummaryDraft
 from .session_forms import ConfirmForm, SummaryForm

@@ -5,7 +5,8 @@ from .. import access
 from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
-from ..security.sessions import counselor_required, signed_in_user
+from ..security.identity import signed_in_user
+from ..security.roles import counselor_required
 from ..services import (assignments, audit_log, couples, dashboard as day_service, invitations, measures, packets,
                         releases, reviews, series, timeline, worksheets)
 from ..services.couples import PartnerDetails

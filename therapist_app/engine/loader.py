@@ -45,6 +45,16 @@ def definition_hash(definition: dict) -> str:
 
 def _compose(text: str, source: str):
     """Builds plain Python data from YAML (or JSON) and a map from each key path to its line."""
+    loader, root = _single_node(text, source)
+    builder = _TreeBuilder(loader, source)
+    try:
+        return builder.build(root, ()), builder.lines
+    except RecursionError:
+        raise WorksheetError(source, "the file is nested too deeply") from None
+
+
+def _single_node(text: str, source: str):
+    """The node tree of the file's one document, and the loader that reads its values."""
     loader = None
     try:
         loader = yaml.SafeLoader(text)
@@ -59,36 +69,41 @@ def _compose(text: str, source: str):
             loader.dispose()
     if root is None:
         raise WorksheetError(source, "the file is empty")
+    return loader, root
 
-    lines: dict[tuple, int] = {}
-    budget = [MAX_NODES]
 
-    def build(node, path):
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise WorksheetError(source, f"the file expands to more than {MAX_NODES} values", node.start_mark.line + 1)
-        lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
+class _TreeBuilder:
+    """Plain data from a node tree, noting each key path's line; refuses alias bombs (more than
+    MAX_NODES values), keys that are not plain text, and duplicate keys."""
+
+    def __init__(self, loader, source: str):
+        self.loader, self.source = loader, source
+        self.lines: dict[tuple, int] = {}
+        self.budget = MAX_NODES
+
+    def build(self, node, path):
+        self.budget -= 1
+        if self.budget < 0:
+            raise WorksheetError(self.source, f"the file expands to more than {MAX_NODES} values",
+                                 node.start_mark.line + 1)
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):  # inline, not a helper: one frame per level of nesting
             result = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise WorksheetError(source, "a key must be plain text", key_node.start_mark.line + 1)
-                key = loader.construct_scalar(key_node)
+                    raise WorksheetError(self.source, "a key must be plain text", key_node.start_mark.line + 1)
+                key = self.loader.construct_scalar(key_node)
                 if key in result:
-                    raise WorksheetError(source, f"duplicate key {key!r}", key_node.start_mark.line + 1)
-                result[key] = build(value_node, path + (key,))
+                    raise WorksheetError(self.source, f"duplicate key {key!r}", key_node.start_mark.line + 1)
+                result[key] = self.build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, path + (index,)) for index, item in enumerate(node.value)]
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         try:
-            return loader.construct_object(node)
+            return self.loader.construct_object(node)
         except yaml.YAMLError as exc:
-            raise WorksheetError(source, f"a value cannot be read ({exc.__class__.__name__})", node.start_mark.line + 1) from None
-
-    try:
-        return build(root, ()), lines
-    except RecursionError:
-        raise WorksheetError(source, "the file is nested too deeply") from None
+            raise WorksheetError(self.source, f"a value cannot be read ({exc.__class__.__name__})",
+                                 node.start_mark.line + 1) from None
 
 
 def _format_location(loc: tuple) -> str:

@@ -10,6 +10,7 @@ from flask import current_app, g, session
 from flask_login import user_logged_in, user_logged_out
 
 from ..models.user import LOGIN_ID_PREFIX, User
+from ..roles import role_of
 from ..services import accounts
 from . import host_bridge
 
@@ -141,4 +142,4 @@ def connect_host_signals() -> None:
 def password_sign_in_allowed(user: User) -> bool:
     """The plugin's own sign-in: anyone standalone; mounted, partners only (staff come through the
     host, so a plugin password can never go round the host's own sign-in)."""
-    return _standalone() or user.is_client
+    return _standalone() or not role_of(user).staff

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import access
+from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, label_for, sections_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
@@ -228,7 +228,7 @@ def _own_answers(partner: User, couple: Couple, response: Response, definition, 
             value, state = answers["values"].get(spec.id), answers["states"].get(spec.id)
             if value in (None, "", []) and not state:
                 continue
-            shared = assignment.is_joint and access.effective_visibility(assignment, spec) == "shared"
+            shared = assignment.is_joint and visibility.effective_visibility(assignment, spec) == "shared"
             who = "held_back" if shared and spec.id in held_back else "shared" if shared else "counselor"
             items.append({"section": view.section.title, "question": label_for(spec, role),
                           "answer": kind_of(spec).display(value, spec) if not state else "",

@@ -42,31 +42,8 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
                check_ins: bool | None = None) -> NewCouple:
     """Creates both partners' accounts and the couple, invites both, and assigns each their private
     check-in before any joint homework (`check_ins` overrides the practice-wide setting)."""
-    emails = [p.email.strip().lower() for p in (a, b) if p.email]
-    if len(emails) == 2 and emails[0] == emails[1]:
-        raise RuleError(
-            "Each partner needs their own sign-in. If they share one address, add +1 and +2 before the @ "
-            "(for example sam+1@example.com), or leave one email empty to invite them on paper.",
-            field="b_email",
-        )
-    for details, field in ((a, "a_email"), (b, "b_email")):
-        if details.email and _email_taken(counselor.practice_id, details.email):
-            raise RuleError("Someone in this practice already uses this email address.", field=field)
-
-    partners = []
-    for details in (a, b):
-        partner = User(
-            practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=details.display_name.strip(),
-            email=details.email.strip() if details.email else None,
-            sign_in_name=None if details.email else _new_sign_in_name(),
-        )
-        session.add(partner)
-        partners.append(partner)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise RuleError("Someone in this practice already uses this email address.", field="a_email") from None
+    _refuse_shared_or_taken_emails(counselor, a, b)
+    partners = _new_partners(counselor, (a, b))
 
     couple = Couple(
         practice_id=counselor.practice_id, counselor_id=counselor.id,
@@ -87,6 +64,38 @@ def add_couple(counselor: User, a: PartnerDetails, b: PartnerDetails, hurt_partn
     record(counselor.id, "add_couple", couple)
     session.commit()
     return NewCouple(couple, paper_links)
+
+
+def _refuse_shared_or_taken_emails(counselor: User, a: PartnerDetails, b: PartnerDetails) -> None:
+    emails = [p.email.strip().lower() for p in (a, b) if p.email]
+    if len(emails) == 2 and emails[0] == emails[1]:
+        raise RuleError(
+            "Each partner needs their own sign-in. If they share one address, add +1 and +2 before the @ "
+            "(for example sam+1@example.com), or leave one email empty to invite them on paper.",
+            field="b_email",
+        )
+    for details, field in ((a, "a_email"), (b, "b_email")):
+        if details.email and _email_taken(counselor.practice_id, details.email):
+            raise RuleError("Someone in this practice already uses this email address.", field=field)
+
+
+def _new_partners(counselor: User, details_of_both) -> list[User]:
+    """Both partners' accounts, flushed: an email taken meanwhile (a race) is refused like any other."""
+    partners = []
+    for details in details_of_both:
+        partner = User(
+            practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=details.display_name.strip(),
+            email=details.email.strip() if details.email else None,
+            sign_in_name=None if details.email else _new_sign_in_name(),
+        )
+        session.add(partner)
+        partners.append(partner)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise RuleError("Someone in this practice already uses this email address.", field="a_email") from None
+    return partners
 
 
 def couple_for(counselor: User, couple_id: int) -> Couple:

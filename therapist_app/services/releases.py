@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .. import access
+from .. import access, visibility
 from ..engine.fields import kind_of
 from ..engine.presentation import definition_of, field_by_id, fields_for, label_for
 from ..errors import RuleError
@@ -38,11 +38,11 @@ def previews(counselor: User, assignment) -> list[ReleasePreview]:
     for reader, author in ((couple.partner_a, couple.partner_b), (couple.partner_b, couple.partner_a)):
         other = by_partner.get(author.id)
         role = answering_role(couple, author.id, other)
-        shared = access.release_preview(counselor, assignment, reader, other, fields_for(definition, role))
+        shared = visibility.release_preview(counselor, assignment, reader, other, fields_for(definition, role))
         result.append(ReleasePreview(reader, author, [
-            (access.released_key(author.id, field_id), label_for(field_by_id(definition, field_id), role),
+            (visibility.released_key(author.id, field_id), label_for(field_by_id(definition, field_id), role),
              kind_of(field_by_id(definition, field_id)).display(value, field_by_id(definition, field_id)),
-             access.released_key(author.id, field_id) in released)
+             visibility.released_key(author.id, field_id) in released)
             for field_id, value in shared.items()]))
     return result
 

@@ -7,17 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
-from .. import access
+from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
 from ..extensions import session
-from ..models import Assignment, Practice, Response, ResponseRevision, User
+from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers
-from .risk import alert_counselor
+from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
@@ -86,9 +86,9 @@ def _readiness_hold(assignment: Assignment) -> bool:
 
 
 def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
-    hidden = access.hidden_from_partners(assignment, definition)
+    hidden = visibility.hidden_from_partners(assignment, definition)
     if hidden:
-        raise RuleError({access.HIDDEN_PAUSED: PAUSED, access.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
+        raise RuleError({visibility.HIDDEN_PAUSED: PAUSED, visibility.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
 
 
 def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
@@ -106,7 +106,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
         other_id = assignment.couple.other_partner_id(partner.id)
         other = _response_of(assignment.id, other_id)
         other_role = answering_role(assignment.couple, other_id, other)
-        page.partner_shared = access.answers_shared_with_partner(
+        page.partner_shared = visibility.answers_shared_with_partner(
             partner, assignment, other, fields_for(definition, other_role)
         )
         page.partner_role = other_role
@@ -238,7 +238,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if problems:
         raise RuleError("Some questions still need an answer or a choice to skip them.")
 
-    shareable = {f.id for f in fields if access.effective_visibility(assignment, f) == "shared"}
+    shareable = {f.id for f in fields if visibility.effective_visibility(assignment, f) == "shared"}
     if response.submitted is not None:
         session.add(ResponseRevision(response_id=response.id, kind="submitted",
                                      content={**response.submitted, "held_back": response.held_back}))
@@ -246,7 +246,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     response.held_back = sorted(set(held_back) & shareable)
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
-    response.risk_flagged = has_risk_answer(definition, response.submitted, _practice_choice(assignment, definition))
+    response.risk_flagged = has_risk_answer(definition, response.submitted, practice_risk_choice(assignment, definition))
     score = score_of(definition, answers)
     response.score = {"name": score.name, "value": score.value} if score else None
     if response.risk_flagged:
@@ -256,38 +256,9 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     return response
 
 
-def _practice_choice(assignment: Assignment, definition) -> dict | None:
-    """The practice's own choice of alerting answers applies to the private check-in; other
-    exercises alert on their worksheet's risk_values."""
-    if definition.kind != KIND_SAFETY_CHECK_IN:
-        return None
-    return session.get(Practice, assignment.couple.practice_id).risk_answers
-
-
 def _only(answers: dict, field_ids: set) -> dict:
     return {"values": {k: v for k, v in answers["values"].items() if k in field_ids},
             "states": {k: v for k, v in answers["states"].items() if k in field_ids}}
-
-
-def risk_values_for(field, practice_choice: dict | None) -> set:
-    """The options of a check-in question that alert the counselor: the practice's choice if it
-    made one for this question, else the worksheet's own risk_values."""
-    if practice_choice and field.id in practice_choice:
-        return set(practice_choice[field.id])
-    return set(getattr(field, "risk_values", None) or ())
-
-
-def is_risk_answer(field, value, practice_choice: dict | None = None) -> bool:
-    """Whether this answer is one marked for the counselor's attention."""
-    risky = risk_values_for(field, practice_choice)
-    if not risky or value is None:
-        return False
-    return bool(risky & (set(value) if isinstance(value, list) else {value}))
-
-
-def has_risk_answer(definition, answers: dict, practice_choice: dict | None = None) -> bool:
-    return any(is_risk_answer(field, answers["values"].get(field.id), practice_choice)
-               and not answers["states"].get(field.id) for field in definition.all_fields())
 
 
 def _reveal_if_both_submitted(assignment: Assignment) -> None:

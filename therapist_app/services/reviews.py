@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import access
+from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, fields_for, label_for
 from ..engine.schema import KIND_SAFETY_CHECK_IN
@@ -16,8 +16,9 @@ from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
-from .assignments import STATUS_LABELS, partner_status
-from .responses import is_risk_answer, responses_by_assignment
+from .homework_list import STATUS_LABELS, partner_status
+from .responses import responses_by_assignment
+from .risk import is_risk_answer
 
 
 @dataclass
@@ -77,7 +78,7 @@ class AssignmentRow:
     assignment: Assignment
     definition: object
     cells: dict[int, PartnerCell]
-    hidden: str | None = None  # why the partners can't see it now (access.hidden_from_partners)
+    hidden: str | None = None  # why the partners can't see it now (visibility.hidden_from_partners)
 
 
 def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow]]:
@@ -87,7 +88,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
         .options(joinedload(Assignment.worksheet_version))
     ).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
-    waiting = access.joint_homework_waits(couple)
+    waiting = visibility.joint_homework_waits(couple)
     rows = []
     for assignment in assignments:
         mine = by_assignment.get(assignment.id, {})
@@ -102,7 +103,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
             cells[partner.id] = PartnerCell(status, label, mine.get(partner.id))
         definition = definition_of(assignment.worksheet_version)
         rows.append(AssignmentRow(assignment, definition, cells,
-                                  access.hidden_from_partners(assignment, definition, waiting)))
+                                  visibility.hidden_from_partners(assignment, definition, waiting)))
     return couple, rows
 
 
@@ -196,7 +197,7 @@ def _side_by_side(assignment: Assignment, all_responses: dict, earlier: dict) ->
     rows = []
     for section in definition.sections:
         for spec in section.fields:
-            row = AnswerRow(spec, section.title, access.effective_visibility(assignment, spec))
+            row = AnswerRow(spec, section.title, visibility.effective_visibility(assignment, spec))
             for index, response in enumerate(responses):
                 if spec.id not in visible[index]:
                     row.cells.append(AnswerCell(applies=False))

@@ -2,7 +2,7 @@
 from ..extensions import session
 from ..models import User
 from ..models.base import utcnow
-from ..models.user import ROLE_CLIENT
+from ..roles import role_of
 from ..security import two_factor
 from ..security.audit import record
 
@@ -10,7 +10,7 @@ WRONG_CODE = "That code didn't work. Check the time on your phone, wait for a ne
 
 
 def applies_to(user: User) -> bool:
-    return user.role != ROLE_CLIENT
+    return role_of(user).staff
 
 
 def is_enabled(user: User) -> bool:

@@ -1,16 +1,15 @@
-"""Sessions that end: idle sign-outs, the absolute lifetime, signing in again as the right person,
-and text that survives all of it."""
+"""Sessions that end (security/idle.py): idle sign-outs, the absolute lifetime, signing in again as the
+right person, and text that survives all of it (the posts kept for later: tests/client/test_kept_posts.py)."""
 from datetime import timedelta
 
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, save_section, submit
+from helpers import save_section
 from support import PASSWORD, Auth, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import PendingSave, Response
 from therapist_app.models.base import utcnow
-from therapist_app.services.pending_saves import MAX_PER_PERSON
 
 LONG_ANSWER = "Everything I typed over a long, quiet evening. " * 20
 
@@ -39,65 +38,6 @@ def _sign_in_again_json(client, person, owner=None):
     token = client.get("/session/csrf").json["csrf_token"]
     return client.post("/login.json", json={"login": person.email, "password": PASSWORD, "owner": owner},
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
-
-
-# ---- item 5: what an ended session may still write ------------------------------------------
-
-def test_a_session_past_its_absolute_lifetime_cannot_queue_answers(app, factory):
-    couple = factory.couple()
-    assignment = factory.assign(couple, "empathy-exchange")
-    field_id = _first_text_field(assignment)
-    partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
-    start = utcnow()
-    for minutes in range(20, 12 * 60, 20):  # active all day, never idle
-        with time_machine.travel(start + timedelta(minutes=minutes)):
-            assert partner.get("/my/").status_code == 200
-    with time_machine.travel(start + timedelta(hours=12, minutes=10)):
-        response = _answer_post(partner, assignment, field_id, token)
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert _pending_count(couple.partner_a) == 0
-
-
-def test_an_answer_posted_long_after_the_idle_limit_is_not_kept(app, factory):
-    couple = factory.couple()
-    assignment = factory.assign(couple, "empathy-exchange")
-    partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
-    with time_machine.travel(utcnow() + timedelta(minutes=61)):  # the client idle limit is 30 minutes
-        _answer_post(partner, assignment, _first_text_field(assignment), token)
-    assert _pending_count(couple.partner_a) == 0
-
-
-def test_a_replayed_cookie_keeps_only_a_few_posts(app, factory):
-    couple = factory.couple()
-    assignment = factory.assign(couple, "empathy-exchange")
-    field_id = _first_text_field(assignment)
-    partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
-    cookie = partner.get_cookie("session").value
-    with time_machine.travel(utcnow() + timedelta(minutes=40)):
-        for n in range(MAX_PER_PERSON + 4):
-            partner.set_cookie("session", cookie)
-            _answer_post(partner, assignment, field_id, token, text=f"replay {n}")
-    assert _pending_count(couple.partner_a) == MAX_PER_PERSON
-
-
-def test_signing_out_drops_answers_kept_from_an_idle_sign_out(app, factory):
-    couple = factory.couple()
-    assignment = factory.assign(couple, "empathy-exchange")
-    partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
-    cookie = partner.get_cookie("session").value
-    with time_machine.travel(utcnow() + timedelta(minutes=40)):
-        _answer_post(partner, assignment, _first_text_field(assignment), token)
-    assert _pending_count(couple.partner_a) == 1
-    other_device = signed_in(app, couple.partner_a)  # signing in applies what was kept...
-    assert _pending_count(couple.partner_a) == 0
-    other_device.post("/logout", data={"csrf_token": csrf_of(other_device, "/my/")})
-    partner.set_cookie("session", cookie)  # ...and after a sign-out the old cookie writes nothing
-    _answer_post(partner, assignment, _first_text_field(assignment), token)
-    assert _pending_count(couple.partner_a) == 0
 
 
 # ---- item 4: signing in again accepts only the same person ----------------------------------
@@ -153,38 +93,6 @@ def test_without_javascript_another_person_is_asked_to_sign_out_first(app, facto
 
 
 # ---- item 7: counselors keep their typing; no raw CSRF page ---------------------------------
-
-def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm_page(app, factory):
-    couple = factory.couple()
-    assignment = factory.assign(couple, "empathy-exchange")
-    partner = signed_in(app, couple.partner_a)
-    answer_everything(partner, assignment)
-    submit(partner, assignment.id)
-    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
-    counselor = signed_in(app, couple.counselor)
-    token = csrf_of(counselor, f"/counselor/assignments/{assignment.id}")
-    comment = "You named something that took courage to name. Let's start there next week."
-    with time_machine.travel(utcnow() + timedelta(minutes=20)):  # counselors are signed out after 15
-        page = counselor.post(f"/counselor/responses/{response_id}/reviewed",
-                              data={"csrf_token": token, "comment": comment},
-                              headers={"Referer": f"http://localhost/counselor/assignments/{assignment.id}"})
-    html = page.get_data(as_text=True)
-    assert page.status_code == 401 and "Your session has ended" in html
-    assert comment.replace("'", "&#39;") in html
-    assert f"next=/counselor/assignments/{assignment.id}" in html
-
-
-def test_a_form_whose_session_cookie_is_gone_gets_a_calm_page_not_a_raw_400(app, factory):
-    counselor = factory.counselor()
-    browser = signed_in(app, counselor)
-    token = csrf_of(browser, "/counselor/worksheets")
-    browser.delete_cookie("session")
-    response = browser.post("/counselor/worksheets/new", data={"csrf_token": token, "title": "Rebuilding rituals"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "CSRF" not in html and "Bad Request" not in html
-    assert "Your session has ended" in html and "Rebuilding rituals" in html
-
 
 def test_the_sign_in_page_after_an_idle_sign_out_speaks_to_everyone(app, factory):
     browser = signed_in(app, factory.counselor())

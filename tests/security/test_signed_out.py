@@ -1,0 +1,44 @@
+"""What a post meets once its session has ended (security/signed_out.py): a calm page with the text
+that was posted, to copy back after signing in, never a raw 400 or a lost comment."""
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from helpers import answer_everything, submit
+from support import csrf_of, signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response
+from therapist_app.models.base import utcnow
+
+
+def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm_page(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    submit(partner, assignment.id)
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    counselor = signed_in(app, couple.counselor)
+    token = csrf_of(counselor, f"/counselor/assignments/{assignment.id}")
+    comment = "You named something that took courage to name. Let's start there next week."
+    with time_machine.travel(utcnow() + timedelta(minutes=20)):  # counselors are signed out after 15
+        page = counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                              data={"csrf_token": token, "comment": comment},
+                              headers={"Referer": f"http://localhost/counselor/assignments/{assignment.id}"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 401 and "Your session has ended" in html
+    assert comment.replace("'", "&#39;") in html
+    assert f"next=/counselor/assignments/{assignment.id}" in html
+
+
+def test_a_form_whose_session_cookie_is_gone_gets_a_calm_page_not_a_raw_400(app, factory):
+    counselor = factory.counselor()
+    browser = signed_in(app, counselor)
+    token = csrf_of(browser, "/counselor/worksheets")
+    browser.delete_cookie("session")
+    response = browser.post("/counselor/worksheets/new", data={"csrf_token": token, "title": "Rebuilding rituals"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "CSRF" not in html and "Bad Request" not in html
+    assert "Your session has ended" in html and "Rebuilding rituals" in html
