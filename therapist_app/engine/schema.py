@@ -3,6 +3,7 @@ from typing import Annotated, Literal, Union
 
 import unicodedata
 
+from .condition_checks import check_conditions
 from .scoring import check_scoring
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
                       model_validator)
@@ -269,7 +270,7 @@ class WorksheetDefinition(Strict):
         for field in fields:
             if self.kind == KIND_SAFETY_CHECK_IN and field.visibility != VISIBILITY_COUNSELOR:
                 raise ValueError(f"field {field.id!r}: every safety check-in field is counselor-only")
-        _check_conditions(self.sections)
+        check_conditions(self.sections)
         if self.scoring is not None:
             check_scoring(self.scoring, {field.id: field for field in fields})
         if self.kind == KIND_SAFETY_CHECK_IN and self.completed_by != "each_partner":
@@ -278,74 +279,3 @@ class WorksheetDefinition(Strict):
 
     def all_fields(self):
         return [field for section in self.sections for field in section.fields]
-
-
-CONDITION_TYPES = ("scale", "single_choice", "multi_choice", "checklist")
-
-
-def _check_conditions(sections) -> None:
-    """Every show_if asks about an earlier question that can answer it: a scale for numbers, a choice
-    for its own options. A condition on a later question could never be met while answering."""
-    earlier: dict = {}
-    for section in sections:
-        if section.show_if:
-            _check_condition(section.show_if, earlier, f"section {section.id!r}")
-        for field in section.fields:
-            if field.show_if:
-                _check_condition(field.show_if, earlier, f"field {field.id!r}")
-            earlier[field.id] = field
-
-
-def _check_condition(show_if, earlier: dict, where: str) -> None:
-    for condition in show_if.conditions:
-        _check_one_condition(condition, earlier, where)
-    if isinstance(show_if, ShowIfAll):
-        if any(c.one_of is not None for c in show_if.all):
-            # FHIR's enableWhen cannot nest "any" inside "all"; the worksheet must export as it reads
-            raise ValueError(f"{where}: inside show_if 'all', each condition tests one value "
-                             "(equals, at_least or at_most), not one_of")
-        _check_all_can_be_met(show_if, earlier, where)
-
-
-def _check_all_can_be_met(show_if: "ShowIfAll", earlier: dict, where: str) -> None:
-    """Conditions that must all hold on one single-choice or scale answer must leave some answer that
-    meets them all; otherwise the question could never be shown."""
-    for question in {c.question for c in show_if.conditions}:
-        target = earlier[question]
-        if target.type not in ("single_choice", "scale"):
-            continue  # several boxes may be ticked at once
-        possible = set(range(11)) if target.type == "scale" else {o.value for o in target.options}
-        for condition in show_if.conditions:
-            if condition.question == question:
-                possible = {v for v in possible if _one_met(condition, v)}
-        if not possible:
-            raise ValueError(f"{where}: show_if needs all of its conditions on {question!r}, "
-                             "and no single answer meets them all")
-
-
-def _one_met(condition: ShowIf, value) -> bool:
-    if condition.equals is not None:
-        return value == condition.equals
-    if condition.one_of is not None:
-        return value in condition.one_of
-    return value >= condition.at_least if condition.at_least is not None else value <= condition.at_most
-
-
-def _check_one_condition(show_if: ShowIf, earlier: dict, where: str) -> None:
-    target = earlier.get(show_if.question)
-    if target is None:
-        raise ValueError(f"{where}: show_if asks about {show_if.question!r}, which is not an earlier question")
-    if target.type not in CONDITION_TYPES:
-        raise ValueError(f"{where}: show_if can ask about a scale or a choice, not a {target.type} question")
-    if target.type == "scale":
-        if show_if.one_of is not None or isinstance(show_if.equals, str):
-            raise ValueError(f"{where}: a scale is compared with numbers (equals, at_least, at_most)")
-        if show_if.equals is not None and not 0 <= show_if.equals <= 10:
-            raise ValueError(f"{where}: a scale answers 0 to 10, so it never equals {show_if.equals}")
-    else:
-        if show_if.at_least is not None or show_if.at_most is not None or isinstance(show_if.equals, int):
-            raise ValueError(f"{where}: a choice is compared with its options (equals, one_of)")
-        wanted = set(show_if.one_of or [show_if.equals])
-        unknown = wanted - {option.value for option in target.options}
-        if unknown:
-            raise ValueError(f"{where}: show_if names options {sorted(unknown)} that {target.id!r} does not have")
