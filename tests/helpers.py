@@ -86,3 +86,27 @@ def answer_check_in_with_risk(app, couple):
     submit(a, check_in.id)
     db_session.expire_all()
     return check_in
+
+
+# Answers posted as an idle sign-out happens (tests/client/test_kept_posts.py, tests/security/test_idle.py).
+LONG_ANSWER = "Everything I typed over a long, quiet evening. " * 20
+
+
+def answer_post(client, assignment, field_id, token, text=LONG_ANSWER):
+    """The no-JavaScript save of one long answer, as the page posts it."""
+    return client.post(f"/my/homework/{assignment.id}?section=0",
+                       data={"csrf_token": token, "revision": "0", "action": "save", f"a__{field_id}": text})
+
+
+def first_long_text_field(assignment):
+    from therapist_app.engine.presentation import definition_of
+    return next(f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "long_text")
+
+
+def kept_saves_of(user) -> int:
+    """How many posts are kept, sealed, for `user`'s next sign-in."""
+    from sqlalchemy import func, select
+    from therapist_app.extensions import session as db_session
+    from therapist_app.models import PendingSave
+    db_session.expire_all()
+    return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))

@@ -3,30 +3,13 @@ right person, and text that survives all of it (the posts kept for later: tests/
 from datetime import timedelta
 
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from helpers import save_section
+from helpers import answer_post, first_long_text_field, kept_saves_of, save_section
 from support import PASSWORD, Auth, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import PendingSave, Response
+from therapist_app.models import Response
 from therapist_app.models.base import utcnow
-
-LONG_ANSWER = "Everything I typed over a long, quiet evening. " * 20
-
-
-def _answer_post(client, assignment, field_id, token, text=LONG_ANSWER):
-    return client.post(f"/my/homework/{assignment.id}?section=0",
-                       data={"csrf_token": token, "revision": "0", "action": "save", f"a__{field_id}": text})
-
-
-def _first_text_field(assignment):
-    from therapist_app.engine.presentation import definition_of
-    return next(f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "long_text")
-
-
-def _pending_count(user) -> int:
-    db_session.expire_all()
-    return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))
 
 
 def _owner_token(client, path) -> str:
@@ -45,7 +28,7 @@ def _sign_in_again_json(client, person, owner=None):
 def test_the_sign_in_again_dialog_refuses_the_other_partner_and_saves_nothing(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    field_id = _first_text_field(assignment)
+    field_id = first_long_text_field(assignment)
     phone = signed_in(app, couple.partner_a)
     save_section(phone, assignment.id, {field_id: "Robin's own words"})
     owner = _owner_token(phone, f"/my/homework/{assignment.id}?edit=1")
@@ -75,11 +58,11 @@ def test_the_dialog_refuses_another_person_even_when_the_cookie_is_gone(app, fac
 def test_without_javascript_another_person_is_asked_to_sign_out_first(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    field_id = _first_text_field(assignment)
+    field_id = first_long_text_field(assignment)
     phone = signed_in(app, couple.partner_a)
     token = csrf_of(phone, f"/my/homework/{assignment.id}?edit=1")
     with time_machine.travel(utcnow() + timedelta(minutes=40)):
-        _answer_post(phone, assignment, field_id, token, text="Robin typed this before the sign-out")
+        answer_post(phone, assignment, field_id, token, text="Robin typed this before the sign-out")
         page = phone.post("/login", data={"login": couple.partner_b.email, "password": PASSWORD,
                                           "csrf_token": csrf_of(phone, "/login")})
         assert page.status_code == 403
@@ -89,7 +72,7 @@ def test_without_javascript_another_person_is_asked_to_sign_out_first(app, facto
         assert Auth(phone).login(couple.partner_b).status_code == 302
         kai_page = phone.get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
     assert "Robin typed this" not in kai_page
-    assert _pending_count(couple.partner_a) == 1  # still Robin's, for Robin's next sign-in
+    assert kept_saves_of(couple.partner_a) == 1  # still Robin's, for Robin's next sign-in
 
 
 # ---- item 7: counselors keep their typing; no raw CSRF page ---------------------------------
