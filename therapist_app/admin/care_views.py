@@ -23,10 +23,15 @@ def couples():
                            show=show, filters=end_of_care.SHOW)
 
 
+def _takeover_choices(admin, leaving_counselor_id: int, nobody: str) -> list[tuple[str, str]]:
+    """The practice's other active counselors, after a first line meaning "no one chosen"."""
+    return [("", nobody)] + [(str(c.id), c.display_name)
+                             for c in end_of_care.counselors_to_take_over(admin, leaving_counselor_id)]
+
+
 def _transfer_form(admin, couple, formdata=None) -> TransferForm:
     form = TransferForm(formdata=formdata)
-    form.counselor.choices = [("", "Choose a counselor")] + [
-        (str(c.id), c.display_name) for c in end_of_care.counselors_to_take_over(admin, couple.counselor_id)]
+    form.counselor.choices = _takeover_choices(admin, couple.counselor_id, "Choose a counselor")
     return form
 
 
@@ -76,8 +81,7 @@ def delete_couple(couple_id):
 
 def deactivate_form(admin, counselor, formdata=None) -> DeactivateForm:
     form = DeactivateForm(formdata=formdata)
-    form.transfer_to.choices = [("", "No one (only when they have no couple in care)")] + [
-        (str(c.id), c.display_name) for c in end_of_care.counselors_to_take_over(admin, counselor.id)]
+    form.transfer_to.choices = _takeover_choices(admin, counselor.id, "No one (only when they have no couple in care)")
     return form
 
 
