@@ -195,7 +195,7 @@ def delete_couple(actor: User, couple_id: int, typed_name: str | None, ip: str |
         delete(Couple).where(Couple.id == couple_id),
         # A partner's account exists for this one couple only (partner_a_id and partner_b_id are unique):
         # with the couple gone it would hold a name and an email for nothing. Audit entries they caused
-        # stay, without an actor (the foreign key sets it to NULL).
+        # stay as they were, naming them by id only (the audit log has no foreign keys).
         delete(User).where(User.id.in_(partners)),
     ]
     for step in steps:
