@@ -99,9 +99,9 @@ class World:
         return seal(value, context, row_id, self.keyring)
 
     def practice_and_counselors(self) -> list[int]:
-        with self._copy("ta_practice", ["id", "name", "country", "paper_size", "default_timezone", "risk_alert_emails",
-                                        "require_two_factor", "joint_homework_gate", "created_at"]) as copy:
-            copy.write_row([1, "Scale practice", "GB", "A4", "Europe/London", False, False, "block", NOW])
+        self._write("ta_practice", ["id", "name", "country", "paper_size", "default_timezone", "risk_alert_emails",
+                                    "require_two_factor", "joint_homework_gate", "created_at"],
+                    [[1, "Scale practice", "GB", "A4", "Europe/London", False, False, "block", NOW]])
         return [self._user(1, "counselor", f"counselor{n}@scale.example") for n in range(COUNSELORS)]
 
     def couples(self, counselor_ids: list[int], count: int) -> None:
@@ -166,9 +166,6 @@ class World:
         rows.append([user, 1, role, email.split("@")[0].title(), email, self.password_hash, True, 1,
                      "Europe/London", False, 18, NOW])
         return user
-
-    def _copy(self, table, columns):
-        return _Copy(table, columns)
 
     def _write(self, table, columns, rows):
         with _Copy(table, columns) as copy:

@@ -80,10 +80,6 @@ def open_sealed(token: str, context: str, row_id: int, keyring=None):
     return json.loads(plaintext)
 
 
-def key_id_of(token: str) -> str:
-    return token[len(ROW_BOUND):].partition("$")[0]
-
-
 _SEALED_BY_MAPPER: dict[Mapper, dict] = {}
 
 

@@ -51,17 +51,22 @@ def latest_version_of(worksheet: Worksheet) -> WorksheetVersion | None:
     )
 
 
+def _newest_version_join(query, worksheet_ids=None):
+    """`query` (over WorksheetVersion) narrowed to each worksheet's newest version."""
+    newest = select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
+    if worksheet_ids is not None:
+        newest = newest.where(WorksheetVersion.worksheet_id.in_(set(worksheet_ids)))
+    newest = newest.group_by(WorksheetVersion.worksheet_id).subquery()
+    return query.join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
+                      & (WorksheetVersion.number == newest.c.number))
+
+
 def newest_version_ids(worksheet_ids) -> dict[int, int]:
     """{worksheet id: id of its newest version}, for many worksheets in one query."""
-    newest = (
-        select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
-        .where(WorksheetVersion.worksheet_id.in_(set(worksheet_ids))).group_by(WorksheetVersion.worksheet_id).subquery()
-    )
+    if not worksheet_ids:
+        return {}
     return dict(session.execute(
-        select(WorksheetVersion.worksheet_id, WorksheetVersion.id)
-        .join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
-              & (WorksheetVersion.number == newest.c.number))
-    ).all()) if worksheet_ids else {}
+        _newest_version_join(select(WorksheetVersion.worksheet_id, WorksheetVersion.id), worksheet_ids)).all())
 
 
 def _usable_by(counselor: User):
@@ -74,14 +79,8 @@ def _usable_by(counselor: User):
 
 def library_for(counselor: User) -> list[WorksheetVersion]:
     """The newest version of every worksheet this counselor may assign."""
-    newest = (
-        select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
-        .group_by(WorksheetVersion.worksheet_id).subquery()
-    )
     return list(session.scalars(
-        select(WorksheetVersion)
-        .join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
-              & (WorksheetVersion.number == newest.c.number))
+        _newest_version_join(select(WorksheetVersion))
         .join(Worksheet, Worksheet.id == WorksheetVersion.worksheet_id)
         .where(_usable_by(counselor), Worksheet.retired.is_(False))
         .order_by(Worksheet.slug)
