@@ -37,7 +37,7 @@ def check_ins_read(couple: Couple) -> bool:
         .where(Assignment.couple_id == couple.id, Assignment.assignee_id.is_not(None),
                Response.status == STATUS_SUBMITTED, Response.reviewed_at.is_not(None))
     ).all()
-    read = {partner_id for partner_id, version in rows if version.kind == "safety_check_in"}
+    read = {partner_id for partner_id, version in rows if version.policy.screens_safety}
     return {couple.partner_a_id, couple.partner_b_id} <= read
 
 

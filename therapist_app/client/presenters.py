@@ -6,7 +6,6 @@ from ..visibility import effective_visibility
 from ..engine.completeness import is_answered
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import field_by_id, label_for, sections_for
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..services.private_check_in import asks_about_crisis, crisis_answered
 
 ONLY_COUNSELOR = "Only your counselor sees this."
@@ -31,15 +30,15 @@ def gate_for(page, args) -> str | None:
     """A question asked before the form: is it safe to answer now, or are you ready for this."""
     if args.get("edit") == "1" or args.get("safe") == "1":
         return None
-    if page.definition.kind == KIND_SAFETY_CHECK_IN:
-        return "safety"
+    if page.definition.policy.gate:
+        return page.definition.policy.gate
     if page.definition.readiness_check and (page.response is None or page.response.readiness is None):
         return "readiness"
     return None
 
 
 def is_sent_check_in(page) -> bool:
-    return page.definition.kind == KIND_SAFETY_CHECK_IN and page.response is not None and page.response.is_submitted
+    return page.definition.policy.hidden_once_sent and page.response is not None and page.response.is_submitted
 
 
 def crisis_panel(page, answers) -> str | None:

@@ -6,7 +6,6 @@ from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import ConflictError, RuleError
 from ..negotiation import wants_json
 from ..security import identity
@@ -141,7 +140,7 @@ def _read_only_page(page):
     was shared with them, with nothing to press. A sent private check-in stays unshown, as always."""
     if presenters.is_sent_check_in(page):
         return _sent_check_in_page(page, readable_only=True)
-    if page.response is None or page.response.revision == 0 or page.definition.kind == KIND_SAFETY_CHECK_IN:
+    if page.response is None or page.response.revision == 0 or page.definition.policy.hidden_once_sent:
         return render_template("therapist_app/client/not_open.html", message=access.ARCHIVED_FOR_PARTNER), 200
     answers = page.response.submitted if page.response.is_submitted else page.answers
     return render_template("therapist_app/client/submitted.html", page=page, archived=True,

@@ -4,6 +4,7 @@ from typing import Annotated, Literal, Union
 import unicodedata
 
 from .condition_checks import check_conditions
+from .kinds import KIND_EXERCISE, KIND_NAMES, KindPolicy, policy_of
 from .scoring import check_scoring
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
                       model_validator)
@@ -238,9 +239,6 @@ class ReadinessCheck(Strict):
     help: Paragraph | None = None
 
 
-KIND_EXERCISE = "exercise"
-KIND_TRUST_CHECK_IN = "trust_check_in"
-KIND_SAFETY_CHECK_IN = "safety_check_in"
 
 
 class WorksheetDefinition(Strict):
@@ -249,7 +247,7 @@ class WorksheetDefinition(Strict):
     purpose: Paragraph
     estimated_minutes: int = Field(ge=1, le=180)
     stage: int = Field(ge=0, le=3)
-    kind: Literal["exercise", "trust_check_in", "safety_check_in"] = KIND_EXERCISE
+    kind: Literal[KIND_NAMES] = KIND_EXERCISE
     completed_by: Literal["each_partner", "one_partner"] = "each_partner"
     requires_unlock: bool = False
     # When the other partner sees shared answers: as soon as both have submitted, or only once the
@@ -268,14 +266,18 @@ class WorksheetDefinition(Strict):
         _unique([s.id for s in self.sections], "section id")
         _unique([f.id for f in fields], "field id")
         for field in fields:
-            if self.kind == KIND_SAFETY_CHECK_IN and field.visibility != VISIBILITY_COUNSELOR:
-                raise ValueError(f"field {field.id!r}: every safety check-in field is counselor-only")
+            if not self.policy.shareable and field.visibility != VISIBILITY_COUNSELOR:
+                raise ValueError(f"field {field.id!r}: a {self.kind} worksheet shares nothing, so every field is counselor-only")
         check_conditions(self.sections)
         if self.scoring is not None:
             check_scoring(self.scoring, {field.id: field for field in fields})
-        if self.kind == KIND_SAFETY_CHECK_IN and self.completed_by != "each_partner":
-            raise ValueError("a safety check-in is completed by each partner, separately")
+        if self.policy.one_per_partner and self.completed_by != "each_partner":
+            raise ValueError(f"a {self.kind} worksheet is completed by each partner, separately")
         return self
+
+    @property
+    def policy(self) -> KindPolicy:
+        return policy_of(self.kind)
 
     def all_fields(self):
         return [field for section in self.sections for field in section.fields]

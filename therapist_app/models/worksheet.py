@@ -56,5 +56,9 @@ class WorksheetVersion(TimestampMixin, Base):
         return self.parsed.kind
 
     @property
+    def policy(self):
+        return self.parsed.policy
+
+    @property
     def stage(self) -> int:
         return self.parsed.stage

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import access, visibility
 from ..engine.presentation import definition_of
-from ..engine.schema import KIND_SAFETY_CHECK_IN, VISIBILITY_COUNSELOR, VISIBILITY_SHARED
+from ..engine.schema import VISIBILITY_COUNSELOR, VISIBILITY_SHARED
 from ..errors import RuleError
 from ..extensions import session
 from ..mail import messages
@@ -103,7 +103,7 @@ def check_assignment(counselor: User, couple_id: int, version_id: int, *, assign
     if release_mode not in (RELEASE_WHEN_BOTH_SUBMITTED, RELEASE_AFTER_REVIEW):
         raise RuleError("Choose when the other partner sees shared answers.", field="release")
     # The private check-in is always individual: one assignment per partner, invisible to the other.
-    if definition.kind == KIND_SAFETY_CHECK_IN and assignee_id is None:
+    if definition.policy.one_per_partner and assignee_id is None:
         assignees = [couple.partner_a_id, couple.partner_b_id]
     else:
         assignees = [assignee_id]
@@ -144,7 +144,7 @@ def _checked_overrides(definition, overrides: dict) -> dict:
     for field_id, visibility in overrides.items():
         if field_id not in known or visibility not in (VISIBILITY_COUNSELOR, VISIBILITY_SHARED):
             raise RuleError("The sharing settings name a question this worksheet does not have.", field="visibility")
-        if definition.kind == KIND_SAFETY_CHECK_IN and visibility == VISIBILITY_SHARED:
+        if not definition.policy.shareable and visibility == VISIBILITY_SHARED:
             raise RuleError("Check-in answers are always for the counselor only.", field="visibility")
         cleaned[field_id] = visibility
     return cleaned

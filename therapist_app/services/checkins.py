@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from ..engine.presentation import definition_of
-from ..engine.schema import KIND_TRUST_CHECK_IN
 from ..extensions import session
 from ..models import Assignment, Response, User, WorksheetVersion
 from ..models.response import STATUS_SUBMITTED
@@ -48,7 +47,7 @@ def _series(condition) -> dict[int, list[CheckInPoint]]:
         .where(condition, Response.status == STATUS_SUBMITTED)
     ).all()
     definitions = {response_id: definition_of(version) for response_id, version in rows
-                   if version.kind == KIND_TRUST_CHECK_IN}
+                   if version.policy.charted}
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
     if not definitions:
         return series

@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, label_for, sections_for
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..extensions import session
 from ..models import Appointment, Assignment, Couple, Response, SessionSummary, SessionTopic, User
 from ..models.base import utcnow
@@ -249,7 +248,7 @@ def partner_answers_zip(partner: User, ip: str | None = None) -> Export:
     exercises, rows = [], []
     for response in responses:
         definition = definition_of(response.assignment.worksheet_version)
-        if definition.kind == KIND_SAFETY_CHECK_IN:
+        if definition.policy.hidden_once_sent:
             continue
         for version, at, answers in _own_versions(response):
             items = _own_answers(partner, couple, response, definition, answers)

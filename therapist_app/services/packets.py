@@ -10,7 +10,6 @@ from datetime import datetime
 from flask import current_app
 
 from .. import access
-from ..engine.schema import KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN
 from ..extensions import session
 from ..models import Appointment, User
 from ..models.assignment import STATUS_CANCELLED
@@ -72,7 +71,7 @@ def _printable(rows) -> list[SideBySide]:
     """Side-by-side answers of exercises with a submission. Check-ins are never printed as answers:
     the private one because paper travels, the weekly one because it prints as a trend."""
     return sides_by_side([row.assignment for row in rows
-                          if row.definition.kind not in (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
+                          if row.definition.policy.printed_as_answers
                           and any(c.response is not None and c.response.is_submitted for c in row.cells.values())])
 
 
@@ -106,7 +105,7 @@ def _unread_alerts(rows) -> list:
 
 def _check_ins_to_read(couple, rows) -> list:
     """Partners with a private check-in whose risk answer the counselor has not yet marked read."""
-    flagged = {partner_id for row, partner_id in _unread_alerts(rows) if row.definition.kind == KIND_SAFETY_CHECK_IN}
+    flagged = {partner_id for row, partner_id in _unread_alerts(rows) if row.definition.policy.screens_safety}
     return [partner for partner in couple.partners if partner.id in flagged]
 
 
@@ -114,7 +113,7 @@ def _answers_to_read(couple, rows) -> list:
     """(partner, exercise title) for each exercise with an alerting answer not yet marked read."""
     names = {partner.id: partner for partner in couple.partners}
     return [(names[partner_id], row.definition.title) for row, partner_id in _unread_alerts(rows)
-            if row.definition.kind != KIND_SAFETY_CHECK_IN]
+            if not row.definition.policy.screens_safety]
 
 
 def prep(counselor: User, couple_id: int, appointment: Appointment | None = None,
@@ -124,7 +123,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     risk_flags = sum(1 for row in rows for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
     check_ins = _check_ins_to_read(couple, rows)
     answers_to_read = _answers_to_read(couple, rows)
-    rows = [r for r in rows if r.definition.kind != KIND_SAFETY_CHECK_IN]
+    rows = [r for r in rows if r.definition.policy.printable]
     previous = sessions.previous_session(appointment) if appointment is not None else None
     since = previous.starts_at if previous is not None else None
     recent = [r for r in rows if _is_new(r, since)]

@@ -3,7 +3,6 @@ from sqlalchemy import select
 
 from .. import access
 from ..engine.presentation import definition_of
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..models import Response, User
@@ -32,7 +31,7 @@ def asks_about_crisis(definition) -> bool:
 
 def _sent_check_in(partner: User, assignment_id: int) -> Response:
     assignment = access.assignment_for_partner(partner, assignment_id)
-    if definition_of(assignment.worksheet_version).kind != KIND_SAFETY_CHECK_IN:
+    if not definition_of(assignment.worksheet_version).policy.hidden_once_sent:
         raise NotFoundError("assignment")
     response = session.scalar(select(Response).where(Response.assignment_id == assignment.id,
                                                      Response.partner_id == partner.id))

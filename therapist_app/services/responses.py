@@ -10,7 +10,6 @@ from sqlalchemy.orm import load_only
 from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
 from ..extensions import session
@@ -150,7 +149,7 @@ def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, o
             response = _response_of(assignment.id, partner.id)
     if response.reviewed_at is not None:
         raise RuleError(REVIEWED)
-    if definition.kind == KIND_SAFETY_CHECK_IN and response.is_submitted:
+    if definition.policy.hidden_once_sent and response.is_submitted:
         # Sent answers are never shown again (phones are shared); an addendum is the way to add.
         raise RuleError(CHECK_IN_SENT)
     return assignment, definition, response

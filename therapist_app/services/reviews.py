@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, fields_for, label_for
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..errors import RuleError
 from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
@@ -255,7 +254,7 @@ def mark_reviewed(counselor: User, response_id: int, comment: str | None = None)
     access.require_writable(response.assignment.couple, counselor)
     if not response.is_submitted:
         raise RuleError("Only a submitted answer can be marked reviewed.")
-    if definition_of(response.assignment.worksheet_version).kind == KIND_SAFETY_CHECK_IN:
+    if not definition_of(response.assignment.worksheet_version).policy.comments_allowed:
         comment = None  # never a message on the private check-in: portals are read on shared devices
     response.reviewed_at = utcnow()
     response.counselor_comment = (comment or "").strip() or None

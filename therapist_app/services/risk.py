@@ -1,6 +1,5 @@
 """Risk answers: which answers alert the counselor (the practice's choice for the private check-in, else
 the worksheet's risk_values), and the neutral email they are alerted by within minutes."""
-from ..engine.schema import KIND_SAFETY_CHECK_IN
 from ..extensions import session
 from ..mail import messages
 from ..mail.outbox import enqueue
@@ -22,7 +21,7 @@ def alert_counselor(assignment: Assignment) -> bool:
 def practice_risk_choice(assignment: Assignment, definition) -> dict | None:
     """The practice's own choice of alerting answers applies to the private check-in; other
     exercises alert on their worksheet's risk_values."""
-    if definition.kind != KIND_SAFETY_CHECK_IN:
+    if not definition.policy.screens_safety:
         return None
     return session.get(Practice, assignment.couple.practice_id).risk_answers
 

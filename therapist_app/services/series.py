@@ -22,7 +22,6 @@ from .reminders.timing import next_reminder_moment
 
 MAX_INTERVAL_WEEKS = 8
 MAX_COUNT = 104
-WEEKLY_CHECK_IN_KIND = "trust_check_in"  # offered as recurring, every week, by default
 
 
 @dataclass
@@ -206,7 +205,7 @@ class RepeatChoice:
 def recurrence_for(version: WorksheetVersion, choice: RepeatChoice) -> Recurrence | None:
     """None for a one-off. "Suggested" repeats the weekly check-in every week, anything else once."""
     if choice.repeat == REPEAT_SUGGESTED:
-        weeks = 1 if version.kind == WEEKLY_CHECK_IN_KIND else None
+        weeks = version.policy.suggested_repeat_weeks
     elif choice.repeat == REPEAT_ONCE:
         weeks = None
     elif choice.repeat.isdigit():

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..engine.presentation import definition_of
-from ..engine.schema import KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN
 from ..errors import RuleError
 from ..extensions import session
 from ..mail import messages
@@ -29,7 +28,6 @@ from .sessions import number_of
 
 BOTH = "both"
 MAX_TEXT = 5000
-CHECK_IN_KINDS = (KIND_SAFETY_CHECK_IN, KIND_TRUST_CHECK_IN)
 
 
 @dataclass
@@ -71,7 +69,7 @@ def _visible_assignments(appointment: Appointment, partner_ids: list[int]) -> li
     ).all()
     return [a for a in assignments
             if all(a.assigned_to(p) for p in partner_ids)
-            and definition_of(a.worksheet_version).kind not in CHECK_IN_KINDS]
+            and definition_of(a.worksheet_version).policy.is_homework]
 
 
 def agreement_choices(appointment: Appointment, partner_ids: list[int] | None = None) -> list[AgreementChoice]:
