@@ -23,6 +23,7 @@ from therapist_app import create_app  # noqa: E402
 from therapist_app.extensions import session  # noqa: E402
 from therapist_app.models import Appointment, Assignment, Response  # noqa: E402
 from therapist_app.models.base import utcnow  # noqa: E402
+from therapist_app.pdf import prep_packet  # noqa: E402
 from therapist_app.pdf.render import pdf_from_html  # noqa: E402
 from therapist_app.pdf.worker import render_many, render_with_time_limit  # noqa: E402
 from therapist_app.services import packets  # noqa: E402
@@ -69,12 +70,12 @@ def _weeks_back(older: list[int]) -> list[int]:
 
 def measure(name, counselor, couple_id, appointment):
     packet = packets.prep(counselor, couple_id, appointment)
-    html = packets.packet_html(packet)
+    html = prep_packet.packet_html(packet)
     from pypdf import PdfReader
     import io
     pages = len(PdfReader(io.BytesIO(pdf_from_html(html))).pages)
     ours, bare = interleaved_medians(
-        lambda: render_with_time_limit(packets.packet_html(packets.prep(counselor, couple_id, appointment)), 600),
+        lambda: render_with_time_limit(prep_packet.packet_html(packets.prep(counselor, couple_id, appointment)), 600),
         lambda: pdf_from_html(html))
     print(f"{name} ({pages} pages): ours {ours:.2f} s, bare WeasyPrint {bare:.2f} s, ratio: {ours / bare:.2f}")
     return html

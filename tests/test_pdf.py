@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from support import csrf_of, pdf_text, signed_in
 from helpers import answer_everything, save_section, submit
+from therapist_app.pdf import prep_packet
 from therapist_app.pdf.render import AppAssetsOnly
 
 
@@ -75,7 +76,7 @@ def test_hostile_answer_text_prints_as_text_and_fetches_nothing(app, factory, mo
     from therapist_app.pdf.render import pdf_from_html
     from therapist_app.services import packets
     with app.test_request_context():
-        pdf_from_html(packets.packet_html(packets.prep(couple.counselor, couple.id)))
+        pdf_from_html(prep_packet.packet_html(packets.prep(couple.counselor, couple.id)))
     assert fetched and all(url.startswith("ta-asset:///") for url in fetched), fetched
     reader = PdfReader(io.BytesIO(response.data))
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
@@ -204,13 +205,12 @@ def test_emoji_and_every_script_print_with_a_font_that_has_them(app, factory):
 
 def test_a_repeat_download_comes_from_the_cache_until_something_on_it_changes(app, factory, monkeypatch):
     from pathlib import Path
-    from therapist_app.services import packets
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     _both_answer(app, couple, assignment, ("First words", "Kai's words"))
     laid_out = []
-    real = packets.render_with_time_limit
-    monkeypatch.setattr(packets, "render_with_time_limit", lambda *a: laid_out.append(1) or real(*a))
+    real = prep_packet.render_with_time_limit
+    monkeypatch.setattr(prep_packet, "render_with_time_limit", lambda *a: laid_out.append(1) or real(*a))
     counselor = signed_in(app, couple.counselor)
     path = f"/counselor/couples/{couple.id}/prep.pdf"
     first, second = counselor.get(path).data, counselor.get(path).data
@@ -240,7 +240,6 @@ def test_a_packet_that_will_not_finish_is_stopped_with_a_clear_message(app, fact
 
 def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_the_cache(app, factory, monkeypatch):
     from sessions_support import add_session
-    from therapist_app.services import packets
     from therapist_app.timezones import to_local
     appointments = []
     for text in ("Robin's week", "Another couple's week"):
@@ -256,7 +255,7 @@ def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_
     assert "2 already ready" in runner.invoke(args=["pdf", "prep", "--date", day]).output
 
     laid_out = []
-    monkeypatch.setattr(packets, "render_with_time_limit", lambda *a: laid_out.append(1))
+    monkeypatch.setattr(prep_packet, "render_with_time_limit", lambda *a: laid_out.append(1))
     counselor = signed_in(app, appointments[0].couple.counselor)
     pdf = counselor.get(f"/counselor/sessions/{appointments[0].id}/prep.pdf").data
     assert laid_out == [] and "Robin's week" in pdf_text(pdf).replace("&#39;", "'")

@@ -11,7 +11,7 @@ from ..negotiation import wants_json
 from ..security import identity
 from ..security.identity import signed_in_user
 from ..security.roles import client_required
-from ..pdf.charts import trend_svg
+from ..charts import trend_svg
 from ..services import accounts, audit_log, checkins, couple_records, homework_list, private_check_in, responses
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for

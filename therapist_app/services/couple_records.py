@@ -17,6 +17,7 @@ from ..models import Appointment, Assignment, Couple, Response, SessionSummary, 
 from ..models.base import utcnow
 from ..models.response import STATUS_SUBMITTED, answering_role
 from ..security.audit import record
+from ..pdf import prep_packet
 from . import exports, packets, sessions, summaries
 from .reviews import sides_by_side
 
@@ -172,7 +173,7 @@ def couple_zip(counselor: User, couple_id: int, ip: str | None = None) -> Export
     files = {"README.txt": COUNSELOR_README.format(couple_id=couple.id, at=now.strftime("%Y-%m-%d %H:%M"),
                                                    counselor_id=counselor.id).encode("utf-8")}
     packet = packets.prep(counselor, couple.id, None)
-    files["prep-packet-full-history.pdf"] = packets.cached_or_rendered(couple.id, packets.packet_html(packet))
+    files["prep-packet-full-history.pdf"] = prep_packet.cached_or_rendered(couple.id, prep_packet.packet_html(packet))
     files.update(_summary_pdfs(couple))
     files.update(_fhir_files(assignments))
     files["answers.csv"] = _csv(ANSWER_COLUMNS, _answer_rows(assignments))

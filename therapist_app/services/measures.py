@@ -9,7 +9,7 @@ from ..engine.presentation import definition_of
 from ..extensions import session
 from ..models import Assignment, Response, WorksheetVersion
 from ..models.response import STATUS_SUBMITTED
-from ..pdf.charts import measure_svg
+from ..charts import measure_svg
 from ..timezones import to_local
 
 

@@ -15,6 +15,7 @@ from ..extensions import session
 from ..models import Appointment, Couple
 from ..models.appointment import STATUS_SCHEDULED
 from ..pdf import cache
+from ..pdf import prep_packet
 from ..pdf.worker import render_many
 from ..timezones import to_local
 from . import packets
@@ -49,7 +50,7 @@ def prepare_day(day: date, processes: int = 1, progress=None) -> BatchResult:
     todo = []  # (couple id, cache key, html)
     for appointment in appointments:
         packet = packets.prep(appointment.couple.counselor, appointment.couple_id, appointment)
-        html = packets.packet_html(packet)
+        html = prep_packet.packet_html(packet)
         key = cache.key_for(html)
         if cache.get(appointment.couple_id, key) is not None:
             result.already_cached += 1

@@ -7,17 +7,13 @@ full history comes only on request, as an appendix.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-
 from .. import access
 from ..extensions import session
 from ..models import Appointment, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
-from ..pdf import cache
-from ..pdf.charts import measure_svg
-from ..pdf.render import document_html
-from ..pdf.worker import render_with_time_limit
+from ..charts import measure_svg
+from ..pdf.prep_packet import cached_or_rendered, packet_html
 from ..security.audit import record
 from ..timezones import to_local
 from . import checkins, measures, risk_language, sessions, topics
@@ -137,20 +133,6 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
         scored=measures.couple_measures(couple, counselor.timezone),
         language_flags=risk_language.flags_in(exercises + appendix, risk_language.phrases_of(counselor.practice)),
     )
-
-
-def packet_html(packet: PrepPacket) -> str:
-    return document_html("therapist_app/pdf/prep_packet.html", packet=packet)
-
-
-def cached_or_rendered(couple_id: int, html: str) -> bytes:
-    """The packet's PDF from the cache when nothing on it changed, else laid out now and kept."""
-    key = cache.key_for(html)
-    pdf = cache.get(couple_id, key)
-    if pdf is None:
-        pdf = render_with_time_limit(html, current_app.config["THERAPIST_PDF_RENDER_TIMEOUT_SECONDS"])
-        cache.put(couple_id, key, pdf)
-    return pdf
 
 
 def _render(packet: PrepPacket) -> bytes:
