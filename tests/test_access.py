@@ -135,3 +135,24 @@ def test_every_session_route_is_404_for_other_counselors_other_couples_partners_
     assert signed_in(app, admin).get("/counselor/settings").status_code == 404
     session.expire_all()
     assert session.get(SessionTopic, topic_id) is not None and appointment.status == "scheduled"
+
+
+def test_services_handed_a_couple_refuse_a_counselor_who_is_not_theirs(app, factory, two_practices):
+    """Answers, the check-in chart and the scored measures check the viewer themselves, so a caller
+    that forgot to ask access still shows another counselor nothing."""
+    from therapist_app.errors import NotFoundError
+    from therapist_app.services import checkins, measures, reviews
+    couple, assignment, other_couple = two_practices
+    with app.app_context():
+        from therapist_app.extensions import session
+        from therapist_app.models import Assignment, Couple
+        mine = session.get(Couple, couple.id)
+        stranger = session.get(Couple, other_couple.id).counselor
+        exercise = session.get(Assignment, assignment.id)
+        for refused in (lambda: reviews.sides_by_side(stranger, [exercise]),
+                        lambda: checkins.couple_trust_series(stranger, mine),
+                        lambda: measures.couple_measures(stranger, mine)):
+            with pytest.raises(NotFoundError):
+                refused()
+        shown = reviews.sides_by_side(mine.counselor, [exercise])[0]
+        assert any(str(cell.text).startswith("Private words") for row in shown.rows for cell in row.cells if cell.applies)

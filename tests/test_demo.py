@@ -50,7 +50,7 @@ def test_the_first_couple_tells_six_weeks(app):
     assert any(r.held_back for r in responses)
     assert any(r.counselor_comment for r in responses)
     assert any(r.submitted_at and r.reviewed_at is None for r in responses)  # waiting for review
-    csi = next(m for m in couple_measures(couple) if m.cutoff == 13.5)
+    csi = next(m for m in couple_measures(couple.counselor, couple) if m.cutoff == 13.5)
     scores = [float(score) for _, day_scores in csi.rows for each in day_scores for score in each]
     assert min(scores) < 13.5 < max(scores)
     waiting_release = [a for a in session.scalars(select(Assignment).where(Assignment.couple_id == couple.id))

@@ -5,11 +5,13 @@ from sqlalchemy.orm import joinedload
 
 from .errors import CoupleArchivedError, NotFoundError
 from .extensions import session
-from .models import Appointment, Assignment, AuditEvent, Couple, Response, SessionSummary, SessionTopic, User
+from .models import (Appointment, Assignment, AuditEvent, Couple, Response, SessionSummary, SessionTopic, User,
+                     Worksheet)
 from .models.assignment import STATUS_CANCELLED
 from .models.couple import STATUS_ACTIVE
 from .models.session_topic import TOPIC_SHARED
 from .models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR
+from .models.worksheet import SOURCE_LIBRARY, SOURCE_PRACTICE
 
 
 def couples_for(counselor: User):
@@ -35,6 +37,17 @@ WITH_PARTNERS = (joinedload(Couple.partner_a), joinedload(Couple.partner_b))
 def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
     return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id).options(*WITH_PARTNERS),
                            "couple")
+
+
+def counsels(counselor: User, couple: Couple) -> bool:
+    """Whether a couple already in hand is this counselor's own (the rule of `couples_for`)."""
+    return (counselor.role == ROLE_COUNSELOR and couple.counselor_id == counselor.id
+            and couple.practice_id == counselor.practice_id)
+
+
+def require_counsels(counselor: User, couple: Couple) -> None:
+    if not counsels(counselor, couple):
+        raise NotFoundError("couple")
 
 
 def couple_for_admin(admin: User, couple_id: int) -> Couple:
@@ -190,6 +203,43 @@ def summary_for_partner(partner: User, summary_id: int) -> SessionSummary:
     if summary is None or str(partner.id) not in (summary.published or {}):
         raise NotFoundError("summary")
     return summary
+
+
+# ---- the practice's people and worksheets ------------------------------------------------------------
+
+def counselor_of_practice(admin: User, counselor_id: int) -> User:
+    """A counselor of the admin's own practice; anyone else does not exist for this admin."""
+    counselor = session.get(User, counselor_id)
+    if (admin.role != ROLE_ADMIN or counselor is None or counselor.practice_id != admin.practice_id
+            or counselor.role != ROLE_COUNSELOR):
+        raise NotFoundError("counselor")
+    return counselor
+
+
+def worksheets_usable_by(counselor: User):
+    """Which worksheets a counselor may assign (a where-clause): the library's, their own, and those
+    shared within their practice."""
+    return or_(
+        Worksheet.source == SOURCE_LIBRARY,
+        Worksheet.owner_id == counselor.id,
+        (Worksheet.practice_id == counselor.practice_id) & Worksheet.shared_with_practice,
+    )
+
+
+def practice_worksheets_seen_by(counselor: User):
+    """The practice's own worksheets a counselor sees in the builder's list: their own, and shared ones."""
+    return select(Worksheet).where(
+        Worksheet.source == SOURCE_PRACTICE, Worksheet.practice_id == counselor.practice_id,
+        or_(Worksheet.owner_id == counselor.id, Worksheet.shared_with_practice.is_(True)))
+
+
+def own_worksheet(counselor: User, worksheet_id: int) -> Worksheet:
+    """A worksheet this counselor made, to edit: only its owner edits it, even when it is shared."""
+    worksheet = session.get(Worksheet, worksheet_id)
+    if (counselor.role != ROLE_COUNSELOR or worksheet is None or worksheet.source != SOURCE_PRACTICE
+            or worksheet.owner_id != counselor.id):
+        raise NotFoundError("worksheet")
+    return worksheet
 
 
 def audit_events_for(admin: User):

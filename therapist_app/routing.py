@@ -1,7 +1,5 @@
 """URL converters for the plugin's routes. A URL is typed by anyone, so a value the database or a
 redirect header cannot take must fail to match (a 404), never reach a query or a header."""
-import re
-
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 # The largest id a BIGINT column (and SQLite's INTEGER) can hold; anything larger overflows the driver.

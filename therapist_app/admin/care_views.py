@@ -90,7 +90,7 @@ def deactivate_form(admin, counselor, formdata=None) -> DeactivateForm:
 def deactivate_counselor(counselor_id, form=None, status=200):
     """Asks where the counselor's couples go before they are deactivated (posted to set_active)."""
     admin = signed_in_user()
-    counselor = practice_admin.counselor_of_practice(admin, counselor_id)
+    counselor = access.counselor_of_practice(admin, counselor_id)
     their_couples = end_of_care.couples_of_counselor(admin, counselor.id)
     return render_template("therapist_app/admin/deactivate.html", counselor=counselor, couples=their_couples,
                            in_care=[c for c in their_couples if access.couple_writable(c)],
@@ -107,7 +107,7 @@ def set_active(counselor_id, action):
             practice_admin.set_active(admin, counselor_id, True, ip=request.remote_addr)
             flash("Saved. They can sign in again.", "success")
         return redirect(url_for(".counselors"))
-    counselor = practice_admin.counselor_of_practice(admin, counselor_id)
+    counselor = access.counselor_of_practice(admin, counselor_id)
     form = deactivate_form(admin, counselor, request.form)
     if form.validate_on_submit():
         try:

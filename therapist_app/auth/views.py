@@ -7,11 +7,9 @@ from flask_wtf.csrf import generate_csrf
 
 from ..errors import RuleError
 from ..extensions import limiter
-from ..extensions import session as db_session
 from ..negotiation import wants_json
 from ..roles import role_of
 from ..security import host_bridge, identity
-from ..security.audit import record
 from ..security.identity import EXPIRED_USER_KEY, signed_in_user
 from ..security.idle import page_owner
 from ..security.redirects import safe_next
@@ -62,8 +60,7 @@ STAFF_SIGN_IN_ELSEWHERE = ("Practice staff open these pages from the practice's 
 
 def _start_session(user, own_device: bool | None = None) -> None:
     identity.sign_in(user, own_device=own_device)
-    record(user.id, "login", user, request.remote_addr)
-    db_session.commit()
+    accounts.signed_in(user, request.remote_addr)
 
 
 # A password was right and a second step is due: who, which session version, when, and where next.
@@ -120,8 +117,6 @@ def too_many_attempts(error):
 
 @bp.errorhandler(LockedOut)
 def account_locked(error):
-    record(None, "login_refused_locked")  # which account is not said: the lockout answers alike for all
-    db_session.commit()
     return _too_many(error.message, error.retry_after)
 
 

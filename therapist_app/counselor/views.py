@@ -95,7 +95,7 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     couple, rows = reviews.couple_homework(counselor, couple_id)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
-        gate_note=assignments.gate_warning(couple), measures=measures.couple_measures(couple, counselor.timezone),
+        gate_note=assignments.gate_warning(couple), measures=measures.couple_measures(counselor, couple),
         sessions_panel=timeline.couple_sessions(couple, rows), repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple), writable=access.couple_writable(couple), care_form=CareForm(),

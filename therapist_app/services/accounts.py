@@ -20,7 +20,7 @@ def authenticate(login: str, password: str) -> User | None:
     may exist in two practices; the password decides which account is meant. Raises
     login_throttle.LockedOut after too many wrong passwords for this email or name."""
     login = (login or "").strip().lower()
-    login_throttle.check(login)  # raises LockedOut, before any password is checked
+    _refuse_if_locked(login)  # before any password is checked
     candidates = session.scalars(
         select(User).where(or_(func.lower(User.email) == login, func.lower(User.sign_in_name) == login))
     ).all()
@@ -41,6 +41,22 @@ def authenticate(login: str, password: str) -> User | None:
     return None
 
 
+def _refuse_if_locked(login: str) -> None:
+    """Raises login_throttle.LockedOut, recorded, while this login is locked out."""
+    try:
+        login_throttle.check(login)
+    except login_throttle.LockedOut:
+        record(None, "login_refused_locked")  # which account is not said: the lockout answers alike for all
+        session.commit()
+        raise
+
+
+def signed_in(user: User, address: str | None) -> None:
+    """Records a sign-in that has just started a session (security.identity.sign_in set the cookie)."""
+    record(user.id, "login", user, address)
+    session.commit()
+
+
 def end_all_sessions(user: User) -> None:
     """Every cookie issued before now stops working (logout, password change, deactivation), and
     answers kept from those sessions after an idle sign-out are dropped with them."""
@@ -59,7 +75,7 @@ def change_password(user: User, current: str, new: str, ip: str | None = None) -
     """A signed-in person's new password. Every session of theirs ends; the caller signs this one
     in again. Wrong current passwords count towards the account's sign-in lockout."""
     login = user.email or user.sign_in_name or ""
-    login_throttle.check(login)
+    _refuse_if_locked(login)
     if not verify_password(user.password_hash, current):
         login_throttle.record_failure(login)
         raise RuleError(NOT_CURRENT_PASSWORD, field="current")

@@ -141,12 +141,12 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
 def _checked_overrides(definition, overrides: dict) -> dict:
     known = {f.id for f in definition.all_fields()}
     cleaned = {}
-    for field_id, visibility in overrides.items():
-        if field_id not in known or visibility not in (VISIBILITY_COUNSELOR, VISIBILITY_SHARED):
+    for field_id, who_sees in overrides.items():
+        if field_id not in known or who_sees not in (VISIBILITY_COUNSELOR, VISIBILITY_SHARED):
             raise RuleError("The sharing settings name a question this worksheet does not have.", field="visibility")
-        if not definition.policy.shareable and visibility == VISIBILITY_SHARED:
+        if not definition.policy.shareable and who_sees == VISIBILITY_SHARED:
             raise RuleError("Check-in answers are always for the counselor only.", field="visibility")
-        cleaned[field_id] = visibility
+        cleaned[field_id] = who_sees
     return cleaned
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
+from .. import access
 from ..engine.presentation import definition_of
 from ..extensions import session
 from ..models import Assignment, Response, User, WorksheetVersion
@@ -32,8 +33,9 @@ def own_trust_series(partner: User, metrics=METRICS) -> list[CheckInPoint]:
     return points
 
 
-def couple_trust_series(couple) -> dict[int, list[CheckInPoint]]:
-    """Both partners' series, for the counselor's packet (the caller has checked access)."""
+def couple_trust_series(counselor: User, couple) -> dict[int, list[CheckInPoint]]:
+    """Both partners' series, for the couple's own counselor (their packet)."""
+    access.require_counsels(counselor, couple)
     return _series(Assignment.couple_id == couple.id)
 
 

@@ -84,9 +84,9 @@ This file holds health information. Keep it as you keep your clinical records.
 """
 
 
-def _answer_rows(assignments: list[Assignment]) -> list[list]:
+def _answer_rows(counselor: User, assignments: list[Assignment]) -> list[list]:
     rows = []
-    for assignment, view in zip(assignments, sides_by_side(assignments), strict=True):
+    for assignment, view in zip(assignments, sides_by_side(counselor, assignments), strict=True):
         title = view.definition.title
         head = [assignment.id, title, assignment.status, _when(assignment.due_date)]
         for index, (partner, response) in enumerate(zip(view.partners, view.responses, strict=True)):
@@ -176,7 +176,7 @@ def couple_zip(counselor: User, couple_id: int, ip: str | None = None) -> Export
     files["prep-packet-full-history.pdf"] = prep_packet.cached_or_rendered(couple.id, prep_packet.packet_html(packet))
     files.update(_summary_pdfs(couple))
     files.update(_fhir_files(assignments))
-    files["answers.csv"] = _csv(ANSWER_COLUMNS, _answer_rows(assignments))
+    files["answers.csv"] = _csv(ANSWER_COLUMNS, _answer_rows(counselor, assignments))
     files["sessions.csv"] = _csv(["session_id", "number", "starts_at", "duration_minutes", "mode", "status",
                                   "worked_on", "observations", "plan"], _session_rows(couple))
     files["topics.csv"] = _csv(["topic_id", "created_at", "partner_id", "partner", "who_sees", "text"],

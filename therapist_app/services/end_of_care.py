@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import access
-from ..errors import NotFoundError, RuleError
+from ..errors import RuleError
 from ..extensions import session
 from ..mail.outbox import withdraw
 from ..models import (Appointment, Assignment, AssignmentSeries, Couple, Invitation, OutboxMessage, PendingSave,
@@ -99,9 +99,7 @@ def counselors_to_take_over(admin: User, leaving_id: int | None) -> list[User]:
 
 def _successor(admin: User, counselor_id: int, leaving_id: int) -> User:
     """The counselor who takes over: of the admin's own practice (anyone else does not exist here)."""
-    successor = session.get(User, counselor_id)
-    if successor is None or successor.practice_id != admin.practice_id or successor.role != ROLE_COUNSELOR:
-        raise NotFoundError("counselor")
+    successor = access.counselor_of_practice(admin, counselor_id)
     if successor.id == leaving_id:
         raise RuleError("This counselor already has these couples. Choose another counselor.", field="counselor")
     if not successor.is_active_account:

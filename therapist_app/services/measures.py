@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
+from .. import access
 from ..engine.presentation import definition_of
 from ..extensions import session
-from ..models import Assignment, Response, WorksheetVersion
+from ..models import Assignment, Response, User, WorksheetVersion
 from ..models.response import STATUS_SUBMITTED
 from ..charts import measure_svg
 from ..timezones import to_local
@@ -24,9 +25,11 @@ class ScoredTrend:
     rows: list  # (day, [each partner's scores that day]), oldest first
 
 
-def couple_measures(couple, zone_name: str = "UTC") -> list[ScoredTrend]:
+def couple_measures(counselor: User, couple) -> list[ScoredTrend]:
     """One trend per scored measure the couple has answered, both partners on one chart, with the
-    measure's cutoff line. The caller has checked the counselor's access to the couple."""
+    measure's cutoff line: for the couple's own counselor, dated on their clock."""
+    access.require_counsels(counselor, couple)
+    zone_name = counselor.timezone
     rows = session.execute(
         # Whole rows (their scores sealed to them open only as entities), loading just these columns.
         select(Response, WorksheetVersion)

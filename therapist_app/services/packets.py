@@ -63,16 +63,17 @@ def _is_new(row, since: datetime | None) -> bool:
                for c in row.cells.values())
 
 
-def _printable(rows) -> list[SideBySide]:
+def _printable(counselor: User, rows) -> list[SideBySide]:
     """Side-by-side answers of exercises with a submission. Check-ins are never printed as answers:
     the private one because paper travels, the weekly one because it prints as a trend."""
-    return sides_by_side([row.assignment for row in rows
+    return sides_by_side(counselor, [row.assignment for row in rows
                           if row.definition.policy.printed_as_answers
                           and any(c.response is not None and c.response.is_submitted for c in row.cells.values())])
 
 
-def _trends(couple, zone_name: str) -> list[MeasureTrend]:
-    series = checkins.couple_trust_series(couple)
+def _trends(counselor: User, couple) -> list[MeasureTrend]:
+    series = checkins.couple_trust_series(counselor, couple)
+    zone_name = counselor.timezone
     names = [partner.display_name for partner in couple.partners]
     trends = []
     for measure in checkins.METRICS:
@@ -123,14 +124,14 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     previous = sessions.previous_session(appointment) if appointment is not None else None
     since = previous.starts_at if previous is not None else None
     recent = [r for r in rows if _is_new(r, since)]
-    exercises = _printable(recent)
-    appendix = _printable(rows) if full_history and since is not None else []
+    exercises = _printable(counselor, recent)
+    appendix = _printable(counselor, rows) if full_history and since is not None else []
     return PrepPacket(
-        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(couple, counselor.timezone),
+        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(counselor, couple),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
         appendix=appendix, check_ins_to_read=check_ins, answers_to_read=answers_to_read,
-        scored=measures.couple_measures(couple, counselor.timezone),
+        scored=measures.couple_measures(counselor, couple),
         language_flags=risk_language.flags_in(exercises + appendix, risk_language.phrases_of(counselor.practice)),
     )
 

@@ -1,8 +1,9 @@
 """What a practice admin does: invite counselors and deactivate them (handing their couples over)."""
 from sqlalchemy import func, select
 
+from .. import access
 from ..engine.presentation import definition_of
-from ..errors import NotFoundError, RuleError
+from ..errors import RuleError
 from ..extensions import session
 from ..models import Practice, User
 from ..models.practice import JOINT_GATES
@@ -109,18 +110,11 @@ def invite_counselor(admin: User, display_name: str, email: str) -> User:
     return counselor
 
 
-def counselor_of_practice(admin: User, counselor_id: int) -> User:
-    counselor = session.get(User, counselor_id)
-    if counselor is None or counselor.practice_id != admin.practice_id or counselor.role != ROLE_COUNSELOR:
-        raise NotFoundError("counselor")
-    return counselor
-
-
 def set_active(admin: User, counselor_id: int, active: bool, transfer_to: int | None = None,
                ip: str | None = None) -> User:
     """Activates or deactivates a counselor. Deactivating hands every couple of theirs to `transfer_to`
     first, in the same transaction; with no one chosen it is refused while any couple is still in care."""
-    counselor = counselor_of_practice(admin, counselor_id)
+    counselor = access.counselor_of_practice(admin, counselor_id)
     if not active:
         end_of_care.hand_over_all(admin, counselor, transfer_to, ip)
     counselor.is_active_account = active

@@ -160,16 +160,26 @@ class SideBySide:
     rows: list[AnswerRow]
     earlier: list[EarlierVersion] = field(default_factory=list)
 
+    @property
+    def can_comment(self) -> bool:
+        return self.definition.policy.comments_allowed
 
-def side_by_side(assignment: Assignment) -> SideBySide:
-    """Both partners' submitted answers, field by field, with skips and held-back answers marked.
-    The caller has already checked access (see answers_for_counselor)."""
-    return sides_by_side([assignment])[0]
+    @property
+    def shows_sharing(self) -> bool:
+        return self.definition.policy.shareable
+
+    @property
+    def sharing_locked(self) -> bool:
+        """Sharing is fixed once a partner has submitted: they answered under it."""
+        return any(r is not None and r.submitted_at is not None for r in self.responses)
 
 
-def sides_by_side(assignments: list[Assignment]) -> list[SideBySide]:
-    """side_by_side for many assignments of one couple, in two queries whatever their number (the
+def sides_by_side(counselor: User, assignments: list[Assignment]) -> list[SideBySide]:
+    """Both partners' submitted answers to each assignment, field by field, with skips and held-back
+    answers marked: for the counselor of their couple only. In two queries whatever their number (the
     prep packet prints a dozen): every response, then every earlier submitted version."""
+    for assignment in assignments:
+        access.require_counsels(counselor, assignment.couple)
     ids = [a.id for a in assignments]
     responses = {(r.assignment_id, r.partner_id): r
                  for r in session.scalars(select(Response).where(Response.assignment_id.in_(ids)))} if ids else {}
@@ -242,7 +252,7 @@ def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
     # Audit first: committing after building the view would expire (and reload) all it loaded.
     record(counselor.id, "view_answers", assignment)
     session.commit()
-    return side_by_side(assignment)
+    return sides_by_side(counselor, [assignment])[0]
 
 
 def response_for(counselor: User, response_id: int) -> Response:

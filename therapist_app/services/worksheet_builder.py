@@ -7,8 +7,7 @@ import copy
 import re
 import secrets
 
-from sqlalchemy import or_, select
-
+from .. import access
 from ..engine.loader import WorksheetError, validate_definition
 from ..engine.schema import FIELD_TYPE_NAMES
 from ..errors import NotFoundError, RuleError
@@ -42,18 +41,12 @@ def _blank_definition(slug: str) -> dict:
 def own_and_shared(counselor: User) -> list[Worksheet]:
     """Worksheets made in this practice that this counselor may see: their own, and shared ones."""
     return list(session.scalars(
-        select(Worksheet).where(
-            Worksheet.source == SOURCE_PRACTICE, Worksheet.practice_id == counselor.practice_id,
-            or_(Worksheet.owner_id == counselor.id, Worksheet.shared_with_practice.is_(True)),
-            Worksheet.retired.is_(False),
-        ).order_by(Worksheet.id.desc())
+        access.practice_worksheets_seen_by(counselor).where(Worksheet.retired.is_(False)).order_by(Worksheet.id.desc())
     ))
 
 
 def editable(counselor: User, worksheet_id: int) -> Worksheet:
-    worksheet = session.get(Worksheet, worksheet_id)
-    if worksheet is None or worksheet.source != SOURCE_PRACTICE or worksheet.owner_id != counselor.id:
-        raise NotFoundError("worksheet")
+    worksheet = access.own_worksheet(counselor, worksheet_id)
     if worksheet.draft_definition is None:
         latest = worksheets.latest_version_of(worksheet)
         worksheet.draft_definition = copy.deepcopy(latest.definition)

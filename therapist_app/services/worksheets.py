@@ -1,8 +1,9 @@
 """The worksheet library in the database: file worksheets synced as versions, and who may use which."""
 import logging
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from .. import access
 from ..engine.loader import LibraryLoad, definition_hash, load_directory
 from ..errors import NotFoundError
 from ..extensions import session
@@ -69,20 +70,12 @@ def newest_version_ids(worksheet_ids) -> dict[int, int]:
         _newest_version_join(select(WorksheetVersion.worksheet_id, WorksheetVersion.id), worksheet_ids)).all())
 
 
-def _usable_by(counselor: User):
-    return or_(
-        Worksheet.source == SOURCE_LIBRARY,
-        Worksheet.owner_id == counselor.id,
-        (Worksheet.practice_id == counselor.practice_id) & Worksheet.shared_with_practice,
-    )
-
-
 def library_for(counselor: User) -> list[WorksheetVersion]:
     """The newest version of every worksheet this counselor may assign."""
     return list(session.scalars(
         _newest_version_join(select(WorksheetVersion))
         .join(Worksheet, Worksheet.id == WorksheetVersion.worksheet_id)
-        .where(_usable_by(counselor), Worksheet.retired.is_(False))
+        .where(access.worksheets_usable_by(counselor), Worksheet.retired.is_(False))
         .order_by(Worksheet.slug)
     ))
 
@@ -91,7 +84,7 @@ def usable_version(counselor: User, version_id: int) -> WorksheetVersion:
     """A version the counselor may assign: the newest of a worksheet they may use."""
     version = session.get(WorksheetVersion, version_id)
     if version is None or not session.scalar(
-        select(Worksheet.id).where(Worksheet.id == version.worksheet_id, _usable_by(counselor))
+        select(Worksheet.id).where(Worksheet.id == version.worksheet_id, access.worksheets_usable_by(counselor))
     ):
         raise NotFoundError("worksheet")
     return version
