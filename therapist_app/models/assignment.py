@@ -10,7 +10,6 @@ from .couple import Couple
 from .worksheet import WorksheetVersion
 
 STATUS_OPEN = "open"
-STATUS_CLOSED = "closed"
 STATUS_CANCELLED = "cancelled"
 
 RELEASE_WHEN_BOTH_SUBMITTED = "when_both_submitted"

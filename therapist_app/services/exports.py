@@ -11,10 +11,6 @@ from . import worksheets
 from .links import public_base
 
 
-def _base_url() -> str:
-    return public_base()
-
-
 def questionnaire_for(counselor: User, version_id: int) -> dict:
     return questionnaire_of(worksheets.usable_version(counselor, version_id))
 
@@ -22,7 +18,7 @@ def questionnaire_for(counselor: User, version_id: int) -> dict:
 def questionnaire_of(version: WorksheetVersion) -> dict:
     """A worksheet version as a Questionnaire (the caller has checked access to whatever uses it)."""
     return fhir.questionnaire(definition_of(version), slug=version.worksheet.slug, version=version.number,
-                              base_url=_base_url())
+                              base_url=public_base())
 
 
 def response_for_counselor(counselor: User, response_id: int) -> dict:
@@ -41,7 +37,7 @@ def questionnaire_response_of(response: Response) -> dict:
     partner = session.get(User, response.partner_id)
     return fhir.questionnaire_response(
         definition_of(version), response.submitted,
-        questionnaire_url=f"{_base_url()}/fhir/Questionnaire/{version.worksheet.slug}|{version.number}",
+        questionnaire_url=f"{public_base()}/fhir/Questionnaire/{version.worksheet.slug}|{version.number}",
         status="completed",
         source_reference=f"Patient/{partner.id}", source_display=partner.display_name,
         authored=response.submitted_at.isoformat(),
