@@ -177,6 +177,9 @@ def _refuse_sealed_columns(execute_state):
     """A sealed column selected on its own would arrive as a token that no row opens: refused, loudly."""
     if not execute_state.is_select:
         return
+    raw_columns = getattr(execute_state.statement, "_raw_columns", None)
+    if raw_columns is not None and not any(isinstance(getattr(c, "type", None), EncryptedJSON) for c in raw_columns):
+        return  # the common case, decided without building column descriptions (which cost per query)
     for description in execute_state.statement.column_descriptions:
         # Mapped attributes only: tokens read on purpose from the table itself (key rotation) pass.
         if description.get("entity") is not None and isinstance(description.get("type"), EncryptedJSON):
