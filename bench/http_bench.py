@@ -130,6 +130,9 @@ def main():
         results = {"sign-in page": wrk(f"{base}/login")}
         partner, partner_cookie = signed_in(base, "riley@demo.example", "demo-partner-passphrase")
         section_url, script = autosave_script(partner, base, workdir)
+        # The floor for any signed-in page: the session cookie checked, the person loaded (one query),
+        # a two-key JSON answer. No page that shows anything can be faster than this.
+        results["partner: signed-in floor"] = wrk(must_be_the_page(partner, f"{base}/session/alive"), partner_cookie)
         results["partner: My homework"] = wrk(must_be_the_page(partner, f"{base}/my/"), partner_cookie)
         results["partner: exercise section"] = wrk(must_be_the_page(partner, section_url), partner_cookie)
         results["partner: autosave POST"] = wrk(base + "/", partner_cookie, script)

@@ -47,3 +47,14 @@ def test_each_staff_role_sees_its_own_menu(app, factory):
     assert "Caseload" in signed_in(app, counselor).get("/counselor/").get_data(as_text=True)
     admin_page = signed_in(app, factory.admin(counselor.practice)).get("/admin/counselors").get_data(as_text=True)
     assert "Practice settings" in admin_page and "Caseload" not in admin_page
+
+
+def test_staff_pages_say_who_is_signed_in_and_as_what(app, factory):
+    """Practice computers are shared: the header names the person and their role, from the role table."""
+    counselor = factory.counselor()
+    admin = factory.admin(counselor.practice)
+    counselor_page = signed_in(app, counselor).get("/counselor/").get_data(as_text=True)
+    admin_page = signed_in(app, admin).get("/admin/counselors").get_data(as_text=True)
+    assert f'<span class="whoami">{counselor.display_name} · Counselor</span>' in counselor_page
+    assert f'<span class="whoami">{admin.display_name} · Practice admin</span>' in admin_page
+    assert counselor.display_name not in admin_page.split('class="whoami">')[1].split("</span>")[0]
