@@ -91,8 +91,8 @@ def _pacing_form(couple, formdata=None):
 @counselor_required
 def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     counselor = signed_in_user()
-    audit_log.viewed(counselor, "view_couple", couples.couple_for(counselor, couple_id))
-    couple, rows = reviews.couple_homework(counselor, couple_id)
+    couple, rows = reviews.couple_homework(counselor, couple_id)  # through access: 404 for anyone else
+    audit_log.viewed(counselor, "view_couple", couple)
     return render_template(
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
         gate_note=assignments.gate_warning(couple), measures=measures.couple_measures(counselor, couple),

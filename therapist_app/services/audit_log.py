@@ -66,10 +66,21 @@ def label_of(action: str) -> str:
 
 def viewed(person: User, action: str, obj) -> None:
     """Notes that `person` saw, printed or downloaded `obj`, committed at once: a page that only shows
-    a couple's words changes nothing else, yet the view must be in the log. Call it before building
-    the page (a commit expires what is loaded, and the page would load it all again)."""
+    a couple's words changes nothing else, yet the view must be in the log. What the page loaded
+    before stays loaded (nothing is read twice)."""
     record(person.id, action, obj)
-    session.commit()
+    _commit_keeping_what_is_loaded()
+
+
+def _commit_keeping_what_is_loaded() -> None:
+    # A commit expires every loaded object, so the page would load (and decrypt) it all again. This
+    # commit writes only the audit event: what the page already read stays as it was read.
+    current = session()
+    current.expire_on_commit = False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = True
 
 
 @dataclass(frozen=True)

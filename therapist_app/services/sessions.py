@@ -188,6 +188,17 @@ def previous_session(appointment: Appointment) -> Appointment | None:
     )
 
 
+def has_started(appointment: Appointment, now: datetime) -> bool:
+    """The rule of `last_started`, for sessions already loaded."""
+    return appointment.status != STATUS_CANCELLED and appointment.starts_at <= now
+
+
+def last_started_among(appointments: list[Appointment], now: datetime | None = None) -> Appointment | None:
+    """`last_started` among a couple's sessions already in hand (no query)."""
+    now = now or utcnow()
+    return max((a for a in appointments if has_started(a, now)), key=lambda a: a.starts_at, default=None)
+
+
 def last_started(couple_id: int, now: datetime | None = None) -> Appointment | None:
     """The most recent session that has begun (not cancelled)."""
     return session.scalar(

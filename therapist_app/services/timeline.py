@@ -56,7 +56,9 @@ def couple_sessions(couple: Couple, rows) -> CoupleSessions:
         events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
                                     appointment_id=item.appointment.id))
     names = {p.id: p.display_name for p in couple.partners}
-    for topic in session.scalars(select(SessionTopic).where(SessionTopic.couple_id == couple.id)):
+    couple_topics = list(session.scalars(select(SessionTopic).where(SessionTopic.couple_id == couple.id)
+                                         .order_by(SessionTopic.created_at, SessionTopic.id)))
+    for topic in couple_topics:
         events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
     by_id = {item.appointment.id: item for item in numbered}
     for summary in session.scalars(select(SessionSummary).where(
@@ -64,4 +66,5 @@ def couple_sessions(couple: Couple, rows) -> CoupleSessions:
         events.append(TimelineEvent(summary.published_at, "summary", "Session summary published",
                                     appointment_id=summary.appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
-    return CoupleSessions(numbered, topics.open_topics(couple), events)
+    last_started = sessions.last_started_among([item.appointment for item in numbered])
+    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events)

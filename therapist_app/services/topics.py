@@ -81,10 +81,9 @@ def topics_for_session(appointment: Appointment) -> list[SessionTopic]:
     return list(session.scalars(query.order_by(SessionTopic.created_at, SessionTopic.id)))
 
 
-def open_topics(couple: Couple) -> list[SessionTopic]:
-    """Every topic not yet discussed, for the counselor's couple page (access checked by the caller)."""
-    query = select(SessionTopic).where(SessionTopic.couple_id == couple.id)
-    since = _open_since(couple.id)
-    if since is not None:
-        query = query.where(SessionTopic.created_at > since)
-    return list(session.scalars(query.order_by(SessionTopic.created_at, SessionTopic.id)))
+def still_open(couple_topics: list[SessionTopic], last_started: Appointment | None) -> list[SessionTopic]:
+    """Of a couple's topics (oldest first), those not yet discussed: added after the last session that
+    has begun (the rule of `_open_since`, for topics and sessions already loaded)."""
+    if last_started is None:
+        return list(couple_topics)
+    return [topic for topic in couple_topics if topic.created_at > last_started.starts_at]
