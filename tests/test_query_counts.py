@@ -60,7 +60,7 @@ def _ten_check_ins(factory, couple):
 
 def test_a_partners_homework_list_costs_the_same_queries_for_2_and_for_12_exercises(app, factory):
     couple = _couple_with_two_exercises(factory)
-    assert_same_cost(app, signed_in(app, couple.partner_a), "/my/", _ten_check_ins(factory, couple), at_most=10)
+    assert_same_cost(app, signed_in(app, couple.partner_a), "/my/", _ten_check_ins(factory, couple), at_most=9)
 
 
 def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app, factory):

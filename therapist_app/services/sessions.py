@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import access
 from ..errors import RuleError
@@ -197,6 +197,15 @@ def last_started_among(appointments: list[Appointment], now: datetime | None = N
     """`last_started` among a couple's sessions already in hand (no query)."""
     now = now or utcnow()
     return max((a for a in appointments if has_started(a, now)), key=lambda a: a.starts_at, default=None)
+
+
+def last_start_subquery(couple_id: int, now: datetime | None = None):
+    """When the last session that has begun began (not cancelled), as a subquery (NULL: none yet),
+    for queries that compare with it without a query of their own."""
+    return (select(func.max(Appointment.starts_at))
+            .where(Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
+                   Appointment.starts_at <= (now or utcnow()))
+            .scalar_subquery())
 
 
 def last_started(couple_id: int, now: datetime | None = None) -> Appointment | None:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import access
 from ..errors import RuleError
@@ -10,7 +10,7 @@ from ..extensions import session
 from ..models import Appointment, Couple, SessionTopic, User
 from ..models.session_topic import TOPIC_COUNSELOR, TOPIC_SHARED
 from ..security.audit import record
-from .sessions import last_started, previous_session
+from .sessions import last_start_subquery, last_started, previous_session
 
 MAX_TOPIC_LENGTH = 1000
 
@@ -64,10 +64,10 @@ def withdraw_topic(partner: User, topic_id: int) -> None:
 
 def portal_topics(partner: User, couple: Couple) -> list[PortalTopic]:
     """This partner's own open topics and the ones the other partner shared, oldest first."""
-    query = access.topics_for_partner(partner, couple).order_by(SessionTopic.created_at, SessionTopic.id)
-    since = _open_since(couple.id)
-    if since is not None:
-        query = query.where(SessionTopic.created_at > since)
+    last_start = last_start_subquery(couple.id)  # the rule of _open_since, inside the one query
+    query = (access.topics_for_partner(partner, couple)
+             .where(or_(last_start.is_(None), SessionTopic.created_at > last_start))
+             .order_by(SessionTopic.created_at, SessionTopic.id))
     return [PortalTopic(t, t.author_id == partner.id) for t in session.scalars(query)]
 
 
