@@ -1,0 +1,49 @@
+"""What every field kind has: the FieldKind base class and its defaults, the answer states, and the
+text limit of answer forms."""
+from typing import get_args
+
+from ...validators import TextLimit
+
+STATE_SKIPPED = "skipped"
+STATE_NOT_READY = "not_ready"
+STATE_LABELS = {STATE_SKIPPED: "Skipped", STATE_NOT_READY: "Not ready yet"}
+
+
+def MaxLength(limit: int) -> TextLimit:  # noqa: N802 - reads as the validator it is
+    return TextLimit(limit, "This answer")
+
+
+def _blank(text) -> bool:
+    return text is None or (isinstance(text, str) and not text.strip())
+
+
+class FieldKind:
+    """One field type. `spec_model` is the pydantic model of the settings a worksheet gives it; the
+    literal of its `type` is the kind's name."""
+    spec_model: type
+    fhir_type = "string"
+
+    @property
+    def name(self) -> str:
+        return get_args(self.spec_model.model_fields["type"].annotation)[0]
+
+    def form_field(self, spec, label: str):
+        raise NotImplementedError
+
+    def from_form(self, form_field, spec):
+        """The answer from a validated form field, or None when left empty."""
+        data = form_field.data
+        return None if _blank(data) else data
+
+    def to_form(self, value, spec):
+        return value
+
+    def display(self, value, spec):
+        """Plain text for pages and PDFs (a table dict for `rows`). Escaping is the template's job."""
+        return "" if value is None else str(value)
+
+    def fhir_answers(self, value, spec) -> list[dict]:
+        return [] if value is None else [{"valueString": str(value)}]
+
+    def from_fhir(self, answers: list[dict], spec):
+        return answers[0].get("valueString") if answers else None

@@ -1,0 +1,70 @@
+"""A table the partner fills in: the worksheet's columns, up to `max_rows` rows."""
+from typing import Literal
+
+from pydantic import Field, model_validator
+from wtforms import FieldList, Form, FormField, StringField
+
+from ..schema_parts import FieldBase, Identifier, Strict, Title, require_unique
+from .base import FieldKind, MaxLength
+
+
+class Column(Strict):
+    id: Identifier
+    label: Title
+    max_length: int = Field(default=300, ge=1, le=2000)
+
+
+class Rows(FieldBase):
+    type: Literal["rows"]
+    columns: list[Column] = Field(min_length=1, max_length=5)
+    max_rows: int = Field(default=10, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _columns_unique(self):
+        require_unique([c.id for c in self.columns], "column id")
+        return self
+
+
+class RowsKind(FieldKind):
+    spec_model = Rows
+    fhir_type = "group"
+    blank_rows_offered = 2
+
+    def form_field(self, spec, label):
+        row_form = type(
+            "RowForm", (Form,),
+            {c.id: StringField(c.label, validators=[MaxLength(c.max_length)]) for c in spec.columns},
+        )
+        return FieldList(FormField(row_form), label, min_entries=1, max_entries=spec.max_rows)
+
+    def from_form(self, form_field, spec):
+        rows = []
+        for entry in form_field.entries:
+            row = {c.id: (entry.form[c.id].data or "").strip() for c in spec.columns}
+            if any(row.values()):
+                rows.append(row)
+        return rows or None
+
+    def to_form(self, value, spec):
+        rows = list(value or [])
+        blanks = min(self.blank_rows_offered, spec.max_rows - len(rows))
+        return rows + [{}] * max(blanks, 0)
+
+    def display(self, value, spec):
+        """A table: column labels and one list of cell texts per row (empty when unanswered)."""
+        rows = [[row.get(c.id, "") for c in spec.columns] for row in value or []]
+        return {"columns": [c.label for c in spec.columns], "rows": rows} if rows else ""
+
+    def fhir_answers(self, value, spec):
+        # A FHIR group item holds nested items: one answer set per row, as a repeated group.
+        return []
+
+    def fhir_rows(self, value, spec):
+        return [
+            [{"linkId": c.id, "text": c.label, "answer": [{"valueString": row[c.id]}] if row.get(c.id) else []}
+             for c in spec.columns]
+            for row in value or []
+        ]
+
+
+ROWS = RowsKind()

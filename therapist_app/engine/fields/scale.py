@@ -1,0 +1,41 @@
+"""The 0–10 scale: one number, with words for each end."""
+from typing import Literal
+
+from wtforms import RadioField
+from wtforms.validators import Optional
+
+from ..schema_parts import FieldBase, Title
+from .base import FieldKind
+
+
+class Scale(FieldBase):
+    type: Literal["scale"]
+    min_label: Title
+    max_label: Title
+    metric: Literal["trust", "safety", "communication", "closeness"] | None = None
+
+
+class ScaleKind(FieldKind):
+    spec_model = Scale
+    fhir_type = "integer"
+
+    def form_field(self, spec, label):
+        return RadioField(
+            label, choices=[(n, str(n)) for n in range(11)], coerce=int, validators=[Optional()],
+            validate_choice=True,
+        )
+
+    def from_form(self, form_field, spec):
+        return form_field.data if isinstance(form_field.data, int) else None
+
+    def display(self, value, spec):
+        return "" if value is None else f"{value} / 10"
+
+    def fhir_answers(self, value, spec):
+        return [] if value is None else [{"valueInteger": int(value)}]
+
+    def from_fhir(self, answers, spec):
+        return answers[0].get("valueInteger") if answers else None
+
+
+SCALE = ScaleKind()

@@ -1,0 +1,37 @@
+"""Text answers: short text (one line), long text (a text area) and agreement (a long text each
+partner proposes; the counselor records the agreed wording)."""
+from typing import Literal
+
+from pydantic import Field
+from wtforms import StringField, TextAreaField
+
+from ..schema_parts import FieldBase
+from .base import FieldKind, MaxLength
+
+
+class ShortText(FieldBase):
+    type: Literal["short_text"]
+    max_length: int = Field(default=300, ge=1, le=1000)
+
+
+class LongText(FieldBase):
+    type: Literal["long_text"]
+    max_length: int = Field(default=20000, ge=1, le=50000)
+
+
+class Agreement(FieldBase):
+    type: Literal["agreement"]
+    max_length: int = Field(default=2000, ge=1, le=5000)
+
+
+class TextKind(FieldKind):
+    def __init__(self, spec_model, widget_field, fhir_type):
+        self.spec_model, self.widget_field, self.fhir_type = spec_model, widget_field, fhir_type
+
+    def form_field(self, spec, label):
+        return self.widget_field(label, validators=[MaxLength(spec.max_length)])
+
+
+SHORT_TEXT = TextKind(ShortText, StringField, "string")
+LONG_TEXT = TextKind(LongText, TextAreaField, "text")
+AGREEMENT = TextKind(Agreement, TextAreaField, "text")
