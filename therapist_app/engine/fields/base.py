@@ -22,6 +22,8 @@ class FieldKind:
     literal of its `type` is the kind's name."""
     spec_model: type
     fhir_type = "string"
+    fhir_repeats = False  # answered with several values (or rows): the FHIR item repeats
+    has_options = False  # answered by choosing among the worksheet's options (`spec.options`)
 
     @property
     def name(self) -> str:
@@ -41,6 +43,19 @@ class FieldKind:
     def display(self, value, spec):
         """Plain text for pages and PDFs (a table dict for `rows`). Escaping is the template's job."""
         return "" if value is None else str(value)
+
+    def fhir_item(self, spec) -> dict:
+        """What its Questionnaire item holds besides linkId, text and type: options, columns, limits."""
+        return {}
+
+    def fhir_notes(self, spec) -> list[str]:
+        """Sentences for under the question (after its help), for systems that show them."""
+        return []
+
+    def fhir_response_items(self, value, spec, text: str) -> list[dict]:
+        """Its QuestionnaireResponse items for an answer: one item, or none when there is nothing to say."""
+        answers = self.fhir_answers(value, spec)
+        return [{"linkId": spec.id, "text": text, "answer": answers}] if answers else []
 
     def fhir_answers(self, value, spec) -> list[dict]:
         return [] if value is None else [{"valueString": str(value)}]

@@ -59,9 +59,16 @@ def _option_label(spec, value):
     return next((o.label for o in spec.options if o.value == value), value)
 
 
-class SingleChoiceKind(FieldKind):
-    spec_model = SingleChoice
+class _ChoiceKind(FieldKind):
     fhir_type = "choice"
+    has_options = True
+
+    def fhir_item(self, spec):
+        return {"answerOption": [{"valueCoding": {"code": o.value, "display": o.label}} for o in spec.options]}
+
+
+class SingleChoiceKind(_ChoiceKind):
+    spec_model = SingleChoice
 
     def form_field(self, spec, label):
         return RadioField(label, choices=[(o.value, o.label) for o in spec.options], validators=[Optional()])
@@ -76,8 +83,8 @@ class SingleChoiceKind(FieldKind):
         return answers[0]["valueCoding"]["code"] if answers else None
 
 
-class MultiChoiceKind(FieldKind):
-    fhir_type = "choice"
+class MultiChoiceKind(_ChoiceKind):
+    fhir_repeats = True
 
     def __init__(self, spec_model):
         self.spec_model = spec_model

@@ -28,6 +28,7 @@ class Rows(FieldBase):
 class RowsKind(FieldKind):
     spec_model = Rows
     fhir_type = "group"
+    fhir_repeats = True
     blank_rows_offered = 2
 
     def form_field(self, spec, label):
@@ -55,16 +56,23 @@ class RowsKind(FieldKind):
         rows = [[row.get(c.id, "") for c in spec.columns] for row in value or []]
         return {"columns": [c.label for c in spec.columns], "rows": rows} if rows else ""
 
-    def fhir_answers(self, value, spec):
-        # A FHIR group item holds nested items: one answer set per row, as a repeated group.
-        return []
+    def fhir_item(self, spec):
+        # Column linkIds carry the field id: FHIR wants linkIds unique in the whole file. (`repeats`
+        # comes first, where the export has always had it.)
+        return {"repeats": True, "item": [
+            {"linkId": f"{spec.id}.{c.id}", "text": c.label, "type": "string", "maxLength": c.max_length}
+            for c in spec.columns]}
 
-    def fhir_rows(self, value, spec):
-        return [
-            [{"linkId": c.id, "text": c.label, "answer": [{"valueString": row[c.id]}] if row.get(c.id) else []}
-             for c in spec.columns]
-            for row in value or []
-        ]
+    def fhir_response_items(self, value, spec, text):
+        """One repeated group item per row, its cells nested (column linkIds as in the Questionnaire);
+        FHIR forbids empty answer lists, so blank cells are left out, and blank rows with them."""
+        items = []
+        for row in value or []:
+            cells = [{"linkId": f"{spec.id}.{c.id}", "text": c.label, "answer": [{"valueString": row[c.id]}]}
+                     for c in spec.columns if row.get(c.id)]
+            if cells:
+                items.append({"linkId": spec.id, "text": text, "item": cells})
+        return items
 
 
 ROWS = RowsKind()

@@ -7,6 +7,8 @@ from wtforms.validators import Optional
 from ..schema_parts import FieldBase, Title
 from .base import FieldKind
 
+EXTENSION_BASE = "http://hl7.org/fhir/StructureDefinition/"  # standard minValue / maxValue extensions
+
 
 class Scale(FieldBase):
     type: Literal["scale"]
@@ -30,6 +32,13 @@ class ScaleKind(FieldKind):
 
     def display(self, value, spec):
         return "" if value is None else f"{value} / 10"
+
+    def fhir_item(self, spec):
+        return {"extension": [{"url": EXTENSION_BASE + e, "valueInteger": n}
+                              for e, n in (("minValue", 0), ("maxValue", 10))]}
+
+    def fhir_notes(self, spec):
+        return [f"0 = {spec.min_label}, 10 = {spec.max_label}."]
 
     def fhir_answers(self, value, spec):
         return [] if value is None else [{"valueInteger": int(value)}]

@@ -31,6 +31,9 @@ class TextKind(FieldKind):
     def form_field(self, spec, label):
         return self.widget_field(label, validators=[MaxLength(spec.max_length)])
 
+    def fhir_item(self, spec):
+        return {"maxLength": spec.max_length}
+
 
 SHORT_TEXT = TextKind(ShortText, StringField, "string")
 LONG_TEXT = TextKind(LongText, TextAreaField, "text")
