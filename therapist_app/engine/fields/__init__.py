@@ -4,14 +4,15 @@ gives it (its spec model), its form field, its answer and its display.
 Adding a field type means adding one FieldKind (a module here) to KINDS (and its macro in templates);
 no view changes.
 """
-from .base import STATE_LABELS, STATE_NOT_READY, STATE_SKIPPED, FieldKind
+from .base import STATE_LABELS, STATE_NOT_READY, STATE_SKIPPED, FieldKind, UnfitAnswer
 from .choice import CHECKLIST, MULTI_CHOICE, SINGLE_CHOICE
 from .date import DATE
 from .rows import ROWS
 from .scale import SCALE
 from .text import AGREEMENT, LONG_TEXT, SHORT_TEXT
 
-__all__ = ["STATE_LABELS", "STATE_NOT_READY", "STATE_SKIPPED", "FieldKind", "KINDS", "REGISTRY", "kind_of"]
+__all__ = ["STATE_LABELS", "STATE_NOT_READY", "STATE_SKIPPED", "FieldKind", "KINDS", "REGISTRY", "UnfitAnswer",
+           "kind_of"]
 
 # In this order in the builder's menu and in the loader's "expected one of".
 KINDS = (SHORT_TEXT, LONG_TEXT, SCALE, SINGLE_CHOICE, MULTI_CHOICE, CHECKLIST, DATE, ROWS, AGREEMENT)

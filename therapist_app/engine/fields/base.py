@@ -17,6 +17,11 @@ def _blank(text) -> bool:
     return text is None or (isinstance(text, str) and not text.strip())
 
 
+class UnfitAnswer(ValueError):
+    """An answer from elsewhere (an imported file) that this field cannot hold; its message is written
+    for the counselor."""
+
+
 class FieldKind:
     """One field type. `spec_model` is the pydantic model of the settings a worksheet gives it; the
     literal of its `type` is the kind's name."""
@@ -62,3 +67,19 @@ class FieldKind:
 
     def from_fhir(self, answers: list[dict], spec):
         return answers[0].get("valueString") if answers else None
+
+    def from_fhir_items(self, items: list[dict], spec):
+        """The value from its QuestionnaireResponse item(s), or None; UnfitAnswer when there is one but
+        it cannot be this field's. Whether the value fits the field is `accepts`."""
+        answers = items[0].get("answer") or []
+        if len(items) > 1 or (len(answers) > 1 and not self.fhir_repeats):
+            raise UnfitAnswer("this question takes one answer, and the file gives several")
+        value = self.from_fhir(answers, spec)
+        if value is None and answers:
+            raise UnfitAnswer("the answer has a type this question does not accept")
+        return value
+
+    def accepts(self, value, spec) -> bool:
+        """Whether a value from elsewhere (an import) is one this field can hold: the right kind of
+        value, a known option, within its limits."""
+        raise NotImplementedError

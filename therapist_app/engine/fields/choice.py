@@ -82,6 +82,9 @@ class SingleChoiceKind(_ChoiceKind):
     def from_fhir(self, answers, spec):
         return answers[0]["valueCoding"]["code"] if answers else None
 
+    def accepts(self, value, spec):
+        return value in {o.value for o in spec.options}
+
 
 class MultiChoiceKind(_ChoiceKind):
     fhir_repeats = True
@@ -103,6 +106,10 @@ class MultiChoiceKind(_ChoiceKind):
 
     def from_fhir(self, answers, spec):
         return [a["valueCoding"]["code"] for a in answers] or None
+
+    def accepts(self, value, spec):
+        options = {o.value for o in spec.options}
+        return all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
 
 
 SINGLE_CHOICE = SingleChoiceKind()

@@ -35,5 +35,8 @@ class DateKind(FieldKind):
     def from_fhir(self, answers, spec):
         return str(answers[0]["valueDate"]) if answers else None
 
+    def accepts(self, value, spec):
+        return isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+
 
 DATE = DateKind()

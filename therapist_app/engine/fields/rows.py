@@ -74,5 +74,19 @@ class RowsKind(FieldKind):
                 items.append({"linkId": spec.id, "text": text, "item": cells})
         return items
 
+    def from_fhir_items(self, items, spec):
+        """One row per repeated group item (cells by their column linkIds); rows left blank are dropped."""
+        rows = []
+        for group in items:
+            cells = {c["linkId"].removeprefix(f"{spec.id}."): c.get("answer") or [] for c in group.get("item") or []}
+            row = {c.id: self.from_fhir(cells.get(c.id, []), spec) or "" for c in spec.columns}
+            if any(row.values()):
+                rows.append(row)
+        return rows or None
+
+    def accepts(self, value, spec):
+        return len(value) <= spec.max_rows and all(
+            isinstance(row[c.id], str) and len(row[c.id]) <= c.max_length for row in value for c in spec.columns)
+
 
 ROWS = RowsKind()

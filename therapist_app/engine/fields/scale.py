@@ -46,5 +46,8 @@ class ScaleKind(FieldKind):
     def from_fhir(self, answers, spec):
         return answers[0].get("valueInteger") if answers else None
 
+    def accepts(self, value, spec):
+        return type(value) is int and 0 <= value <= 10
+
 
 SCALE = ScaleKind()

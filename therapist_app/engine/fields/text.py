@@ -34,6 +34,9 @@ class TextKind(FieldKind):
     def fhir_item(self, spec):
         return {"maxLength": spec.max_length}
 
+    def accepts(self, value, spec):
+        return isinstance(value, str) and len(value) <= spec.max_length
+
 
 SHORT_TEXT = TextKind(ShortText, StringField, "string")
 LONG_TEXT = TextKind(LongText, TextAreaField, "text")
