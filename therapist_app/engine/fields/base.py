@@ -29,6 +29,7 @@ class FieldKind:
     fhir_type = "string"
     fhir_repeats = False  # answered with several values (or rows): the FHIR item repeats
     has_options = False  # answered by choosing among the worksheet's options (`spec.options`)
+    numeric = False  # answered with a whole number from 0 to 10: show_if compares it with numbers
 
     @property
     def name(self) -> str:
@@ -48,6 +49,15 @@ class FieldKind:
     def display(self, value, spec):
         """Plain text for pages and PDFs (a table dict for `rows`). Escaping is the template's job."""
         return "" if value is None else str(value)
+
+    def possible_answers(self, spec) -> set | None:
+        """Every answer it can give, when it gives exactly one of a known few (a scoring item, a
+        question several show_if conditions must all hold on); None for free text or several ticks."""
+        return None
+
+    def points(self, value, spec) -> int | None:
+        """An answer's points in a scored measure (engine/scoring.py); None when it has none."""
+        return None
 
     def fhir_item(self, spec) -> dict:
         """What its Questionnaire item holds besides linkId, text and type: options, columns, limits."""

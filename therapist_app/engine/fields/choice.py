@@ -70,6 +70,12 @@ class _ChoiceKind(FieldKind):
 class SingleChoiceKind(_ChoiceKind):
     spec_model = SingleChoice
 
+    def possible_answers(self, spec):
+        return {o.value for o in spec.options}
+
+    def points(self, value, spec):
+        return next((o.score for o in spec.options if o.value == value), None)
+
     def form_field(self, spec, label):
         return RadioField(label, choices=[(o.value, o.label) for o in spec.options], validators=[Optional()])
 

@@ -20,6 +20,7 @@ class Scale(FieldBase):
 class ScaleKind(FieldKind):
     spec_model = Scale
     fhir_type = "integer"
+    numeric = True
 
     def form_field(self, spec, label):
         return RadioField(
@@ -32,6 +33,12 @@ class ScaleKind(FieldKind):
 
     def display(self, value, spec):
         return "" if value is None else f"{value} / 10"
+
+    def possible_answers(self, spec):
+        return set(range(11))
+
+    def points(self, value, spec):
+        return value if isinstance(value, int) else None  # the number is its own points
 
     def fhir_item(self, spec):
         return {"extension": [{"url": EXTENSION_BASE + e, "valueInteger": n}
