@@ -26,10 +26,15 @@ class FieldKind:
     """One field type. `spec_model` is the pydantic model of the settings a worksheet gives it; the
     literal of its `type` is the kind's name."""
     spec_model: type
+    label = ""  # in the builder's "Add a question" list
     fhir_type = "string"
     fhir_repeats = False  # answered with several values (or rows): the FHIR item repeats
     has_options = False  # answered by choosing among the worksheet's options (`spec.options`)
     numeric = False  # answered with a whole number from 0 to 10: show_if compares it with numbers
+    # Which of its settings the builder's editor offers: its options (has_options, above), a table's
+    # columns, and the words for a scale's two ends.
+    has_columns = False
+    has_scale_labels = False
 
     @property
     def name(self) -> str:

@@ -69,6 +69,7 @@ class _ChoiceKind(FieldKind):
 
 class SingleChoiceKind(_ChoiceKind):
     spec_model = SingleChoice
+    label = "Single choice"
 
     def possible_answers(self, spec):
         return {o.value for o in spec.options}
@@ -95,8 +96,8 @@ class SingleChoiceKind(_ChoiceKind):
 class MultiChoiceKind(_ChoiceKind):
     fhir_repeats = True
 
-    def __init__(self, spec_model):
-        self.spec_model = spec_model
+    def __init__(self, spec_model, label):
+        self.spec_model, self.label = spec_model, label
 
     def form_field(self, spec, label):
         return MultiCheckboxField(label, choices=[(o.value, o.label) for o in spec.options])
@@ -119,5 +120,5 @@ class MultiChoiceKind(_ChoiceKind):
 
 
 SINGLE_CHOICE = SingleChoiceKind()
-MULTI_CHOICE = MultiChoiceKind(MultiChoice)
-CHECKLIST = MultiChoiceKind(Checklist)
+MULTI_CHOICE = MultiChoiceKind(MultiChoice, "Multiple choice")
+CHECKLIST = MultiChoiceKind(Checklist, "Checklist")

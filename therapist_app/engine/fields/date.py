@@ -15,6 +15,7 @@ class Date(FieldBase):
 
 class DateKind(FieldKind):
     spec_model = Date
+    label = "Date"
     fhir_type = "date"
 
     def form_field(self, spec, label):

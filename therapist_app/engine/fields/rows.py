@@ -27,8 +27,10 @@ class Rows(FieldBase):
 
 class RowsKind(FieldKind):
     spec_model = Rows
+    label = "Table of rows"
     fhir_type = "group"
     fhir_repeats = True
+    has_columns = True
     blank_rows_offered = 2
 
     def form_field(self, spec, label):

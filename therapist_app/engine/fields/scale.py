@@ -19,8 +19,10 @@ class Scale(FieldBase):
 
 class ScaleKind(FieldKind):
     spec_model = Scale
+    label = "0–10 scale"
     fhir_type = "integer"
     numeric = True
+    has_scale_labels = True
 
     def form_field(self, spec, label):
         return RadioField(
