@@ -27,6 +27,8 @@ class FieldKind:
     literal of its `type` is the kind's name."""
     spec_model: type
     label = ""  # in the builder's "Add a question" list
+    macro = ""  # its widget: a macro in templates/therapist_app/_macros.html, which answer_field calls
+    fieldset = False  # answered with a group of inputs (boxes, a table), so asked with a fieldset and legend
     fhir_type = "string"
     fhir_repeats = False  # answered with several values (or rows): the FHIR item repeats
     has_options = False  # answered by choosing among the worksheet's options (`spec.options`)

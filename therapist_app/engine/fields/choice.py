@@ -60,6 +60,8 @@ def _option_label(spec, value):
 
 
 class _ChoiceKind(FieldKind):
+    macro = "choices_widget"
+    fieldset = True
     fhir_type = "choice"
     has_options = True
 

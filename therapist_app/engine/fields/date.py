@@ -16,6 +16,7 @@ class Date(FieldBase):
 class DateKind(FieldKind):
     spec_model = Date
     label = "Date"
+    macro = "date_widget"
     fhir_type = "date"
 
     def form_field(self, spec, label):

@@ -28,6 +28,8 @@ class Rows(FieldBase):
 class RowsKind(FieldKind):
     spec_model = Rows
     label = "Table of rows"
+    macro = "rows_widget"
+    fieldset = True
     fhir_type = "group"
     fhir_repeats = True
     has_columns = True

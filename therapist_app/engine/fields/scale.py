@@ -20,6 +20,8 @@ class Scale(FieldBase):
 class ScaleKind(FieldKind):
     spec_model = Scale
     label = "0–10 scale"
+    macro = "scale_widget"
+    fieldset = True
     fhir_type = "integer"
     numeric = True
     has_scale_labels = True

@@ -25,8 +25,9 @@ class Agreement(FieldBase):
 
 
 class TextKind(FieldKind):
-    def __init__(self, spec_model, label, widget_field, fhir_type):
-        self.spec_model, self.label, self.widget_field, self.fhir_type = spec_model, label, widget_field, fhir_type
+    def __init__(self, spec_model, label, widget_field, macro, fhir_type):
+        self.spec_model, self.label, self.widget_field, self.macro = spec_model, label, widget_field, macro
+        self.fhir_type = fhir_type
 
     def form_field(self, spec, label):
         return self.widget_field(label, validators=[MaxLength(spec.max_length)])
@@ -38,6 +39,7 @@ class TextKind(FieldKind):
         return isinstance(value, str) and len(value) <= spec.max_length
 
 
-SHORT_TEXT = TextKind(ShortText, "Short text", StringField, "string")
-LONG_TEXT = TextKind(LongText, "Long text", TextAreaField, "text")
-AGREEMENT = TextKind(Agreement, "Agreement (each proposes; you record the agreed wording)", TextAreaField, "text")
+SHORT_TEXT = TextKind(ShortText, "Short text", StringField, "short_text_widget", "string")
+LONG_TEXT = TextKind(LongText, "Long text", TextAreaField, "long_text_widget", "text")
+AGREEMENT = TextKind(Agreement, "Agreement (each proposes; you record the agreed wording)", TextAreaField,
+                     "long_text_widget", "text")
