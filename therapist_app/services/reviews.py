@@ -137,6 +137,11 @@ class AnswerRow:
         return abs(ratings[0] - ratings[1]) if kind_of(self.field).numeric and len(ratings) == 2 else None
 
     @property
+    def records_agreement(self) -> bool:
+        """The counselor writes down what the couple agreed on this question, in session."""
+        return kind_of(self.field).records_agreement
+
+    @property
     def question(self) -> str:
         """The question as asked, when both partners were asked the same words."""
         asked = [cell.asked for cell in self.cells if cell.applies]

@@ -37,6 +37,7 @@ class FieldKind:
     # columns, and the words for a scale's two ends.
     has_columns = False
     has_scale_labels = False
+    records_agreement = False  # the counselor writes down the couple's agreed wording (Assignment.agreements)
 
     @property
     def name(self) -> str:

@@ -25,9 +25,9 @@ class Agreement(FieldBase):
 
 
 class TextKind(FieldKind):
-    def __init__(self, spec_model, label, widget_field, macro, fhir_type):
+    def __init__(self, spec_model, label, widget_field, macro, fhir_type, records_agreement=False):
         self.spec_model, self.label, self.widget_field, self.macro = spec_model, label, widget_field, macro
-        self.fhir_type = fhir_type
+        self.fhir_type, self.records_agreement = fhir_type, records_agreement
 
     def form_field(self, spec, label):
         return self.widget_field(label, validators=[MaxLength(spec.max_length)])
@@ -42,4 +42,4 @@ class TextKind(FieldKind):
 SHORT_TEXT = TextKind(ShortText, "Short text", StringField, "short_text_widget", "string")
 LONG_TEXT = TextKind(LongText, "Long text", TextAreaField, "long_text_widget", "text")
 AGREEMENT = TextKind(Agreement, "Agreement (each proposes; you record the agreed wording)", TextAreaField,
-                     "long_text_widget", "text")
+                     "long_text_widget", "text", records_agreement=True)
