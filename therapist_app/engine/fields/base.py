@@ -58,6 +58,10 @@ class FieldKind:
         """Plain text for pages and PDFs (a table dict for `rows`). Escaping is the template's job."""
         return "" if value is None else str(value)
 
+    def sample_answer(self, spec, text: str = "My answer"):
+        """An answer of the right shape, as stored (tests fill in whole worksheets with it)."""
+        raise NotImplementedError
+
     def possible_answers(self, spec) -> set | None:
         """Every answer it can give, when it gives exactly one of a known few (a scoring item, a
         question several show_if conditions must all hold on); None for free text or several ticks."""

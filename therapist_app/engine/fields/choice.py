@@ -73,6 +73,9 @@ class SingleChoiceKind(_ChoiceKind):
     spec_model = SingleChoice
     label = "Single choice"
 
+    def sample_answer(self, spec, text="My answer"):
+        return spec.options[0].value
+
     def possible_answers(self, spec):
         return {o.value for o in spec.options}
 
@@ -106,6 +109,9 @@ class MultiChoiceKind(_ChoiceKind):
 
     def from_form(self, form_field, spec):
         return list(form_field.data) or None
+
+    def sample_answer(self, spec, text="My answer"):
+        return [spec.options[0].value]
 
     def display(self, value, spec):
         return ", ".join(_option_label(spec, v) for v in value or ())

@@ -28,6 +28,9 @@ class DateKind(FieldKind):
     def to_form(self, value, spec):
         return date.fromisoformat(value) if value else None
 
+    def sample_answer(self, spec, text="My answer"):
+        return "2026-12-24"
+
     def display(self, value, spec):
         return "" if not value else date.fromisoformat(value).strftime("%-d %B %Y")
 

@@ -55,6 +55,9 @@ class RowsKind(FieldKind):
         blanks = min(self.blank_rows_offered, spec.max_rows - len(rows))
         return rows + [{}] * max(blanks, 0)
 
+    def sample_answer(self, spec, text="My answer"):
+        return [{c.id: f"{text} {c.id}" for c in spec.columns}]
+
     def display(self, value, spec):
         """A table: column labels and one list of cell texts per row (empty when unanswered)."""
         rows = [[row.get(c.id, "") for c in spec.columns] for row in value or []]

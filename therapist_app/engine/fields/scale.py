@@ -38,6 +38,9 @@ class ScaleKind(FieldKind):
     def display(self, value, spec):
         return "" if value is None else f"{value} / 10"
 
+    def sample_answer(self, spec, text="My answer"):
+        return 7
+
     def possible_answers(self, spec):
         return set(range(11))
 

@@ -32,6 +32,9 @@ class TextKind(FieldKind):
     def form_field(self, spec, label):
         return self.widget_field(label, validators=[MaxLength(spec.max_length)])
 
+    def sample_answer(self, spec, text="My answer"):
+        return f"{text}: {spec.id}"
+
     def fhir_item(self, spec):
         return {"maxLength": spec.max_length}
 
