@@ -1,8 +1,9 @@
-"""The field-type registry: for each worksheet field type, one FieldKind with the settings a worksheet
-gives it (its spec model), its form field, its answer and its display.
+"""The field-type registry: for each worksheet field type, one FieldKind that knows all of it: the
+settings a worksheet gives it (its spec model), its form field, answer and display, its widget macro,
+its FHIR shape both ways, what the builder edits, how show_if and scoring use it, and a sample answer.
 
-Adding a field type means adding one FieldKind (a module here) to KINDS (and its macro in templates);
-no view changes.
+A new field type is one FieldKind (in its family's module here, or a new one) added to KINDS, and its
+macro in templates/therapist_app/_macros.html (docs/architecture.md, "Where a new field type goes").
 """
 from .base import STATE_LABELS, STATE_NOT_READY, STATE_SKIPPED, FieldKind, UnfitAnswer
 from .choice import CHECKLIST, MULTI_CHOICE, SINGLE_CHOICE

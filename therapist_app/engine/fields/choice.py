@@ -73,6 +73,12 @@ class SingleChoiceKind(_ChoiceKind):
     spec_model = SingleChoice
     label = "Single choice"
 
+    def form_field(self, spec, label):
+        return RadioField(label, choices=[(o.value, o.label) for o in spec.options], validators=[Optional()])
+
+    def display(self, value, spec):
+        return "" if value is None else _option_label(spec, value)
+
     def sample_answer(self, spec, text="My answer"):
         return spec.options[0].value
 
@@ -81,12 +87,6 @@ class SingleChoiceKind(_ChoiceKind):
 
     def points(self, value, spec):
         return next((o.score for o in spec.options if o.value == value), None)
-
-    def form_field(self, spec, label):
-        return RadioField(label, choices=[(o.value, o.label) for o in spec.options], validators=[Optional()])
-
-    def display(self, value, spec):
-        return "" if value is None else _option_label(spec, value)
 
     def fhir_answers(self, value, spec):
         return [] if value is None else [{"valueCoding": {"code": value, "display": _option_label(spec, value)}}]
