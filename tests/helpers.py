@@ -46,20 +46,13 @@ def answer_everything(client, assignment, text="My answer"):
 
 
 def sample_answer(field, text="My answer") -> dict:
-    key = f"a__{field.id}"
-    if field.type in ("short_text", "long_text", "agreement"):
-        return {key: f"{text}: {field.id}"}
-    if field.type == "scale":
-        return {key: "7"}
-    if field.type == "single_choice":
-        return {key: field.options[0].value}
-    if field.type in ("multi_choice", "checklist"):
-        return {key: [field.options[0].value]}
-    if field.type == "date":
-        return {key: "2026-12-24"}
-    if field.type == "rows":
-        return {f"{key}-0-{c.id}": f"{text} {c.id}" for c in field.columns}
-    raise AssertionError(field.type)
+    """The field kind's sample answer as the page posts it: a table one box per cell, the rest as text."""
+    from therapist_app.engine.fields import kind_of
+
+    key, value = f"a__{field.id}", kind_of(field).sample_answer(field, text)
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return {f"{key}-{n}-{column}": cell for n, row in enumerate(value) for column, cell in row.items()}
+    return {key: value if isinstance(value, list) else str(value)}
 
 
 def answer_check_in_with_risk(app, couple):

@@ -51,9 +51,13 @@ class TherapistApp:
         init_csrf(app, _standalone)
         limiter.init_app(app)
 
+        # Imported here, not at the top, for weight rather than a cycle: importing any therapist_app
+        # module (a PDF worker process, Alembic's env.py) runs this file first, and none of those
+        # needs every view and command loaded.
         from .blueprints import register_blueprints
-        register_blueprints(app, url_prefix.rstrip("/"))
         from .cli import register_commands
+
+        register_blueprints(app, url_prefix.rstrip("/"))
         register_commands(app)
 
 

@@ -14,6 +14,7 @@ from .counselor import library_views  # noqa: F401  (adds the library routes to 
 from .counselor import care_views  # noqa: F401  (archive, export, delete)
 from .counselor import session_views, summary_views  # noqa: F401  (sessions, summaries, settings, calendar)
 from .counselor.views import bp as counselor_bp
+from .engine.fields import kind_of
 from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError
 from .negotiation import wants_json
@@ -89,10 +90,11 @@ for _bp, _ in AUDIENCES:
 
 
 def register_blueprints(app: Flask, url_prefix: str) -> None:
-    # Role-specific wording of questions, the same in pages and PDFs (names prefixed for hosts).
+    # Role-specific wording of questions, the same in pages and PDFs, and each question's field kind
+    # (its widget, what the builder edits), so no template names a field type (names prefixed for hosts).
     app.jinja_env.globals.update(ta_label=label_for, ta_help=help_for, ta_condition=describe_condition,
-                                 ta_page_owner=page_owner_token, ta_idle_seconds=idle_seconds,
-                                 ta_role=role_of)
+                                 ta_field_kind=kind_of, ta_page_owner=page_owner_token,
+                                 ta_idle_seconds=idle_seconds, ta_role=role_of)
     register_converters(app)
     assets = Blueprint("ta_assets", __name__, static_folder=STATIC_DIR, static_url_path="/static",
                        template_folder=str(TEMPLATES_DIR))

@@ -1,12 +1,27 @@
 """Flask commands: worksheets check/sync, demo seed, scheduler run, outbox send, plugin migrations,
 audit verify, backup and restore."""
+import os
 import sys
+from datetime import date, datetime, timedelta, timezone
 
 import click
+from alembic import command
+from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from .engine.loader import load_directory
+from .extensions import db
+from .mail.sender import deliver_pending
 from .paths import MIGRATIONS_DIR
+from .scheduler import runner
+from .security import key_rotation
+from .security.audit_chain import verify_chain
+from .services.backup import backup, restore
+from .services.backup_file import BackupError, read_info
+from .services.demo import seed_demo
+from .services.packet_batch import prepare_day
+from .services.worksheets import sync_library
 
 worksheets_cli = AppGroup("worksheets", help="The exercise library.")
 demo_cli = AppGroup("demo", help="The demo practice.")
@@ -22,8 +37,6 @@ audit_cli = AppGroup("audit", help="The audit log.")
 @click.argument("directory", required=False)
 def worksheets_check(directory):
     """Validates every worksheet file; exits 1 and names file and line if any is broken."""
-    from .engine.loader import load_directory
-
     result = load_directory(directory or current_app.config["THERAPIST_WORKSHEETS_DIR"])
     for slug in result.worksheets:
         click.echo(f"ok      {slug}")
@@ -36,8 +49,6 @@ def worksheets_check(directory):
 @worksheets_cli.command("sync")
 def worksheets_sync():
     """Stores changed worksheet files as new versions."""
-    from .services.worksheets import sync_library
-
     result = sync_library(current_app.config["THERAPIST_WORKSHEETS_DIR"])
     click.echo(f"{len(result.worksheets)} worksheets in the library, {len(result.errors)} refused")
     for error in result.errors:
@@ -48,8 +59,6 @@ def worksheets_sync():
 @click.option("--reset", is_flag=True, help="Delete the demo practice's own rows and build it again from scratch.")
 def demo_seed(reset):
     """Creates the demo practice once (a practice six weeks in), and prints its logins."""
-    from .services.demo import seed_demo
-
     created, logins = seed_demo(reset=reset)
     click.echo(("Demo practice rebuilt." if reset else "Demo practice created.") if created
                else "Demo practice already there (flask demo seed --reset rebuilds it).")
@@ -61,9 +70,7 @@ def demo_seed(reset):
 @scheduler_cli.command("run")
 def scheduler_run():
     """Runs reminders and email delivery. Start exactly one, beside the web servers."""
-    from .scheduler.runner import run
-
-    run(current_app._get_current_object())
+    runner.run(current_app._get_current_object())
 
 
 @scheduler_cli.command("run-once")
@@ -71,10 +78,6 @@ def scheduler_run():
               help="Run as if at this moment (e.g. 2027-03-04T18:05:00+00:00). Default: now.")
 def scheduler_run_once(at):
     """Runs every scheduler job once, prints what each queued or sent, and exits."""
-    from datetime import datetime, timezone
-
-    from .scheduler.runner import run_once
-
     moment = None
     if at:
         try:
@@ -82,24 +85,19 @@ def scheduler_run_once(at):
         except ValueError:
             raise click.BadParameter("use ISO 8601, e.g. 2027-03-04T18:05:00+00:00", param_hint="--at") from None
         moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    for job_id, summary in run_once(current_app._get_current_object(), moment):
+    for job_id, summary in runner.run_once(current_app._get_current_object(), moment):
         click.echo(f"{job_id:<20} {summary}")
 
 
 @outbox_cli.command("send")
 def outbox_send():
     """Delivers due email now (the scheduler does this every few seconds)."""
-    from .mail.sender import deliver_pending
-
     click.echo(f"{deliver_pending()} sent")
 
 
 @plugin_db_cli.command("upgrade")
 def plugin_db_upgrade():
     """Applies the plugin's migrations (own version table: ta_alembic_version) to the app's database."""
-    from alembic import command
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     command.upgrade(config, "head")
@@ -112,11 +110,6 @@ def plugin_db_upgrade():
 @click.option("--processes", type=click.IntRange(1, 64), default=None, help="Cores to use (default: all).")
 def pdf_prep(day, processes):
     """Lays out every prep packet for a day's sessions ahead of time, across all cores."""
-    import os
-    from datetime import date, timedelta
-
-    from .services.packet_batch import prepare_day
-
     day = day.date() if day else date.today() + timedelta(days=1)
     bars = []
 
@@ -139,9 +132,7 @@ def pdf_prep(day, processes):
 def keys_rotate(batch_size, batches):
     """Re-encrypts every sealed value under the newest key (the first in THERAPIST_ANSWER_KEYS).
     Online and resumable. Then `flask keys status` shows when an old key holds nothing and may go."""
-    from .security.key_rotation import rotate
-
-    result = rotate(batch_size, batches)
+    result = key_rotation.rotate(batch_size, batches)
     for name, count in result.per_column.items():
         click.echo(f"{name:<36} {count} re-encrypted")
     for where in result.unopenable:
@@ -157,18 +148,13 @@ def keys_rotate(batch_size, batches):
 @keys_cli.command("status")
 def keys_status():
     """How many sealed values each key still holds."""
-    from .security.key_rotation import keys_in_use
-
-    for key_id, count in sorted(keys_in_use().items()):
+    for key_id, count in sorted(key_rotation.keys_in_use().items()):
         click.echo(f"{key_id:<12} {count} value(s)")
 
 
 @audit_cli.command("verify")
 def audit_verify():
     """Walks the audit log's hash chain; exits 1 and names the first event that does not verify."""
-    from .extensions import db
-    from .security.audit_chain import verify_chain
-
     with db.engine.connect() as connection:
         check = verify_chain(connection)
     if not check.intact:
@@ -183,9 +169,6 @@ def audit_verify():
 def backup_command(path):
     """Writes a consistent, encrypted backup of the whole database to PATH (a file, or a folder for a
     dated file), readable by its owner only."""
-    from .services.backup import backup
-    from .services.backup_file import BackupError
-
     try:
         info = backup(path)
     except BackupError as error:
@@ -201,11 +184,6 @@ def backup_command(path):
 def restore_command(path, yes):
     """Replaces the configured database with a backup made by `flask backup`. Stop the app servers and
     the scheduler first."""
-    from .extensions import db
-    from .security.audit_chain import verify_chain
-    from .services.backup import restore
-    from .services.backup_file import BackupError, read_info
-
     try:
         made = read_info(path)
     except BackupError as error:

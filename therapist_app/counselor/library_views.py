@@ -6,6 +6,7 @@ import json
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from ..engine.fhir_import import definition_from_questionnaire
+from ..engine.fields import kind_of
 from ..engine.forms import build_answer_form
 from ..engine.loader import WorksheetError
 from ..engine.presentation import SectionView, definition_of
@@ -72,11 +73,12 @@ def _field_forms(definition):
         form.label.data, form.help.data = field.label, field.help
         form.required.data, form.sensitive.data = field.required, field.sensitive
         form.shared.data = field.visibility == "shared"
-        if getattr(field, "options", None):
+        kind = kind_of(field)
+        if kind.has_options:
             form.options.data = "\n".join(o.label for o in field.options)
-        if getattr(field, "columns", None):
+        if kind.has_columns:
             form.columns.data = "\n".join(c.label for c in field.columns)
-        if field.type == "scale":
+        if kind.has_scale_labels:
             form.min_label.data, form.max_label.data = field.min_label, field.max_label
         forms[field.id] = form
     return forms

@@ -1,8 +1,8 @@
 """The checker's rules for show_if: every condition asks about an earlier question that can answer it,
 and an "all" leaves some answer that meets it. Called by the schema's whole-file check (engine/schema.py)
-on a definition's sections; it takes the schema's objects without importing them."""
-
-CONDITION_TYPES = ("scale", "single_choice", "multi_choice", "checklist")
+on a definition's sections; it takes the schema's objects without importing them. What a question can
+be asked (numbers or options, which answers it can give) is its field kind's to say."""
+from .fields import kind_of
 
 
 def check_conditions(sections) -> None:
@@ -34,9 +34,9 @@ def _check_all_can_be_met(show_if, earlier: dict, where: str) -> None:
     meets them all; otherwise the question could never be shown."""
     for question in {c.question for c in show_if.conditions}:
         target = earlier[question]
-        if target.type not in ("single_choice", "scale"):
+        possible = kind_of(target).possible_answers(target)
+        if possible is None:
             continue  # several boxes may be ticked at once
-        possible = set(range(11)) if target.type == "scale" else {o.value for o in target.options}
         for condition in show_if.conditions:
             if condition.question == question:
                 possible = {v for v in possible if _one_met(condition, v)}
@@ -57,12 +57,13 @@ def _check_one_condition(show_if, earlier: dict, where: str) -> None:
     target = earlier.get(show_if.question)
     if target is None:
         raise ValueError(f"{where}: show_if asks about {show_if.question!r}, which is not an earlier question")
-    if target.type not in CONDITION_TYPES:
+    kind = kind_of(target)
+    if not (kind.numeric or kind.has_options):
         raise ValueError(f"{where}: show_if can ask about a scale or a choice, not a {target.type} question")
-    if target.type == "scale":
+    if kind.numeric:
         if show_if.one_of is not None or isinstance(show_if.equals, str):
             raise ValueError(f"{where}: a scale is compared with numbers (equals, at_least, at_most)")
-        if show_if.equals is not None and not 0 <= show_if.equals <= 10:
+        if show_if.equals is not None and show_if.equals not in kind.possible_answers(target):
             raise ValueError(f"{where}: a scale answers 0 to 10, so it never equals {show_if.equals}")
     else:
         if show_if.at_least is not None or show_if.at_most is not None or isinstance(show_if.equals, int):

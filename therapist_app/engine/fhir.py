@@ -9,7 +9,6 @@ from .presentation import fields_for, label_for
 from .schema import WorksheetDefinition
 
 DEFINITION_EXTENSION = "urn:therapist-app:worksheet-definition"
-EXTENSION_BASE = "http://hl7.org/fhir/StructureDefinition/"  # standard minValue / maxValue extensions
 RESPONSE_STATUSES = ("in-progress", "completed")
 DEFAULT_PURPOSE = "A questionnaire from your counselor. Please answer the questions below as well as you can."
 
@@ -45,33 +44,22 @@ def _group(section, by_id: dict) -> dict:
 
 def _question(field, by_id: dict) -> dict:
     """One field as a Questionnaire item, with the few details another system can show or enforce."""
-    item = {"linkId": field.id, "text": field.label, "type": kind_of(field).fhir_type}
+    kind = kind_of(field)
+    item = {"linkId": field.id, "text": field.label, "type": kind.fhir_type}
     if field.show_if:
         item.update(enable_when(field.show_if, by_id))
     if field.required:
         item["required"] = True
-    notes = [field.help] if field.help else []
-    if field.type == "scale":
-        item["extension"] = [{"url": EXTENSION_BASE + e, "valueInteger": n}
-                             for e, n in (("minValue", 0), ("maxValue", 10))]
-        notes.append(f"0 = {field.min_label}, 10 = {field.max_label}.")
-    elif field.type in ("single_choice", "multi_choice", "checklist"):
-        item["answerOption"] = [{"valueCoding": {"code": o.value, "display": o.label}} for o in field.options]
+    notes = ([field.help] if field.help else []) + kind.fhir_notes(field)
+    item.update(kind.fhir_item(field))
+    if kind.has_options:  # a scored measure's points and the answers that alert ride on the options
         for option, answer_option in zip(field.options, item["answerOption"]):
             if points := option_extensions(option):
                 answer_option["extension"] = points
         if alerts := item_extensions(field):
             item["extension"] = alerts
-        if field.type != "single_choice":
-            item["repeats"] = True
-    elif field.type == "rows":  # column linkIds carry the field id: FHIR wants linkIds unique in the whole file
+    if kind.fhir_repeats:
         item["repeats"] = True
-        item["item"] = [
-            {"linkId": f"{field.id}.{c.id}", "text": c.label, "type": "string", "maxLength": c.max_length}
-            for c in field.columns
-        ]
-    elif field.type != "date":
-        item["maxLength"] = field.max_length
     if notes:  # shown under the question; "-help" cannot clash, as field, section and column ids have no dashes
         item.setdefault("item", []).append({"linkId": f"{field.id}-help", "text": " ".join(notes), "type": "display"})
     return item
@@ -98,7 +86,7 @@ def questionnaire_response(
             value = values.get(field.id)
             if field.id in allowed and field.id not in states and value not in (None, []) and (
                     not isinstance(value, str) or value.strip()):
-                items += _answer_items(field, value, label_for(field, role))
+                items += kind_of(field).fhir_response_items(value, field, label_for(field, role))
         if items:  # an empty section would still reveal its title
             groups.append({"linkId": section.id, "text": section.title, "item": items})
     response = {"resourceType": "QuestionnaireResponse", "questionnaire": questionnaire_url, "status": status,
@@ -109,17 +97,3 @@ def questionnaire_response(
         response["extension"] = [score]
     return {**response, "item": groups} if groups else response
 
-
-def _answer_items(field, value, text: str) -> list[dict]:
-    """Response items for one answered field: one item, or one repeated group item per table row."""
-    kind = kind_of(field)
-    if field.type != "rows":
-        answers = kind.fhir_answers(value, field)
-        return [{"linkId": field.id, "text": text, "answer": answers}] if answers else []
-    rows = []
-    for cells in kind.fhir_rows(value, field):
-        # Column linkIds as in the Questionnaire; FHIR forbids empty answer lists, so blank cells are left out.
-        cells = [{**cell, "linkId": f"{field.id}.{cell['linkId']}"} for cell in cells if cell["answer"]]
-        if cells:
-            rows.append({"linkId": field.id, "text": text, "item": cells})
-    return rows

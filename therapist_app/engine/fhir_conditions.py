@@ -6,6 +6,7 @@ enableWhen together, with enableBehavior "any" or "all". Import reads the same s
 implementation guide draws them (answerCoding, answerBoolean, answerInteger), and refuses by name
 what a worksheet cannot hold rather than dropping it.
 """
+from .fields import REGISTRY, kind_of
 from .loader import WorksheetError
 
 OPERATOR_FOR = {"at_least": ">=", "at_most": "<="}
@@ -36,7 +37,7 @@ def _one_enable_when(show_if, target) -> dict:
 
 
 def _equals(question: str, value, target) -> dict:
-    if target.type == "scale":
+    if kind_of(target).numeric:
         return {"question": question, "operator": "=", "answerInteger": value}
     return {"question": question, "operator": "=", "answerCoding": {"code": value}}
 
@@ -91,7 +92,7 @@ def show_if_from(item: dict, fields_by_link: dict, label: str, source: str) -> d
 
 def _test(condition: dict, target: dict, label: str, source: str) -> tuple[str, object]:
     operator = condition.get("operator")
-    if "answerInteger" in condition and target["type"] == "scale":
+    if "answerInteger" in condition and REGISTRY[target["type"]].numeric:
         number = condition["answerInteger"]
         mapped = {"=": ("equals", number), ">=": ("at_least", number), "<=": ("at_most", number),
                   ">": ("at_least", number + 1) if isinstance(number, int) else None,

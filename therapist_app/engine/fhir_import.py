@@ -3,7 +3,6 @@ others), and a partner's answers from a QuestionnaireResponse. Every failure is 
 import json
 import re
 import unicodedata
-from datetime import date
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 from .fhir import DEFAULT_PURPOSE, DEFINITION_EXTENSION
 from .fhir_conditions import conditions_from_enable_when
 from .fhir_measures import alerts_from, option_score, scoring_from
-from .fields import kind_of
+from .fields import UnfitAnswer, kind_of
 from .loader import WorksheetError, validate_definition
 from .schema import WorksheetDefinition
 
@@ -207,7 +206,7 @@ def answers_from_questionnaire_response(
         try:
             value = _read(field, items)
         except Exception as exc:  # a malformed answer (wrong value type, missing code) is the file's fault
-            problem = str(exc) if isinstance(exc, _Unfit) else "the answer is not in the form this question expects"
+            problem = str(exc) if isinstance(exc, UnfitAnswer) else "the answer is not in the form this question expects"
             raise WorksheetError(source, problem, where=f"question {field.label[:80]!r}") from None
         if value is not None:
             values[field_id] = value
@@ -225,43 +224,11 @@ def _collect(items: list, fields: dict, found: dict) -> None:
             _collect(answer.get("item") or [], fields, found)
 
 
-class _Unfit(ValueError):
-    """An imported answer that cannot be stored; its message is written for the counselor."""
-
-
 def _read(field, items: list):
-    """The stored value of one field from its response item(s), via the registry; _Unfit when it cannot be."""
-    if field.type == "rows":
-        rows = []
-        for group in items:
-            cells = {c["linkId"].removeprefix(f"{field.id}."): c.get("answer") or [] for c in group.get("item") or []}
-            row = {c.id: kind_of(field).from_fhir(cells.get(c.id, []), field) or "" for c in field.columns}
-            if any(row.values()):
-                rows.append(row)
-        value = rows or None
-    else:
-        answers = items[0].get("answer") or []
-        if len(items) > 1 or (len(answers) > 1 and field.type not in ("multi_choice", "checklist")):
-            raise _Unfit("this question takes one answer, and the file gives several")
-        value = kind_of(field).from_fhir(answers, field)
-        if value is None and answers:
-            raise _Unfit("the answer has a type this question does not accept")
-    if value is None:
-        return None
-    options = {o.value for o in getattr(field, "options", ())}
-    if field.type == "scale":
-        fits = type(value) is int and 0 <= value <= 10
-    elif field.type == "single_choice":
-        fits = value in options
-    elif field.type in ("multi_choice", "checklist"):
-        fits = all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
-    elif field.type == "date":
-        fits = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
-    elif field.type == "rows":
-        fits = len(value) <= field.max_rows and all(
-            isinstance(row[c.id], str) and len(row[c.id]) <= c.max_length for row in value for c in field.columns)
-    else:
-        fits = isinstance(value, str) and len(value) <= field.max_length
-    if not fits:
-        raise _Unfit("the answer does not fit this question (wrong kind of value, unknown option or too long)")
+    """The stored value of one field from its response item(s), read by its kind; UnfitAnswer when the
+    file's answer cannot be this field's."""
+    kind = kind_of(field)
+    value = kind.from_fhir_items(items, field)
+    if value is not None and not kind.accepts(value, field):
+        raise UnfitAnswer("the answer does not fit this question (wrong kind of value, unknown option or too long)")
     return value

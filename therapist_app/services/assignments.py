@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import access, visibility
+from ..engine.fields import kind_of
 from ..engine.presentation import definition_of
 from ..engine.schema import VISIBILITY_COUNSELOR, VISIBILITY_SHARED
 from ..errors import RuleError
@@ -214,7 +215,7 @@ def record_agreement(counselor: User, assignment_id: int, field_id: str, wording
     assignment = access.assignment_for_counselor(counselor, assignment_id)
     access.require_writable(assignment.couple, counselor)
     definition = definition_of(assignment.worksheet_version)
-    field = next((f for f in definition.all_fields() if f.id == field_id and f.type == "agreement"), None)
+    field = next((f for f in definition.all_fields() if f.id == field_id and kind_of(f).records_agreement), None)
     if field is None:
         raise RuleError("This question is not an agreement.")
     wording = (wording or "").strip()

@@ -133,7 +133,12 @@ class AnswerRow:
     def gap(self) -> int | None:
         """How far apart the partners rated the same 0–10 question, when both did."""
         ratings = [c.value for c in self.cells if c.applies and not c.state and isinstance(c.value, int)]
-        return abs(ratings[0] - ratings[1]) if self.field.type == "scale" and len(ratings) == 2 else None
+        return abs(ratings[0] - ratings[1]) if kind_of(self.field).numeric and len(ratings) == 2 else None
+
+    @property
+    def records_agreement(self) -> bool:
+        """The counselor writes down what the couple agreed on this question, in session."""
+        return kind_of(self.field).records_agreement
 
     @property
     def question(self) -> str:

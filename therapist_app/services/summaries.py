@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import access
+from ..engine.fields import kind_of
 from ..engine.presentation import definition_of
 from ..errors import RuleError
 from ..extensions import session
@@ -80,7 +81,7 @@ def agreement_choices(appointment: Appointment, partner_ids: list[int] | None = 
         definition = definition_of(assignment.worksheet_version)
         for spec in definition.all_fields():
             wording = (assignment.agreements or {}).get(spec.id)
-            if spec.type == "agreement" and wording:
+            if kind_of(spec).records_agreement and wording:
                 choices.append(AgreementChoice(f"{assignment.id}:{spec.id}", definition.title, spec.label, wording))
     return choices
 

@@ -9,7 +9,7 @@ import secrets
 
 from .. import access
 from ..engine.loader import WorksheetError, validate_definition
-from ..engine.schema import FIELD_TYPE_NAMES
+from ..engine.fields import KINDS, REGISTRY
 from ..errors import NotFoundError, RuleError
 from ..extensions import session
 from ..models import User, Worksheet, WorksheetVersion
@@ -18,11 +18,7 @@ from ..security.audit import record
 from . import worksheets
 from .worksheets import add_version_if_changed
 
-FIELD_TYPE_LABELS = {
-    "short_text": "Short text", "long_text": "Long text", "scale": "0–10 scale",
-    "single_choice": "Single choice", "multi_choice": "Multiple choice", "checklist": "Checklist",
-    "date": "Date", "rows": "Table of rows", "agreement": "Agreement (each proposes; you record the agreed wording)",
-}
+FIELD_TYPE_LABELS = {kind.name: kind.label for kind in KINDS}
 
 
 def _new_slug(counselor: User) -> str:
@@ -123,19 +119,21 @@ PLACEHOLDER_ID = re.compile(r"^q_?\d*$")
 
 
 def _template_field(definition: dict, field_type: str) -> dict:
+    """A new question, with starter settings for what its kind's editor offers."""
+    kind = REGISTRY[field_type]
     field = {"id": _unique_id(definition, "q"), "type": field_type, "label": "New question"}
-    if field_type == "scale":
+    if kind.has_scale_labels:
         field.update(min_label="Not at all", max_label="Completely")
-    elif field_type in ("single_choice", "multi_choice", "checklist"):
+    if kind.has_options:
         field["options"] = [{"value": "option_one", "label": "Option one"}, {"value": "option_two", "label": "Option two"}]
-    elif field_type == "rows":
+    if kind.has_columns:
         field["columns"] = [{"id": "what", "label": "What"}, {"id": "why", "label": "Why"}]
     return field
 
 
 def add_field(counselor: User, worksheet_id: int, field_type: str, section_id: str | None = None) -> str:
     """Adds a question at the end of the part; returns its id, for the editor to open it."""
-    if field_type not in FIELD_TYPE_NAMES:
+    if field_type not in REGISTRY:
         raise RuleError("Choose a question type from the list.", field="type")
     worksheet = editable(counselor, worksheet_id)
     definition = copy.deepcopy(worksheet.draft_definition)
@@ -198,12 +196,13 @@ def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dic
     field["required"] = bool(changes.get("required"))
     field["sensitive"] = bool(changes.get("sensitive"))
     field["visibility"] = "shared" if changes.get("shared") else "counselor"
-    if field["type"] in ("single_choice", "multi_choice", "checklist") and "options" in changes:
+    kind = REGISTRY[field["type"]]
+    if kind.has_options and "options" in changes:
         field["options"] = _options_from_lines(changes["options"])
-    if field["type"] == "scale":
+    if kind.has_scale_labels:
         field["min_label"] = changes.get("min_label") or field["min_label"]
         field["max_label"] = changes.get("max_label") or field["max_label"]
-    if field["type"] == "rows" and "columns" in changes:
+    if kind.has_columns and "columns" in changes:
         field["columns"] = [{"id": o["value"], "label": o["label"][:120]} for o in _options_from_lines(changes["columns"])]
     _name_from_label(worksheet, definition, field)
     _save(worksheet, definition)
