@@ -1,7 +1,6 @@
 """FHIR R4 in: a worksheet definition from a Questionnaire (exact for our own exports, best effort for
 others), and a partner's answers from a QuestionnaireResponse. Every failure is one plain WorksheetError."""
 import json
-import re
 import unicodedata
 
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -12,6 +11,7 @@ from .fhir import DEFAULT_PURPOSE, DEFINITION_EXTENSION
 from .fhir_conditions import conditions_from_enable_when
 from .fhir_measures import alerts_from, option_score, scoring_from
 from .fields import UnfitAnswer, kind_of
+from .identifiers import plain_words, unique_identifier
 from .loader import WorksheetError, validate_definition
 from .schema import WorksheetDefinition
 
@@ -74,24 +74,6 @@ def _clean(text, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _plain(text) -> str:
-    """Lower-case ASCII letters and digits, everything else a single space (for ids and slugs)."""
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(text))  # "MoodCheck" -> "Mood Check"
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def _unique_id(text, taken: set, prefix: str) -> str:
-    """A snake_case identifier (letter first, at most 40 characters) not yet in `taken`."""
-    base = _plain(text).replace(" ", "_") or prefix
-    if not base[0].isalpha():
-        base = f"{prefix}_{base}"
-    base = base[:40].rstrip("_")
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base[: 40 - len(str(n)) - 1]}_{n}", n + 1
-    taken.add(candidate)
-    return candidate
 
 
 def _foreign_definition(data: dict, source: str) -> dict:
@@ -109,7 +91,7 @@ def _foreign_definition(data: dict, source: str) -> dict:
     sections = []
     for hint, title, fields, group in blocks:
         for start in range(0, len(fields), 60):  # a section holds at most 60 fields; long groups continue
-            sections.append({"id": _unique_id(hint, section_ids, "part"), "fields": fields[start:start + 60],
+            sections.append({"id": unique_identifier(hint, section_ids, "part"), "fields": fields[start:start + 60],
                              "title": title if not start else f"{title[:108]} (continued)", "_item": group})
     by_link = {field["_item"]["linkId"]: field for section in sections for field in section["fields"]}
     for field in by_link.values():
@@ -122,7 +104,7 @@ def _foreign_definition(data: dict, source: str) -> dict:
         raise WorksheetError(source, f"this questionnaire has {len(sections)} groups of questions; a worksheet "
                                      "holds at most 20 sections. Please combine some groups and import it again.")
     name = data.get("name") or data.get("title") or ""
-    slug = "-".join(_plain(name).split())[:80].strip("-")
+    slug = "-".join(plain_words(name).split())[:80].strip("-")
     return {
         "slug": slug if len(slug) >= 2 else "imported-questionnaire",
         "title": _clean(data.get("title"), 120) or _clean(data.get("name"), 120) or "Imported questionnaire",
@@ -147,7 +129,7 @@ def _field(item: dict, field_ids: set, source: str) -> dict:
     if kind in UNSUPPORTED:
         raise WorksheetError(source, f"the question {label!r} asks for {UNSUPPORTED[kind]}, which a worksheet "
                                      "cannot hold. Please remove it and import again.")
-    field = {"id": _unique_id(item["linkId"], field_ids, "q"), "label": label, "_item": item}
+    field = {"id": unique_identifier(item["linkId"], field_ids, "q"), "label": label, "_item": item}
     if item.get("required"):
         field["required"] = True
     notes = " ".join(_clean(c.get("text"), 2000) for c in item.get("item") or [] if c["type"] == "display")
@@ -182,7 +164,7 @@ def _options(item: dict, label: str, source: str) -> list[dict]:
                      None)
         text = _clean(coding.get("display") or coding.get("code") or (None if plain is None else str(plain)), 300)
         if text:
-            options.append({"value": _unique_id(coding.get("code") or text, taken, "option"), "label": text,
+            options.append({"value": unique_identifier(coding.get("code") or text, taken, "option"), "label": text,
                             "code": coding.get("code") or (None if plain is None else str(plain))})
             if (points := option_score(choice)) is not None:
                 options[-1]["score"] = points

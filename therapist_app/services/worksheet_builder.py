@@ -8,6 +8,7 @@ import re
 import secrets
 
 from .. import access
+from ..engine.identifiers import unique_identifier
 from ..engine.loader import WorksheetError, validate_definition
 from ..engine.fields import KINDS, REGISTRY
 from ..errors import NotFoundError, RuleError
@@ -104,14 +105,10 @@ def update_details(counselor: User, worksheet_id: int, *, title: str, purpose: s
     return worksheet
 
 
-def _unique_id(definition: dict, base: str) -> str:
+def _unique_id(definition: dict, words: str, prefix: str = "q") -> str:
+    """An id no section or question of this worksheet uses yet, from `words` (kept short: ids show in exports)."""
     taken = {f["id"] for s in definition["sections"] for f in s["fields"]} | {s["id"] for s in definition["sections"]}
-    base = re.sub(r"[^a-z0-9_]", "_", base.lower()).strip("_")[:30] or "q"
-    base = base if base[0].isalpha() else f"q_{base}"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}_{n}", n + 1
-    return candidate
+    return unique_identifier(words, taken, prefix, max_length=30)
 
 
 # A new question's id until its first wording names it ("q", "q_2"…).
@@ -158,7 +155,7 @@ def _name_from_label(worksheet: Worksheet, definition: dict, field: dict) -> Non
 def add_section(counselor: User, worksheet_id: int, title: str) -> Worksheet:
     worksheet = editable(counselor, worksheet_id)
     definition = copy.deepcopy(worksheet.draft_definition)
-    section_id = _unique_id(definition, title or "part")
+    section_id = _unique_id(definition, title or "part", prefix="part")
     definition["sections"].append({"id": section_id, "title": title or "New part",
                                    "fields": [{"id": _unique_id(definition, "q"), "type": "long_text",
                                                "label": "New question"}]})
