@@ -23,6 +23,11 @@ class TextLimit:
             )
 
 
+def trimmed(value):
+    """A WTForms filter: spaces around a pasted email address are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def limited_text(field_class, label: str, limit: int, validators=(), what: str = "This text", **kwargs):
     """A text field refused (never cut) past `limit`, marked with `data-limit` for the live count."""
     render_kw = {"data-limit": limit, **kwargs.pop("render_kw", {})}

@@ -4,14 +4,15 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from ..services.crisis import COUNTRY_NAMES
-from ..validators import limited_text
+from ..validators import limited_text, trimmed
 from ..timezones import choices as timezone_choices
 
 
 class InviteCounselorForm(FlaskForm):
     display_name = limited_text(StringField, "Name", 120, [DataRequired("Please enter a name.")])
     email = limited_text(StringField, "Email", 254, [DataRequired("Please enter an email address."),
-                                                     Email("Please check this email address.")])
+                                                     Email("Please check this email address.")],
+                         filters=[trimmed])
 
 
 class ConfirmForm(FlaskForm):

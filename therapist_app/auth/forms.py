@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..validators import trimmed
+
 
 class LoginForm(FlaskForm):
     login = StringField("Email or sign-in name", validators=[DataRequired("Please enter your email or sign-in name."),
@@ -32,6 +34,7 @@ class ForgotPasswordForm(FlaskForm):
     email = StringField("Your email address", validators=[DataRequired("Please enter your email address."),
                                                           Email("Please enter an email address like name@example.com."),
                                                           Length(max=254)],
+                        filters=[trimmed],
                         render_kw={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false",
                                    "inputmode": "email"})
 

@@ -7,16 +7,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Email, Optional
 
 from ..models.couple import STAGES
-from ..validators import limited_text
+from ..validators import limited_text, trimmed
 
 
 class AddCoupleForm(FlaskForm):
     a_name = limited_text(StringField, "First partner's name", 120, [DataRequired("Please enter a name.")])
     a_email = limited_text(StringField, "First partner's email", 254, [Optional(), Email("Please check this email address.")],
-                          description="Leave empty to invite this partner on paper with a one-time link.")
+                          filters=[trimmed], description="Leave empty to invite this partner on paper with a one-time link.")
     b_name = limited_text(StringField, "Second partner's name", 120, [DataRequired("Please enter a name.")])
     b_email = limited_text(StringField, "Second partner's email", 254, [Optional(), Email("Please check this email address.")],
-                          description="Partners sharing one address: add +1 and +2 before the @.")
+                          filters=[trimmed], description="Partners sharing one address: add +1 and +2 before the @.")
     hurt_partner = RadioField(
         "Who was hurt by the betrayal? (optional)",
         choices=[("", "Not set: use wording that fits both"), ("a", "First partner"), ("b", "Second partner")],

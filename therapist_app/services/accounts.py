@@ -41,6 +41,13 @@ def authenticate(login: str, password: str) -> User | None:
     return None
 
 
+def email_taken(practice_id: int, email: str) -> bool:
+    """Whether someone in this practice already uses this email address (in any letter case)."""
+    return session.scalar(
+        select(User.id).where(User.practice_id == practice_id, func.lower(User.email) == email.strip().lower())
+    ) is not None
+
+
 def _refuse_if_locked(login: str) -> None:
     """Raises login_throttle.LockedOut, recorded, while this login is locked out."""
     try:

@@ -2,7 +2,6 @@
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import access
@@ -12,6 +11,7 @@ from ..models import Couple, User
 from ..models.user import ROLE_CLIENT
 from ..security.audit import record
 from . import invitations
+from .accounts import email_taken
 from .assignments import assign_safety_check_ins
 
 
@@ -25,12 +25,6 @@ class PartnerDetails:
 class NewCouple:
     couple: Couple
     paper_links: dict[int, str]  # partner id -> invitation link, for partners without email
-
-
-def _email_taken(practice_id: int, email: str) -> bool:
-    return session.scalar(
-        select(User.id).where(User.practice_id == practice_id, func.lower(User.email) == email.lower())
-    ) is not None
 
 
 def _new_sign_in_name() -> str:
@@ -75,7 +69,7 @@ def _refuse_shared_or_taken_emails(counselor: User, a: PartnerDetails, b: Partne
             field="b_email",
         )
     for details, field in ((a, "a_email"), (b, "b_email")):
-        if details.email and _email_taken(counselor.practice_id, details.email):
+        if details.email and email_taken(counselor.practice_id, details.email):
             raise RuleError("Someone in this practice already uses this email address.", field=field)
 
 

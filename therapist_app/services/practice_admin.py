@@ -1,5 +1,5 @@
 """What a practice admin does: invite counselors and deactivate them (handing their couples over)."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -12,7 +12,7 @@ from ..security.audit import record
 from ..timezones import require_timezone
 from . import end_of_care, invitations, risk_language, worksheets
 from .assignments import SAFETY_CHECK_IN_SLUG
-from .accounts import end_all_sessions
+from .accounts import email_taken, end_all_sessions
 from .crisis import RESOURCES
 
 
@@ -96,9 +96,7 @@ def counselors_of(admin: User) -> list[User]:
 
 
 def invite_counselor(admin: User, display_name: str, email: str) -> User:
-    taken = session.scalar(select(User.id).where(User.practice_id == admin.practice_id,
-                                                 func.lower(User.email) == email.strip().lower()))
-    if taken:
+    if email_taken(admin.practice_id, email):
         raise RuleError("Someone in this practice already uses this email address.", field="email")
     counselor = User(practice_id=admin.practice_id, role=ROLE_COUNSELOR, display_name=display_name.strip(),
                      email=email.strip())
