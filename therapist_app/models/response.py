@@ -21,12 +21,30 @@ def note_unread(reviewed_at: datetime | None, addendum_at: datetime | None) -> b
     return addendum_at is not None and (reviewed_at is None or addendum_at > reviewed_at)
 
 
+class ResponseStateRules:
+    """What a response's state means, for the whole row (`Response`) and for the state alone that lists
+    load (`services.responses.ResponseState`): both have status, reviewed_at and addendum_at."""
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == STATUS_SUBMITTED
+
+    @property
+    def has_unread_note(self) -> bool:
+        return note_unread(self.reviewed_at, self.addendum_at)
+
+    @property
+    def unread_by_counselor(self) -> bool:
+        """Submitted and not read yet, or read before a note the partner added since."""
+        return self.is_submitted and (self.reviewed_at is None or self.has_unread_note)
+
+
 def empty_answers() -> dict:
     """The shape of every answer set: values by field id, and the skip/not-ready choices."""
     return {"values": {}, "states": {}}
 
 
-class Response(TimestampMixin, Base):
+class Response(ResponseStateRules, TimestampMixin, Base):
     __tablename__ = "ta_response"
     # One response per partner per assignment: a double submit can never create a second one.
     __table_args__ = (UniqueConstraint("assignment_id", "partner_id", name="uq_ta_response_assignment_partner"),)
@@ -60,23 +78,10 @@ class Response(TimestampMixin, Base):
 
     assignment: Mapped[Assignment] = relationship()
 
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == STATUS_SUBMITTED
-
-    @property
-    def has_unread_note(self) -> bool:
-        return note_unread(self.reviewed_at, self.addendum_at)
-
     def note_is_new(self, note: dict) -> bool:
         """Whether one of the addenda was added after the counselor last read this check-in."""
         at = datetime.fromisoformat(note["at"])
         return self.reviewed_at is not None and at > self.reviewed_at
-
-    @property
-    def unread_by_counselor(self) -> bool:
-        """Submitted and not read yet, or read before a note the partner added since."""
-        return self.is_submitted and (self.reviewed_at is None or self.has_unread_note)
 
 
 ROLE_NOT_SET = "none"

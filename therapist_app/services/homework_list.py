@@ -6,9 +6,9 @@ from sqlalchemy.orm import joinedload
 from .. import access, visibility
 from ..engine.presentation import definition_of
 from ..extensions import session
-from ..models import Assignment, Couple, Response, User
+from ..models import Assignment, Couple, User
 from ..models.response import NOT_YET
-from .responses import responses_by_assignment
+from .responses import ResponseState, responses_by_assignment
 
 STATUS_NOT_STARTED = "not_started"
 STATUS_IN_PROGRESS = "draft"
@@ -57,7 +57,7 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     return couple, items
 
 
-def partner_status(assignment: Assignment, mine: Response | None, all_responses: dict) -> tuple[str, bool]:
+def partner_status(assignment: Assignment, mine: ResponseState | None, all_responses: dict) -> tuple[str, bool]:
     if mine is not None and mine.readiness == NOT_YET:
         return STATUS_ON_HOLD_BY_ME, True
     held = any(r.readiness == NOT_YET for r in all_responses.values())

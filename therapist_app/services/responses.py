@@ -2,10 +2,10 @@
 import copy
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only
 
 from .. import access, visibility
 from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
@@ -15,7 +15,8 @@ from ..errors import ConflictError, RuleError
 from ..extensions import session
 from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
-from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers
+from ..models.response import (NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, ResponseStateRules, answering_role,
+                               empty_answers)
 from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
@@ -55,20 +56,36 @@ class PartnerWorksheet:
 
 
 # What a list of homework shows of each response: its state, never its answers. Loading only these
-# keeps list pages from decrypting and parsing every answer ever written (the answers load on access).
+# keeps list pages from decrypting and parsing every answer ever written.
 STATUS_COLUMNS = (Response.id, Response.assignment_id, Response.partner_id, Response.status, Response.revision,
                   Response.readiness, Response.risk_flagged, Response.submitted_at, Response.reviewed_at,
                   Response.addendum_at)
 
 
-def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Response]]:
+@dataclass(frozen=True, slots=True)
+class ResponseState(ResponseStateRules):
+    """A response as lists see it: plain values of STATUS_COLUMNS, no answers to reach by mistake, and
+    none of an ORM object's cost (about half the time of loading the same rows as objects)."""
+    id: int
+    assignment_id: int
+    partner_id: int
+    status: str
+    revision: int
+    readiness: str | None
+    risk_flagged: bool
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    addendum_at: datetime | None
+
+
+def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, ResponseState]]:
     """Every response to these assignments in one query, their state only:
-    {assignment id: {partner id: response}}."""
-    found: dict[int, dict[int, Response]] = {}
+    {assignment id: {partner id: state}}."""
+    found: dict[int, dict[int, ResponseState]] = {}
     if assignment_ids:
-        query = select(Response).where(Response.assignment_id.in_(assignment_ids)).options(load_only(*STATUS_COLUMNS))
-        for response in session.scalars(query):
-            found.setdefault(response.assignment_id, {})[response.partner_id] = response
+        for row in session.execute(select(*STATUS_COLUMNS).where(Response.assignment_id.in_(assignment_ids))):
+            state = ResponseState(**row._mapping)
+            found.setdefault(state.assignment_id, {})[state.partner_id] = state
     return found
 
 

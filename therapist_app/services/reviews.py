@@ -16,7 +16,7 @@ from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
 from .homework_list import STATUS_LABELS, partner_status
-from .responses import responses_by_assignment
+from .responses import ResponseState, responses_by_assignment
 from .risk import is_risk_answer
 
 
@@ -69,7 +69,7 @@ def risk_flag_count(counselor: User) -> int:
 class PartnerCell:
     status: str
     status_label: str
-    response: Response | None
+    response: ResponseState | None  # its state only: lists never hold answers
 
 
 @dataclass
