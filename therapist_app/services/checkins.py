@@ -9,8 +9,9 @@ from sqlalchemy.orm import load_only
 from .. import access
 from ..engine.presentation import definition_of
 from ..extensions import session
-from ..models import Assignment, Response, User, WorksheetVersion
+from ..models import Assignment, Response, User
 from ..models.response import STATUS_SUBMITTED
+from .worksheets import versions_by_id
 
 METRICS = ("trust", "safety", "communication", "closeness")
 # A partner's own chart leaves out how safe they feel: phones and screens are often shared.
@@ -43,13 +44,13 @@ def _series(condition) -> dict[int, list[CheckInPoint]]:
     # Two steps: which submitted responses answer a check-in (the kind lives in the cached definition),
     # then the ratings of those alone, so that no exercise's long answers are decrypted for a chart.
     rows = session.execute(
-        select(Response.id, WorksheetVersion)
+        select(Response.id, Assignment.worksheet_version_id)
         .join(Assignment, Assignment.id == Response.assignment_id)
-        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
         .where(condition, Response.status == STATUS_SUBMITTED)
     ).all()
-    definitions = {response_id: definition_of(version) for response_id, version in rows
-                   if version.policy.charted}
+    versions = versions_by_id(version_id for _, version_id in rows)  # mostly loaded already by the page
+    definitions = {response_id: definition_of(versions[version_id]) for response_id, version_id in rows
+                   if versions[version_id].policy.charted}
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
     if not definitions:
         return series

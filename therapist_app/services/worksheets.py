@@ -2,6 +2,7 @@
 import logging
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.util import identity_key
 
 from .. import access
 from ..engine.loader import LibraryLoad, definition_hash, load_directory
@@ -60,6 +61,21 @@ def _newest_version_join(query, worksheet_ids=None):
     newest = newest.group_by(WorksheetVersion.worksheet_id).subquery()
     return query.join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
                       & (WorksheetVersion.number == newest.c.number))
+
+
+def versions_by_id(version_ids) -> dict[int, WorksheetVersion]:
+    """{id: version} for these ids: those this request has loaded already from memory, the rest in one
+    query (a page that listed the homework has usually loaded them all)."""
+    found, missing = {}, []
+    for version_id in set(version_ids):
+        loaded = session.identity_map.get(identity_key(WorksheetVersion, version_id))
+        if loaded is not None:
+            found[version_id] = loaded
+        else:
+            missing.append(version_id)
+    if missing:
+        found.update((v.id, v) for v in session.scalars(select(WorksheetVersion).where(WorksheetVersion.id.in_(missing))))
+    return found
 
 
 def newest_version_ids(worksheet_ids) -> dict[int, int]:
