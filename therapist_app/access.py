@@ -2,6 +2,7 @@
 for what partners see of homework and of each other's answers, visibility.py)."""
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .errors import CoupleArchivedError, NotFoundError
 from .extensions import session
@@ -134,14 +135,22 @@ def assignment_for_partner(partner: User, assignment_id: int) -> Assignment:
     assignment = session.scalar(assignments_for_partner(partner, couple).where(Assignment.id == assignment_id))
     if assignment is None:
         raise NotFoundError("assignment")
+    _attach_couple(assignment, couple)
     return assignment
+
+
+def _attach_couple(assignment: Assignment, couple: Couple) -> None:
+    # The couple just checked is this assignment's own: hand it over, so that `assignment.couple` asks
+    # no second query (the session's identity map holds objects weakly, and the couple would be gone).
+    if assignment.couple_id == couple.id:
+        set_committed_value(assignment, "couple", couple)
 
 
 def assignment_for_counselor(counselor: User, assignment_id: int) -> Assignment:
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFoundError("assignment")
-    couple_for_counselor(counselor, assignment.couple_id)
+    _attach_couple(assignment, couple_for_counselor(counselor, assignment.couple_id))
     return assignment
 
 

@@ -16,3 +16,16 @@ def _active_db():
 
 db = LocalProxy(_active_db)
 session = LocalProxy(lambda: _active_db().session)
+
+
+def commit_keeping_what_is_loaded() -> None:
+    """Commits without expiring what this request has loaded. A plain commit expires every object, and
+    reading one afterwards (the page being built, the revision a save answers with) loads it again:
+    a query, and a decryption, each. Only for commits after which nothing loaded is read as changed
+    by someone else: the objects keep the values this request read and wrote."""
+    current = session()
+    current.expire_on_commit = False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = True

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .. import access
-from ..extensions import session
+from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import AuditEvent, User
 from ..security.audit import record
 from ..timezones import to_local, zone
@@ -69,18 +69,7 @@ def viewed(person: User, action: str, obj) -> None:
     a couple's words changes nothing else, yet the view must be in the log. What the page loaded
     before stays loaded (nothing is read twice)."""
     record(person.id, action, obj)
-    _commit_keeping_what_is_loaded()
-
-
-def _commit_keeping_what_is_loaded() -> None:
-    # A commit expires every loaded object, so the page would load (and decrypt) it all again. This
-    # commit writes only the audit event: what the page already read stays as it was read.
-    current = session()
-    current.expire_on_commit = False
-    try:
-        current.commit()
-    finally:
-        current.expire_on_commit = True
+    commit_keeping_what_is_loaded()  # it writes only the event: what the page read stays as read
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
-from ..extensions import session
+from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import (NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, ResponseStateRules, answering_role,
@@ -208,7 +208,7 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
     if draft != response.draft:
         response.draft = draft
         response.revision += 1
-    session.commit()
+    commit_keeping_what_is_loaded()  # the caller answers with the revision just written
     return response
 
 
