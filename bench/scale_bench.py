@@ -36,7 +36,7 @@ from sqlalchemy import event, select, text  # noqa: E402
 from bench.fixtures import sample_value  # noqa: E402
 from therapist_app import create_app  # noqa: E402
 from therapist_app.engine.presentation import definition_of, fields_for  # noqa: E402
-from therapist_app.engine.schema import KIND_SAFETY_CHECK_IN  # noqa: E402
+from therapist_app.engine.kinds import KIND_SAFETY_CHECK_IN  # noqa: E402
 from therapist_app.extensions import session  # noqa: E402
 from therapist_app.models import User, WorksheetVersion  # noqa: E402
 from therapist_app.security.crypto import current_keyring  # noqa: E402
@@ -205,12 +205,24 @@ class _Copy:
 
 
 class Recorder:
+    """Every statement of a request, with how long the database took to answer it."""
+
     def __init__(self, engine):
         self.statements: list[tuple[str, object]] = []
+        self.seconds: list[float] = []
         event.listen(engine, "before_cursor_execute", self._heard)
+        event.listen(engine, "after_cursor_execute", self._answered)
+
+    def clear(self):
+        self.statements.clear()
+        self.seconds.clear()
 
     def _heard(self, conn, cursor, statement, parameters, context, executemany):
         self.statements.append((statement, parameters))
+        self._started = time.perf_counter()
+
+    def _answered(self, conn, cursor, statement, parameters, context, executemany):
+        self.seconds.append(time.perf_counter() - self._started)
 
 
 class IsolatedClient(FlaskClient):
@@ -256,9 +268,11 @@ def measure(app, recorder, counselor_email, partner_email, couple_id, counselor_
             started = time.perf_counter()
             request()
             times.append(time.perf_counter() - started)
-        recorder.statements.clear()
+        recorder.clear()
         request()
-        results[name] = (statistics.median(times) * 1000, len(recorder.statements), list(recorder.statements))
+        slowest = max(zip(recorder.seconds, (statement for statement, _ in recorder.statements)), default=(0, ""))
+        results[name] = (statistics.median(times) * 1000, len(recorder.statements), list(recorder.statements),
+                         slowest)
     return results
 
 
@@ -311,15 +325,18 @@ def run(url):
         counts = {t: session.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in sorted(BIG_TABLES)}
         session.rollback()
         large = measure(app, recorder, **target)
-        scans = sequential_scans([s for _, _, statements in large.values() for s in statements])
+        scans = sequential_scans([s for _, _, statements, _ in large.values() for s in statements])
 
     print(f"PostgreSQL, in-process (Flask test client), median of 30; built in {built:.0f} s")
     print("  rows at the large size: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
     print(f"  {'':<18} {'10 couples':>11} {LARGE_COUPLES:>9,} {'large/small':>12}   queries (small / large)")
     for name in small:
-        (small_ms, small_q, _), (large_ms, large_q, _) = small[name], large[name]
+        (small_ms, small_q, _, _), (large_ms, large_q, _, _) = small[name], large[name]
         print(f"  {name:<18} {small_ms:8.1f} ms {large_ms:6.1f} ms {large_ms / small_ms:9.2f}      "
               f"{small_q} / {large_q}{'' if small_q == large_q else '   NOT EQUAL'}")
+    print("  the slowest query of each page at the large size (one request, after the timings):")
+    for name, (_, _, _, (seconds, statement)) in large.items():
+        print(f"    {name:<18} {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:150]}")
     print(f"  sequential scans of a big table in the large run: {len(scans)}")
     for scan in scans:
         print(f"    {scan}")
