@@ -9,7 +9,7 @@ from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, fields_for, label_for
 from ..errors import RuleError
-from ..extensions import session
+from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
@@ -254,9 +254,8 @@ def _earlier_versions(definition, partners, responses, roles, earlier: dict) -> 
 
 def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
-    # Audit first: committing after building the view would expire (and reload) all it loaded.
     record(counselor.id, "view_answers", assignment)
-    session.commit()
+    commit_keeping_what_is_loaded()  # the event alone: the assignment and its couple stay as read
     return sides_by_side(counselor, [assignment])[0]
 
 
