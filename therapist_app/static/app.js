@@ -58,7 +58,7 @@
   // A submit button marked data-once is pressed once; a second click does nothing.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("[data-once]");
-    if (!button) return;
+    if (!button || event.defaultPrevented) return;  // a question answered "Cancel" sent nothing
     if (event.target.dataset.sent) { event.preventDefault(); return; }
     event.target.dataset.sent = "1";
     setTimeout(function () { button.disabled = true; }, 0);
@@ -151,6 +151,9 @@
   // builder edit typed through an idle sign-out must not be lost on the way to the sign-in page.
   document.addEventListener("submit", function (event) {
     var target = event.target;
+    // Cancelled by an earlier listener ("Archive …?" answered Cancel, unsaved changes kept): nothing
+    // to check and nothing to send. Re-sending here would skip the question and do what was refused.
+    if (event.defaultPrevented) return;
     if (!dialog || target.method !== "post" || target.hasAttribute("data-no-session-check") ||
         target.dataset.sessionChecked) return;
     event.preventDefault();
