@@ -41,7 +41,8 @@ class AddFieldForm(FlaskForm):
 
 
 class AddSectionForm(FlaskForm):
-    title = limited_text(StringField, "New part's title", 120, [DataRequired("Please give the part a title.")])
+    title = limited_text(StringField, "New part's title", 120, [DataRequired("Please give the part a title.")],
+                          id="new_part_title")  # the worksheet's own title field is "title" on the same page
 
 
 class ImportForm(FlaskForm):
