@@ -27,7 +27,7 @@ class FieldForm(FlaskForm):
     label = limited_text(StringField, "Question", 300, [DataRequired("Please write the question.")])
     help = limited_text(TextAreaField, "Guidance under the question (optional)", 2000, [Optional()])
     required = BooleanField("An answer is needed")
-    sensitive = BooleanField("Sensitive (never required; offers skip and “not ready yet”)")
+    sensitive = BooleanField("Sensitive (can never be made required: every question already offers skip and “not ready yet”)")
     shared = BooleanField("Shared with the partner after both submit")
     options = limited_text(TextAreaField, "Choices, one per line", 3000, [Optional()])
     columns = limited_text(TextAreaField, "Columns, one per line (up to 5)", 600, [Optional()])
