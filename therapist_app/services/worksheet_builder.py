@@ -6,6 +6,7 @@ break it is refused with a message and the working copy stays as it was.
 import copy
 import re
 import secrets
+import textwrap
 
 from .. import access
 from ..engine.identifiers import unique_identifier
@@ -169,13 +170,7 @@ def _options_from_lines(text: str) -> list[dict]:
         label = line.strip()
         if not label:
             continue
-        value = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:30] or "option"
-        value = value if value[0].isalpha() else f"o_{value}"
-        base, n = value, 2
-        while value in seen:
-            value, n = f"{base}_{n}", n + 1
-        seen.add(value)
-        options.append({"value": value, "label": label})
+        options.append({"value": unique_identifier(label, seen, "option", max_length=30), "label": label})
     return options
 
 
@@ -251,7 +246,8 @@ def publish(counselor: User, worksheet_id: int) -> WorksheetVersion:
             + [s.title for s in definition.sections] + [f.label for f in definition.all_fields()]
             if text in STARTER_TEXTS]
     if left:
-        raise RuleError("Please replace the starter text before publishing: " + "; ".join(f"“{t[:40]}”" for t in left) + ".")
+        raise RuleError("Please replace the starter text before publishing: "
+                        + "; ".join(f"“{textwrap.shorten(t, 60, placeholder=' …')}”" for t in left) + ".")
     version = add_version_if_changed(worksheet, definition.model_dump(mode="json", exclude_none=True))
     record(counselor.id, "publish_worksheet", version)
     session.commit()
