@@ -2,18 +2,11 @@
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from .admin import care_views as admin_care_views  # noqa: F401  (couples, transfer, deactivation)
-from .admin.views import bp as admin_bp
-from .auth import recovery_views, two_factor_views  # noqa: F401  (add their routes to the auth blueprint)
-from .auth import unsubscribe_views  # noqa: F401  (the one-click "reminders off" link)
-from .auth.views import bp as auth_bp
+from .admin import bp as admin_bp
+from .auth import bp as auth_bp
+from .client import bp as client_bp
 from .client import kept_posts as client_kept_posts
-from .client import session_views as client_session_views  # noqa: F401  (topics, next session, summaries)
-from .client.views import bp as client_bp
-from .counselor import library_views  # noqa: F401  (adds the library routes to the counselor blueprint)
-from .counselor import care_views  # noqa: F401  (archive, export, delete)
-from .counselor import session_views, summary_views  # noqa: F401  (sessions, summaries, settings, calendar)
-from .counselor.views import bp as counselor_bp
+from .counselor import bp as counselor_bp
 from .engine.fields import kind_of
 from .engine.presentation import describe_condition, help_for, label_for
 from .errors import NotFoundError

@@ -11,7 +11,7 @@ from ..services import end_of_care, practice_admin
 from ..counselor.care_forms import CareForm
 from ..counselor.care_views import change_care, delete_page
 from .forms import ConfirmForm, DeactivateForm, TransferForm
-from .views import bp
+from . import bp
 
 
 @bp.get("/couples")

@@ -1,13 +1,13 @@
 """The practice admin's pages: counselors, practice settings, undelivered email, the audit log."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
 from ..security.identity import signed_in_user
 from ..security.roles import admin_required
 from ..services import audit_log, practice_admin, risk_language, undelivered
 from .forms import AuditFilterForm, ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
+from . import bp
 
-bp = Blueprint("ta_admin", __name__)
 
 SELF_HARM_OFF_WARNING = ("The self-harm alert is now off: no counselor in this practice will be alerted when a "
                          "partner says they have thoughts of harming themselves. Partners still see crisis "

@@ -7,7 +7,8 @@ from ..security.identity import signed_in_user
 from ..security.roles import any_role_required
 from ..services import accounts, password_reset
 from .forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
-from .views import attempt_limit, bp, failed_attempt_limit, home_for
+from . import bp
+from .views import attempt_limit, failed_attempt_limit, home_for
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

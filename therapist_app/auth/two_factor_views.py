@@ -10,7 +10,8 @@ from ..security.identity import signed_in_user
 from ..security.roles import staff_required
 from ..services import two_factor
 from .forms import ActionForm, CodeForm, ConfirmTwoFactorForm
-from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, bp, failed_attempt_limit, finish_sign_in
+from . import bp
+from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, failed_attempt_limit, finish_sign_in
 
 
 def _pending_user() -> User | None:

@@ -3,7 +3,7 @@ from flask import render_template, request
 
 from ..extensions import csrf
 from ..services import unsubscribe
-from .views import bp
+from . import bp
 
 
 @bp.route("/reminders/off/<token>", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Signing in and out, and accepting an invitation."""
 import time
 
-from flask import (Blueprint, current_app, flash, g, jsonify, make_response, redirect, render_template, request,
+from flask import (current_app, flash, g, jsonify, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_wtf.csrf import generate_csrf
 
@@ -17,8 +17,8 @@ from ..services import accounts, invitations, pending_saves, two_factor
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
 from .forms import LoginForm, SetPasswordForm
+from . import bp
 
-bp = Blueprint("ta_auth", __name__)
 
 
 def _login_limit() -> str:

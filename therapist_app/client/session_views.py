@@ -9,7 +9,7 @@ from ..security.roles import client_required
 from ..services import audit_log, calendar, summaries, topics
 from ..services.portal import session_corner
 from .session_forms import ConfirmForm, TopicForm
-from .views import bp
+from . import bp
 
 
 @bp.route("/topics", methods=["GET", "POST"])

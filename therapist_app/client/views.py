@@ -1,5 +1,5 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
-from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
 from .. import access, visibility
@@ -18,8 +18,8 @@ from ..services.crisis import crisis_for
 from . import presenters
 from .forms import AddendumForm, PreferencesForm, ReadinessForm, ReviewForm
 from .session_forms import ConfirmForm, TopicForm
+from . import bp
 
-bp = Blueprint("ta_client", __name__)
 
 
 @bp.errorhandler(RuleError)

@@ -8,7 +8,7 @@ from ..security.identity import signed_in_user
 from ..security.roles import counselor_required
 from ..services import couple_records, end_of_care
 from .care_forms import CareForm, DeleteCoupleForm
-from .views import bp
+from . import bp
 
 
 def archived_message(result) -> str:

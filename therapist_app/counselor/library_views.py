@@ -16,7 +16,7 @@ from ..security.identity import signed_in_user
 from ..security.roles import counselor_required
 from ..services import exports, worksheet_builder, worksheets
 from .library_forms import ONLY_FOR_LABELS, AddFieldForm, AddSectionForm, DetailsForm, FieldForm, ImportForm
-from .views import bp
+from . import bp
 
 
 @bp.get("/worksheets")

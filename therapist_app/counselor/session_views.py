@@ -9,7 +9,7 @@ from ..security.roles import counselor_required
 from ..services import accounts, audit_log, calendar, couples, packets, sessions, summaries, topics
 from ..timezones import format_local, to_local
 from .session_forms import CalendarForm, ConfirmForm, CounselorSettingsForm, NotesForm, SessionForm
-from .views import bp
+from . import bp
 
 
 @bp.app_template_filter("ta_local")

@@ -7,7 +7,7 @@ from ..security.roles import counselor_required
 from ..services import audit_log, summaries
 from ..services.summaries import BOTH, SummaryDraft
 from .session_forms import ConfirmForm, SummaryForm
-from .views import bp
+from . import bp
 
 
 def _summary_form(appointment, draft: SummaryDraft, choices, formdata=None):

@@ -1,5 +1,5 @@
 """The counselor's pages: caseload, a couple, assigning homework, reading answers, printing."""
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 
 from .. import access
 from ..errors import RuleError
@@ -12,8 +12,8 @@ from ..services import (assignments, audit_log, couples, dashboard as day_servic
 from ..services.couples import PartnerDetails
 from .care_forms import CareForm
 from .forms import AddCoupleForm, AgreementForm, AssignForm, MarkReviewedForm, PacingForm, SearchForm, SharingForm
+from . import bp
 
-bp = Blueprint("ta_counselor", __name__)
 
 
 @bp.errorhandler(RuleError)
