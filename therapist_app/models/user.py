@@ -63,16 +63,8 @@ class User(UserMixin, TimestampMixin, Base):
         return f"{LOGIN_ID_PREFIX}:{self.id}:{self.session_version}"
 
     @property
-    def is_counselor(self) -> bool:
-        return self.role == ROLE_COUNSELOR
-
-    @property
     def is_client(self) -> bool:
         return self.role == ROLE_CLIENT
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
 
     def __repr__(self) -> str:  # never the name or email: reprs end up in logs
         return f"<User {self.id} {self.role}>"
