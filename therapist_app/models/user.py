@@ -62,9 +62,19 @@ class User(UserMixin, TimestampMixin, Base):
     def get_id(self) -> str:
         return f"{LOGIN_ID_PREFIX}:{self.id}:{self.session_version}"
 
+    # is_counselor / is_admin: a host's `counselor_for` / `admin_for` checks the person it maps with
+    # them (the README's mounting example); the plugin itself asks the role table and access.py.
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == ROLE_COUNSELOR
+
     @property
     def is_client(self) -> bool:
         return self.role == ROLE_CLIENT
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
 
     def __repr__(self) -> str:  # never the name or email: reprs end up in logs
         return f"<User {self.id} {self.role}>"
