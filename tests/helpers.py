@@ -1,7 +1,13 @@
 """Steps a partner takes through the portal, for tests that read like a person's actions."""
 import re
 
+from sqlalchemy import select
+
 from support import csrf_of
+from therapist_app.engine.presentation import definition_of, sections_for
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Assignment, Response
+from therapist_app.services.worksheets import version_by_slug
 
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 
@@ -79,6 +85,38 @@ def answer_check_in_with_risk(app, couple):
     submit(a, check_in.id)
     db_session.expire_all()
     return check_in
+
+
+def check_in_of(couple, partner):
+    """`partner`'s private check-in, the one adding the couple gave them."""
+    version = version_by_slug("safety-check-in")
+    return db_session.scalar(select(Assignment).where(Assignment.couple_id == couple.id,
+                                                      Assignment.assignee_id == partner.id,
+                                                      Assignment.worksheet_version_id == version.id))
+
+
+def answer_check_in_calmly(client, check_in, ever="never", extra=None):
+    """Every screening question answered "never"/"no"; `ever` for the whole-relationship question."""
+    definition = definition_of(check_in.worksheet_version)
+    calm = {"ever_hurt_or_afraid": ever, **(extra or {})}
+    index = 0
+    while True:
+        draft = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
+        db_session.expire_all()
+        answers = draft.draft if draft else None
+        views = sections_for(definition, None, answers or {"values": {}, "states": {}}, within=index)
+        if index >= len(views):
+            return
+        posted = {}
+        for field in views[index].fields:
+            if field.id in calm:
+                posted[f"a__{field.id}"] = calm[field.id]
+            elif field.type == "single_choice":
+                posted[f"a__{field.id}"] = field.options[0].value
+            elif not field.show_if:
+                posted[f"s__{field.id}"] = "skipped"
+        assert save_section(client, check_in.id, posted, section=index).status_code == 302
+        index += 1
 
 
 # Answers posted as an idle sign-out happens (tests/client/test_kept_posts.py, tests/security/test_idle.py).

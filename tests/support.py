@@ -2,10 +2,11 @@
 import contextvars
 import io
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Base, Practice, User
@@ -35,6 +36,22 @@ def reset_database(engine):
     else:
         Base.metadata.drop_all(engine)
         Base.metadata.create_all(engine)
+
+
+@contextmanager
+def counted_queries(app):
+    """The SQL statements run while the block runs, as a list that fills as they happen."""
+    engine = app.extensions["sqlalchemy"].engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 # ---- factories -------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 from datetime import date, datetime, timedelta, timezone
 
 from sessions_support import add_session, add_topic
-from support import csrf_of, signed_in
-from test_query_counts import counted_queries
+from support import counted_queries, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Appointment, Assignment, Couple, Response, SessionTopic, User
 from therapist_app.models.user import ROLE_CLIENT
@@ -100,13 +99,12 @@ def _mark_read(counselor, check_in, response_id):
 
 
 def test_a_note_added_to_a_read_check_in_counts_again_until_the_counselor_reads_it(app, factory):
-    from helpers import submit
-    from test_screening import _answer_calmly, _check_in_of
+    from helpers import answer_check_in_calmly, check_in_of, submit
     couple = factory.couple(with_check_ins=True)
     counselor = signed_in(app, couple.counselor)
     a = signed_in(app, couple.partner_a)
-    check_in = _check_in_of(couple, couple.partner_a)
-    _answer_calmly(a, check_in)  # no risk answer: a calm check-in raises no badge
+    check_in = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, check_in)  # no risk answer: a calm check-in raises no badge
     assert submit(a, check_in.id).status_code == 302
     response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
     assert _badge(counselor) == "0"

@@ -1,24 +1,5 @@
 """Pages use a fixed number of SQL queries, however large the caseload or the homework list."""
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from support import signed_in
-
-
-@contextmanager
-def counted_queries(app):
-    engine = app.extensions["sqlalchemy"].engine
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from support import counted_queries, signed_in
 
 
 def assert_same_cost(app, client, path, grow, at_most=None):

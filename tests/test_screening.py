@@ -5,54 +5,21 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpers import save_section, submit
+from helpers import answer_check_in_calmly, check_in_of, save_section, submit
 from support import csrf_of, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, Response
 from therapist_app.services import responses as response_service, reviews
-from therapist_app.services.worksheets import version_by_slug
 
 SENT_LINE = "Your counselor will read this."
-
-
-def _check_in_of(couple, partner):
-    from therapist_app.models import Assignment
-    version = version_by_slug("safety-check-in")
-    return db_session.scalar(select(Assignment).where(Assignment.couple_id == couple.id,
-                                                      Assignment.assignee_id == partner.id,
-                                                      Assignment.worksheet_version_id == version.id))
-
-
-def _answer_calmly(client, check_in, ever="never", extra=None):
-    """Every screening question answered "never"/"no"; `ever` for the whole-relationship question."""
-    definition = definition_of(check_in.worksheet_version)
-    calm = {"ever_hurt_or_afraid": ever, **(extra or {})}
-    index = 0
-    while True:
-        draft = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
-        db_session.expire_all()
-        answers = draft.draft if draft else None
-        views = sections_for(definition, None, answers or {"values": {}, "states": {}}, within=index)
-        if index >= len(views):
-            return
-        posted = {}
-        for field in views[index].fields:
-            if field.id in calm:
-                posted[f"a__{field.id}"] = calm[field.id]
-            elif field.type == "single_choice":
-                posted[f"a__{field.id}"] = field.options[0].value
-            elif not field.show_if:
-                posted[f"s__{field.id}"] = "skipped"
-        assert save_section(client, check_in.id, posted, section=index).status_code == 302
-        index += 1
 
 
 def test_follow_ups_stay_hidden_until_a_positive_screen_and_a_hidden_follow_up_is_never_required(app, factory):
     couple = factory.couple(with_check_ins=True)
     a = signed_in(app, couple.partner_a)
-    check_in = _check_in_of(couple, couple.partner_a)
-    _answer_calmly(a, check_in, ever="never", extra={"cannot_say_in_joint_sessions": "no"})
+    check_in = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, check_in, ever="never", extra={"cannot_say_in_joint_sessions": "no"})
     review = a.get(f"/my/homework/{check_in.id}/review").get_data(as_text=True)
     assert "A little more about this" not in review and "kill" not in review
     assert "tell your counselor a little about it here" not in review  # what_cannot_be_said stays hidden
@@ -65,8 +32,8 @@ def test_follow_ups_stay_hidden_until_a_positive_screen_and_a_hidden_follow_up_i
 
     # a positive screen: the follow-up part appears, and the free-text follow-up with it
     b = signed_in(app, couple.partner_b)
-    other = _check_in_of(couple, couple.partner_b)
-    _answer_calmly(b, other, ever="once", extra={"cannot_say_in_joint_sessions": "yes"})
+    other = check_in_of(couple, couple.partner_b)
+    answer_check_in_calmly(b, other, ever="once", extra={"cannot_say_in_joint_sessions": "yes"})
     review = b.get(f"/my/homework/{other.id}/review").get_data(as_text=True)
     assert "threatened to kill you" in review and "tell your counselor a little about it here" in review
 
@@ -75,8 +42,8 @@ def test_follow_ups_stay_hidden_until_a_positive_screen_and_a_hidden_follow_up_i
 def test_follow_ups_appear_after_a_positive_answer_about_recent_months_even_if_never_before(app, factory, recent):
     couple = factory.couple(with_check_ins=True)
     a = signed_in(app, couple.partner_a)
-    check_in = _check_in_of(couple, couple.partner_a)
-    _answer_calmly(a, check_in, ever="never", extra=recent)
+    check_in = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, check_in, ever="never", extra=recent)
     review = a.get(f"/my/homework/{check_in.id}/review").get_data(as_text=True)
     assert "threatened to kill you" in review  # the follow-up part was asked
     assert "Thank you for answering so honestly" in a.get(
@@ -91,7 +58,7 @@ def test_a_self_harm_answer_shows_crisis_resources_at_once_without_javascript(ap
     practice = factory.practice(country="GB")
     couple = factory.couple(counselor=factory.counselor(practice), with_check_ins=True)
     a = signed_in(app, couple.partner_a)
-    check_in = _check_in_of(couple, couple.partner_a)
+    check_in = check_in_of(couple, couple.partner_a)
     definition = definition_of(check_in.worksheet_version)
     index = next(view.index for view in sections_for(definition, None, {"values": {}, "states": {}})
                  if any(f.id == "thoughts_of_self_harm" for f in view.fields))
@@ -116,8 +83,8 @@ def test_a_self_harm_answer_shows_crisis_resources_at_once_without_javascript(ap
 def test_a_sent_check_in_is_never_shown_again_and_an_addendum_reaches_only_the_counselor(app, factory):
     couple = factory.couple(with_check_ins=True)
     a = signed_in(app, couple.partner_a)
-    check_in = _check_in_of(couple, couple.partner_a)
-    _answer_calmly(a, check_in, extra={"private_note_for_counselor": "PLANTED-ANSWER"})
+    check_in = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, check_in, extra={"private_note_for_counselor": "PLANTED-ANSWER"})
     submit(a, check_in.id)
     for path in (f"/my/homework/{check_in.id}", f"/my/homework/{check_in.id}?edit=1",
                  f"/my/homework/{check_in.id}?safe=1", f"/my/homework/{check_in.id}/review"):
@@ -172,16 +139,16 @@ def test_joint_homework_waits_for_both_check_ins_to_be_read(app, factory, gate):
     couple_page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert ("joint homework is open to them" in couple_page) is (gate == "warn")
     # A sends the check-in: B's view does not change (nothing says who has finished)
-    _answer_calmly(a, _check_in_of(couple, couple.partner_a))
-    submit(a, _check_in_of(couple, couple.partner_a).id)
+    answer_check_in_calmly(a, check_in_of(couple, couple.partner_a))
+    submit(a, check_in_of(couple, couple.partner_a).id)
     both_see(gate == "block")
-    _answer_calmly(b, _check_in_of(couple, couple.partner_b))
-    submit(b, _check_in_of(couple, couple.partner_b).id)
+    answer_check_in_calmly(b, check_in_of(couple, couple.partner_b))
+    submit(b, check_in_of(couple, couple.partner_b).id)
     both_see(gate == "block")
     db_session.expire_all()
     for partner in couple.partners:
         response = db_session.scalar(select(Response).where(
-            Response.assignment_id == _check_in_of(couple, partner).id))
+            Response.assignment_id == check_in_of(couple, partner).id))
         reviews.mark_reviewed(couple.counselor, response.id)
         if partner is couple.partner_a:
             both_see(gate == "block")  # one read is not enough
