@@ -4,6 +4,7 @@ import io
 import re
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
@@ -15,6 +16,9 @@ from therapist_app.security.passwords import hash_password
 from therapist_app.services import assignments, couples, worksheets
 
 PASSWORD = "a-long-test-passphrase"
+# The source checkout, found from this file so that test modules in any folder name the same places.
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "worksheets"
 
 
 class RequestIsolatedClient(FlaskClient):

@@ -1,18 +1,17 @@
 """The worksheet engine: every library exercise works, and broken files are refused with file and line."""
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from support import LIBRARY
 from therapist_app.engine.completeness import unanswered_fields
 from therapist_app.engine.forms import answers_from_form, build_answer_form
 from therapist_app.engine.loader import WorksheetError, load_directory, load_file, load_text
 from therapist_app.engine.presentation import fields_for
 from therapist_app.models.response import empty_answers
 
-LIBRARY = Path(__file__).resolve().parent.parent / "worksheets"
 SLUGS = sorted(p.stem for p in LIBRARY.glob("*.yaml"))
 MINIMAL = """slug: tiny
 title: Tiny

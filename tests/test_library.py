@@ -1,18 +1,17 @@
 """Every exercise of the library, for every role, through the portal: each part renders, takes answers
 and the whole can be submitted."""
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from helpers import sample_answer, save_section, submit
-from support import csrf_of, signed_in
+from support import LIBRARY, csrf_of, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 
-SLUGS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "worksheets").glob("*.yaml"))
+SLUGS = sorted(p.stem for p in LIBRARY.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -1,18 +1,16 @@
 """Scored measures: the CSI-4 scored as its authors describe, checked against sums done by hand; the
 trend with its cutoff line on the couple page and in the prep packet."""
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
 from helpers import save_section, submit
-from support import pdf_text, signed_in
+from support import LIBRARY, pdf_text, signed_in
 from therapist_app.engine.loader import WorksheetError, load_file, load_text
 from therapist_app.engine.scoring import score_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 
-CSI4 = load_file(Path(__file__).resolve().parent.parent / "worksheets" / "couples-satisfaction-index.yaml").definition
+CSI4 = load_file(LIBRARY / "couples-satisfaction-index.yaml").definition
 
 
 def _answers(**values):

@@ -6,20 +6,20 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 import time_machine
 from sqlalchemy import func, select
 
 from mail_support import Inbox, start_smtp
+from support import ROOT
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Appointment, Assignment, OutboxMessage
 from therapist_app.services import series, worksheets
 from therapist_app.services.series import Recurrence
 
 pytestmark = pytest.mark.timeout(300)
-WORKER = str(Path(__file__).with_name("scheduler_worker.py"))
+WORKER = str(ROOT / "tests" / "scheduler_worker.py")
 START, END = "2027-03-01T00:00:00+00:00", "2027-03-08T12:00:00+00:00"
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from helpers import save_section
-from support import signed_in
+from support import ROOT, signed_in
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, User
@@ -181,9 +181,8 @@ def test_a_refused_plain_value_never_shows_in_the_error_text(app, factory):
 
 def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
     from importlib import util
-    from pathlib import Path
 
-    spec = util.spec_from_file_location("m0011", Path(__file__).parents[1] / "migrations/versions/0011_sealed_to_rows.py")
+    spec = util.spec_from_file_location("m0011", ROOT / "migrations/versions/0011_sealed_to_rows.py")
     migration = util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     keyring = KeyRing("r1:" + base64.b64encode(b"3" * 32).decode())
