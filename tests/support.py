@@ -74,7 +74,7 @@ class Factory:
     def practice(self, name=None, country="US", two_factor=False, joint_homework_gate="off"):
         """A practice. Two-factor sign-in and the joint-homework gate are off unless a test asks for
         them: most tests are about other things, and would only meet an extra step. Their own tests
-        (tests/test_two_factor.py, tests/test_screening.py) use the real defaults."""
+        (tests/auth/test_two_factor.py, tests/services/test_private_check_in.py) use the real defaults."""
         practice = Practice(name=name or f"Practice {self._n()}", country=country, require_two_factor=two_factor,
                             joint_homework_gate=joint_homework_gate)
         db_session.add(practice)
