@@ -1,12 +1,14 @@
 """Steps a partner takes through the portal, for tests that read like a person's actions."""
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from support import csrf_of
+from support import csrf_of, signed_in
+from therapist_app.engine.fields import kind_of
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, Response
+from therapist_app.models import Assignment, PendingSave, Response
+from therapist_app.services import assignments
 from therapist_app.services.worksheets import version_by_slug
 
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
@@ -39,8 +41,6 @@ def submit(client, assignment_id, hold_back=()):
 def answer_everything(client, assignment, text="My answer"):
     """Fills every visible field of every section: text where text goes, the first option elsewhere,
     and skip where a field cannot take plain text."""
-    from therapist_app.engine.presentation import definition_of, sections_for
-
     definition = definition_of(assignment.worksheet_version)
     role = assignment.couple.role_of(client.partner_id) if hasattr(client, "partner_id") else None
     for view in sections_for(definition, role):
@@ -53,8 +53,6 @@ def answer_everything(client, assignment, text="My answer"):
 
 def sample_answer(field, text="My answer") -> dict:
     """The field kind's sample answer as the page posts it: a table one box per cell, the rest as text."""
-    from therapist_app.engine.fields import kind_of
-
     key, value = f"a__{field.id}", kind_of(field).sample_answer(field, text)
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return {f"{key}-{n}-{column}": cell for n, row in enumerate(value) for column, cell in row.items()}
@@ -63,12 +61,6 @@ def sample_answer(field, text="My answer") -> dict:
 
 def answer_check_in_with_risk(app, couple):
     """Partner A is given the private check-in and answers it with a risk answer."""
-    from support import signed_in
-    from therapist_app.engine.presentation import definition_of
-    from therapist_app.extensions import session as db_session
-    from therapist_app.services import assignments
-    from therapist_app.services.worksheets import version_by_slug
-
     counselor = couple.counselor
     version = version_by_slug("safety-check-in")
     check_in = assignments.assign(counselor, couple.id, version.id, assignee_id=couple.partner_a_id).assignments[0]
@@ -130,14 +122,10 @@ def answer_post(client, assignment, field_id, token, text=LONG_ANSWER):
 
 
 def first_long_text_field(assignment):
-    from therapist_app.engine.presentation import definition_of
     return next(f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "long_text")
 
 
 def kept_saves_of(user) -> int:
     """How many posts are kept, sealed, for `user`'s next sign-in."""
-    from sqlalchemy import func, select
-    from therapist_app.extensions import session as db_session
-    from therapist_app.models import PendingSave
     db_session.expire_all()
     return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))

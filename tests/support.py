@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import event, text
 
 from therapist_app.extensions import session as db_session
@@ -161,7 +162,6 @@ def browser_sign_in(page, login, password=PASSWORD):
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, read back with pypdf. Line breaks are where the PDF wrapped a cell, not
     part of the content, so whitespace is folded."""
-    from pypdf import PdfReader
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
@@ -169,7 +169,6 @@ def drawn_characters(data: bytes) -> dict:
     """{character: font name} for every character a font in the PDF draws with a real glyph (not
     glyph 0, .notdef, the empty box), read from each font's ToUnicode map."""
     found = {}
-    from pypdf import PdfReader
     for page in PdfReader(io.BytesIO(data)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()

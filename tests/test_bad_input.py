@@ -2,14 +2,16 @@
 import io
 import json
 
+from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import answer_everything, submit
+from sessions_support import add_session, add_topic
 from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response
-from therapist_app.services import worksheet_builder
+from therapist_app.models import OutboxMessage, Response, SessionTopic
+from therapist_app.services import series, worksheet_builder
 from therapist_app.services.worksheets import version_by_slug
 
 HUGE_ID = "99999999999999999999"
@@ -31,13 +33,9 @@ class World:
         self.field_id = self.worksheet.draft_definition["sections"][0]["fields"][0]["id"]
         self.version_id = version_by_slug("empathy-exchange").id
         self.app = app
-        from sessions_support import add_session, add_topic
         self.appointment_id = add_session(signed_in(app, self.counselor), self.couple, days=2).id
         add_topic(signed_in(app, self.couple.partner_a), "Something for next time")
-        from therapist_app.models import SessionTopic
         self.topic_id = db_session.query(SessionTopic.id).scalar()
-        from therapist_app.models import OutboxMessage
-        from therapist_app.services import series
         check_in = version_by_slug("weekly-trust-check-in").id
         self.series_id = series.assign_repeating(self.counselor, self.couple.id, check_in,
                                                  series.Recurrence()).assignments[0].series_id
@@ -68,7 +66,6 @@ def _url(rule, ids: dict, **overrides) -> str:
             values[argument] = sorted(converter.items)[0]
         else:
             values[argument] = ids[argument]
-    from flask import current_app
     return current_app.url_map.bind("localhost").build(rule.endpoint, values)
 
 

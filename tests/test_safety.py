@@ -1,11 +1,13 @@
 """Clinical safety: the private check-in leaves no trace, risk alerts the counselor only, locks hold."""
+import difflib
 import re
 
 import pytest
 from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk
-from support import csrf_of, signed_in
+from support import csrf_of, pdf_text, signed_in
+from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, OutboxMessage, Response
 from therapist_app.services.worksheets import version_by_slug
@@ -88,7 +90,6 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
 def _assert_same(before: dict, after: dict) -> None:
     for key in before:
         if before[key] != after[key]:
-            import difflib
             diff = "\n".join(difflib.unified_diff(str(before[key]).splitlines(), str(after[key]).splitlines(), lineterm=""))
             raise AssertionError(f"{key} differs:\n{diff}")
     assert before == after
@@ -96,7 +97,6 @@ def _assert_same(before: dict, after: dict) -> None:
 
 def check_in_has_every_new_item(check_in) -> bool:
     """The risk answers reached the new screening items and the follow-ups after a positive screen."""
-    from therapist_app.models import Response
     response = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
     wanted = {"insulted_or_screamed_at", "put_down_or_humiliated", "jealous_or_monitored", "ever_hurt_or_afraid",
               "threatened_to_kill", "choked_or_strangled", "weapon", "getting_worse", "threats_about_children",
@@ -227,13 +227,11 @@ def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
 
 
 def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, factory):
-    from support import pdf_text
     couple = factory.couple(with_check_ins=False)
     answer_check_in_with_risk(app, couple)
     pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     text = pdf_text(pdf.data)
     assert "Read first" in text and "private check-ins are never printed" in text
-    from therapist_app.engine.presentation import definition_of
     for field in definition_of(version_by_slug("safety-check-in")).all_fields():
         assert field.label[:40] not in text
     assert "Check-in" not in text.replace("private check-in", "")
@@ -241,7 +239,6 @@ def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, facto
 
 
 def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, factory):
-    from therapist_app.engine.presentation import definition_of
     practice = factory.practice()
     admin = signed_in(app, factory.admin(practice))
     couple = factory.couple(counselor=factory.counselor(practice))

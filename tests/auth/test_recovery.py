@@ -1,5 +1,6 @@
 """Getting back in: "Forgot your password?", changing a password, and a counselor's new invitation."""
 import re
+import time
 from datetime import timedelta
 
 import time_machine
@@ -165,7 +166,6 @@ def test_changing_a_password_needs_a_signed_in_person(client):
 
 
 def test_a_reset_request_takes_the_same_minimum_time_whether_or_not_the_email_exists(app, factory):
-    import time
     app.config["THERAPIST_PASSWORD_RESET_ANSWER_SECONDS"] = 0.15
     counselor = factory.counselor()
     for email in (counselor.email, "nobody@example.org"):

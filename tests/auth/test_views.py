@@ -6,10 +6,12 @@ import time_machine
 from sqlalchemy import select
 
 from support import PASSWORD, csrf_of, signed_in
+from therapist_app.auth.views import safe_next
+from therapist_app.extensions import limiter
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
-from therapist_app.services import invitations
+from therapist_app.services import couples, invitations
 
 
 def _invite_link_in_outbox(address):
@@ -126,7 +128,6 @@ def test_next_parameter_only_accepts_our_own_paths(client, factory):
 
 def test_too_many_sign_in_attempts_are_slowed_down_with_a_clear_message(app, factory):
     app.config["RATELIMIT_ENABLED"] = True
-    from therapist_app.extensions import limiter
     limiter.init_app(app)  # re-read the setting for this app
     app.config["THERAPIST_LOGIN_RATE_LIMIT"] = "3 per minute"
     counselor = factory.counselor()
@@ -172,7 +173,6 @@ OPEN_REDIRECT_BYPASSES = (
 
 
 def test_safe_next_refuses_every_known_open_redirect_form_and_keeps_our_own_paths(app):
-    from therapist_app.auth.views import safe_next
     with app.test_request_context():
         for target in OPEN_REDIRECT_BYPASSES:
             assert safe_next(target) is None, repr(target)
@@ -222,7 +222,6 @@ def test_a_partner_who_has_a_password_is_pointed_to_forgot_your_password(app, fa
 
 
 def test_a_fresh_paper_link_replaces_the_old_one(app, factory):
-    from therapist_app.services import couples
     counselor_user = factory.counselor()
     created = couples.add_couple(counselor_user, couples.PartnerDetails("Sam", None),
                                  couples.PartnerDetails("Alex", "alex@example.org"))

@@ -1,10 +1,15 @@
 """The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
+from datetime import timedelta
+
+import time_machine
 from sqlalchemy import func, select
 
-from support import signed_in
 from helpers import answer_everything, save_section, submit
+from support import Auth, csrf_of, signed_in
+from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response, ResponseRevision
+from therapist_app.models import OutboxMessage, Response, ResponseRevision
+from therapist_app.models.base import utcnow
 
 
 def _text(response):
@@ -47,7 +52,6 @@ def test_an_answer_over_the_length_limit_is_refused_at_the_field_and_the_rest_is
 
 
 def _first_two_text_fields(assignment):
-    from therapist_app.engine.presentation import definition_of, sections_for
     fields = [f.id for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
               if f.type in ("long_text", "short_text")]
     assert len(fields) >= 2
@@ -55,7 +59,6 @@ def _first_two_text_fields(assignment):
 
 
 def _limit_of(assignment, field_id):
-    from therapist_app.engine.presentation import definition_of, field_by_id
     return field_by_id(definition_of(assignment.worksheet_version), field_id).max_length
 
 
@@ -102,7 +105,6 @@ def test_shared_answers_reveal_only_after_both_submit_and_counselor_only_answers
     answer_everything(b, assignment, text="Kai wrote")
     submit(b, assignment.id)
 
-    from therapist_app.engine.presentation import definition_of
     definition = definition_of(assignment.worksheet_version)
     shared = [f.id for f in definition.all_fields() if f.visibility == "shared"]
     private = [f.id for f in definition.all_fields() if f.visibility == "counselor"]
@@ -118,7 +120,6 @@ def test_a_held_back_answer_never_reaches_the_partner_but_the_counselor_sees_it_
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
-    from therapist_app.engine.presentation import definition_of
     shared = [f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.visibility == "shared"]
     kept = shared[0]
     answer_everything(a, assignment, text="Robin wrote")
@@ -157,16 +158,12 @@ def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redir
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = _first_two_text_fields(assignment)[0]
     partner = signed_in(app, couple.partner_a)
-    from support import csrf_of
     token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
     saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
                          data={"csrf_token": token, "revision": "0", f"a__{field_id}": "autosaved words"},
                          headers={"Accept": "application/json"})
     assert saved.status_code == 200 and saved.json["ok"] and saved.json["revision"] == 1
 
-    import time_machine
-    from datetime import timedelta
-    from therapist_app.models.base import utcnow
     with time_machine.travel(utcnow() + timedelta(minutes=31)):
         expired = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
                                data={"csrf_token": token, "revision": "1", f"a__{field_id}": "more words"},
@@ -189,7 +186,6 @@ def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_ol
     assert old.content["values"]["trust_rating"] == 7
 
     counselor = signed_in(app, couple.counselor)
-    from support import csrf_of
     counselor.post(f"/counselor/responses/{response.id}/reviewed",
                    data={"csrf_token": csrf_of(counselor, f"/counselor/assignments/{assignment.id}"),
                          "comment": "Thank you"})
@@ -202,7 +198,6 @@ def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(
     assignment = factory.assign(couple, "weekly-trust-check-in")
     partner = signed_in(app, couple.partner_a)
     save_section(partner, assignment.id, {"trust_rating": "5"})
-    from support import csrf_of
     open_page_token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")  # the page stays open
     counselor = signed_in(app, couple.counselor)
     counselor.post(f"/counselor/assignments/{assignment.id}/cancel",
@@ -232,8 +227,6 @@ def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
 
 
 def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app, factory):
-    from support import csrf_of
-    from therapist_app.models import OutboxMessage
     couple = factory.couple()
     partner = signed_in(app, couple.partner_a)
     response = partner.post("/my/settings", data={"csrf_token": csrf_of(partner, "/my/settings"),
@@ -248,11 +241,6 @@ def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app,
 
 
 def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at_the_next_sign_in(app, factory):
-    import time_machine
-    from datetime import timedelta
-
-    from support import Auth, csrf_of
-    from therapist_app.models.base import utcnow
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = _first_two_text_fields(assignment)[0]

@@ -1,12 +1,14 @@
 """The counselor's side: adding couples, assigning, sharing settings, agreements, versions."""
+import shutil
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from helpers import answer_everything, submit
+from helpers import answer_everything, save_section, submit
 from support import csrf_of, signed_in
+from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import User, WorksheetVersion
+from therapist_app.models import Response, User, WorksheetVersion
 from therapist_app.services.worksheets import sync_library, version_by_slug
 
 
@@ -77,7 +79,6 @@ def test_the_agreed_wording_is_recorded_and_both_partners_see_it(app, factory):
         browser = signed_in(app, partner)
         answer_everything(browser, assignment)
         submit(browser, assignment.id)
-    from therapist_app.engine.presentation import definition_of
     field = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/assignments/{assignment.id}"
@@ -88,7 +89,6 @@ def test_the_agreed_wording_is_recorded_and_both_partners_see_it(app, factory):
 
 
 def test_editing_a_worksheet_file_makes_a_new_version_and_open_assignments_keep_theirs(app, factory, tmp_path):
-    import shutil
     library = tmp_path / "library"
     shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
     couple = factory.couple()
@@ -107,7 +107,6 @@ def test_editing_a_worksheet_file_makes_a_new_version_and_open_assignments_keep_
 
 
 def test_the_counselor_sees_the_earlier_version_after_a_partner_changes_a_submitted_answer(app, factory):
-    from helpers import save_section
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange", assignee=couple.partner_a)
     partner = signed_in(app, couple.partner_a)
@@ -184,7 +183,6 @@ def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app
         partner_client = signed_in(app, partner)
         answer_everything(partner_client, assignment)
         submit(partner_client, assignment.id)
-    from therapist_app.models import Response
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
     browser = signed_in(app, couple.counselor)
     answers_path = f"/counselor/assignments/{assignment.id}"
@@ -204,5 +202,4 @@ def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app
 
 
 def _fields(assignment):
-    from therapist_app.engine.presentation import definition_of
     return definition_of(assignment.worksheet_version).all_fields()

@@ -2,9 +2,12 @@
 import json
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
+from helpers import sample_answer
 from support import LIBRARY
 from therapist_app.engine.completeness import unanswered_fields
 from therapist_app.engine.forms import answers_from_form, build_answer_form
@@ -40,10 +43,6 @@ def test_the_library_covers_every_strategy_of_the_article_and_loads_cleanly():
 @pytest.mark.parametrize("slug", SLUGS)
 @pytest.mark.parametrize("role", [None, "hurt", "involved"])
 def test_each_exercise_renders_as_a_form_and_accepts_full_and_partly_skipped_answers(app, slug, role):
-    from werkzeug.datastructures import MultiDict
-
-    from helpers import sample_answer
-
     definition = load_file(LIBRARY / f"{slug}.yaml").definition
     fields = fields_for(definition, role)
     assert fields, "every partner sees at least one question"
@@ -132,7 +131,6 @@ def test_an_alias_bomb_is_refused_rather_than_expanded():
 
 
 def test_json_worksheets_load_too(tmp_path):
-    import yaml
     (tmp_path / "tiny.json").write_text(json.dumps(yaml.safe_load(MINIMAL)))
     assert load_file(tmp_path / "tiny.json").definition.title == "Tiny"
 
@@ -167,7 +165,6 @@ def test_structured_garbage_gives_a_clear_error_never_a_crash(data):
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=400))
 def test_odd_unicode_in_labels_is_accepted_or_refused_cleanly(label):
-    import yaml
     data = yaml.safe_load(MINIMAL)
     data["sections"][0]["fields"][0]["label"] = label
     try:

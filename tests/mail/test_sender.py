@@ -1,14 +1,19 @@
 """Email through a real SMTP server (aiosmtpd on 127.0.0.1): delivered once, retried, and neutral."""
 import socket
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from helpers import answer_check_in_with_risk, answer_everything, submit
+from support import csrf_of, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.mail.sender import deliver_pending
-from therapist_app.models import OutboxMessage
+from therapist_app.models import OutboxMessage, Response
+from therapist_app.models.base import utcnow
+from therapist_app.services.digests import counts_for, queue_digests
 
 
 class Inbox:
@@ -73,13 +78,6 @@ def test_without_a_mail_server_messages_are_printed_for_the_developer(app, facto
 
 
 def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(app, factory, smtp):
-    from datetime import timedelta
-
-    from helpers import answer_check_in_with_risk, answer_everything, submit
-    from support import signed_in
-    from therapist_app.models.base import utcnow
-    from therapist_app.services.digests import queue_digests
-
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     partner = signed_in(app, couple.partner_a)
@@ -104,7 +102,6 @@ def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(
 
 
 def test_a_password_reset_email_is_delivered_and_says_nothing_about_the_practice_or_therapy(app, factory, smtp):
-    from support import csrf_of
     practice = factory.practice(name="Couples Counseling After Infidelity")
     partner = factory.couple(factory.counselor(practice)).partner_a
     deliver_pending()
@@ -120,14 +117,6 @@ def test_a_password_reset_email_is_delivered_and_says_nothing_about_the_practice
 
 
 def test_the_morning_digest_counts_a_check_in_note_added_after_it_was_read(app, factory):
-    from datetime import timedelta
-
-    from helpers import answer_check_in_with_risk
-    from support import csrf_of, signed_in
-    from therapist_app.models import Response
-    from therapist_app.models.base import utcnow
-    from therapist_app.services.digests import counts_for
-
     couple = factory.couple()
     check_in = answer_check_in_with_risk(app, couple)
     counselor = signed_in(app, couple.counselor)

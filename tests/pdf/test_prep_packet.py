@@ -1,14 +1,21 @@
 """The session-prep PDF: real WeasyPrint output read back with pypdf."""
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from support import csrf_of, pdf_text, signed_in
 from helpers import answer_everything, save_section, submit
+from sessions_support import add_session
+from support import csrf_of, drawn_characters, pdf_text, signed_in
+from therapist_app.engine.presentation import definition_of, sections_for
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response
 from therapist_app.pdf import prep_packet
-from therapist_app.pdf.render import AppAssetsOnly
+from therapist_app.pdf.render import AppAssetsOnly, pdf_from_html
+from therapist_app.services import packets
+from therapist_app.timezones import to_local
 
 
 def _pdf_text(response) -> str:
@@ -73,8 +80,6 @@ def test_hostile_answer_text_prints_as_text_and_fetches_nothing(app, factory, mo
     text = _pdf_text(response)
     assert "<img src=" in text and "<script>alert(1)</script>" in text and "@import" in text
     # Served PDFs are laid out in a worker process; lay the same HTML out here to watch every fetch.
-    from therapist_app.pdf.render import pdf_from_html
-    from therapist_app.services import packets
     with app.test_request_context():
         pdf_from_html(prep_packet.packet_html(packets.prep(couple.counselor, couple.id)))
     assert fetched and all(url.startswith("ta-asset:///") for url in fetched), fetched
@@ -132,7 +137,6 @@ def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page
 
 
 def _both_answer(app, couple, assignment, texts, overrides=None):
-    from therapist_app.engine.presentation import definition_of, sections_for
     for partner, text in zip(couple.partners, texts):
         browser = signed_in(app, partner)
         answer_everything(browser, assignment, text=text)
@@ -173,9 +177,6 @@ def test_agreed_wordings_and_review_comments_are_printed(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "new-boundaries")
     _both_answer(app, couple, assignment, ("Robin's boundary", "Kai's boundary"))
-    from therapist_app.engine.presentation import definition_of
-    from therapist_app.models import Response
-    from therapist_app.extensions import session as db_session
     agreement = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/assignments/{assignment.id}"
@@ -191,7 +192,6 @@ def test_agreed_wordings_and_review_comments_are_printed(app, factory):
 
 
 def test_emoji_and_every_script_print_with_a_font_that_has_them(app, factory):
-    from support import drawn_characters
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     sample = "😊 שלום مرحبا 你好"
@@ -204,7 +204,6 @@ def test_emoji_and_every_script_print_with_a_font_that_has_them(app, factory):
 
 
 def test_a_repeat_download_comes_from_the_cache_until_something_on_it_changes(app, factory, monkeypatch):
-    from pathlib import Path
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
     _both_answer(app, couple, assignment, ("First words", "Kai's words"))
@@ -239,8 +238,6 @@ def test_a_packet_that_will_not_finish_is_stopped_with_a_clear_message(app, fact
 
 
 def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_the_cache(app, factory, monkeypatch):
-    from sessions_support import add_session
-    from therapist_app.timezones import to_local
     appointments = []
     for text in ("Robin's week", "Another couple's week"):
         couple = factory.couple()

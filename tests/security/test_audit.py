@@ -9,8 +9,9 @@ from sqlalchemy import func, select, text
 from helpers import answer_everything, submit
 from support import PASSWORD, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import AuditEvent, Response
+from therapist_app.models import AuditEvent, Couple, Response
 from therapist_app.security.audit import record
+from therapist_app.security.audit_chain import hash_of
 from therapist_app.services import worksheet_builder
 from therapist_app.services.worksheets import version_by_slug
 
@@ -85,8 +86,6 @@ def test_removing_the_newest_events_is_caught_by_the_chain_head(app, factory):
 
 def test_a_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(app, factory):
     """Whoever recomputes one row's hash after changing it still breaks the link of the row after it."""
-    from therapist_app.security.audit_chain import hash_of
-
     some_history(app, factory)
     first, second = events()[:2]
     first.action = "logout"
@@ -106,7 +105,6 @@ def test_two_servers_appending_at_once_never_fork_the_chain(app, factory):
     def worker():
         try:
             with app.app_context():
-                from therapist_app.models import Couple
                 for _ in range(25):
                     record(counselor_id, "view_couple", db_session.get(Couple, couple_id))
                     db_session.commit()

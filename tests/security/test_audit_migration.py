@@ -8,6 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from therapist_app import create_app
+from therapist_app.extensions import session
+from therapist_app.security.audit import record
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -54,8 +56,6 @@ def test_old_events_are_chained_and_filed_and_new_ones_follow_them(empty_databas
         assert verified.exit_code == 0 and "intact: 3 event(s)" in verified.output, verified.output
 
         # The app's own hashing continues the chain the migration began.
-        from therapist_app.extensions import session
-        from therapist_app.security.audit import record
         record(user, "logout", None, "10.0.0.8")
         session.commit()
         verified = runner.invoke(args=["audit", "verify"])
@@ -83,8 +83,6 @@ def test_on_postgresql_the_log_refuses_to_be_changed_removed_or_emptied(empty_da
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     with app.app_context():
-        from therapist_app.extensions import session
-        from therapist_app.security.audit import record
         for _ in range(3):
             record(None, "login_failed")
         session.commit()

@@ -1,5 +1,6 @@
 """Sessions that end (security/idle.py): idle sign-outs, the absolute lifetime, signing in again as the
 right person, and text that survives all of it (the posts kept for later: tests/client/test_kept_posts.py)."""
+import re
 from datetime import timedelta
 
 import time_machine
@@ -13,7 +14,6 @@ from therapist_app.models.base import utcnow
 
 
 def _owner_token(client, path) -> str:
-    import re
     return re.search(r'data-owner="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 

@@ -2,18 +2,20 @@
 loudly; keys rotate online; the migration re-seals values stored before rows were bound."""
 import base64
 import json
-import os
+from importlib import util
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import load_only
 
 from helpers import save_section
 from support import ROOT, signed_in
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response, User
+from therapist_app.models import Couple, Response, User
 from therapist_app.security.crypto import KeyRing
-from therapist_app.security.sealing import SealError
+from therapist_app.security.sealing import SealError, seal
+from therapist_app.services.responses import STATUS_COLUMNS
 
 KEY_1 = "k1:" + base64.b64encode(b"1" * 32).decode()
 KEY_2 = "k2:" + base64.b64encode(b"2" * 32).decode()
@@ -147,10 +149,6 @@ def test_answers_survive_a_failed_insert_that_is_retried(app, factory):
 
 
 def test_changing_a_status_neither_loads_nor_rewrites_the_answers(app, factory):
-    from sqlalchemy import event
-    from sqlalchemy.orm import load_only
-    from therapist_app.services.responses import STATUS_COLUMNS
-
     _, _, a_row, _ = _both_answered(app, factory)
     db_session.expire_all()
     response = db_session.scalars(select(Response).where(Response.id == a_row).options(load_only(*STATUS_COLUMNS))).one()
@@ -169,8 +167,6 @@ def test_changing_a_status_neither_loads_nor_rewrites_the_answers(app, factory):
 
 
 def test_a_refused_plain_value_never_shows_in_the_error_text(app, factory):
-    from sqlalchemy import insert
-
     couple, assignment, _, _ = _both_answered(app, factory)
     with pytest.raises(Exception) as refused:
         db_session.execute(insert(Response), [{"assignment_id": assignment.id, "partner_id": couple.partner_a_id,
@@ -180,8 +176,6 @@ def test_a_refused_plain_value_never_shows_in_the_error_text(app, factory):
 
 
 def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
-    from importlib import util
-
     spec = util.spec_from_file_location("m0011", ROOT / "migrations/versions/0011_sealed_to_rows.py")
     migration = util.module_from_spec(spec)
     spec.loader.exec_module(migration)
@@ -195,9 +189,6 @@ def test_the_migration_tells_old_tokens_from_new_even_under_a_key_named_r1(app):
 
 def test_who_was_hurt_and_held_back_answers_are_sealed_by_the_migration_and_unsealed_by_its_downgrade(
         empty_database):
-    from therapist_app.models import Couple
-    from therapist_app.security.sealing import seal
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_ANSWER_KEYS": KEY_1})
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", "0011"]).exit_code == 0

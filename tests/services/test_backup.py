@@ -5,12 +5,15 @@ import os
 import stat
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from helpers import answer_everything, submit
+from host_app import make_host
 from support import signed_in
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
+from therapist_app.security.audit import record
 from therapist_app.security.crypto import KeyRing
 
 ANSWER = "BACKUP-MARKER what I felt when I found the messages"
@@ -62,7 +65,6 @@ def change_everything(app):
         connection.execute(text("DELETE FROM ta_outbox_message"))
         connection.execute(text("DELETE FROM ta_response_revision"))
         connection.execute(text("DROP TABLE ta_session_topic"))
-    from therapist_app.security.audit import record
     record(None, "login_failed")
     db_session.commit()
 
@@ -185,7 +187,6 @@ def migrated_app(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL")
     admin = None
     if url:
-        from sqlalchemy import create_engine
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text("DROP DATABASE IF EXISTS ta_backup_fresh"))
@@ -205,7 +206,6 @@ def migrated_app(tmp_path):
 
 
 def test_a_migrated_database_round_trips_with_its_audit_log_protections(migrated_app, tmp_path):
-    from therapist_app.security.audit import record
     for n in range(5):
         record(None, "login_failed", ip=f"10.0.0.{n}")
     db_session.commit()
@@ -220,7 +220,6 @@ def test_a_migrated_database_round_trips_with_its_audit_log_protections(migrated
     assert every_table(migrated_app) == before
     engine = migrated_app.extensions["sqlalchemy"].engine
     if engine.dialect.name == "postgresql":  # the restored log still refuses changes
-        from sqlalchemy.exc import DBAPIError
         with pytest.raises(DBAPIError, match="append-only"):
             with engine.begin() as connection:
                 connection.execute(text("DELETE FROM ta_audit_event"))
@@ -229,8 +228,6 @@ def test_a_migrated_database_round_trips_with_its_audit_log_protections(migrated
 
 def test_mounted_in_a_host_the_commands_live_under_the_plugins_group(tmp_path):
     """A host's own `flask backup` is never replaced: the plugin's is `flask therapist-db backup`."""
-    from host_app import make_host
-
     host = make_host(f"sqlite:///{tmp_path / 'host.db'}")
     assert "backup" not in host.cli.list_commands(None) and "restore" not in host.cli.list_commands(None)
     runner = host.test_cli_runner()

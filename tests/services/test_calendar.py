@@ -2,6 +2,7 @@
 import re
 
 from icalendar import Calendar
+from sqlalchemy import text
 
 from sessions_support import add_session, post_confirm
 from support import csrf_of, signed_in
@@ -43,7 +44,6 @@ def test_a_wrong_or_rotated_token_is_a_plain_404_with_no_hint(app, factory):
     made_up = anonymous.get("/counselor/calendar/" + "x" * 43 + ".ics")
     assert rotated.status_code == made_up.status_code == 404
     assert rotated.get_data() == made_up.get_data()
-    from sqlalchemy import text
     with app.extensions["sqlalchemy"].engine.connect() as connection:
         stored = str(connection.execute(text("SELECT token_hash FROM ta_calendar_feed")).all())
     assert new.rsplit("/", 1)[1].removesuffix(".ics") not in stored

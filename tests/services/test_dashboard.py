@@ -1,6 +1,8 @@
 """The counselor's day: sessions first, per-couple homework states, filters, search; bounded queries."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
+from helpers import answer_check_in_calmly, answer_check_in_with_risk, check_in_of, submit
 from sessions_support import add_session, add_topic
 from support import counted_queries, csrf_of, signed_in
 from therapist_app.extensions import session as db_session
@@ -87,7 +89,6 @@ def test_filter_and_search_by_name_keep_names_out_of_the_url(app, factory):
 
 
 def _badge(counselor) -> str:
-    import re
     page = counselor.get("/counselor/").get_data(as_text=True)
     badge = re.search(r"<strong>(\d+)</strong> private check-in", page)
     return badge.group(1) if badge else "0"
@@ -99,7 +100,6 @@ def _mark_read(counselor, check_in, response_id):
 
 
 def test_a_note_added_to_a_read_check_in_counts_again_until_the_counselor_reads_it(app, factory):
-    from helpers import answer_check_in_calmly, check_in_of, submit
     couple = factory.couple(with_check_ins=True)
     counselor = signed_in(app, couple.counselor)
     a = signed_in(app, couple.partner_a)
@@ -138,7 +138,6 @@ def test_a_note_added_to_a_read_check_in_counts_again_until_the_counselor_reads_
 
 
 def test_a_note_added_before_the_check_in_is_read_is_read_with_it(app, factory):
-    from helpers import answer_check_in_with_risk
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     check_in = answer_check_in_with_risk(app, couple)

@@ -158,7 +158,6 @@ def test_archiving_waits_until_every_answer_that_needs_attention_is_read(app, fa
 
 
 def test_archiving_waits_for_a_note_added_to_a_check_in_after_it_was_read(app, factory):
-    from therapist_app.models import Response
     couple = factory.couple()
     check_in = answer_check_in_with_risk(app, couple)
     counselor = signed_in(app, couple.counselor)

@@ -1,6 +1,7 @@
 """FHIR R4 through the counselor's pages: export a worksheet and a response, import a Questionnaire."""
 import io
 import json
+import zipfile
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -65,8 +66,6 @@ def test_a_broken_questionnaire_file_is_refused_with_a_message(app, factory):
 
 
 def test_a_scored_measure_exports_its_score_to_the_counselor_and_never_to_a_partner(app, factory):
-    import io
-    import zipfile
     couple = factory.couple()
     assignment = factory.assign(couple, "couples-satisfaction-index")
     partner = signed_in(app, couple.partner_a)

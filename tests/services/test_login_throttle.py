@@ -12,7 +12,7 @@ from support import PASSWORD, RequestIsolatedClient, csrf_of
 from therapist_app import TherapistApp, create_app
 from therapist_app.extensions import limiter
 from therapist_app.extensions import session as db_session
-from therapist_app.models import AuditEvent
+from therapist_app.models import AuditEvent, Base
 from therapist_app.models.base import utcnow
 
 
@@ -137,7 +137,6 @@ def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(ap
     app = create_app({**app_config, "TRUSTED_PROXIES": 1})
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
-        from therapist_app.models import Base
         Base.metadata.create_all(app.extensions["sqlalchemy"].engine)
         client = app.test_client()
         client.post("/login", data={"login": "x@example.org", "password": "wrong-password-123",

@@ -1,4 +1,7 @@
 """Session summaries: only what both partners may see, previewed per partner, published, printed."""
+import re
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
@@ -6,15 +9,14 @@ from sessions_support import add_session, add_topic, post_confirm
 from support import csrf_of, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import OutboxMessage
+from therapist_app.models import OutboxMessage, SessionSummary
 from therapist_app.services import assignments
-from therapist_app.services.worksheets import version_by_slug
+from therapist_app.services.worksheets import library_for, version_by_slug
 
 
 def _write(client, appointment, **fields):
     path = f"/counselor/sessions/{appointment.id}/summary"
     html = client.get(path).get_data(as_text=True)
-    import re
     agreements = re.findall(r'name="agreements"[^>]*value="([^"]+)"[^>]*checked|'
                             r'checked[^>]*name="agreements"[^>]*value="([^"]+)"', html)
     chosen = [a or b for a, b in agreements]
@@ -47,7 +49,6 @@ def _plant_markers(app, couple):
 
 
 def factory_assign(couple, slug, assignee=None):
-    from datetime import date, timedelta
     return assignments.assign(couple.counselor, couple.id, version_by_slug(slug).id,
                               assignee_id=assignee.id if assignee else None,
                               due_date=date.today() + timedelta(days=7)).assignments[0]
@@ -92,7 +93,6 @@ def test_the_summary_pdf_holds_every_shared_item_and_nothing_private(app, factor
 
 
 def _an_agreement_exercise(couple):
-    from therapist_app.services.worksheets import library_for
     for version in library_for(couple.counselor):
         definition = definition_of(version)
         if any(f.type == "agreement" for f in definition.all_fields()) and not definition.requires_unlock \
@@ -129,7 +129,6 @@ def test_a_summary_for_a_cancelled_session_is_refused(app, factory):
     forged = counselor.post(f"{page}/summary", data={"csrf_token": csrf_of(counselor, page), "worked_on": "x"},
                             follow_redirects=True)
     assert "was cancelled" in forged.get_data(as_text=True)
-    from therapist_app.models import SessionSummary
     assert db_session.scalar(select(SessionSummary)) is None
 
 

@@ -1,10 +1,11 @@
 """Topics for next session: counselor-only by default and then traceless; shared ones; withdrawing."""
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sessions_support import add_session, add_topic, post_confirm, without_tokens
 from support import pdf_text, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage, SessionTopic
+from therapist_app.services.worksheets import version_by_slug
 
 
 def _everything_b_sees(app, couple):
@@ -72,7 +73,6 @@ def test_an_empty_topic_is_refused_with_a_gentle_message(app, factory):
 def test_topics_are_encrypted_and_the_audit_log_holds_only_ids(app, factory):
     couple = factory.couple()
     add_topic(signed_in(app, couple.partner_a), "TOPIC-SECRET-WORDS")
-    from sqlalchemy import text
     with app.extensions["sqlalchemy"].engine.connect() as connection:
         dump = str(connection.execute(text("SELECT * FROM ta_session_topic")).all())
         audit = str(connection.execute(text("SELECT * FROM ta_audit_event")).all())
@@ -91,12 +91,11 @@ def test_the_packet_for_a_session_has_its_number_date_and_topics_and_only_what_i
     add_topic(signed_in(app, couple.partner_a), "TOPIC-FOR-PACKET")
     add_topic(signed_in(app, couple.partner_b), "TOPIC-SHARED-PACKET", visibility="shared")
     upcoming = add_session(counselor, couple, days=3)
-    text = pdf_text(counselor.get(f"/counselor/sessions/{upcoming.id}/prep.pdf").data)
-    assert "Session preparation: session 2" in text
-    assert "TOPIC-FOR-PACKET" in text and "TOPIC-SHARED-PACKET" in text and "for you only" in text
-    assert "since the last session" in text
-    from therapist_app.services.worksheets import version_by_slug
-    assert version_by_slug("empathy-exchange").title in text
-    assert version_by_slug("pain-is-normal").title not in text
+    packet = pdf_text(counselor.get(f"/counselor/sessions/{upcoming.id}/prep.pdf").data)
+    assert "Session preparation: session 2" in packet
+    assert "TOPIC-FOR-PACKET" in packet and "TOPIC-SHARED-PACKET" in packet and "for you only" in packet
+    assert "since the last session" in packet
+    assert version_by_slug("empathy-exchange").title in packet
+    assert version_by_slug("pain-is-normal").title not in packet
     full = pdf_text(counselor.get(f"/counselor/sessions/{upcoming.id}/prep.pdf?history=full").data)
     assert "TOPIC-FOR-PACKET" in full
