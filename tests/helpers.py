@@ -15,6 +15,7 @@ REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name
 
 
 def page_revision(html: str) -> int:
+    """The revision the page's form posts back (the answer form's and the review page's), 0 if none."""
     match = REVISION.search(html)
     return int(match.group(1) or match.group(2)) if match else 0
 
@@ -32,8 +33,7 @@ def save_section(client, assignment_id, answers: dict, section=0, action="save",
 def submit(client, assignment_id, hold_back=()):
     path = f"/my/homework/{assignment_id}/review"
     html = client.get(path).get_data(as_text=True)
-    revision = re.search(r'id="revision"[^>]*value="(\d+)"|name="revision"[^>]*value="(\d+)"', html)
-    data = {"csrf_token": csrf_of(client, path), "revision": revision.group(1) or revision.group(2),
+    data = {"csrf_token": csrf_of(client, path), "revision": str(page_revision(html)),
             "hold_back": list(hold_back)}
     return client.post(f"/my/homework/{assignment_id}/submit", data=data)
 
