@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import func, select
 
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.engine.fields import kind_of
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
@@ -24,7 +24,7 @@ def save_section(client, assignment_id, answers: dict, section=0, action="save",
     """Posts one section of the answer form as the browser would without JavaScript."""
     path = f"/my/homework/{assignment_id}?section={section}&edit=1"
     html = client.get(path).get_data(as_text=True)
-    data = {"csrf_token": csrf_of(client, path), "action": action,
+    data = {"csrf_token": csrf_token(client), "action": action,
             "revision": str(page_revision(html) if revision is None else revision)}
     data.update({f"a__{key}" if not key.startswith(("a__", "s__")) else key: value for key, value in answers.items()})
     return client.post(f"/my/homework/{assignment_id}?section={section}", data=data)
@@ -33,7 +33,7 @@ def save_section(client, assignment_id, answers: dict, section=0, action="save",
 def submit(client, assignment_id, hold_back=()):
     path = f"/my/homework/{assignment_id}/review"
     html = client.get(path).get_data(as_text=True)
-    data = {"csrf_token": csrf_of(client, path), "revision": str(page_revision(html)),
+    data = {"csrf_token": csrf_token(client), "revision": str(page_revision(html)),
             "hold_back": list(hold_back)}
     return client.post(f"/my/homework/{assignment_id}/submit", data=data)
 

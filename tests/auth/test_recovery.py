@@ -12,6 +12,9 @@ from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
 
+# The forgot, reset, change-password and sign-in pages are what these tests are about: each post
+# carries the token of the page's own form (csrf_of).
+
 NEW_PASSWORD = "a brand new passphrase"
 
 

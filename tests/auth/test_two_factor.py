@@ -8,10 +8,13 @@ import pyotp
 import time_machine
 from sqlalchemy import select
 
-from support import PASSWORD, csrf_of
+from support import PASSWORD, csrf_of, csrf_token
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, User
 from therapist_app.models.base import utcnow
+
+# The sign-in, set-up and code pages are what these tests are about: each post carries the token of
+# the page's own form (csrf_of); other posts take the session's (csrf_token).
 
 
 def _password(client, user):
@@ -91,7 +94,7 @@ def test_partners_are_never_asked_for_a_code(app, factory):
 
 def test_signing_in_again_in_place_asks_for_the_code_too(app, factory):
     counselor, client, _ = _enrolled(app, factory)
-    token = client.get("/session/csrf").json["csrf_token"]
+    token = csrf_token(client)
     headers = {"X-CSRFToken": token, "Accept": "application/json"}
     without = client.post("/login.json", json={"login": counselor.email, "password": PASSWORD}, headers=headers)
     assert without.status_code == 401 and without.json["error"] == "code_needed"
@@ -108,7 +111,7 @@ def test_the_admin_decides_whether_it_is_required_and_the_change_is_audited(app,
     _password(client, admin)
     page = client.get("/admin/practice").get_data(as_text=True)
     assert "Two-factor sign-in is not required in this practice" in page
-    client.post("/admin/practice", data={"csrf_token": csrf_of(client, "/admin/practice"), "name": practice.name,
+    client.post("/admin/practice", data={"csrf_token": csrf_token(client), "name": practice.name,
                                          "country": "US", "paper_size": "Letter", "default_timezone": "UTC",
                                          "require_two_factor": "y"})
     db_session.expire_all()

@@ -5,13 +5,16 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from support import PASSWORD, csrf_of, signed_in
+from support import PASSWORD, csrf_of, csrf_token, signed_in
 from therapist_app.auth.views import safe_next
 from therapist_app.extensions import limiter
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
 from therapist_app.services import couples, invitations
+
+# Tests of the sign-in and invitation pages post each page's own form, with the token it carries
+# (csrf_of); a post that needs only the session's token takes csrf_token.
 
 
 def _invite_link_in_outbox(address):
@@ -101,7 +104,7 @@ def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_stops_working(
     stolen.set_cookie("session", cookie.value)
     assert stolen.get("/counselor/").status_code == 200
 
-    browser.post("/logout", data={"csrf_token": csrf_of(browser, "/counselor/")})
+    browser.post("/logout", data={"csrf_token": csrf_token(browser)})
     assert stolen.get("/counselor/").status_code == 302
 
 
@@ -118,7 +121,7 @@ def test_next_parameter_only_accepts_our_own_paths(client, factory):
     counselor = factory.counselor()
     for target, expected in (("//evil.example/x", "/counselor/"), ("https://evil.example", "/counselor/"),
                              ("/counselor/couples/new", "/counselor/couples/new")):
-        client.post("/logout", data={"csrf_token": csrf_of(client, "/login")})
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
         response = client.post("/login", data={"login": counselor.email, "password": PASSWORD, "next": target,
                                                 "csrf_token": csrf_of(client, "/login")})
         assert response.headers["Location"] == expected
@@ -202,7 +205,7 @@ def test_a_counselor_sends_a_new_invitation_and_the_old_link_stops_working(app, 
     page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert "Send the invitation again" in page
     response = counselor.post(f"/counselor/couples/{couple.id}/partners/{partner.id}/invitation",
-                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")})
+                              data={"csrf_token": csrf_token(counselor)})
     assert response.status_code == 302
     new_link = _invite_link_in_outbox(partner.email)
     assert new_link != old_link
@@ -216,7 +219,7 @@ def test_a_partner_who_has_a_password_is_pointed_to_forgot_your_password(app, fa
     page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert "Send the invitation again" not in page
     response = counselor.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
-                              data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")},
+                              data={"csrf_token": csrf_token(counselor)},
                               follow_redirects=True)
     assert "Forgot your password?" in response.get_data(as_text=True)
 
@@ -231,7 +234,7 @@ def test_a_fresh_paper_link_replaces_the_old_one(app, factory):
     couple_path = f"/counselor/couples/{created.couple.id}"
     assert "New paper link" in counselor.get(couple_path).get_data(as_text=True)
     page = counselor.post(f"{couple_path}/partners/{paper.id}/invitation",
-                          data={"csrf_token": csrf_of(counselor, couple_path)}).get_data(as_text=True)
+                          data={"csrf_token": csrf_token(counselor)}).get_data(as_text=True)
     new_link = re.search(r"http://localhost(/welcome/[^<\s]+)", page).group(1)
     assert new_link != old_link and paper.sign_in_name in page
     assert app.test_client().get(old_link).status_code == 410
@@ -242,6 +245,6 @@ def test_another_counselor_cannot_reissue_an_invitation(app, factory):
     couple = factory.couple()
     stranger = signed_in(app, factory.counselor(couple.counselor.practice))
     response = stranger.post(f"/counselor/couples/{couple.id}/partners/{couple.partner_a.id}/invitation",
-                             data={"csrf_token": csrf_of(stranger, "/counselor/")})
+                             data={"csrf_token": csrf_token(stranger)})
     assert response.status_code == 404
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation_reissued")) is None

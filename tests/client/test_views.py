@@ -5,7 +5,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from helpers import answer_everything, save_section, submit
-from support import Auth, csrf_of, signed_in
+from support import Auth, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage, Response, ResponseRevision
@@ -158,7 +158,7 @@ def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redir
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = _first_two_text_fields(assignment)[0]
     partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
+    token = csrf_token(partner)
     saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
                          data={"csrf_token": token, "revision": "0", f"a__{field_id}": "autosaved words"},
                          headers={"Accept": "application/json"})
@@ -187,7 +187,7 @@ def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_ol
 
     counselor = signed_in(app, couple.counselor)
     counselor.post(f"/counselor/responses/{response.id}/reviewed",
-                   data={"csrf_token": csrf_of(counselor, f"/counselor/assignments/{assignment.id}"),
+                   data={"csrf_token": csrf_token(counselor),
                          "comment": "Thank you"})
     locked = save_section(partner, assignment.id, {"trust_rating": "2"})
     assert locked.status_code == 409 and "already reviewed" in _text(locked)
@@ -198,10 +198,10 @@ def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(
     assignment = factory.assign(couple, "weekly-trust-check-in")
     partner = signed_in(app, couple.partner_a)
     save_section(partner, assignment.id, {"trust_rating": "5"})
-    open_page_token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")  # the page stays open
+    open_page_token = csrf_token(partner)  # the partner's page stays open with this token
     counselor = signed_in(app, couple.counselor)
     counselor.post(f"/counselor/assignments/{assignment.id}/cancel",
-                   data={"csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}")})
+                   data={"csrf_token": csrf_token(counselor)})
     response = partner.post(f"/my/homework/{assignment.id}?section=0",
                             data={"csrf_token": open_page_token, "revision": "1", "a__trust_rating": "1"})
     assert response.status_code == 404
@@ -229,7 +229,7 @@ def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
 def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app, factory):
     couple = factory.couple()
     partner = signed_in(app, couple.partner_a)
-    response = partner.post("/my/settings", data={"csrf_token": csrf_of(partner, "/my/settings"),
+    response = partner.post("/my/settings", data={"csrf_token": csrf_token(partner),
                                                    "reminder_hour": "19", "timezone": "Europe/Berlin"})
     assert response.status_code == 302
     db_session.expire_all()
@@ -245,7 +245,7 @@ def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = _first_two_text_fields(assignment)[0]
     partner = signed_in(app, couple.partner_a)
-    token = csrf_of(partner, f"/my/homework/{assignment.id}?edit=1")
+    token = csrf_token(partner)
     long_answer = "Everything I typed over a long, quiet hour. " * 40
     with time_machine.travel(utcnow() + timedelta(minutes=45)):
         response = partner.post(f"/my/homework/{assignment.id}?section=0",

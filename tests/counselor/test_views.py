@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from helpers import answer_everything, save_section, submit
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, User, WorksheetVersion
@@ -13,7 +13,7 @@ from therapist_app.services.worksheets import sync_library, version_by_slug
 
 
 def _post(client, path, form_page, **data):
-    return client.post(path, data={"csrf_token": csrf_of(client, form_page), **data})
+    return client.post(path, data={"csrf_token": csrf_token(client), **data})
 
 
 def test_adding_a_couple_invites_both_and_gives_each_a_private_check_in(app, factory):

@@ -10,7 +10,7 @@ import yaml
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from helpers import save_section, submit
-from support import csrf_of, pdf_text, signed_in
+from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.fhir import questionnaire
 from therapist_app.engine.fhir_import import definition_from_questionnaire
 from therapist_app.engine.loader import WorksheetError, load_directory, validate_definition
@@ -193,7 +193,7 @@ def test_a_counselor_imports_a_conditional_questionnaire_through_the_page(app, f
     counselor = signed_in(app, factory.counselor())
     upload = (io.BytesIO(json.dumps(SDC_STYLE).encode()), "week.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 302
     editor = counselor.get(response.headers["Location"]).get_data(as_text=True)
@@ -384,7 +384,7 @@ def test_a_counselor_imports_combined_conditions_and_the_builder_says_them_in_wo
     counselor = signed_in(app, factory.counselor())
     upload = (io.BytesIO(json.dumps(SDC_COMBINED).encode()), "combined.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 302
     editor = counselor.get(response.headers["Location"]).get_data(as_text=True)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from helpers import sample_answer, save_section, submit
-from support import LIBRARY, csrf_of, signed_in
+from support import LIBRARY, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
@@ -28,7 +28,7 @@ def test_every_exercise_renders_and_accepts_answers_for_every_role(app, factory,
     client = signed_in(app, partner)
     if definition.readiness_check:
         client.post(f"/my/homework/{assignment.id}/readiness",
-                    data={"csrf_token": csrf_of(client, "/my/"), "ready": "yes"})
+                    data={"csrf_token": csrf_token(client), "ready": "yes"})
     section = 0
     while True:
         page = client.get(f"/my/homework/{assignment.id}?section={section}&edit=1")
@@ -42,7 +42,7 @@ def test_every_exercise_renders_and_accepts_answers_for_every_role(app, factory,
         if 'value="review"' in html:
             break
         section += 1
-    client.post(f"/my/homework/{assignment.id}/skip-unanswered", data={"csrf_token": csrf_of(client, "/my/")})
+    client.post(f"/my/homework/{assignment.id}/skip-unanswered", data={"csrf_token": csrf_token(client)})
     assert submit(client, assignment.id).status_code == 302
     db_session.expire_all()
     assert db_session.scalar(select(Response).where(Response.assignment_id == assignment.id)).is_submitted

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from helpers import answer_everything, save_section, submit
 from sessions_support import add_session
-from support import csrf_of, drawn_characters, pdf_text, signed_in
+from support import csrf_token, drawn_characters, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
@@ -164,7 +164,7 @@ def test_the_admin_edits_the_words_the_packet_flags(app, factory):
     couple = factory.couple()
     admin = signed_in(app, factory.admin(couple.counselor.practice))
     response = admin.post("/admin/practice/risk-phrases", data={
-        "csrf_token": csrf_of(admin, "/admin/practice"), "phrases": "Sleeping in the car\n  \nsleeping in the car"})
+        "csrf_token": csrf_token(admin), "phrases": "Sleeping in the car\n  \nsleeping in the car"})
     assert response.status_code == 302
     assignment = factory.assign(couple, "empathy-exchange")
     _both_answer(app, couple, assignment, ("Last week I was sleeping in the car again", "I am afraid of him"))
@@ -180,12 +180,12 @@ def test_agreed_wordings_and_review_comments_are_printed(app, factory):
     agreement = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/assignments/{assignment.id}"
-    counselor.post(f"{page}/agreement", data={"csrf_token": csrf_of(counselor, page), "field_id": agreement.id,
+    counselor.post(f"{page}/agreement", data={"csrf_token": csrf_token(counselor), "field_id": agreement.id,
                                               "wording": "No contact with the colleague outside work"})
     response_id = db_session.query(Response.id).filter_by(assignment_id=assignment.id,
                                                            partner_id=couple.partner_a_id).scalar()
     counselor.post(f"/counselor/responses/{response_id}/reviewed",
-                   data={"csrf_token": csrf_of(counselor, page), "comment": "Thank you for naming this"})
+                   data={"csrf_token": csrf_token(counselor), "comment": "Thank you for naming this"})
     text = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf"))
     assert "Agreed wording" in text and "No contact with the colleague outside work" in text
     assert f"Your comment to {couple.partner_a.display_name}: Thank you for naming this" in text

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from helpers import answer_check_in_with_risk
 from mail_support import Inbox, free_port, start_smtp
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.mail.sender import deliver_pending
 from therapist_app.models import AuditEvent, Invitation, OutboxMessage
@@ -45,7 +45,7 @@ def test_an_admin_can_turn_risk_emails_off_with_a_warning_and_it_is_audited(app,
     page = admin.get("/admin/practice").get_data(as_text=True)
     assert "Turning this off" in page
     response = admin.post("/admin/practice/risk-alert-emails",
-                          data={"csrf_token": csrf_of(admin, "/admin/practice"), "enabled": "0"}, follow_redirects=True)
+                          data={"csrf_token": csrf_token(admin), "enabled": "0"}, follow_redirects=True)
     assert "Alert emails are off" in response.get_data(as_text=True)
     couple = factory.couple(factory.counselor(practice))
     answer_check_in_with_risk(app, couple)
@@ -100,11 +100,11 @@ def test_after_the_last_attempt_it_is_listed_for_the_admin_without_content_and_c
     message_id = db_session.scalar(select(OutboxMessage.id).where(OutboxMessage.user_id == couple.partner_a_id))
     outsider = signed_in(app, factory.admin())
     assert outsider.post(f"/admin/undelivered/{message_id}/retry",
-                         data={"csrf_token": csrf_of(outsider, "/admin/undelivered")}).status_code == 404
+                         data={"csrf_token": csrf_token(outsider)}).status_code == 404
     inbox = Inbox()
     controller = start_smtp(app, inbox)
     try:
-        admin.post(f"/admin/undelivered/{message_id}/retry", data={"csrf_token": csrf_of(admin, "/admin/undelivered")})
+        admin.post(f"/admin/undelivered/{message_id}/retry", data={"csrf_token": csrf_token(admin)})
         assert deliver_pending() == 1 and len(inbox.messages) == 1
     finally:
         controller.stop()

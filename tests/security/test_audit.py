@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select, text
 
 from helpers import answer_everything, submit
-from support import PASSWORD, csrf_of, signed_in
+from support import PASSWORD, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, Couple, Response
 from therapist_app.security.audit import record
@@ -139,14 +139,14 @@ def test_what_the_issue_asks_for_is_logged_with_who_what_and_where_and_no_health
     stranger = app.test_client()
     for login in (counselor_user.email, "nobody@example.org"):
         stranger.post("/login", data={"login": login, "password": "not-the-password-1",
-                                      "csrf_token": csrf_of(stranger, "/login")})
+                                      "csrf_token": csrf_token(stranger)})
     counselor = signed_in(app, counselor_user)
     assignment = factory.assign(couple, "empathy-exchange")
     counselor.get(f"/counselor/couples/{couple.id}")
     path = f"/counselor/couples/{couple.id}"
-    counselor.post(f"{path}/pacing", data={"csrf_token": csrf_of(counselor, path), "stage": "2", "hurt_partner": ""})
+    counselor.post(f"{path}/pacing", data={"csrf_token": csrf_token(counselor), "stage": "2", "hurt_partner": ""})
     answers = f"/counselor/assignments/{assignment.id}"
-    counselor.post(f"{answers}/sharing", data={"csrf_token": csrf_of(counselor, answers), "shared": []})
+    counselor.post(f"{answers}/sharing", data={"csrf_token": csrf_token(counselor), "shared": []})
     for partner in couple.partners:
         client = signed_in(app, partner)
         answer_everything(client, assignment, text="SECRET-ANSWER about the affair")
@@ -154,15 +154,15 @@ def test_what_the_issue_asks_for_is_logged_with_who_what_and_where_and_no_health
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
     counselor.get(answers)
     counselor.post(f"/counselor/responses/{response_id}/reviewed",
-                   data={"csrf_token": csrf_of(counselor, answers), "comment": "SECRET-COMMENT"})
+                   data={"csrf_token": csrf_token(counselor), "comment": "SECRET-COMMENT"})
     assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 200
     worksheet = worksheet_builder.duplicate(counselor_user, version_by_slug("empathy-exchange").id)
     worksheet_builder.publish(counselor_user, worksheet.id)
-    counselor.post("/account/password", data={"csrf_token": csrf_of(counselor, "/account/password"),
+    counselor.post("/account/password", data={"csrf_token": csrf_token(counselor),
                                               "current": PASSWORD, "password": "another long passphrase",
                                               "confirm": "another long passphrase"})
     admin = signed_in(app, admin_user)
-    settings = {"csrf_token": csrf_of(admin, "/admin/practice"), "name": practice.name, "country": "US",
+    settings = {"csrf_token": csrf_token(admin), "name": practice.name, "country": "US",
                 "paper_size": "Letter", "default_timezone": "UTC", "joint_homework_gate": "warn"}
     assert admin.post("/admin/practice", data=settings).status_code == 302
 
@@ -286,7 +286,7 @@ def test_a_failed_sign_in_for_no_account_is_on_no_practices_page(app, factory):
     admin, *_ = _admin_with_history(app, factory)
     stranger = app.test_client()
     stranger.post("/login", data={"login": "nobody@example.org", "password": "not-the-password-1",
-                                  "csrf_token": csrf_of(stranger, "/login")})
+                                  "csrf_token": csrf_token(stranger)})
     [event] = events(action="login_failed")
     assert event.practice_id is None and event.ip == "127.0.0.1"
     assert "Failed sign-in" not in admin.get("/admin/audit").get_data(as_text=True)

@@ -5,14 +5,14 @@ from icalendar import Calendar
 from sqlalchemy import text
 
 from sessions_support import add_session, post_confirm
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 
 HEALTH_WORDS = ("therap", "counsel", "couple", "infidel", "affair", "session", "homework", "health")
 
 
 def _feed_link(client):
-    page = post_confirm(client, "/counselor/settings/calendar/rotate", "/counselor/settings").get_data(as_text=True)
+    page = post_confirm(client, "/counselor/settings/calendar/rotate").get_data(as_text=True)
     return re.search(r'id="feed-link">([^<]+)<', page).group(1).replace("http://localhost", "")
 
 
@@ -27,7 +27,7 @@ def test_the_counselor_feed_lists_sessions_without_names_until_turned_on(app, fa
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert [str(e["SUMMARY"]) for e in events] == ["Appointment"]
     assert couple.partner_a.display_name not in response.get_data(as_text=True)
-    counselor.post("/counselor/settings/calendar", data={"csrf_token": csrf_of(counselor, "/counselor/settings"),
+    counselor.post("/counselor/settings/calendar", data={"csrf_token": csrf_token(counselor),
                                                          "show_names": "y"})
     named = anonymous.get(link).get_data(as_text=True)
     assert couple.partner_a.display_name in named

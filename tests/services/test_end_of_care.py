@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
 from sessions_support import add_session, add_topic
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.errors import NotFoundError
 from therapist_app.extensions import session as db_session
 from therapist_app.models import (Appointment, Assignment, AssignmentSeries, AuditEvent, Base, Couple, OutboxMessage,
@@ -23,18 +23,18 @@ from therapist_app.services import end_of_care, reminders, series, summaries
 from therapist_app.services.worksheets import version_by_slug
 
 
-def _post(client, path, page, **data):
-    return client.post(path, data={"csrf_token": csrf_of(client, page), **data})
+def _post(client, path, **data):
+    return client.post(path, data={"csrf_token": csrf_token(client), **data})
 
 
 def archive(client, couple, who="counselor"):
     page = f"/{who}/couples/{couple.id}"
-    return _post(client, f"{page}/care", page, status="archived")
+    return _post(client, f"{page}/care", status="archived")
 
 
 def reactivate(client, couple, who="counselor"):
     page = f"/{who}/couples/{couple.id}"
-    return _post(client, f"{page}/care", page, status="active")
+    return _post(client, f"{page}/care", status="active")
 
 
 def fresh(model, id_):
@@ -64,7 +64,7 @@ def test_an_archived_couples_partner_can_read_but_autosave_and_submit_refuse_cal
     assert archive(counselor, couple).status_code == 302
     assert fresh(Couple, couple.id).status == "archived"
 
-    token = a.get("/session/csrf").json["csrf_token"]
+    token = csrf_token(a)
     autosave = a.post(f"/my/homework/{assignment.id}/draft", headers={"Accept": "application/json"},
                       data={"csrf_token": token, "a__what_partner_feels": "Typed after the end", "revision": "1"})
     assert autosave.status_code == 409
@@ -99,11 +99,11 @@ def test_an_archived_couple_gets_no_homework_sessions_or_changes_from_the_counse
     assert "This couple is archived" in html and "Assign an exercise" not in html and "Schedule a session" not in html
     assert "Reactivate" in html
     version = version_by_slug("empathy-exchange").id
-    assigned = _post(counselor, f"{page}/assign", page, worksheet=str(version), assignee="both", repeat="once")
+    assigned = _post(counselor, f"{page}/assign", worksheet=str(version), assignee="both", repeat="once")
     assert assigned.status_code == 409 and "archived" in assigned.get_data(as_text=True)
     assert counselor.get(f"{page}/sessions/new").status_code == 409
-    assert _post(counselor, f"{page}/pacing", page, stage="2", hurt_partner="").status_code == 409
-    assert _post(counselor, f"/counselor/assignments/{assignment.id}/cancel", page).status_code == 409
+    assert _post(counselor, f"{page}/pacing", stage="2", hurt_partner="").status_code == 409
+    assert _post(counselor, f"/counselor/assignments/{assignment.id}/cancel").status_code == 409
     assert db_session.scalar(select(func.count(Assignment.id)).where(Assignment.couple_id == couple.id)) == 1
     assert fresh(Couple, couple.id).stage == 1 and fresh(Assignment, assignment.id).status == "open"
 
@@ -112,7 +112,7 @@ def test_an_archived_couple_gets_no_homework_sessions_or_changes_from_the_counse
     assert couple.partner_a.display_name in archived_list and "Archived (1)" in archived_list
 
     assert reactivate(counselor, couple).status_code == 302
-    assert _post(counselor, f"{page}/assign", page, worksheet=str(version), assignee="both",
+    assert _post(counselor, f"{page}/assign", worksheet=str(version), assignee="both",
                  repeat="once").status_code == 302
     actions = db_session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "Couple")).all()
     assert {"archive_couple", "reactivate_couple"} <= set(actions)
@@ -162,17 +162,16 @@ def test_archiving_waits_for_a_note_added_to_a_check_in_after_it_was_read(app, f
     check_in = answer_check_in_with_risk(app, couple)
     counselor = signed_in(app, couple.counselor)
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == check_in.id))
-    page = f"/counselor/assignments/{check_in.id}"
     assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
-                          data={"csrf_token": csrf_of(counselor, page)}).status_code == 302
+                          data={"csrf_token": csrf_token(counselor)}).status_code == 302
     a = signed_in(app, couple.partner_a)
     a.post(f"/my/homework/{check_in.id}/addendum",
-           data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A late note"})
+           data={"csrf_token": csrf_token(a), "text": "A late note"})
     archive(counselor, couple)
     assert "“added a note”" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert fresh(Couple, couple.id).status == "active"
     assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
-                          data={"csrf_token": csrf_of(counselor, page)}).status_code == 302
+                          data={"csrf_token": csrf_token(counselor)}).status_code == 302
     archive(counselor, couple)
     assert fresh(Couple, couple.id).status == "archived"
 
@@ -181,7 +180,7 @@ def test_the_practice_admin_archives_and_another_practices_admin_finds_nothing(a
     couple = factory.couple()
     admin = signed_in(app, factory.admin(couple.counselor.practice))
     stranger = signed_in(app, factory.admin(factory.practice()))
-    token = stranger.get("/session/csrf").json["csrf_token"]
+    token = csrf_token(stranger)
     assert stranger.post(f"/admin/couples/{couple.id}/care", data={"csrf_token": token,
                                                                    "status": "archived"}).status_code == 404
     assert stranger.get(f"/admin/couples/{couple.id}").status_code == 404
@@ -338,7 +337,7 @@ def test_a_wrong_name_is_refused_beside_the_field_and_nothing_is_deleted(app, fa
     assert couple.label in html_text.unescape(counselor.get(page).get_data(as_text=True))
     for typed in ("", couple.partner_a.display_name, couple.label.lower(), f"{couple.partner_b.display_name} & "
                   f"{couple.partner_a.display_name}"):
-        refused = _post(counselor, page, page, confirm_name=typed)
+        refused = _post(counselor, page, confirm_name=typed)
         html = html_text.unescape(refused.get_data(as_text=True))
         assert refused.status_code == 422 and 'aria-invalid="true"' in html
         assert "Type the couple's name" in html or "not the couple's name" in html
@@ -360,7 +359,7 @@ def test_deleting_a_couple_leaves_no_row_that_names_them_or_their_partners(app, 
     other_assignment = factory.assign(other, "empathy-exchange")
 
     page = f"/counselor/couples/{couple_id}/delete"
-    done = _post(counselor, page, page, confirm_name=f"  {label} ")
+    done = _post(counselor, page, confirm_name=f"  {label} ")
     assert done.status_code == 302 and done.headers["Location"].endswith("/counselor/")
 
     db_session.expire_all()
@@ -377,7 +376,7 @@ def test_deleting_a_couple_leaves_no_row_that_names_them_or_their_partners(app, 
     assert counselor.get(f"/counselor/couples/{couple_id}").status_code == 404
     gone = app.test_client()
     attempt = gone.post("/login", data={"login": partner_email, "password": "a-long-test-passphrase",
-                                        "csrf_token": csrf_of(gone, "/login")})
+                                        "csrf_token": csrf_token(gone)})
     assert attempt.status_code != 302
 
 
@@ -389,7 +388,7 @@ def test_the_admin_deletes_after_typing_the_name_and_another_counselor_cannot(ap
     admin_user = factory.admin(couple.counselor.practice)
     admin = signed_in(app, admin_user)
     page = f"/admin/couples/{couple_id}/delete"
-    assert _post(admin, page, page, confirm_name=label).status_code == 302
+    assert _post(admin, page, confirm_name=label).status_code == 302
     assert fresh(Couple, couple_id) is None
     actor = db_session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "delete_couple"))
     assert actor == admin_user.id
@@ -404,7 +403,7 @@ def test_the_admin_moves_a_couple_and_the_earlier_counselor_no_longer_sees_them(
     successor = factory.counselor(practice)
     admin = signed_in(app, factory.admin(practice))
     page = f"/admin/couples/{couple.id}"
-    moved = _post(admin, f"{page}/transfer", page, counselor=str(successor.id))
+    moved = _post(admin, f"{page}/transfer", counselor=str(successor.id))
     assert moved.status_code == 302
     assert fresh(Couple, couple.id).counselor_id == successor.id
     assert signed_in(app, earlier).get(f"/counselor/couples/{couple.id}").status_code == 404
@@ -419,7 +418,7 @@ def test_a_counselor_of_another_practice_is_no_transfer_target(app, factory):
     admin_user = factory.admin(couple.counselor.practice)
     admin = signed_in(app, admin_user)
     page = f"/admin/couples/{couple.id}"
-    refused = _post(admin, f"{page}/transfer", page, counselor=str(stranger.id))
+    refused = _post(admin, f"{page}/transfer", counselor=str(stranger.id))
     assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
     assert fresh(Couple, couple.id).counselor_id == couple.counselor_id
     with pytest.raises(NotFoundError):
@@ -438,10 +437,10 @@ def test_deactivating_a_counselor_asks_where_their_couples_go(app, factory):
     page = f"/admin/counselors/{leaving.id}/deactivate"
     asked = admin.get(page).get_data(as_text=True)
     assert "1 couple in care" in asked and successor.display_name in asked
-    refused = _post(admin, f"/admin/counselors/{leaving.id}/deactivate", page, transfer_to="")
+    refused = _post(admin, f"/admin/counselors/{leaving.id}/deactivate", transfer_to="")
     assert refused.status_code == 422 and "still has 1 couple in care" in refused.get_data(as_text=True)
     assert fresh(User, leaving.id).is_active_account
-    done = _post(admin, f"/admin/counselors/{leaving.id}/deactivate", page, transfer_to=str(successor.id))
+    done = _post(admin, f"/admin/counselors/{leaving.id}/deactivate", transfer_to=str(successor.id))
     assert done.status_code == 302
     assert not fresh(User, leaving.id).is_active_account
     assert {fresh(Couple, c.id).counselor_id for c in (couple, archived)} == {successor.id}
@@ -454,6 +453,6 @@ def test_a_counselor_with_only_archived_couples_may_leave_without_a_successor(ap
     db_session.commit()
     admin = signed_in(app, factory.admin(leaving.practice))
     page = f"/admin/counselors/{leaving.id}/deactivate"
-    assert _post(admin, page, page, transfer_to="").status_code == 302
+    assert _post(admin, page, transfer_to="").status_code == 302
     assert not fresh(User, leaving.id).is_active_account
     assert fresh(Couple, couple.id).counselor_id == leaving.id  # the admin can move it later

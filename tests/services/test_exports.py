@@ -7,7 +7,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from helpers import answer_everything, save_section, submit
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.services.worksheets import version_by_slug
@@ -48,7 +48,7 @@ def test_a_questionnaire_from_another_system_is_imported_as_a_worksheet_to_edit(
                        {"valueCoding": {"code": "high", "display": "High"}}]}]}]}
     upload = (io.BytesIO(json.dumps(foreign).encode()), "sleep.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 302
     editor = counselor.get(response.headers["Location"]).get_data(as_text=True)
@@ -59,7 +59,7 @@ def test_a_broken_questionnaire_file_is_refused_with_a_message(app, factory):
     counselor = signed_in(app, factory.counselor())
     upload = (io.BytesIO(b'{"resourceType": "Patient"}'), "wrong.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 422
     assert "can&#39;t be imported" in response.get_data(as_text=True)

@@ -8,12 +8,15 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
-from support import PASSWORD, RequestIsolatedClient, csrf_of
+from support import PASSWORD, RequestIsolatedClient, csrf_of, csrf_token
 from therapist_app import TherapistApp, create_app
 from therapist_app.extensions import limiter
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, Base
 from therapist_app.models.base import utcnow
+
+# What the sign-in page answers is the subject here, so its posts carry the token of its own form
+# (csrf_of); signing out and the in-place sign-in take the session's (csrf_token), as the pages' scripts do.
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def _sign_in(client, login, password):
 
 
 def _sign_out(client):
-    client.post("/logout", data={"csrf_token": csrf_of(client, "/login")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
 
 
 def test_ten_wrong_tries_on_one_account_do_not_block_another_persons_correct_password(limited, factory):
@@ -104,7 +107,7 @@ def test_the_in_place_sign_in_shares_the_account_lockout_and_says_how_long(app, 
     for _ in range(5):
         _sign_in(client, counselor.email, "wrong-password-123")
     response = client.post("/login.json", json={"login": counselor.email, "password": PASSWORD},
-                           headers={"X-CSRFToken": csrf_of(client, "/login")})
+                           headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 429
     assert "1 minute" in response.get_json()["message"]
 

@@ -3,7 +3,7 @@ counselor has read it and released it. Proven with planted markers."""
 from sqlalchemy import select
 
 from helpers import answer_everything, submit
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, OutboxMessage
 from therapist_app.services.worksheets import version_by_slug
@@ -32,7 +32,7 @@ def _everything_partner_a_can_reach(app, couple, assignment) -> str:
 def _release(app, couple, assignment, **form):
     counselor = signed_in(app, couple.counselor)
     path = f"/counselor/assignments/{assignment.id}"
-    return counselor.post(f"{path}/release", data={"csrf_token": csrf_of(counselor, path), **form})
+    return counselor.post(f"{path}/release", data={"csrf_token": csrf_token(counselor), **form})
 
 
 def test_nothing_shared_reaches_the_partner_before_release(app, factory):
@@ -88,7 +88,7 @@ def test_the_counselor_chooses_the_release_mode_when_assigning(app, factory):
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/couples/{couple.id}"
     for slug, mode in (("empathy-exchange", "after_review"), ("new-boundaries", "when_both_submitted")):
-        counselor.post(f"{page}/assign", data={"csrf_token": csrf_of(counselor, page), "assignee": "both",
+        counselor.post(f"{page}/assign", data={"csrf_token": csrf_token(counselor), "assignee": "both",
                                               "worksheet": version_by_slug(slug).id, "release": mode})
     db_session.expire_all()
     modes = {a.worksheet_version.worksheet.slug: a.release_mode
@@ -101,16 +101,16 @@ def test_release_is_refused_before_both_submit_and_to_anyone_but_the_couples_cou
     assignment = factory.assign(couple, "new-boundaries")
     counselor = signed_in(app, couple.counselor)
     path = f"/counselor/assignments/{assignment.id}"
-    follow = counselor.post(f"{path}/release", data={"csrf_token": csrf_of(counselor, path), "action": "all"},
+    follow = counselor.post(f"{path}/release", data={"csrf_token": csrf_token(counselor), "action": "all"},
                             follow_redirects=True).get_data(as_text=True)
     assert "Both partners need to submit before anything can be released." in follow
     _both_submit(app, couple, assignment)
     stranger = signed_in(app, factory.counselor(couple.counselor.practice))
     assert stranger.post(f"/counselor/assignments/{assignment.id}/release",
-                         data={"csrf_token": csrf_of(stranger, "/counselor/"), "action": "all"}).status_code == 404
+                         data={"csrf_token": csrf_token(stranger), "action": "all"}).status_code == 404
     partner = signed_in(app, couple.partner_a)
     assert partner.post(f"/counselor/assignments/{assignment.id}/release",
-                        data={"csrf_token": csrf_of(partner, "/my/"), "action": "all"}).status_code == 404
+                        data={"csrf_token": csrf_token(partner), "action": "all"}).status_code == 404
     db_session.expire_all()
     assert not db_session.get(Assignment, assignment.id).released_fields
 

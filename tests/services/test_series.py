@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, AssignmentSeries, OutboxMessage
 from therapist_app.services import series, worksheets
@@ -88,13 +88,13 @@ def test_stopping_a_series_stops_future_instances_and_keeps_past_ones(app, facto
     page = client.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert "Repeating homework" in page and "every week on Wednesdays" in page
     response = client.post(f"/counselor/series/{series_id}/cancel",
-                           data={"csrf_token": csrf_of(client, f"/counselor/couples/{couple.id}")})
+                           data={"csrf_token": csrf_token(client)})
     assert response.status_code == 302
     series.create_due_instances(utc(3, 20))
     assert [a.status for a in instances(series_id)] == ["open"]
     other = signed_in(app, factory.counselor())
     assert other.post(f"/counselor/series/{series_id}/cancel",
-                      data={"csrf_token": csrf_of(other, "/counselor/")}).status_code == 404
+                      data={"csrf_token": csrf_token(other)}).status_code == 404
 
 
 def test_the_assign_form_repeats_the_weekly_check_in_by_default_and_other_exercises_once(app, factory, clock):
@@ -103,13 +103,13 @@ def test_the_assign_form_repeats_the_weekly_check_in_by_default_and_other_exerci
     path = f"/counselor/couples/{couple.id}"
     for slug in ("weekly-trust-check-in", "empathy-exchange"):
         response = client.post(f"{path}/assign", data={
-            "csrf_token": csrf_of(client, path), "worksheet": worksheets.version_by_slug(slug).id,
+            "csrf_token": csrf_token(client), "worksheet": worksheets.version_by_slug(slug).id,
             "assignee": "both", "due_date": "2027-03-05", "repeat": "suggested", "repeat_weekday": ""})
         assert response.status_code == 302, response.get_data(as_text=True)
     made = db_session.scalars(select(AssignmentSeries)).all()
     assert len(made) == 1 and made[0].interval_weeks == 1 and made[0].first_due == date(2027, 3, 5)
     response = client.post(f"{path}/assign", data={
-        "csrf_token": csrf_of(client, path), "worksheet": worksheets.version_by_slug("empathy-exchange").id,
+        "csrf_token": csrf_token(client), "worksheet": worksheets.version_by_slug("empathy-exchange").id,
         "assignee": "both", "due_date": "2027-03-05", "repeat": "2", "repeat_weekday": "0",
         "repeat_until": "2027-03-01"})
     assert response.status_code == 422 and "“Until” is before the first due date" in response.get_data(as_text=True)

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from sqlalchemy import text
 
 from sessions_support import add_session, latest_appointment, local_now, post_confirm, schedule
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Practice
 
@@ -74,7 +74,7 @@ def test_sessions_are_numbered_per_couple_and_a_cancelled_one_does_not_count(app
     first = add_session(counselor, couple, days=-14)
     second = add_session(counselor, couple, days=-7)
     third = add_session(counselor, couple, days=7)
-    post_confirm(counselor, f"/counselor/sessions/{second.id}/cancelled", f"/counselor/sessions/{second.id}")
+    post_confirm(counselor, f"/counselor/sessions/{second.id}/cancelled")
     assert "Session 1" in counselor.get(f"/counselor/sessions/{first.id}").get_data(as_text=True)
     assert "Cancelled session" in counselor.get(f"/counselor/sessions/{second.id}").get_data(as_text=True)
     assert "Session 2" in counselor.get(f"/counselor/sessions/{third.id}").get_data(as_text=True)
@@ -88,12 +88,12 @@ def test_held_and_missed_and_a_cancelled_session_cannot_be_held(app, factory):
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, days=-1)
     page = f"/counselor/sessions/{appointment.id}"
-    post_confirm(counselor, f"{page}/held", page)
+    post_confirm(counselor, f"{page}/held")
     assert latest_appointment(couple).status == "held"
-    post_confirm(counselor, f"{page}/missed", page)
+    post_confirm(counselor, f"{page}/missed")
     assert latest_appointment(couple).status == "missed"
-    post_confirm(counselor, f"{page}/cancelled", page)
-    response = post_confirm(counselor, f"{page}/held", page)
+    post_confirm(counselor, f"{page}/cancelled")
+    response = post_confirm(counselor, f"{page}/held")
     assert "was cancelled" in counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert latest_appointment(couple).status == "cancelled"
 
@@ -103,7 +103,7 @@ def test_rescheduling_moves_the_session(app, factory):
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, days=3)
     page = f"/counselor/sessions/{appointment.id}"
-    response = counselor.post(f"{page}/edit", data={"csrf_token": csrf_of(counselor, page), "day": "2099-02-02",
+    response = counselor.post(f"{page}/edit", data={"csrf_token": csrf_token(counselor), "day": "2099-02-02",
                                                     "start_time": "08:15", "duration_minutes": "90", "mode": "in_person"})
     assert response.status_code == 302
     moved = latest_appointment(couple)
@@ -115,7 +115,7 @@ def test_session_notes_are_encrypted_and_never_reach_a_partner(app, factory):
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, days=2)
     page = f"/counselor/sessions/{appointment.id}"
-    counselor.post(f"{page}/notes", data={"csrf_token": csrf_of(counselor, page), "worked_on": "NOTE-MARK-1",
+    counselor.post(f"{page}/notes", data={"csrf_token": csrf_token(counselor), "worked_on": "NOTE-MARK-1",
                                           "observations": "NOTE-MARK-2", "plan": "NOTE-MARK-3"})
     assert "NOTE-MARK-2" in counselor.get(page).get_data(as_text=True)
     with app.extensions["sqlalchemy"].engine.connect() as connection:
@@ -130,13 +130,13 @@ def test_session_notes_are_encrypted_and_never_reach_a_partner(app, factory):
 def test_a_time_zone_that_does_not_exist_is_refused(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
-    response = counselor.post("/counselor/settings", data={"csrf_token": csrf_of(counselor, "/counselor/settings"),
+    response = counselor.post("/counselor/settings", data={"csrf_token": csrf_token(counselor),
                                                            "timezone": "Mars/Olympus_Mons"})
     assert response.status_code == 422 and "Please choose a time zone from the list." in response.get_data(as_text=True)
     db_session.expire_all()
     before = couple.counselor.timezone
     assert before != "Mars/Olympus_Mons"
-    ok = counselor.post("/counselor/settings", data={"csrf_token": csrf_of(counselor, "/counselor/settings"),
+    ok = counselor.post("/counselor/settings", data={"csrf_token": csrf_token(counselor),
                                                      "timezone": "Asia/Tokyo"})
     assert ok.status_code == 302
     db_session.expire_all()
@@ -151,7 +151,7 @@ def test_a_us_practice_does_not_default_to_utc_and_the_admin_chooses_the_default
     couple = factory.couple(counselor=counselor)
     assert couple.partner_a.timezone == "America/New_York"
     admin = signed_in(app, factory.admin(practice))
-    form = {"csrf_token": csrf_of(admin, "/admin/practice"), "name": practice.name, "country": "US",
+    form = {"csrf_token": csrf_token(admin), "name": practice.name, "country": "US",
             "paper_size": "Letter", "footer_note": ""}
     bad = admin.post("/admin/practice", data={**form, "default_timezone": "Nowhere/Atlantis"})
     assert bad.status_code == 200 and "Please choose a time zone from the list." in bad.get_data(as_text=True)

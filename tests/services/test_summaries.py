@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
 from sessions_support import add_session, add_topic, post_confirm
-from support import csrf_of, pdf_text, signed_in
+from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage, SessionSummary
@@ -20,7 +20,7 @@ def _write(client, appointment, **fields):
     agreements = re.findall(r'name="agreements"[^>]*value="([^"]+)"[^>]*checked|'
                             r'checked[^>]*name="agreements"[^>]*value="([^"]+)"', html)
     chosen = [a or b for a, b in agreements]
-    data = {"csrf_token": csrf_of(client, path), "agreements": chosen, **fields}
+    data = {"csrf_token": csrf_token(client), "agreements": chosen, **fields}
     return client.post(path, data=data)
 
 
@@ -59,7 +59,7 @@ def test_the_summary_pdf_holds_every_shared_item_and_nothing_private(app, factor
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, hours=-1)
     page = f"/counselor/sessions/{appointment.id}"
-    counselor.post(f"{page}/notes", data={"csrf_token": csrf_of(counselor, page), "worked_on": "NOTES-WORKED",
+    counselor.post(f"{page}/notes", data={"csrf_token": csrf_token(counselor), "worked_on": "NOTES-WORKED",
                                           "observations": "NOTES-OBSERVED", "plan": "NOTES-PLAN"})
     _plant_markers(app, couple)
     agreement_task = _an_agreement_exercise(couple)
@@ -67,13 +67,13 @@ def test_the_summary_pdf_holds_every_shared_item_and_nothing_private(app, factor
     assignments.record_agreement(couple.counselor, agreement_task.id, field.id, "AGREED-WORDING: no contact")
     add_topic(signed_in(app, couple.partner_a), "TOPIC-IN-SESSION")
     add_session(counselor, couple, days=14)
-    post_confirm(counselor, f"{page}/held", page)
+    post_confirm(counselor, f"{page}/held")
     response = _write(counselor, appointment, worked_on="SUMMARY-WORKED-ON", note="SUMMARY-NOTE",
                       extra_agreements="EXTRA-AGREEMENT")
     assert response.status_code == 302
     preview = counselor.get(f"{page}/summary/preview").get_data(as_text=True)
     assert preview.count("SUMMARY-WORKED-ON") == 2 and preview.count("AGREED-WORDING") == 2
-    post_confirm(counselor, f"{page}/summary/publish", f"{page}/summary/preview")
+    post_confirm(counselor, f"{page}/summary/publish")
 
     forbidden = ["NOTES-", "PRIVATE-ANSWER-", "HELD-BACK-", "CHECKIN-", "TOPIC-IN-SESSION", "ANSWER-A", "ANSWER-B"]
     risky = [f.label[:30] for f in definition_of(version_by_slug("safety-check-in")).all_fields()]
@@ -108,7 +108,7 @@ def test_one_summary_per_partner_shows_each_only_their_own_words(app, factory):
     _write(counselor, appointment, per_partner="y", a_worked_on="FOR-A-ONLY", b_worked_on="FOR-B-ONLY",
            worked_on="FOR-BOTH-IGNORED")
     page = f"/counselor/sessions/{appointment.id}"
-    post_confirm(counselor, f"{page}/summary/publish", f"{page}/summary/preview")
+    post_confirm(counselor, f"{page}/summary/publish")
     for partner, mine, theirs in ((couple.partner_a, "FOR-A-ONLY", "FOR-B-ONLY"),
                                   (couple.partner_b, "FOR-B-ONLY", "FOR-A-ONLY")):
         client = signed_in(app, partner)
@@ -123,10 +123,10 @@ def test_a_summary_for_a_cancelled_session_is_refused(app, factory):
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, hours=-2)
     page = f"/counselor/sessions/{appointment.id}"
-    post_confirm(counselor, f"{page}/cancelled", page)
+    post_confirm(counselor, f"{page}/cancelled")
     response = counselor.get(f"{page}/summary", follow_redirects=True)
     assert "was cancelled, so it has no summary" in response.get_data(as_text=True)
-    forged = counselor.post(f"{page}/summary", data={"csrf_token": csrf_of(counselor, page), "worked_on": "x"},
+    forged = counselor.post(f"{page}/summary", data={"csrf_token": csrf_token(counselor), "worked_on": "x"},
                             follow_redirects=True)
     assert "was cancelled" in forged.get_data(as_text=True)
     assert db_session.scalar(select(SessionSummary)) is None
@@ -141,7 +141,7 @@ def test_an_unpublished_summary_is_invisible_and_publishing_sends_a_neutral_emai
     assert "DRAFT-WORDS" not in a.get("/my/summaries").get_data(as_text=True)
     assert "Session summaries" not in a.get("/my/").get_data(as_text=True)
     page = f"/counselor/sessions/{appointment.id}"
-    post_confirm(counselor, f"{page}/summary/publish", f"{page}/summary/preview")
+    post_confirm(counselor, f"{page}/summary/publish")
     assert "Session summaries" in a.get("/my/").get_data(as_text=True)
     db_session.expire_all()
     mails = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("summary:%"))).all()

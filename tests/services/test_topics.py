@@ -41,8 +41,8 @@ def test_a_shared_topic_shows_to_the_other_partner_and_only_its_author_may_withd
     assert "TOPIC-SHARED-A" in b.get("/my/topics").get_data(as_text=True)
     assert "Withdraw" in a.get("/my/topics").get_data(as_text=True)
     topic = db_session.scalar(select(SessionTopic))
-    assert post_confirm(b, f"/my/topics/{topic.id}/withdraw", "/my/").status_code == 404
-    post_confirm(a, f"/my/topics/{topic.id}/withdraw", "/my/")
+    assert post_confirm(b, f"/my/topics/{topic.id}/withdraw").status_code == 404
+    post_confirm(a, f"/my/topics/{topic.id}/withdraw")
     db_session.expire_all()
     assert db_session.scalar(select(SessionTopic)) is None
     assert "TOPIC-SHARED-A" not in b.get("/my/").get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_a_topic_cannot_be_withdrawn_once_its_session_began_and_then_leaves_the_
     topic.created_at = topic.created_at.replace(year=topic.created_at.year - 1)
     db_session.commit()
     add_session(signed_in(app, couple.counselor), couple, days=-1)  # a session began after the topic
-    response = post_confirm(a, f"/my/topics/{topic.id}/withdraw", "/my/topics")
+    response = post_confirm(a, f"/my/topics/{topic.id}/withdraw")
     assert "can no longer be withdrawn" in a.get(response.headers["Location"]).get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(SessionTopic, topic.id) is not None

@@ -3,18 +3,18 @@ import re
 
 from sqlalchemy import select
 
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Worksheet
 from therapist_app.services.worksheets import version_by_slug
 
 
-def _post(client, path, page, **data):
-    return client.post(path, data={"csrf_token": csrf_of(client, page), **data})
+def _post(client, path, **data):
+    return client.post(path, data={"csrf_token": csrf_token(client), **data})
 
 
 def _new_worksheet(client):
-    response = _post(client, "/counselor/worksheets/new", "/counselor/worksheets")
+    response = _post(client, "/counselor/worksheets/new")
     assert response.status_code == 302
     return int(re.search(r"/worksheets/(\d+)/edit", response.headers["Location"]).group(1))
 
@@ -23,18 +23,17 @@ def test_a_counselor_builds_previews_publishes_and_assigns_a_worksheet(app, fact
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     wid = _new_worksheet(counselor)
-    edit = f"/counselor/worksheets/{wid}/edit"
-    _post(counselor, f"/counselor/worksheets/{wid}/details", edit, title="Our week, gently",
+    _post(counselor, f"/counselor/worksheets/{wid}/details", title="Our week, gently",
           purpose="A short look back at the week.", estimated_minutes="10", stage="1", shared_with_practice="")
-    _post(counselor, f"/counselor/worksheets/{wid}/fields", edit, type="scale", section_id="questions")
-    _post(counselor, f"/counselor/worksheets/{wid}/fields", edit, type="single_choice", section_id="questions")
+    _post(counselor, f"/counselor/worksheets/{wid}/fields", type="scale", section_id="questions")
+    _post(counselor, f"/counselor/worksheets/{wid}/fields", type="single_choice", section_id="questions")
     db_session.expire_all()
     definition = db_session.get(Worksheet, wid).draft_definition
     scale_id, choice_id = [f["id"] for f in definition["sections"][0]["fields"][1:]]
-    _post(counselor, f"/counselor/worksheets/{wid}/fields/{scale_id}", edit, **{
+    _post(counselor, f"/counselor/worksheets/{wid}/fields/{scale_id}", **{
         f"f-{scale_id}-label": "How close did you feel?", f"f-{scale_id}-min_label": "Far apart",
         f"f-{scale_id}-max_label": "Very close", f"f-{scale_id}-required": "y"})
-    _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}", edit, **{
+    _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}", **{
         f"f-{choice_id}-label": "What helped most?", f"f-{choice_id}-options": "Time together\nA walk\nTalking",
         f"f-{choice_id}-shared": "y"})
     db_session.expire_all()  # a new question takes its id from its first wording
@@ -42,19 +41,19 @@ def test_a_counselor_builds_previews_publishes_and_assigns_a_worksheet(app, fact
     assert [f["id"] for f in definition["sections"][0]["fields"][1:]] == ["how_close_did_you_feel",
                                                                          "what_helped_most"]
     choice_id = "what_helped_most"
-    _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}/up", edit)
-    _post(counselor, f"/counselor/worksheets/{wid}/fields/q1/remove", edit)
+    _post(counselor, f"/counselor/worksheets/{wid}/fields/{choice_id}/up")
+    _post(counselor, f"/counselor/worksheets/{wid}/fields/q1/remove")
 
     preview = counselor.get(f"/counselor/worksheets/{wid}/preview").get_data(as_text=True)
     assert "Our week, gently" in preview and "How close did you feel?" in preview
     assert preview.index("What helped most?") < preview.index("How close did you feel?")
     assert "Far apart" in preview and "A walk" in preview and "Your first question" not in preview
 
-    _post(counselor, f"/counselor/worksheets/{wid}/publish", edit)
+    _post(counselor, f"/counselor/worksheets/{wid}/publish")
     couple_page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     option = re.search(r'<option value="(\d+)">Our week, gently', couple_page)
     assert option, "the published worksheet is offered in the assign form"
-    _post(counselor, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+    _post(counselor, f"/counselor/couples/{couple.id}/assign",
           worksheet=option.group(1), assignee="both")
     partner_page = signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True)
     assert "Our week, gently" in partner_page
@@ -63,8 +62,7 @@ def test_a_counselor_builds_previews_publishes_and_assigns_a_worksheet(app, fact
 def test_an_edit_that_breaks_the_rules_is_refused_and_the_worksheet_is_unchanged(app, factory):
     counselor = signed_in(app, factory.counselor())
     wid = _new_worksheet(counselor)
-    edit = f"/counselor/worksheets/{wid}/edit"
-    response = _post(counselor, f"/counselor/worksheets/{wid}/fields/q1", edit, **{
+    response = _post(counselor, f"/counselor/worksheets/{wid}/fields/q1", **{
         "f-q1-label": "A painful question", "f-q1-required": "y", "f-q1-sensitive": "y"})
     page = counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert "can never be required" in page
@@ -78,24 +76,23 @@ def test_a_private_worksheet_cannot_be_seen_edited_or_assigned_by_another_counse
     author, colleague = factory.counselor(practice), factory.counselor(practice)
     author_client = signed_in(app, author)
     wid = _new_worksheet(author_client)
-    edit = f"/counselor/worksheets/{wid}/edit"
-    _post(author_client, f"/counselor/worksheets/{wid}/details", edit, title="Private to its author",
+    _post(author_client, f"/counselor/worksheets/{wid}/details", title="Private to its author",
           purpose="Only mine.", estimated_minutes="5", stage="0", shared_with_practice="")
-    _post(author_client, f"/counselor/worksheets/{wid}/fields/q1", edit, **{"f-q1-label": "What went well?"})
-    _post(author_client, f"/counselor/worksheets/{wid}/publish", edit)
+    _post(author_client, f"/counselor/worksheets/{wid}/fields/q1", **{"f-q1-label": "What went well?"})
+    _post(author_client, f"/counselor/worksheets/{wid}/publish")
     version_id = db_session.get(Worksheet, wid).versions[0].id
     couple = factory.couple(counselor=colleague)
     other = signed_in(app, colleague)
     assert "Private to its author" not in other.get("/counselor/worksheets").get_data(as_text=True)
     assert other.get(f"/counselor/worksheets/{wid}/edit").status_code == 404
     assert other.get(f"/counselor/worksheet-versions/{version_id}/preview").status_code == 404
-    forged = _post(other, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+    forged = _post(other, f"/counselor/couples/{couple.id}/assign",
                    worksheet=str(version_id), assignee="both")
     assert forged.status_code == 422
 
-    _post(author_client, f"/counselor/worksheets/{wid}/details", f"/counselor/worksheets/{wid}/edit",
+    _post(author_client, f"/counselor/worksheets/{wid}/details",
           title="Shared now", purpose="For everyone.", estimated_minutes="5", stage="0", shared_with_practice="y")
-    _post(author_client, f"/counselor/worksheets/{wid}/publish", f"/counselor/worksheets/{wid}/edit")
+    _post(author_client, f"/counselor/worksheets/{wid}/publish")
     assert "Shared now" in other.get("/counselor/worksheets").get_data(as_text=True)
     assert other.get(f"/counselor/worksheets/{wid}/edit").status_code == 404  # only its author edits it
 
@@ -103,7 +100,7 @@ def test_a_private_worksheet_cannot_be_seen_edited_or_assigned_by_another_counse
 def test_duplicating_a_library_exercise_makes_an_editable_copy_and_leaves_the_library_alone(app, factory):
     counselor = signed_in(app, factory.counselor())
     version = version_by_slug("empathy-exchange")
-    response = _post(counselor, f"/counselor/worksheet-versions/{version.id}/duplicate", "/counselor/worksheets")
+    response = _post(counselor, f"/counselor/worksheet-versions/{version.id}/duplicate")
     page = counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Understanding each other (copy)" in page
     db_session.expire_all()
@@ -114,8 +111,7 @@ def test_duplicating_a_library_exercise_makes_an_editable_copy_and_leaves_the_li
 def test_publishing_is_refused_while_starter_text_is_left(app, factory):
     counselor = signed_in(app, factory.counselor())
     wid = _new_worksheet(counselor)
-    edit = f"/counselor/worksheets/{wid}/edit"
-    response = _post(counselor, f"/counselor/worksheets/{wid}/publish", edit)
+    response = _post(counselor, f"/counselor/worksheets/{wid}/publish")
     page = counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Please replace the starter text before publishing" in page and "Untitled exercise" in page
     db_session.expire_all()
@@ -125,10 +121,9 @@ def test_publishing_is_refused_while_starter_text_is_left(app, factory):
 def test_adding_a_question_lands_on_it_and_its_first_wording_names_it(app, factory):
     counselor = signed_in(app, factory.counselor())
     wid = _new_worksheet(counselor)
-    edit = f"/counselor/worksheets/{wid}/edit"
-    added = _post(counselor, f"/counselor/worksheets/{wid}/fields", edit, type="long_text", section_id="questions")
+    added = _post(counselor, f"/counselor/worksheets/{wid}/fields", type="long_text", section_id="questions")
     assert added.headers["Location"].endswith("#field-q")  # the editor opens at the new question
-    named = _post(counselor, f"/counselor/worksheets/{wid}/fields/q", edit,
+    named = _post(counselor, f"/counselor/worksheets/{wid}/fields/q",
                   **{"f-q-label": "What helped you feel safe this week?"})
     assert named.headers["Location"].endswith("#field-what_helped_you_feel_safe_this")
     db_session.expire_all()
@@ -139,9 +134,8 @@ def test_adding_a_question_lands_on_it_and_its_first_wording_names_it(app, facto
 def test_an_over_long_question_wording_comes_back_as_typed(app, factory):
     counselor = signed_in(app, factory.counselor())
     wid = _new_worksheet(counselor)
-    edit = f"/counselor/worksheets/{wid}/edit"
     wording = "What would you like your partner to understand about this week? " * 6
-    refused = _post(counselor, f"/counselor/worksheets/{wid}/fields/q1", edit, **{"f-q1-label": wording})
+    refused = _post(counselor, f"/counselor/worksheets/{wid}/fields/q1", **{"f-q1-label": wording})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "can be up to 300 characters" in html
     assert wording.strip() in html.replace("&#39;", "'")
