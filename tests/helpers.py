@@ -1,12 +1,21 @@
 """Steps a partner takes through the portal, for tests that read like a person's actions."""
 import re
 
-from support import csrf_of
+from sqlalchemy import func, select
+
+from support import csrf_token, signed_in
+from therapist_app.engine.fields import kind_of
+from therapist_app.engine.presentation import definition_of, sections_for
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Assignment, PendingSave, Response
+from therapist_app.services import assignments
+from therapist_app.services.worksheets import version_by_slug
 
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
 
 
 def page_revision(html: str) -> int:
+    """The revision the page's form posts back (the answer form's and the review page's), 0 if none."""
     match = REVISION.search(html)
     return int(match.group(1) or match.group(2)) if match else 0
 
@@ -15,7 +24,7 @@ def save_section(client, assignment_id, answers: dict, section=0, action="save",
     """Posts one section of the answer form as the browser would without JavaScript."""
     path = f"/my/homework/{assignment_id}?section={section}&edit=1"
     html = client.get(path).get_data(as_text=True)
-    data = {"csrf_token": csrf_of(client, path), "action": action,
+    data = {"csrf_token": csrf_token(client), "action": action,
             "revision": str(page_revision(html) if revision is None else revision)}
     data.update({f"a__{key}" if not key.startswith(("a__", "s__")) else key: value for key, value in answers.items()})
     return client.post(f"/my/homework/{assignment_id}?section={section}", data=data)
@@ -24,8 +33,7 @@ def save_section(client, assignment_id, answers: dict, section=0, action="save",
 def submit(client, assignment_id, hold_back=()):
     path = f"/my/homework/{assignment_id}/review"
     html = client.get(path).get_data(as_text=True)
-    revision = re.search(r'id="revision"[^>]*value="(\d+)"|name="revision"[^>]*value="(\d+)"', html)
-    data = {"csrf_token": csrf_of(client, path), "revision": revision.group(1) or revision.group(2),
+    data = {"csrf_token": csrf_token(client), "revision": str(page_revision(html)),
             "hold_back": list(hold_back)}
     return client.post(f"/my/homework/{assignment_id}/submit", data=data)
 
@@ -33,8 +41,6 @@ def submit(client, assignment_id, hold_back=()):
 def answer_everything(client, assignment, text="My answer"):
     """Fills every visible field of every section: text where text goes, the first option elsewhere,
     and skip where a field cannot take plain text."""
-    from therapist_app.engine.presentation import definition_of, sections_for
-
     definition = definition_of(assignment.worksheet_version)
     role = assignment.couple.role_of(client.partner_id) if hasattr(client, "partner_id") else None
     for view in sections_for(definition, role):
@@ -47,8 +53,6 @@ def answer_everything(client, assignment, text="My answer"):
 
 def sample_answer(field, text="My answer") -> dict:
     """The field kind's sample answer as the page posts it: a table one box per cell, the rest as text."""
-    from therapist_app.engine.fields import kind_of
-
     key, value = f"a__{field.id}", kind_of(field).sample_answer(field, text)
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return {f"{key}-{n}-{column}": cell for n, row in enumerate(value) for column, cell in row.items()}
@@ -57,12 +61,6 @@ def sample_answer(field, text="My answer") -> dict:
 
 def answer_check_in_with_risk(app, couple):
     """Partner A is given the private check-in and answers it with a risk answer."""
-    from support import signed_in
-    from therapist_app.engine.presentation import definition_of
-    from therapist_app.extensions import session as db_session
-    from therapist_app.services import assignments
-    from therapist_app.services.worksheets import version_by_slug
-
     counselor = couple.counselor
     version = version_by_slug("safety-check-in")
     check_in = assignments.assign(counselor, couple.id, version.id, assignee_id=couple.partner_a_id).assignments[0]
@@ -81,6 +79,38 @@ def answer_check_in_with_risk(app, couple):
     return check_in
 
 
+def check_in_of(couple, partner):
+    """`partner`'s private check-in, the one adding the couple gave them."""
+    version = version_by_slug("safety-check-in")
+    return db_session.scalar(select(Assignment).where(Assignment.couple_id == couple.id,
+                                                      Assignment.assignee_id == partner.id,
+                                                      Assignment.worksheet_version_id == version.id))
+
+
+def answer_check_in_calmly(client, check_in, ever="never", extra=None):
+    """Every screening question answered "never"/"no"; `ever` for the whole-relationship question."""
+    definition = definition_of(check_in.worksheet_version)
+    calm = {"ever_hurt_or_afraid": ever, **(extra or {})}
+    index = 0
+    while True:
+        draft = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
+        db_session.expire_all()
+        answers = draft.draft if draft else None
+        views = sections_for(definition, None, answers or {"values": {}, "states": {}}, within=index)
+        if index >= len(views):
+            return
+        posted = {}
+        for field in views[index].fields:
+            if field.id in calm:
+                posted[f"a__{field.id}"] = calm[field.id]
+            elif field.type == "single_choice":
+                posted[f"a__{field.id}"] = field.options[0].value
+            elif not field.show_if:
+                posted[f"s__{field.id}"] = "skipped"
+        assert save_section(client, check_in.id, posted, section=index).status_code == 302
+        index += 1
+
+
 # Answers posted as an idle sign-out happens (tests/client/test_kept_posts.py, tests/security/test_idle.py).
 LONG_ANSWER = "Everything I typed over a long, quiet evening. " * 20
 
@@ -92,14 +122,10 @@ def answer_post(client, assignment, field_id, token, text=LONG_ANSWER):
 
 
 def first_long_text_field(assignment):
-    from therapist_app.engine.presentation import definition_of
     return next(f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "long_text")
 
 
 def kept_saves_of(user) -> int:
     """How many posts are kept, sealed, for `user`'s next sign-in."""
-    from sqlalchemy import func, select
-    from therapist_app.extensions import session as db_session
-    from therapist_app.models import PendingSave
     db_session.expire_all()
     return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))

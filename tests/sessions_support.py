@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from support import csrf_of
+from support import csrf_token
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Appointment
 from therapist_app.timezones import zone
@@ -14,7 +14,7 @@ def schedule(client, couple, when_local: datetime, minutes=50, mode="in_person",
     """Posts the schedule form; `when_local` is a naive wall-clock time in the counselor's zone."""
     path = f"/counselor/couples/{couple.id}/sessions/new"
     return client.post(path, data={
-        "csrf_token": csrf_of(client, path), "day": when_local.strftime("%Y-%m-%d"),
+        "csrf_token": csrf_token(client), "day": when_local.strftime("%Y-%m-%d"),
         "start_time": when_local.strftime("%H:%M"), "duration_minutes": str(minutes), "mode": mode,
         "video_link": link}, follow_redirects=follow)
 
@@ -37,12 +37,12 @@ def add_session(client, couple, days=0, hours=0, **kw) -> Appointment:
     return latest_appointment(couple)
 
 
-def post_confirm(client, path, page):
-    return client.post(path, data={"csrf_token": csrf_of(client, page)})
+def post_confirm(client, path):
+    return client.post(path, data={"csrf_token": csrf_token(client)})
 
 
 def add_topic(client, text, visibility="counselor"):
-    return client.post("/my/topics", data={"csrf_token": csrf_of(client, "/my/"), "text": text,
+    return client.post("/my/topics", data={"csrf_token": csrf_token(client), "text": text,
                                            "visibility": visibility})
 
 

@@ -2,10 +2,13 @@
 import contextvars
 import io
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from pypdf import PdfReader
+from sqlalchemy import event, text
 
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Base, Practice, User
@@ -14,6 +17,9 @@ from therapist_app.security.passwords import hash_password
 from therapist_app.services import assignments, couples, worksheets
 
 PASSWORD = "a-long-test-passphrase"
+# The source checkout, found from this file so that test modules in any folder name the same places.
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "worksheets"
 
 
 class RequestIsolatedClient(FlaskClient):
@@ -37,6 +43,22 @@ def reset_database(engine):
         Base.metadata.create_all(engine)
 
 
+@contextmanager
+def counted_queries(app):
+    """The SQL statements run while the block runs, as a list that fills as they happen."""
+    engine = app.extensions["sqlalchemy"].engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
 # ---- factories -------------------------------------------------------------------------------
 
 class Factory:
@@ -53,7 +75,7 @@ class Factory:
     def practice(self, name=None, country="US", two_factor=False, joint_homework_gate="off"):
         """A practice. Two-factor sign-in and the joint-homework gate are off unless a test asks for
         them: most tests are about other things, and would only meet an extra step. Their own tests
-        (tests/test_two_factor.py, tests/test_screening.py) use the real defaults."""
+        (tests/auth/test_two_factor.py, tests/services/test_private_check_in.py) use the real defaults."""
         practice = Practice(name=name or f"Practice {self._n()}", country=country, require_two_factor=two_factor,
                             joint_homework_gate=joint_homework_gate)
         db_session.add(practice)
@@ -107,15 +129,9 @@ class Auth:
 
     def login(self, user, password=PASSWORD):
         response = self.client.post("/login", data={"login": user.email or user.sign_in_name, "password": password,
-                                                    "csrf_token": self.csrf("/login")})
+                                                    "csrf_token": csrf_token(self.client)})
         assert response.status_code == 302, "sign-in failed"
         return response
-
-    def csrf(self, path):
-        page = self.client.get(path).get_data(as_text=True)
-        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-            r'value="([^"]+)"[^>]*name="csrf_token"', page)
-        return match.group(1) if match else ""
 
 
 def signed_in(app, user):
@@ -125,8 +141,23 @@ def signed_in(app, user):
     return client
 
 
-def csrf_of(client, path):
-    return Auth(client).csrf(path)
+def csrf_token(client, prefix="") -> str:
+    """A valid CSRF token for the client's session, asked of `GET /session/csrf` as the pages' own
+    scripts ask (`prefix`: where a host mounted the plugin). What a post needs that is not about a
+    page's form."""
+    return client.get(f"{prefix}/session/csrf").json["csrf_token"]
+
+
+CSRF_FIELD = (re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'), re.compile(r'value="([^"]+)"[^>]*name="csrf_token"'))
+
+
+def csrf_of(client, path) -> str:
+    """The CSRF token in the form of the page at `path` ("" if it has none), for a test about that
+    page's own form: the sign-in, invitation, password and two-factor pages. Other posts take
+    csrf_token(client)."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_FIELD[0].search(page) or CSRF_FIELD[1].search(page)
+    return match.group(1) if match else ""
 
 
 def browser_sign_in(page, login, password=PASSWORD):
@@ -140,7 +171,6 @@ def browser_sign_in(page, login, password=PASSWORD):
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, read back with pypdf. Line breaks are where the PDF wrapped a cell, not
     part of the content, so whitespace is folded."""
-    from pypdf import PdfReader
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
@@ -148,7 +178,6 @@ def drawn_characters(data: bytes) -> dict:
     """{character: font name} for every character a font in the PDF draws with a real glyph (not
     glyph 0, .notdef, the empty box), read from each font's ToUnicode map."""
     found = {}
-    from pypdf import PdfReader
     for page in PdfReader(io.BytesIO(data)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from helpers import answer_everything, submit
 from sessions_support import add_session, add_topic
-from support import signed_in
+from support import csrf_token, signed_in
+from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage, Response, SessionTopic
 from therapist_app.services import series, summaries, worksheet_builder
@@ -142,7 +143,6 @@ def _expected(role: str, audience: str) -> str:
 
 
 def test_every_route_is_declared():
-    from therapist_app import create_app
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     endpoints = {r.endpoint for r in app.url_map.iter_rules()
                  if r.endpoint.startswith("ta_") and not r.endpoint.startswith("ta_assets")}
@@ -155,7 +155,7 @@ def test_every_route_as_every_role_matches_the_table(app, factory):
     world = World(app, factory)
     ids = world.ids()
     clients = {role: signed_in(app, person) if person else app.test_client() for role, person in world.people.items()}
-    tokens = {role: client.get("/session/csrf").json["csrf_token"] for role, client in clients.items()}
+    tokens = {role: csrf_token(client) for role, client in clients.items()}
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint in ROUTES),
                    key=lambda r: (r.endpoint in LAST, r.endpoint))
     mismatches, cases = [], 0

@@ -2,14 +2,16 @@
 import io
 import json
 
+from flask import current_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import answer_everything, submit
-from support import csrf_of, signed_in
+from sessions_support import add_session, add_topic
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response
-from therapist_app.services import worksheet_builder
+from therapist_app.models import OutboxMessage, Response, SessionTopic
+from therapist_app.services import series, worksheet_builder
 from therapist_app.services.worksheets import version_by_slug
 
 HUGE_ID = "99999999999999999999"
@@ -31,13 +33,9 @@ class World:
         self.field_id = self.worksheet.draft_definition["sections"][0]["fields"][0]["id"]
         self.version_id = version_by_slug("empathy-exchange").id
         self.app = app
-        from sessions_support import add_session, add_topic
         self.appointment_id = add_session(signed_in(app, self.counselor), self.couple, days=2).id
         add_topic(signed_in(app, self.couple.partner_a), "Something for next time")
-        from therapist_app.models import SessionTopic
         self.topic_id = db_session.query(SessionTopic.id).scalar()
-        from therapist_app.models import OutboxMessage
-        from therapist_app.services import series
         check_in = version_by_slug("weekly-trust-check-in").id
         self.series_id = series.assign_repeating(self.counselor, self.couple.id, check_in,
                                                  series.Recurrence()).assignments[0].series_id
@@ -68,7 +66,6 @@ def _url(rule, ids: dict, **overrides) -> str:
             values[argument] = sorted(converter.items)[0]
         else:
             values[argument] = ids[argument]
-    from flask import current_app
     return current_app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
@@ -88,21 +85,17 @@ def test_a_huge_id_in_any_url_is_a_calm_404(app, factory):
             client = world.client_for(rule.rule)
             url = _url(rule, world.ids(), **huge)
             response = client.get(url) if method == "GET" else client.post(
-                url, data={"csrf_token": csrf_of(client, "/session/csrf") or _token(client)})
+                url, data={"csrf_token": csrf_token(client)})
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
     assert checked >= 25
-
-
-def _token(client) -> str:
-    return client.get("/session/csrf").json["csrf_token"]
 
 
 def test_a_non_numeric_revision_on_submit_asks_to_review_again(app, factory):
     world = World(app, factory)
     partner = signed_in(app, world.couple.partner_b)
     response = partner.post(f"/my/homework/{world.assignment.id}/submit",
-                            data={"csrf_token": _token(partner), "revision": "abc"})
+                            data={"csrf_token": csrf_token(partner), "revision": "abc"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/review")
 
 
@@ -110,7 +103,7 @@ def test_sign_in_json_that_is_not_an_object_is_a_wrong_sign_in(app):
     client = app.test_client()
     for body in ("[1, 2, 3]", "42", '"text"', "null"):
         response = client.post("/login.json", data=body, content_type="application/json",
-                               headers={"X-CSRFToken": _token(client), "Accept": "application/json"})
+                               headers={"X-CSRFToken": csrf_token(client), "Accept": "application/json"})
         assert response.status_code == 401 and response.json["ok"] is False
 
 
@@ -118,7 +111,7 @@ def test_a_deeply_nested_fhir_import_is_refused_with_a_message(app, factory):
     counselor = signed_in(app, factory.counselor())
     hostile = ("[" * 200_000 + "]" * 200_000).encode()
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": _token(counselor), "questionnaire": (io.BytesIO(hostile), "deep.json")},
+        "csrf_token": csrf_token(counselor), "questionnaire": (io.BytesIO(hostile), "deep.json")},
         content_type="multipart/form-data")
     assert response.status_code == 422
     assert "nested too deeply" in response.get_data(as_text=True)
@@ -129,7 +122,7 @@ def test_a_builder_field_id_with_a_newline_is_not_found(app, factory):
     counselor = signed_in(app, world.counselor)
     for field_id in ("q%0AX-Injected: 1", "q%0D%0A", "Q", "q%20x"):
         response = counselor.post(f"/counselor/worksheets/{world.worksheet.id}/fields/{field_id}",
-                                  data={"csrf_token": _token(counselor)})
+                                  data={"csrf_token": csrf_token(counselor)})
         assert response.status_code == 404
 
 
@@ -137,11 +130,11 @@ def test_a_five_mebibyte_autosave_is_refused_with_413_and_a_message(app, factory
     world = World(app, factory)
     partner = signed_in(app, world.couple.partner_b)
     response = partner.post(f"/my/homework/{world.assignment.id}/draft",
-                            data={"csrf_token": _token(partner), "a__what_partner_feels": "x" * (5 * 1024 * 1024)},
+                            data={"csrf_token": csrf_token(partner), "a__what_partner_feels": "x" * (5 * 1024 * 1024)},
                             headers={"Accept": "application/json"})
     assert response.status_code == 413
     assert response.json["error"] == "too_large" and "still on your screen" in response.json["message"]
-    page = partner.post("/my/settings", data={"csrf_token": _token(partner), "timezone": "x" * (3 * 1024 * 1024)})
+    page = partner.post("/my/settings", data={"csrf_token": csrf_token(partner), "timezone": "x" * (3 * 1024 * 1024)})
     assert page.status_code == 413 and "too much to send at once" in page.get_data(as_text=True)
 
 
@@ -167,7 +160,7 @@ def test_generated_bodies_on_every_form_route_never_cause_a_server_error(app, fa
     for rule in rules:
         client = world.client_for(rule.rule)
         url = _url(rule, world.ids())
-        token = _token(client)
+        token = csrf_token(client)
 
         @settings(max_examples=12, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -195,7 +188,7 @@ def test_json_bodies_of_any_shape_to_the_json_routes_never_cause_a_server_error(
     def post_json(body):
         for url in ("/login.json", f"/my/homework/{world.assignment.id}/draft"):
             response = partner.post(url, data=json.dumps(body), content_type="application/json",
-                                    headers={"X-CSRFToken": _token(partner), "Accept": "application/json"})
+                                    headers={"X-CSRFToken": csrf_token(partner), "Accept": "application/json"})
             assert response.status_code < 500
 
     post_json()
@@ -204,6 +197,6 @@ def test_json_bodies_of_any_shape_to_the_json_routes_never_cause_a_server_error(
 def test_an_invisible_nul_character_is_refused_beside_the_field_on_every_database(app, factory):
     world = World(app, factory)
     admin = signed_in(app, world.admin)
-    page = admin.post("/admin/practice", data={"csrf_token": _token(admin), "name": "Practice", "country": "US",
+    page = admin.post("/admin/practice", data={"csrf_token": csrf_token(admin), "name": "Practice", "country": "US",
                                                "paper_size": "A4", "default_timezone": "UTC", "footer_note": "\x00"})
     assert page.status_code == 200 and "invisible character that can" in page.get_data(as_text=True)

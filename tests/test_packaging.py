@@ -4,11 +4,12 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
 
 HOST_SCRIPT = textwrap.dedent('''
     import sys
@@ -17,6 +18,7 @@ HOST_SCRIPT = textwrap.dedent('''
     from flask_sqlalchemy import SQLAlchemy
     import therapist_app
     from therapist_app import TherapistApp
+    from therapist_app.models import Base
     from therapist_app.paths import MIGRATIONS_DIR, TEMPLATES_DIR, WORKSHEETS_DIR
     from therapist_app.services import worksheets
 
@@ -40,7 +42,6 @@ HOST_SCRIPT = textwrap.dedent('''
     # The standalone app too, with no top-level config.py anywhere on the path.
     standalone = therapist_app.create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(Path.cwd() / "alone.db")})
     with standalone.app_context():
-        from therapist_app.models import Base
         Base.metadata.create_all(standalone.extensions["sqlalchemy"].engine)
     print("standalone", standalone.test_client().get("/login").status_code)
 ''')
@@ -66,7 +67,6 @@ def wheel(tmp_path_factory):
 
 
 def test_every_python_package_of_the_plugin_is_in_the_wheel(wheel):
-    import zipfile
     inside = {name.rsplit("/", 1)[0] for name in zipfile.ZipFile(wheel).namelist() if name.endswith("/__init__.py")}
     source = {str(path.parent.relative_to(ROOT)) for path in (ROOT / "therapist_app").rglob("__init__.py")}
     assert source - inside == set()

@@ -1,7 +1,6 @@
 """The plugin mounted in a host practice-management app under /therapy (tests/host_app.py): the
 plugin's people stay the plugin's, and the host's staff sign in once, at the host."""
 import os
-import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ import time_machine
 from sqlalchemy import inspect
 
 from host_app import HOST_PAGES, HOST_PASSWORD, build_host, make_host, mount
-from support import PASSWORD, Factory, RequestIsolatedClient, reset_database
+from support import PASSWORD, Factory, RequestIsolatedClient, csrf_of, csrf_token, reset_database
 from therapist_app.extensions import session as db_session
 from therapist_app.models.base import utcnow
 from therapist_app.services import worksheets
@@ -63,10 +62,8 @@ def _host_sign_in(host, staff_id, client=None):
 
 def _partner_sign_in(host, partner, client=None):
     client = client or host.test_client()
-    page = client.get("/therapy/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post("/therapy/login", data={"login": partner.email, "password": PASSWORD,
-                                                   "csrf_token": token})
+                                                   "csrf_token": csrf_token(client, "/therapy")})
     assert response.headers["Location"] == "/therapy/my/"
     return client
 
@@ -96,8 +93,7 @@ def test_host_staff_mapped_as_a_counselor_reach_the_caseload_with_no_second_sign
 def test_staff_do_not_sign_in_with_a_plugin_password_when_mounted(host, factory):
     counselor = factory.counselor()
     client = host.test_client()
-    page = client.get("/therapy/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_of(client, "/therapy/login")  # the mounted sign-in page's own form, the one staff must not use
     response = client.post("/therapy/login", data={"login": counselor.email, "password": PASSWORD,
                                                    "csrf_token": token})
     assert response.status_code == 403 and "own app" in response.get_data(as_text=True)
@@ -168,9 +164,7 @@ def test_an_idle_partner_is_signed_out_of_the_plugin_while_host_staff_stay_signe
 def test_signing_out_of_the_plugin_keeps_host_staff_signed_in_to_the_host(host, factory):
     counselor = factory.counselor()
     desk = _host_sign_in(host, _staff(host, "Dr. Host", counselor))
-    page = desk.get("/therapy/counselor/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    assert desk.post("/therapy/logout", data={"csrf_token": token}).status_code == 302
+    assert desk.post("/therapy/logout", data={"csrf_token": csrf_token(desk, "/therapy")}).status_code == 302
     assert desk.get("/staff").get_data(as_text=True) == "host page /staff"
     assert desk.get("/therapy/counselor/").status_code == 302  # until the host signs them in again
 
@@ -192,9 +186,7 @@ def test_a_host_may_end_both_together(tmp_path):
         browser.post("/logout")
         assert browser.get("/therapy/my/").status_code == 302
         desk = _host_sign_in(app, _staff(app, "Dr. Host", counselor))
-        page = desk.get("/therapy/counselor/").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        desk.post("/therapy/logout", data={"csrf_token": token})
+        desk.post("/therapy/logout", data={"csrf_token": csrf_token(desk, "/therapy")})
         assert desk.get("/schedule").status_code == 302  # signed out of the host too
         db_session.remove()
 

@@ -1,24 +1,8 @@
 """Pages use a fixed number of SQL queries, however large the caseload or the homework list."""
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from support import signed_in
-
-
-@contextmanager
-def counted_queries(app):
-    engine = app.extensions["sqlalchemy"].engine
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from helpers import answer_everything, submit
+from support import counted_queries, signed_in
+from therapist_app.extensions import session
+from therapist_app.services import packets
 
 
 def assert_same_cost(app, client, path, grow, at_most=None):
@@ -71,10 +55,6 @@ def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app,
 
 def test_the_prep_packet_gathers_2_or_6_answered_exercises_in_the_same_queries(app, factory):
     """Each printed exercise once cost three queries of its own (both answers, earlier versions)."""
-    from helpers import answer_everything, submit
-    from therapist_app.extensions import session
-    from therapist_app.services import packets
-
     couple = factory.couple()
     partners = [signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)]
 

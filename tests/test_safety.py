@@ -1,11 +1,13 @@
 """Clinical safety: the private check-in leaves no trace, risk alerts the counselor only, locks hold."""
+import difflib
 import re
 
 import pytest
 from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk
-from support import csrf_of, signed_in
+from support import csrf_token, pdf_text, signed_in
+from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, OutboxMessage, Response
 from therapist_app.services.worksheets import version_by_slug
@@ -33,7 +35,7 @@ def _everything_partner_b_can_reach(app, couple, joint):
              f"/my/homework/{joint.id}/review"]
     for path in pages:
         seen[path] = _normalised(b.get(path).get_data(as_text=True))
-    token = csrf_of(b, f"/my/homework/{joint.id}?edit=1")
+    token = csrf_token(b)
     autosave = b.post(f"/my/homework/{joint.id}/draft?section=0",
                       data={"csrf_token": token, "revision": "0"}, headers={"Accept": "application/json"}).json
     autosave.pop("csrf_token", None)
@@ -62,7 +64,7 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
     assert check_in_has_every_new_item(check_in)
     a = signed_in(app, couple.partner_a)
     added = a.post(f"/my/homework/{check_in.id}/addendum",
-                   data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "An addendum"})
+                   data={"csrf_token": csrf_token(a), "text": "An addendum"})
     assert added.status_code == 302
     _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
     # the counselor reads it; A adds a note after that, which counts for the counselor again (never
@@ -71,13 +73,13 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == check_in.id))
 
     def mark_read():
-        token = csrf_of(counselor, f"/counselor/assignments/{check_in.id}")
+        token = csrf_token(counselor)
         assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
                               data={"csrf_token": token}).status_code == 302
     mark_read()
     _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
     later = a.post(f"/my/homework/{check_in.id}/addendum",
-                   data={"csrf_token": csrf_of(a, f"/my/homework/{check_in.id}?safe=1"), "text": "A later note"})
+                   data={"csrf_token": csrf_token(a), "text": "A later note"})
     assert later.status_code == 302
     assert "including 1 new note" in counselor.get("/counselor/").get_data(as_text=True)
     _assert_same(before, _everything_partner_b_can_reach(app, couple, joint))
@@ -88,7 +90,6 @@ def test_the_private_check_in_leaves_no_trace_that_the_other_partner_could_see(a
 def _assert_same(before: dict, after: dict) -> None:
     for key in before:
         if before[key] != after[key]:
-            import difflib
             diff = "\n".join(difflib.unified_diff(str(before[key]).splitlines(), str(after[key]).splitlines(), lineterm=""))
             raise AssertionError(f"{key} differs:\n{diff}")
     assert before == after
@@ -96,7 +97,6 @@ def _assert_same(before: dict, after: dict) -> None:
 
 def check_in_has_every_new_item(check_in) -> bool:
     """The risk answers reached the new screening items and the follow-ups after a positive screen."""
-    from therapist_app.models import Response
     response = db_session.scalar(select(Response).where(Response.assignment_id == check_in.id))
     wanted = {"insulted_or_screamed_at", "put_down_or_humiliated", "jealous_or_monitored", "ever_hurt_or_afraid",
               "threatened_to_kill", "choked_or_strangled", "weapon", "getting_worse", "threats_about_children",
@@ -146,7 +146,7 @@ def test_a_locked_exercise_cannot_be_assigned_or_opened_before_it_is_unlocked(ap
     page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert version.title not in page  # not offered in the assign form
     forged = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
-        "csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}"), "worksheet": version.id,
+        "csrf_token": csrf_token(counselor), "worksheet": version.id,
         "assignee": "both"})
     assert forged.status_code == 422
     db_session.expire_all()
@@ -162,7 +162,7 @@ def test_a_locked_exercise_cannot_be_assigned_or_opened_before_it_is_unlocked(ap
     db_session.commit()
     assert version.title not in a.get("/my/").get_data(as_text=True)
     assert a.get(f"/my/homework/{assignment.id}").status_code == 409
-    token = csrf_of(a, "/my/")
+    token = csrf_token(a)
     assert a.post(f"/my/homework/{assignment.id}?section=0",
                   data={"csrf_token": token, "revision": "0"}).status_code == 409
 
@@ -176,9 +176,9 @@ def test_not_yet_from_one_partner_holds_the_exercise_for_both_and_only_the_couns
     gate = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "Not yet" in gate
     b.post(f"/my/homework/{assignment.id}/readiness",
-           data={"csrf_token": csrf_of(b, f"/my/homework/{assignment.id}"), "ready": "yes"})
+           data={"csrf_token": csrf_token(b), "ready": "yes"})
     a.post(f"/my/homework/{assignment.id}/readiness",
-           data={"csrf_token": csrf_of(a, f"/my/homework/{assignment.id}"), "ready": "no"})
+           data={"csrf_token": csrf_token(a), "ready": "no"})
     b_list = b.get("/my/").get_data(as_text=True)
     assert "Not started yet" in b_list and "not yet" not in b_list.replace("Not started yet", "")
     held = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
@@ -220,20 +220,18 @@ def test_stage_ahead_assignment_warns_but_is_allowed(app, factory):
     counselor = signed_in(app, couple.counselor)
     version = version_by_slug("deciding-our-future")
     response = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
-        "csrf_token": csrf_of(counselor, f"/counselor/couples/{couple.id}"), "worksheet": version.id,
+        "csrf_token": csrf_token(counselor), "worksheet": version.id,
         "assignee": "both"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "belongs to stage 3; the couple is in stage 1" in page and "The exercise was assigned." in page
 
 
 def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, factory):
-    from support import pdf_text
     couple = factory.couple(with_check_ins=False)
     answer_check_in_with_risk(app, couple)
     pdf = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     text = pdf_text(pdf.data)
     assert "Read first" in text and "private check-ins are never printed" in text
-    from therapist_app.engine.presentation import definition_of
     for field in definition_of(version_by_slug("safety-check-in")).all_fields():
         assert field.label[:40] not in text
     assert "Check-in" not in text.replace("private check-in", "")
@@ -241,7 +239,6 @@ def test_private_check_ins_are_never_printed_only_flagged_for_reading(app, facto
 
 
 def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, factory):
-    from therapist_app.engine.presentation import definition_of
     practice = factory.practice()
     admin = signed_in(app, factory.admin(practice))
     couple = factory.couple(counselor=factory.counselor(practice))
@@ -250,12 +247,12 @@ def test_the_practice_chooses_which_check_in_answers_alert_the_counselor(app, fa
     first = next(f for f in definition.all_fields() if getattr(f, "risk_values", None))
     assert first.label.replace("'", "&#39;") in page
     # the practice decides that no answer of any question alerts: the same risky answers now raise nothing
-    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice")})
+    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_token(admin)})
     answer_check_in_with_risk(app, couple)
     counselor = signed_in(app, couple.counselor)
     assert "need your attention" not in counselor.get("/counselor/").get_data(as_text=True)
     # and back to alerting on the worksheet's own choices
-    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_of(admin, "/admin/practice"),
+    admin.post("/admin/practice/risk-answers", data={"csrf_token": csrf_token(admin),
                                                      first.id: first.risk_values})
     answer_check_in_with_risk(app, couple)
     assert re.search(r"<strong>1</strong> private check-in or answer needs your attention",

@@ -5,6 +5,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from config import ConfigError, ProductionConfig
+from helpers import save_section
+from support import signed_in
 from therapist_app import create_app
 from therapist_app.models import Base, Couple, Practice, User
 
@@ -65,8 +67,6 @@ def test_worksheets_check_command_names_a_broken_file_and_fails(tmp_path):
 
 
 def test_answers_are_encrypted_in_the_database(app, factory):
-    from support import signed_in
-    from helpers import save_section
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange", note="a personal note to the couple")
     save_section(signed_in(app, couple.partner_a), assignment.id, {"what_partner_feels": "very private words"})

@@ -4,7 +4,8 @@ import shutil
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from support import browser_sign_in
+from helpers import save_section
+from support import browser_sign_in, signed_in
 from therapist_app.services.worksheets import sync_library
 
 LIVE = {
@@ -63,8 +64,6 @@ LIVE_COMBINED = {
 
 
 def test_combined_conditions_work_live_with_an_earlier_answer_and_one_on_the_page(app, factory, new_page, tmp_path):
-    from helpers import save_section
-    from support import signed_in
     library = tmp_path / "library"
     shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
     (library / "live-combined.yaml").write_text(yaml.safe_dump(LIVE_COMBINED, sort_keys=False))

@@ -1,5 +1,10 @@
 """Both partners in Chromium at phone size: hold back by keyboard, reveal after both submit, no peeking."""
+from sqlalchemy import select
+
 from support import browser_sign_in
+from therapist_app.engine.presentation import definition_of
+from therapist_app.extensions import session
+from therapist_app.models import Assignment
 
 SHARED_MARK = "Your partner will see this after you have both submitted."
 
@@ -55,7 +60,6 @@ def test_shared_answers_reveal_after_the_second_submission_and_a_held_back_one_n
     b_page = b.content()
     assert "What your partner shared" in b_page and "Robin wrote" in b_page
     assert f"Robin wrote {held}" not in b_page
-    from therapist_app.engine.presentation import definition_of
     private = [f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.visibility == "counselor"]
     for field_id in private:
         assert f"Robin wrote {field_id}" not in b_page
@@ -65,10 +69,6 @@ def test_shared_answers_reveal_after_the_second_submission_and_a_held_back_one_n
 
 def test_a_partner_cannot_open_the_other_partners_private_check_in_by_url(app, factory, new_page):
     couple = factory.couple(with_check_ins=True)
-    from sqlalchemy import select
-
-    from therapist_app.extensions import session
-    from therapist_app.models import Assignment
     check_in_a = session.scalar(select(Assignment.id).where(Assignment.assignee_id == couple.partner_a_id))
     b = new_page()
     browser_sign_in(b, couple.partner_b.email)

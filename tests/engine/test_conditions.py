@@ -1,17 +1,20 @@
 """Conditional questions (show_if) in every path: the checker, the portal without JavaScript, what is
 submitted and revealed, the side-by-side page and the PDF, and FHIR both ways."""
 import copy
+import io
 import json
 import shutil
 
 import pytest
 import yaml
+from fhir.resources.R4B.questionnaire import Questionnaire
 
 from helpers import save_section, submit
-from support import csrf_of, pdf_text, signed_in
+from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.fhir import questionnaire
 from therapist_app.engine.fhir_import import definition_from_questionnaire
-from therapist_app.engine.loader import WorksheetError, validate_definition
+from therapist_app.engine.loader import WorksheetError, load_directory, validate_definition
+from therapist_app.engine.presentation import describe_condition
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.services.worksheets import sync_library
@@ -187,11 +190,10 @@ def test_fhir_conditions_a_worksheet_cannot_hold_are_refused_by_name_not_dropped
 
 
 def test_a_counselor_imports_a_conditional_questionnaire_through_the_page(app, factory):
-    import io
     counselor = signed_in(app, factory.counselor())
     upload = (io.BytesIO(json.dumps(SDC_STYLE).encode()), "week.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 302
     editor = counselor.get(response.headers["Location"]).get_data(as_text=True)
@@ -230,7 +232,6 @@ COMBINED = {
 
 
 def _library(app) -> dict:
-    from therapist_app.engine.loader import load_directory
     loaded = load_directory(app.config["THERAPIST_WORKSHEETS_DIR"])
     assert not loaded.errors
     return {slug: w.definition for slug, w in loaded.worksheets.items()}
@@ -326,7 +327,6 @@ def test_a_question_hidden_by_a_combined_condition_is_never_required_submitted_o
 
 
 def test_the_builder_says_a_combined_condition_in_words(app, combined):
-    from therapist_app.engine.presentation import describe_condition
     definition = validate_definition(copy.deepcopy(COMBINED), "hard-moments.yaml")
     fields = {f.id: f for f in definition.all_fields()}
     assert describe_condition(fields["what_helps"].show_if, definition) == (
@@ -372,7 +372,6 @@ def test_fhir_several_enable_when_on_several_questions_round_trip_unchanged():
     safe = groups["Planning"]["item"][0]
     assert safe["enableBehavior"] == "all" and safe["enableWhen"][1] == {
         "question": "q_1_3", "operator": ">=", "answerInteger": 7}
-    from fhir.resources.R4B.questionnaire import Questionnaire
     Questionnaire.model_validate(exported)
     assert definition_from_questionnaire(json.loads(json.dumps(exported))) == imported  # ours: exact
     without_ours = {k: v for k, v in exported.items() if k != "extension"}  # as another system reads it
@@ -382,11 +381,10 @@ def test_fhir_several_enable_when_on_several_questions_round_trip_unchanged():
 
 
 def test_a_counselor_imports_combined_conditions_and_the_builder_says_them_in_words(app, factory):
-    import io
     counselor = signed_in(app, factory.counselor())
     upload = (io.BytesIO(json.dumps(SDC_COMBINED).encode()), "combined.json")
     response = counselor.post("/counselor/worksheets/import", data={
-        "csrf_token": csrf_of(counselor, "/counselor/worksheets"), "questionnaire": upload},
+        "csrf_token": csrf_token(counselor), "questionnaire": upload},
         content_type="multipart/form-data")
     assert response.status_code == 302
     editor = counselor.get(response.headers["Location"]).get_data(as_text=True)

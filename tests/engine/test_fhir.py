@@ -1,19 +1,18 @@
 """FHIR R4 export and import: every library exercise round-trips, foreign files import, nothing hidden leaks."""
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from support import LIBRARY
 from therapist_app.engine.fhir import DEFINITION_EXTENSION, questionnaire, questionnaire_response
 from therapist_app.engine.fhir_import import answers_from_questionnaire_response, definition_from_questionnaire
 from therapist_app.engine.fields import REGISTRY
 from therapist_app.engine.loader import WorksheetError, load_directory
 from therapist_app.engine.presentation import fields_for
 
-LIBRARY = Path(__file__).resolve().parents[2] / "worksheets"
 SLUGS = sorted(p.stem for p in LIBRARY.glob("*.yaml"))
 BASE = "https://counsel.example.org/"
 URL = "https://counsel.example.org/fhir/Questionnaire/x"

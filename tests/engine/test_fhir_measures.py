@@ -2,18 +2,17 @@
 definition our own import reads), and a scored measure's QuestionnaireResponse carries its score."""
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from support import LIBRARY
 from therapist_app.engine.fhir import DEFINITION_EXTENSION, questionnaire, questionnaire_response
 from therapist_app.engine.fhir_import import definition_from_questionnaire
 from therapist_app.engine.fhir_measures import CRISIS_VALUE, RISK_VALUE, SCORE, SCORING
 from therapist_app.engine.loader import WorksheetError, load_directory
 
-LIBRARY = Path(__file__).resolve().parents[2] / "worksheets"
 SCORED_BY_HAND = {"csi_happiness": "happy", "csi_warm": "mostly_true", "csi_rewarding": "somewhat",
                   "csi_satisfied": "mostly"}  # 3 + 3 + 2 + 3 = 11, below the 13.5 cutoff
 

@@ -1,24 +1,24 @@
 """Sessions that end (security/idle.py): idle sign-outs, the absolute lifetime, signing in again as the
 right person, and text that survives all of it (the posts kept for later: tests/client/test_kept_posts.py)."""
+import re
 from datetime import timedelta
 
 import time_machine
 from sqlalchemy import select
 
 from helpers import answer_post, first_long_text_field, kept_saves_of, save_section
-from support import PASSWORD, Auth, csrf_of, signed_in
+from support import PASSWORD, Auth, csrf_of, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.models.base import utcnow
 
 
 def _owner_token(client, path) -> str:
-    import re
     return re.search(r'data-owner="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
 
 
 def _sign_in_again_json(client, person, owner=None):
-    token = client.get("/session/csrf").json["csrf_token"]
+    token = csrf_token(client)
     return client.post("/login.json", json={"login": person.email, "password": PASSWORD, "owner": owner},
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
 
@@ -60,15 +60,15 @@ def test_without_javascript_another_person_is_asked_to_sign_out_first(app, facto
     assignment = factory.assign(couple, "empathy-exchange")
     field_id = first_long_text_field(assignment)
     phone = signed_in(app, couple.partner_a)
-    token = csrf_of(phone, f"/my/homework/{assignment.id}?edit=1")
+    token = csrf_token(phone)
     with time_machine.travel(utcnow() + timedelta(minutes=40)):
         answer_post(phone, assignment, field_id, token, text="Robin typed this before the sign-out")
         page = phone.post("/login", data={"login": couple.partner_b.email, "password": PASSWORD,
-                                          "csrf_token": csrf_of(phone, "/login")})
+                                          "csrf_token": csrf_token(phone)})
         assert page.status_code == 403
         assert "belongs to someone else" in page.get_data(as_text=True)
         assert phone.get("/my/").status_code == 302
-        phone.post("/logout", data={"csrf_token": csrf_of(phone, "/login")})
+        phone.post("/logout", data={"csrf_token": csrf_token(phone)})
         assert Auth(phone).login(couple.partner_b).status_code == 302
         kai_page = phone.get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
     assert "Robin typed this" not in kai_page
@@ -89,7 +89,7 @@ def test_the_sign_in_page_after_an_idle_sign_out_speaks_to_everyone(app, factory
 def test_signing_in_replaces_the_csrf_token(app, factory):
     couple = factory.couple()
     client = app.test_client()
-    before = client.get("/session/csrf").json["csrf_token"]
+    before = csrf_token(client)
     Auth(client).login(couple.partner_a)
     stale = client.post("/my/settings", data={"csrf_token": before, "timezone": "UTC", "reminder_hour": "18"})
     assert stale.status_code == 400  # a form from before signing in is refused (a calm page)
@@ -103,6 +103,7 @@ def test_the_cookie_ends_with_the_browser_unless_it_is_my_own_device(app, factor
     couple = factory.couple()
     for own_device, lasts in (("", False), ("y", True)):
         client = app.test_client()
+        # the sign-in page's own form, with its "my own device" box
         response = client.post("/login", data={"login": couple.partner_a.email, "password": PASSWORD,
                                                "own_device": own_device, "csrf_token": csrf_of(client, "/login")})
         assert response.status_code == 302

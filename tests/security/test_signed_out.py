@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import select
 
 from helpers import answer_everything, submit
-from support import csrf_of, signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.models.base import utcnow
@@ -20,7 +20,7 @@ def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm
     submit(partner, assignment.id)
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
     counselor = signed_in(app, couple.counselor)
-    token = csrf_of(counselor, f"/counselor/assignments/{assignment.id}")
+    token = csrf_token(counselor)
     comment = "You named something that took courage to name. Let's start there next week."
     with time_machine.travel(utcnow() + timedelta(minutes=20)):  # counselors are signed out after 15
         page = counselor.post(f"/counselor/responses/{response_id}/reviewed",
@@ -35,7 +35,7 @@ def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm
 def test_a_form_whose_session_cookie_is_gone_gets_a_calm_page_not_a_raw_400(app, factory):
     counselor = factory.counselor()
     browser = signed_in(app, counselor)
-    token = csrf_of(browser, "/counselor/worksheets")
+    token = csrf_token(browser)
     browser.delete_cookie("session")
     response = browser.post("/counselor/worksheets/new", data={"csrf_token": token, "title": "Rebuilding rituals"})
     html = response.get_data(as_text=True)

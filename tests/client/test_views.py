@@ -1,0 +1,282 @@
+"""The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from helpers import answer_everything, save_section, submit
+from support import Auth, csrf_token, signed_in
+from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
+from therapist_app.extensions import session as db_session
+from therapist_app.models import OutboxMessage, Response, ResponseRevision
+from therapist_app.models.base import utcnow
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def test_a_draft_is_kept_on_the_server_and_comes_back_on_another_device(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    phone = signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {_first_two_text_fields(assignment)[0]: "Words I typed on my phone"})
+    laptop = signed_in(app, couple.partner_a)
+    page = _text(laptop.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "Words I typed on my phone" in page
+
+
+def test_homework_list_shows_due_date_status_and_the_counselors_note(app, factory):
+    couple = factory.couple()
+    factory.assign(couple, "empathy-exchange", note="Go gently with each other this week.")
+    page = _text(signed_in(app, couple.partner_a).get("/my/"))
+    assert "Understanding each other" in page or "mpathy" in page
+    assert "Not started yet" in page and "due" in page
+    assert "Go gently with each other this week." in page
+
+
+def test_an_answer_over_the_length_limit_is_refused_at_the_field_and_the_rest_is_kept(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    first_field = _first_two_text_fields(assignment)
+    limit = _limit_of(assignment, first_field[0])
+    too_long = "x" * (limit + 1)
+    response = save_section(partner, assignment.id, {first_field[0]: too_long, first_field[1]: "kept answer"})
+    assert response.status_code == 422
+    page = _text(response)
+    assert f"up to {limit:,} characters" in page and f"It is {limit + 1:,} now" in page
+    assert too_long in page  # still on the page, nothing typed is lost
+    saved = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "kept answer" in saved
+
+
+def _first_two_text_fields(assignment):
+    fields = [f.id for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
+              if f.type in ("long_text", "short_text")]
+    assert len(fields) >= 2
+    return fields[:2]
+
+
+def _limit_of(assignment, field_id):
+    return field_by_id(definition_of(assignment.worksheet_version), field_id).max_length
+
+
+def test_submitting_with_an_unanswered_question_is_refused_and_nothing_typed_is_lost(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    save_section(partner, assignment.id, {"trust_rating": "6"})
+    review = _text(partner.get(f"/my/homework/{assignment.id}/review"))
+    # nothing in the weekly check-in is required any more, but an unanswered question still needs an
+    # answer or a deliberate skip before submitting
+    assert "unanswered" in review and "Skip the unanswered questions" in review
+    response = submit(partner, assignment.id)
+    assert response.status_code == 302
+    db_session.expire_all()
+    stored = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert stored.status == "draft" and stored.draft["values"]["trust_rating"] == 6
+
+
+def test_double_submit_creates_one_response(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    first = submit(partner, assignment.id)
+    second = submit(partner, assignment.id)
+    assert first.status_code == second.status_code == 302
+    assert db_session.scalar(select(func.count(Response.id)).where(Response.assignment_id == assignment.id)) == 1
+    assert db_session.scalar(select(func.count(ResponseRevision.id))) == 0
+    assert "You submitted this" in _text(partner.get(f"/my/homework/{assignment.id}"))
+
+
+def test_shared_answers_reveal_only_after_both_submit_and_counselor_only_answers_never(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    answer_everything(a, assignment, text="Robin wrote")
+    submit(a, assignment.id)
+    waiting = _text(a.get(f"/my/homework/{assignment.id}"))
+    assert "Waiting for your partner" in waiting
+
+    b_page = _text(b.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "Robin wrote" not in b_page
+    answer_everything(b, assignment, text="Kai wrote")
+    submit(b, assignment.id)
+
+    definition = definition_of(assignment.worksheet_version)
+    shared = [f.id for f in definition.all_fields() if f.visibility == "shared"]
+    private = [f.id for f in definition.all_fields() if f.visibility == "counselor"]
+    assert shared and private
+    a_page, b_page = _text(a.get(f"/my/homework/{assignment.id}")), _text(b.get(f"/my/homework/{assignment.id}"))
+    for field_id in shared:
+        assert f"Kai wrote: {field_id}" in a_page and f"Robin wrote: {field_id}" in b_page
+    for field_id in private:
+        assert f"Kai wrote: {field_id}" not in a_page and f"Robin wrote: {field_id}" not in b_page
+
+
+def test_a_held_back_answer_never_reaches_the_partner_but_the_counselor_sees_it_marked(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    shared = [f.id for f in definition_of(assignment.worksheet_version).all_fields() if f.visibility == "shared"]
+    kept = shared[0]
+    answer_everything(a, assignment, text="Robin wrote")
+    submit(a, assignment.id, hold_back=[kept])
+    answer_everything(b, assignment, text="Kai wrote")
+    submit(b, assignment.id)
+
+    b_page = _text(b.get(f"/my/homework/{assignment.id}"))
+    assert f"Robin wrote: {kept}" not in b_page
+    assert f"Robin wrote: {shared[1]}" in b_page
+    assert "kept private" not in b_page.lower() and "held back" not in b_page.lower()
+
+    counselor_page = _text(signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}"))
+    assert f"Robin wrote: {kept}" in counselor_page and "held back from partner" in counselor_page
+
+
+def test_a_stale_save_from_a_second_device_is_kept_aside_not_written_over_the_newer_one(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    phone, laptop = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {field_id: "first version"})
+    save_section(laptop, assignment.id, {field_id: "newer version from the laptop"})
+    stale = save_section(phone, assignment.id, {field_id: "phone edit based on the old page"}, revision=1)
+    assert stale.status_code == 409
+    assert "A newer version of some answers was saved" in _text(stale)
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert response.draft["values"][field_id] == "newer version from the laptop"
+    conflict = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "conflict"))
+    assert conflict.content["values"][field_id] == "phone edit based on the old page"
+
+
+def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redirect(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    partner = signed_in(app, couple.partner_a)
+    token = csrf_token(partner)
+    saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
+                         data={"csrf_token": token, "revision": "0", f"a__{field_id}": "autosaved words"},
+                         headers={"Accept": "application/json"})
+    assert saved.status_code == 200 and saved.json["ok"] and saved.json["revision"] == 1
+
+    with time_machine.travel(utcnow() + timedelta(minutes=31)):
+        expired = partner.post(f"/my/homework/{assignment.id}/draft?section=0",
+                               data={"csrf_token": token, "revision": "1", f"a__{field_id}": "more words"},
+                               headers={"Accept": "application/json"})
+    assert expired.status_code == 401 and expired.json["error"] == "signed_out"
+
+
+def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_old_version_is_kept(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in", assignee=couple.partner_a)
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    submit(partner, assignment.id)
+    save_section(partner, assignment.id, {"trust_rating": "9"})
+    submit(partner, assignment.id)
+    db_session.expire_all()
+    response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert response.submitted["values"]["trust_rating"] == 9
+    old = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "submitted"))
+    assert old.content["values"]["trust_rating"] == 7
+
+    counselor = signed_in(app, couple.counselor)
+    counselor.post(f"/counselor/responses/{response.id}/reviewed",
+                   data={"csrf_token": csrf_token(counselor),
+                         "comment": "Thank you"})
+    locked = save_section(partner, assignment.id, {"trust_rating": "2"})
+    assert locked.status_code == 409 and "already reviewed" in _text(locked)
+
+
+def test_a_closed_assignment_refuses_posts_with_a_message_and_keeps_the_answers(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "weekly-trust-check-in")
+    partner = signed_in(app, couple.partner_a)
+    save_section(partner, assignment.id, {"trust_rating": "5"})
+    open_page_token = csrf_token(partner)  # the partner's page stays open with this token
+    counselor = signed_in(app, couple.counselor)
+    counselor.post(f"/counselor/assignments/{assignment.id}/cancel",
+                   data={"csrf_token": csrf_token(counselor)})
+    response = partner.post(f"/my/homework/{assignment.id}?section=0",
+                            data={"csrf_token": open_page_token, "revision": "1", "a__trust_rating": "1"})
+    assert response.status_code == 404
+    assert "isn't available" in _text(response)
+    db_session.expire_all()
+    assert db_session.scalar(select(Response).where(Response.assignment_id == assignment.id)).draft["values"]["trust_rating"] == 5
+
+
+def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
+    couple = factory.couple()
+    first = factory.assign(couple, "weekly-trust-check-in")
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    assert "My weekly check-ins" not in _text(a.get("/my/"))
+    for partner, rating in ((a, "3"), (b, "9")):
+        save_section(partner, first.id, {**{f"{m}_rating": rating for m in ("trust", "safety", "communication", "closeness")},
+                                         "painful_reminders": "once_or_twice"})
+        save_section(partner, first.id, {"helped_this_week": "a walk"}, section=1)
+        submit(partner, first.id)
+    page = _text(a.get("/my/"))
+    assert "My weekly check-ins" in page and "<svg" in page and 'role="img"' in page
+    table = page[page.index("The ratings as a table"):]
+    assert "<td>3</td>" in table and "<td>9</td>" not in table
+
+
+def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app, factory):
+    couple = factory.couple()
+    partner = signed_in(app, couple.partner_a)
+    response = partner.post("/my/settings", data={"csrf_token": csrf_token(partner),
+                                                   "reminder_hour": "19", "timezone": "Europe/Berlin"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    factory.assign(couple, "empathy-exchange")
+    db_session.expire_all()
+    new_homework = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("assigned:%"))).all()
+    assert [m.to_address for m in new_homework] == [couple.partner_b.email]
+    assert '<option selected value="Europe/Berlin">' in _text(partner.get("/my/settings"))
+
+
+def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at_the_next_sign_in(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    partner = signed_in(app, couple.partner_a)
+    token = csrf_token(partner)
+    long_answer = "Everything I typed over a long, quiet hour. " * 40
+    with time_machine.travel(utcnow() + timedelta(minutes=45)):
+        response = partner.post(f"/my/homework/{assignment.id}?section=0",
+                                data={"csrf_token": token, "revision": "0", "action": "save",
+                                      f"a__{field_id}": long_answer})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    signed_in_again = Auth(partner).login(couple.partner_a)
+    assert signed_in_again.status_code == 302
+    page = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert long_answer.strip() in page.replace("&#39;", "'")
+    assert "What you typed before you were signed out has been saved." in page
+
+
+def test_the_counselor_never_sees_a_draft_nor_a_save_kept_aside_from_a_conflict(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    phone, laptop = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    save_section(phone, assignment.id, {field_id: "draft words only I have seen"})
+    save_section(laptop, assignment.id, {field_id: "newer draft from the laptop"})
+    assert save_section(phone, assignment.id, {field_id: "kept-aside words from the phone"},
+                        revision=1).status_code == 409
+    counselor = signed_in(app, couple.counselor)
+    answers_page = _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
+    for words in ("draft words only I have seen", "newer draft from the laptop", "kept-aside words from the phone"):
+        assert words not in answers_page
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 404
+    # Once submitted, the counselor reads the submitted answers, still without the kept-aside save.
+    answer_everything(laptop, assignment, text="Submitted words")
+    assert submit(laptop, assignment.id).status_code == 302
+    answers_page = _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
+    assert "Submitted words" in answers_page and "kept-aside words from the phone" not in answers_page
+    assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 200

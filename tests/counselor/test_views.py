@@ -1,0 +1,205 @@
+"""The counselor's side: adding couples, assigning, sharing settings, agreements, versions."""
+import shutil
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from helpers import answer_everything, save_section, submit
+from support import csrf_token, signed_in
+from therapist_app.engine.presentation import definition_of
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Response, User, WorksheetVersion
+from therapist_app.services.worksheets import sync_library, version_by_slug
+
+
+def _post(client, path, form_page, **data):
+    return client.post(path, data={"csrf_token": csrf_token(client), **data})
+
+
+def test_adding_a_couple_invites_both_and_gives_each_a_private_check_in(app, factory):
+    counselor = factory.counselor()
+    browser = signed_in(app, counselor)
+    response = _post(browser, "/counselor/couples/new", "/counselor/couples/new", a_name="Noor",
+                     a_email="home+1@example.org", b_name="Eli", b_email="home+2@example.org", hurt_partner="")
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count("private</span>") == 2 and "Noor &amp; Eli" in page
+
+
+def test_the_same_email_for_both_partners_is_refused_with_advice(app, factory):
+    browser = signed_in(app, factory.counselor())
+    response = _post(browser, "/counselor/couples/new", "/counselor/couples/new", a_name="Noor",
+                     a_email="home@example.org", b_name="Eli", b_email="HOME@example.org", hurt_partner="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "add +1 and +2 before the @" in page
+    assert 'value="Noor"' in page  # what was typed stays
+    assert db_session.scalar(select(func.count(User.id)).where(User.role == "client")) == 0
+
+
+def test_a_partner_without_email_is_invited_on_paper_with_a_sign_in_name(app, factory):
+    browser = signed_in(app, factory.counselor())
+    response = _post(browser, "/counselor/couples/new", "/counselor/couples/new", a_name="Noor",
+                     a_email="", b_name="Eli", b_email="eli@example.org", hurt_partner="a")
+    page = response.get_data(as_text=True)
+    assert "Invitations to hand over" in page and "/welcome/" in page
+    name = db_session.scalar(select(User.sign_in_name).where(User.display_name == "Noor"))
+    assert name and name in page
+
+
+def test_a_due_date_in_the_past_is_refused_at_the_field(app, factory):
+    couple = factory.couple()
+    browser = signed_in(app, couple.counselor)
+    response = _post(browser, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                     worksheet=version_by_slug("empathy-exchange").id, assignee="both",
+                     due_date=(date.today() - timedelta(days=1)).isoformat(), note="")
+    assert response.status_code == 422 and "The due date is in the past" in response.get_data(as_text=True)
+
+
+def test_the_counselor_changes_what_is_shared_until_someone_submits(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    counselor = signed_in(app, couple.counselor)
+    page = f"/counselor/assignments/{assignment.id}"
+    assert _post(counselor, f"{page}/sharing", page, shared=["what_partner_feels"]).status_code == 302
+    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
+    for partner, text in ((a, "Robin wrote"), (b, "Kai wrote")):
+        answer_everything(partner, assignment, text=text)
+        submit(partner, assignment.id)
+    b_page = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    assert "Robin wrote: what_partner_feels" in b_page
+    assert "Robin wrote: what_lies_underneath" not in b_page  # shared by default, not on this assignment
+    locked = _post(counselor, f"{page}/sharing", page, shared=["what_lies_underneath"])
+    assert locked.status_code == 422 and "can&#39;t change after a partner has submitted" in locked.get_data(as_text=True)
+
+
+def test_the_agreed_wording_is_recorded_and_both_partners_see_it(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    for partner in couple.partners:
+        browser = signed_in(app, partner)
+        answer_everything(browser, assignment)
+        submit(browser, assignment.id)
+    field = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
+    counselor = signed_in(app, couple.counselor)
+    page = f"/counselor/assignments/{assignment.id}"
+    _post(counselor, f"{page}/agreement", page, field_id=field.id, wording="Phones stay open to each other for now.")
+    for partner in couple.partners:
+        text = signed_in(app, partner).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+        assert "What you agreed together" in text and "Phones stay open to each other for now." in text
+
+
+def test_editing_a_worksheet_file_makes_a_new_version_and_open_assignments_keep_theirs(app, factory, tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(app.config["THERAPIST_WORKSHEETS_DIR"], library)
+    couple = factory.couple()
+    old = factory.assign(couple, "empathy-exchange")
+    path = library / "empathy-exchange.yaml"
+    path.write_text(path.read_text().replace("title: Understanding each other", "title: Understanding each other, again"))
+    sync_library(library)
+    sync_library(library)  # a second sync of the same content adds nothing
+    versions = db_session.scalars(select(WorksheetVersion).join(WorksheetVersion.worksheet)
+                                  .where(WorksheetVersion.worksheet.has(slug="empathy-exchange"))).all()
+    assert [v.number for v in versions] == [1, 2]
+    new = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    assert "Understanding each other, again" not in partner.get(f"/my/homework/{old.id}?edit=1").get_data(as_text=True)
+    assert "Understanding each other, again" in partner.get(f"/my/homework/{new.id}?edit=1").get_data(as_text=True)
+
+
+def test_the_counselor_sees_the_earlier_version_after_a_partner_changes_a_submitted_answer(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange", assignee=couple.partner_a)
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment, text="First thoughts")
+    submit(partner, assignment.id)
+    save_section(partner, assignment.id, {"what_partner_feels": "Second thoughts"})
+    submit(partner, assignment.id)
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    current, earlier = page.split("Earlier versions", 1)
+    assert "Second thoughts" in current and "First thoughts: what_partner_feels" in earlier
+
+
+def test_the_admin_sets_the_practice_country_and_partners_see_its_crisis_numbers(app, factory):
+    practice = factory.practice(country="US")
+    admin = signed_in(app, factory.admin(practice))
+    couple = factory.couple(counselor=factory.counselor(practice))
+    response = _post(admin, "/admin/practice", "/admin/practice", name="Harbour Counselling", country="GB",
+                     paper_size="A4", footer_note="")
+    assert response.status_code == 302
+    page = signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True)
+    assert "116 123" in page and "call 999" in page and "988" not in page
+
+
+def test_setting_who_was_hurt_after_submission_does_not_change_what_a_partner_was_asked(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "honest-conversation")
+    for person in couple.partners:
+        browser = signed_in(app, person)
+        answer_everything(browser, assignment, text="Answered")
+        submit(browser, assignment.id)
+    partner = signed_in(app, couple.partner_a)
+    counselor = signed_in(app, couple.counselor)
+    before = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    _post(counselor, f"/counselor/couples/{couple.id}/pacing", f"/counselor/couples/{couple.id}",
+          stage="1", hurt_partner=str(couple.partner_a_id))
+    after = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert after.count("<tr>") == before.count("<tr>")
+    assert signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True).count(
+        "review-item") == partner.get(f"/my/homework/{assignment.id}").get_data(as_text=True).count("review-item")
+
+
+def test_assigning_an_exercise_with_role_parts_warns_when_who_was_hurt_is_not_set(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    response = _post(counselor, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                     worksheet=version_by_slug("honest-conversation").id, assignee="both")
+    page = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“Who was hurt” is not set for this couple" in page
+
+
+def test_long_texts_are_refused_beside_the_field_with_everything_kept_never_cut(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    browser = signed_in(app, couple.counselor)
+    # No box carries maxlength: a browser cuts a paste there without a word. A data-limit counts instead.
+    page = browser.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "maxlength" not in page and 'data-limit="2000"' in page
+    partner_page = signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True)
+    assert "maxlength" not in partner_page and "data-limit=" in partner_page
+
+    note = "A careful note. " * 130  # 2,080 characters
+    response = _post(browser, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                     worksheet=version_by_slug("empathy-exchange").id, assignee="both", due_date="", note=note)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "can be up to 2,000 characters. It is 2,080 now; please shorten it by 80" in html
+    assert note.strip() in html  # the whole note is still in its box
+
+
+def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    for partner in couple.partners:
+        partner_client = signed_in(app, partner)
+        answer_everything(partner_client, assignment)
+        submit(partner_client, assignment.id)
+    response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
+    browser = signed_in(app, couple.counselor)
+    answers_path = f"/counselor/assignments/{assignment.id}"
+    comment = "You wrote with real care. " * 40  # 1,040 characters
+    refused = _post(browser, f"/counselor/responses/{response_id}/reviewed", answers_path, comment=comment)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "can be up to 1,000 characters" in html and comment.strip() in html
+    db_session.expire_all()
+    assert db_session.get(Response, response_id).reviewed_at is None
+
+    agreement_field = next(f for f in _fields(assignment) if f.type == "agreement")
+    wording = "We agree. " * (agreement_field.max_length // 10 + 5)
+    refused = _post(browser, f"/counselor/assignments/{assignment.id}/agreement", answers_path,
+                    field_id=agreement_field.id, wording=wording)
+    assert refused.status_code == 422 and wording.strip() in refused.get_data(as_text=True)
+
+
+def _fields(assignment):
+    return definition_of(assignment.worksheet_version).all_fields()

@@ -1,0 +1,148 @@
+"""The counselor's day: sessions first, per-couple homework states, filters, search; bounded queries."""
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from helpers import answer_check_in_calmly, answer_check_in_with_risk, check_in_of, submit
+from sessions_support import add_session, add_topic
+from support import counted_queries, csrf_token, signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.models import Appointment, Assignment, Couple, Response, SessionTopic, User
+from therapist_app.models.user import ROLE_CLIENT
+from therapist_app.services.worksheets import version_by_slug
+
+
+def _bulk_couples(counselor, n, start):
+    """n couples with a little of everything, inserted directly: 500 through the services would take minutes."""
+    version = version_by_slug("empathy-exchange")
+    now = datetime.now(timezone.utc)
+    for i in range(start, start + n):
+        a = User(practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=f"Ash{i}", email=f"ash{i}@x.org")
+        b = User(practice_id=counselor.practice_id, role=ROLE_CLIENT, display_name=f"Bo{i}", email=f"bo{i}@x.org")
+        db_session.add_all([a, b])
+        db_session.flush()
+        couple = Couple(practice_id=counselor.practice_id, counselor_id=counselor.id, partner_a_id=a.id, partner_b_id=b.id)
+        db_session.add(couple)
+        db_session.flush()
+        assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=counselor.id,
+                                due_date=date.today() - timedelta(days=i % 3), visibility_overrides={})
+        db_session.add(assignment)
+        db_session.flush()
+        db_session.add(Response(assignment_id=assignment.id, partner_id=a.id, status="submitted", revision=2,
+                                submitted_at=now, risk_flagged=i % 7 == 0))
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now + timedelta(days=i % 9, hours=1)))
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now - timedelta(days=7)))
+        db_session.add(SessionTopic(couple_id=couple.id, author_id=b.id, text="t"))
+    db_session.commit()
+
+
+def test_the_dashboard_costs_the_same_queries_for_10_and_for_500_couples(app, factory):
+    counselor = factory.counselor()
+    _bulk_couples(counselor, 10, 0)
+    client = signed_in(app, counselor)
+
+    def cost():
+        client.get("/counselor/")
+        with counted_queries(app) as statements:
+            page = client.get("/counselor/")
+        assert page.status_code == 200
+        return len(statements), page.get_data(as_text=True)
+
+    small, page = cost()
+    assert "Ash9 &amp; Bo9" in page and "overdue" in page
+    _bulk_couples(counselor, 490, 10)
+    large, page = cost()
+    assert "Ash499 &amp; Bo499" in page
+    assert large == small, (small, large)
+    assert small <= 12
+
+
+def test_sessions_of_today_and_this_week_come_first_and_each_couple_shows_what_needs_doing(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    factory.assign(couple, "empathy-exchange", due_date=date.today())
+    add_session(counselor, couple, days=-6)
+    add_topic(signed_in(app, couple.partner_a), "x")
+    add_session(counselor, couple, days=2)
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    assert page.index("This week") < page.index('id="couples-heading"')
+    week = page[page.index('id="week-heading"'):page.index('id="couples-heading"')]
+    assert couple.label.replace("&", "&amp;") in week
+    assert "2 not started · 0 in progress · 0 submitted" in page
+    assert "0 submitted, 1 topic" in page
+
+
+def test_filter_and_search_by_name_keep_names_out_of_the_url(app, factory):
+    counselor = factory.counselor()
+    first = factory.couple(counselor=counselor)
+    second = factory.couple(counselor=counselor)
+    factory.assign(second, "empathy-exchange", due_date=date.today())
+    client = signed_in(app, counselor)
+    token = csrf_token(client)
+    found = client.post("/counselor/?show=all", data={"csrf_token": token, "q": first.partner_b.display_name.lower()})
+    html = found.get_data(as_text=True)
+    assert first.label.replace("&", "&amp;") in html and second.label.replace("&", "&amp;") not in html
+    db_session.get(Assignment, db_session.query(Assignment.id).filter(Assignment.couple_id == second.id).first()[0]) \
+        .due_date = date.today() - timedelta(days=2)
+    db_session.commit()
+    overdue = client.get("/counselor/?show=overdue").get_data(as_text=True)
+    assert second.label.replace("&", "&amp;") in overdue and first.label.replace("&", "&amp;") not in overdue
+
+
+def _badge(counselor) -> str:
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    badge = re.search(r"<strong>(\d+)</strong> private check-in", page)
+    return badge.group(1) if badge else "0"
+
+
+def _mark_read(counselor, check_in, response_id):
+    return counselor.post(f"/counselor/responses/{response_id}/reviewed", data={"csrf_token": csrf_token(counselor)})
+
+
+def test_a_note_added_to_a_read_check_in_counts_again_until_the_counselor_reads_it(app, factory):
+    couple = factory.couple(with_check_ins=True)
+    counselor = signed_in(app, couple.counselor)
+    a = signed_in(app, couple.partner_a)
+    check_in = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, check_in)  # no risk answer: a calm check-in raises no badge
+    assert submit(a, check_in.id).status_code == 302
+    response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
+    assert _badge(counselor) == "0"
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert "added a note" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+
+    assert a.post(f"/my/homework/{check_in.id}/addendum",
+                  data={"csrf_token": csrf_token(a), "text": "Things got worse on Sunday"}).status_code == 302
+    assert _badge(counselor) == "1"
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    assert "including 1 new note" in page
+    attention = counselor.get("/counselor/?show=attention").get_data(as_text=True)
+    assert couple.label.replace("&", "&amp;") in attention
+    assert "Things got worse" not in page  # the dashboard counts; it never quotes
+    assert "added a note" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    answers = counselor.get(f"/counselor/assignments/{check_in.id}").get_data(as_text=True)
+    assert "Things got worse on Sunday" in answers and "new since you read it" in answers
+    assert "new note read" in answers
+
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert _badge(counselor) == "0"
+    assert "including" not in counselor.get("/counselor/").get_data(as_text=True)
+    assert "added a note" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "new note read" not in counselor.get(f"/counselor/assignments/{check_in.id}").get_data(as_text=True)
+
+    # a second note raises it once more
+    assert a.post(f"/my/homework/{check_in.id}/addendum",
+                  data={"csrf_token": csrf_token(a), "text": "One more thing"}).status_code == 302
+    assert _badge(counselor) == "1"
+
+
+def test_a_note_added_before_the_check_in_is_read_is_read_with_it(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    check_in = answer_check_in_with_risk(app, couple)
+    a = signed_in(app, couple.partner_a)
+    a.post(f"/my/homework/{check_in.id}/addendum",
+           data={"csrf_token": csrf_token(a), "text": "A note"})
+    assert _badge(counselor) == "1"  # one check-in to read, not two things
+    response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
+    assert _mark_read(counselor, check_in, response_id).status_code == 302
+    assert _badge(counselor) == "0"
