@@ -3,6 +3,7 @@ import os
 
 import pytest
 from sqlalchemy import create_engine, text
+from mail_support import Inbox, start_smtp
 from support import Auth, Factory, RequestIsolatedClient, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
@@ -60,3 +61,12 @@ def factory(app):
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that the app sends to; yields what it received."""
+    inbox = Inbox()
+    controller = start_smtp(app, inbox)
+    yield inbox
+    controller.stop()

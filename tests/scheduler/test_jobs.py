@@ -1,7 +1,6 @@
 """Risk alerts, digests at 07:00 local, delivery failures and their admin page, purging, run-once."""
 from datetime import datetime, timedelta, timezone
 
-import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -16,14 +15,6 @@ from therapist_app.services import retention
 from therapist_app.services.digests import queue_digests
 
 RISK_TEXT = "A client in your caseload may need your attention. Sign in to read it."
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = start_smtp(app, inbox)
-    yield inbox
-    controller.stop()
 
 
 def test_a_risk_answer_emails_the_counselor_within_seconds_neutrally_and_once(app, factory, smtp):

@@ -6,7 +6,6 @@ import time_machine
 from sqlalchemy import delete, select
 
 from helpers import answer_everything, submit
-from mail_support import Inbox, start_smtp
 from support import signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.mail.sender import deliver_pending
@@ -27,14 +26,6 @@ def utc(day, hour, minute=5):
 def clock():
     with time_machine.travel(MONDAY, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = start_smtp(app, inbox)
-    yield inbox
-    controller.stop()
 
 
 def scan_at(clock, moment):
