@@ -9,12 +9,13 @@ from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
 from ..engine.presentation import definition_of, fields_for, label_for
 from ..errors import RuleError
-from ..extensions import commit_keeping_what_is_loaded, session
+from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
+from . import audit_log
 from .homework_list import STATUS_LABELS, partner_status
 from .responses import ResponseState, responses_by_assignment
 from .risk import is_risk_answer
@@ -254,8 +255,7 @@ def _earlier_versions(definition, partners, responses, roles, earlier: dict) -> 
 
 def answers_for_counselor(counselor: User, assignment_id: int) -> SideBySide:
     assignment = access.assignment_for_counselor(counselor, assignment_id)
-    record(counselor.id, "view_answers", assignment)
-    commit_keeping_what_is_loaded()  # the event alone: the assignment and its couple stay as read
+    audit_log.viewed(counselor, "view_answers", assignment)
     return sides_by_side(counselor, [assignment])[0]
 
 

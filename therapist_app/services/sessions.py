@@ -189,7 +189,7 @@ def previous_session(appointment: Appointment) -> Appointment | None:
 
 
 def has_started(appointment: Appointment, now: datetime) -> bool:
-    """The rule of `last_started`, for sessions already loaded."""
+    """The rule of `_begun` (and so of `last_started`), for sessions already loaded."""
     return appointment.status != STATUS_CANCELLED and appointment.starts_at <= now
 
 
@@ -199,21 +199,22 @@ def last_started_among(appointments: list[Appointment], now: datetime | None = N
     return max((a for a in appointments if has_started(a, now)), key=lambda a: a.starts_at, default=None)
 
 
+def _begun(couple_id: int, now: datetime | None):
+    """The couple's sessions that have begun (not cancelled), as SQL criteria: `has_started`'s rule."""
+    return (Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
+            Appointment.starts_at <= (now or utcnow()))
+
+
 def last_start_subquery(couple_id: int, now: datetime | None = None):
-    """When the last session that has begun began (not cancelled), as a subquery (NULL: none yet),
-    for queries that compare with it without a query of their own."""
-    return (select(func.max(Appointment.starts_at))
-            .where(Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
-                   Appointment.starts_at <= (now or utcnow()))
-            .scalar_subquery())
+    """When the last session that has begun began, as a subquery (NULL: none yet), for queries that
+    compare with it without a query of their own."""
+    return select(func.max(Appointment.starts_at)).where(*_begun(couple_id, now)).scalar_subquery()
 
 
 def last_started(couple_id: int, now: datetime | None = None) -> Appointment | None:
     """The most recent session that has begun (not cancelled)."""
     return session.scalar(
-        select(Appointment).where(Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
-                                  Appointment.starts_at <= (now or utcnow()))
-        .order_by(Appointment.starts_at.desc()).limit(1)
+        select(Appointment).where(*_begun(couple_id, now)).order_by(Appointment.starts_at.desc()).limit(1)
     )
 
 
