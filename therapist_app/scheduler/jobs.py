@@ -9,6 +9,7 @@ from ..mail.sender import deliver_pending
 from ..models.base import utcnow
 from ..services import reminders, retention, series
 from ..services.digests import queue_digests
+from ..services.packet_batch import prepare_day
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ def deliver_outbox(app, now: datetime | None = None) -> str:
 
 def prepare_tomorrows_packets(app, now: datetime | None = None) -> str:
     """Each night, tomorrow's prep packets are laid out ahead, so no counselor waits for one."""
-    from ..services.packet_batch import prepare_day
-
     with app.app_context():
         result = prepare_day((now or utcnow()).date() + timedelta(days=1), processes=1)
         return (f"{result.rendered} prep packet(s) laid out for tomorrow, {result.already_cached} already ready, "
