@@ -96,7 +96,8 @@ def test_signing_in_replaces_the_csrf_token(app, factory):
 
 
 def _session_cookie_header(response) -> str:
-    return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    """The session cookie this response sets, or "" if it leaves the browser's cookie as it was."""
+    return next((h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")), "")
 
 
 def test_the_cookie_ends_with_the_browser_unless_it_is_my_own_device(app, factory):
@@ -110,3 +111,19 @@ def test_the_cookie_ends_with_the_browser_unless_it_is_my_own_device(app, factor
         assert ("Expires=" in _session_cookie_header(response)) is lasts
         later = client.get("/my/")  # every later response keeps the same choice
         assert ("Expires=" in _session_cookie_header(later)) is lasts
+
+
+def test_steady_use_keeps_a_session_open_without_sending_the_cookie_on_every_page(app, factory):
+    """The idle clock moves in steps (fewer cookies to sign and send); it must still never sign out
+    someone who keeps using the pages, and still sign out someone who stops."""
+    partner = factory.couple().partner_a
+    browser = signed_in(app, partner)
+    browser.get("/my/")
+    assert _session_cookie_header(browser.get("/my/")) == ""  # nothing changed: no cookie sent again
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        for _ in range(6 * 40):  # a page every 10 seconds for 40 minutes, past the 30-minute idle limit
+            clock.shift(10)
+            assert browser.get("/session/alive").status_code == 200
+        assert browser.get("/my/").status_code == 200
+        clock.shift(31 * 60)
+        assert browser.get("/my/").status_code == 302  # then a quiet spell signs them out

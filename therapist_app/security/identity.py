@@ -83,7 +83,9 @@ def keep_cookie_as_chosen() -> None:
     """Devices are often shared: the cookie ends when the browser closes, unless the person said this
     is their own device. Standalone only: a host's cookie is the host's."""
     if _standalone():
-        session.permanent = bool(session.get(OWN_DEVICE_KEY))
+        keep = bool(session.get(OWN_DEVICE_KEY))
+        if session.permanent != keep:  # setting it, even to the same value, would send the cookie again
+            session.permanent = keep
 
 
 def refresh(user: User) -> None:

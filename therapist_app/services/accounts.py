@@ -1,5 +1,5 @@
 """Signing in and out: finding the account, checking and changing the password, ending sessions on the server."""
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..errors import RuleError
@@ -95,10 +95,14 @@ def change_password(user: User, current: str, new: str, ip: str | None = None) -
     session.commit()
 
 
+# The practice comes in the same query: nearly every page reads it (footer, gates), and the user,
+# held for the whole request, keeps it in the session's (weak) identity map. Built once: every
+# signed-in request runs it, and building it (with its loader option) cost more than running it.
+_USER_WITH_PRACTICE = select(User).options(joinedload(User.practice)).where(User.id == bindparam("user_id"))
+
+
 def load_user(user_id: int, session_version: int) -> User | None:
-    # The practice comes in the same query: nearly every page reads it (footer, gates), and the
-    # user, held for the whole request, keeps it in the session's (weak) identity map.
-    user = session.get(User, user_id, options=[joinedload(User.practice)])
+    user = session.execute(_USER_WITH_PRACTICE, {"user_id": user_id}).scalar_one_or_none()
     if user is None or user.session_version != session_version or not user.is_active_account:
         return None
     return user
