@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 
 from ..models.audit import GENESIS_HASH, AuditChainHead, AuditEvent
 from ..models.base import utcnow
@@ -34,18 +34,23 @@ def hash_of(row, previous_hash: str) -> str:
                                               row.object_type, row.object_id, row.ip))
 
 
+# Built once (every audited request runs them). Taking the head reads it in the same statement.
+_TAKE_HEAD = (update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(last_id=AuditChainHead.last_id)
+              .returning(AuditChainHead.last_id, AuditChainHead.last_hash))
+_MOVE_HEAD = (update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
+              .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash")))
+
+
 def _lock_head(connection) -> tuple[int, str]:
     """Takes the chain head for the rest of this transaction and returns (newest id, its hash).
-    The first statement is a write, on purpose: on PostgreSQL it locks the head row (a second server
+    The statement is a write, on purpose: on PostgreSQL it locks the head row (a second server
     waits here until the first commits, then reads the head that one left); on SQLite it takes the
     database's one write lock before the head is read (a read first could see a head another
-    connection is about to replace, and fork the chain)."""
-    locked = connection.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                                .values(last_id=AuditChainHead.last_id)).rowcount
-    if not locked:  # the first event ever, on a database created without the migration (tests)
+    connection is about to replace, and fork the chain). RETURNING reads it in the same breath."""
+    head = connection.execute(_TAKE_HEAD).one_or_none()
+    if head is None:  # the first event ever, on a database created without the migration (tests)
         connection.execute(AuditChainHead.__table__.insert().values(id=HEAD_ID, last_id=0, last_hash=GENESIS_HASH))
-    head = connection.execute(select(AuditChainHead.last_id, AuditChainHead.last_hash)
-                              .where(AuditChainHead.id == HEAD_ID)).one()
+        return 0, GENESIS_HASH
     return head.last_id, head.last_hash
 
 
@@ -61,8 +66,7 @@ def _append_to_chain(mapper, connection, target: AuditEvent) -> None:
     target.id = last_id + 1
     target.previous_hash = last_hash
     target.row_hash = hash_of(target, last_hash)
-    connection.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                       .values(last_id=target.id, last_hash=target.row_hash))
+    connection.execute(_MOVE_HEAD, {"new_id": target.id, "new_hash": target.row_hash})
 
 
 @dataclass(frozen=True)
