@@ -1,6 +1,6 @@
 """The one place that decides who may see what. Pages, PDFs, exports and emails all ask here (and,
 for what partners see of homework and of each other's answers, visibility.py)."""
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,17 +15,32 @@ from .models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR
 from .models.worksheet import SOURCE_LIBRARY, SOURCE_PRACTICE
 
 
+# Statements the busiest pages run are built once per process, with named parameters in place of
+# the values (the same rule, from the same function): building a statement and computing its cache
+# key cost more than running it (docs/benchmarks.md). `*_params` give the values for a person.
+
 def couples_for(counselor: User):
     """The counselor's own couples, and no one else's."""
-    return select(Couple).where(Couple.counselor_id == counselor.id, Couple.practice_id == counselor.practice_id)
+    return _couples_for(counselor.id, counselor.practice_id)
 
 
-def _counselors_own(counselor: User, query, what: str):
+def _couples_for(counselor_id, practice_id):
+    return select(Couple).where(Couple.counselor_id == counselor_id, Couple.practice_id == practice_id)
+
+
+def counselor_params(counselor: User) -> dict:
+    return {"counselor_id": counselor.id, "practice_id": counselor.practice_id}
+
+
+COUNSELORS_COUPLES = _couples_for(bindparam("counselor_id"), bindparam("practice_id"))
+
+
+def _counselors_own(counselor: User, query, what: str, params: dict | None = None):
     """The one object of `query` (already scoped to this counselor), or not found: for anyone who is
     not a counselor, and for what is not theirs, alike."""
     if counselor.role != ROLE_COUNSELOR:
         raise NotFoundError(what)
-    found = session.scalar(query)
+    found = session.scalar(query, params)
     if found is None:
         raise NotFoundError(what)
     return found
@@ -35,9 +50,12 @@ def _counselors_own(counselor: User, query, what: str):
 WITH_PARTNERS = (joinedload(Couple.partner_a), joinedload(Couple.partner_b))
 
 
+_COUNSELORS_COUPLE = COUNSELORS_COUPLES.where(Couple.id == bindparam("couple_id")).options(*WITH_PARTNERS)
+
+
 def couple_for_counselor(counselor: User, couple_id: int) -> Couple:
-    return _counselors_own(counselor, couples_for(counselor).where(Couple.id == couple_id).options(*WITH_PARTNERS),
-                           "couple")
+    return _counselors_own(counselor, _COUNSELORS_COUPLE, "couple",
+                           {**counselor_params(counselor), "couple_id": couple_id})
 
 
 def counsels(counselor: User, couple: Couple) -> bool:
@@ -105,13 +123,15 @@ def writable_couple_for_counselor(counselor: User, couple_id: int) -> Couple:
     return couple
 
 
+_PARTNER = bindparam("partner_id")
+_COUPLE_OF_PARTNER = (select(Couple).where(or_(Couple.partner_a_id == _PARTNER, Couple.partner_b_id == _PARTNER))
+                      .options(*WITH_PARTNERS))
+
+
 def couple_of_partner(partner: User) -> Couple:
     if partner.role != ROLE_CLIENT:
         raise NotFoundError("couple")
-    couple = session.scalar(
-        select(Couple).where(or_(Couple.partner_a_id == partner.id, Couple.partner_b_id == partner.id))
-        .options(*WITH_PARTNERS)
-    )
+    couple = session.scalar(_COUPLE_OF_PARTNER, {"partner_id": partner.id})
     if couple is None:
         raise NotFoundError("couple")
     return couple
@@ -120,19 +140,31 @@ def couple_of_partner(partner: User) -> Couple:
 def assignments_for_partner(partner: User, couple: Couple):
     """Assignments this partner may see: joint ones and their own. A partner's individual
     assignments (such as the private check-in) do not exist for the other partner."""
-    return (
-        select(Assignment)
-        .where(
-            Assignment.couple_id == couple.id,
-            Assignment.status != STATUS_CANCELLED,
-            or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner.id),
-        )
+    return _assignments_for_partner(partner.id, couple.id)
+
+
+def _assignments_for_partner(partner_id, couple_id):
+    return select(Assignment).where(
+        Assignment.couple_id == couple_id,
+        Assignment.status != STATUS_CANCELLED,
+        or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner_id),
     )
+
+
+def partner_params(partner: User, couple: Couple) -> dict:
+    return {"partner_id": partner.id, "couple_id": couple.id}
+
+
+PARTNERS_ASSIGNMENTS = _assignments_for_partner(_PARTNER, bindparam("couple_id"))
+# With its version: every page of one assignment reads it (its definition column stays deferred).
+_PARTNERS_ASSIGNMENT = (PARTNERS_ASSIGNMENTS.where(Assignment.id == bindparam("assignment_id"))
+                        .options(joinedload(Assignment.worksheet_version)))
 
 
 def assignment_for_partner(partner: User, assignment_id: int) -> Assignment:
     couple = couple_of_partner(partner)
-    assignment = session.scalar(assignments_for_partner(partner, couple).where(Assignment.id == assignment_id))
+    assignment = session.scalar(_PARTNERS_ASSIGNMENT,
+                                {**partner_params(partner, couple), "assignment_id": assignment_id})
     if assignment is None:
         raise NotFoundError("assignment")
     _attach_couple(assignment, couple)
@@ -183,13 +215,17 @@ def appointment_for_counselor(counselor: User, appointment_id: int) -> Appointme
                            "appointment")
 
 
-def topics_for_partner(partner: User, couple: Couple):
+def _topics_for_partner(partner_id, couple_id):
     """Topics this partner may see: their own, and those the other partner shared. A topic kept
     for the counselor does not exist for the other partner."""
     return select(SessionTopic).where(
-        SessionTopic.couple_id == couple.id,
-        or_(SessionTopic.author_id == partner.id, SessionTopic.visibility == TOPIC_SHARED),
+        SessionTopic.couple_id == couple_id,
+        or_(SessionTopic.author_id == partner_id, SessionTopic.visibility == TOPIC_SHARED),
     )
+
+
+# With partner_params: the only way topics reach a partner's page.
+PARTNERS_TOPICS = _topics_for_partner(_PARTNER, bindparam("couple_id"))
 
 
 def own_topic(partner: User, topic_id: int) -> SessionTopic:

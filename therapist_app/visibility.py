@@ -1,7 +1,7 @@
 """What partners see: when homework shows to them at all (pause, the joint-homework gate, locked
 intimacy work), and which of one partner's answers the other may read. The counselor's side of a
 couple's records is decided in access.py."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .access import couple_for_counselor
 from .extensions import session
@@ -26,17 +26,19 @@ HIDDEN_LOCKED = "locked"
 HIDDEN_WAITING = "waiting"  # joint homework waits for both private check-ins to be read
 
 
+# Built once: the partners' list and the couple page ask (access.py says why).
+_READ_INDIVIDUAL_WORK = (select(Response.partner_id, WorksheetVersion)
+                         .join(Assignment, Assignment.id == Response.assignment_id)
+                         .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
+                         .where(Assignment.couple_id == bindparam("couple_id"), Assignment.assignee_id.is_not(None),
+                                Response.status == STATUS_SUBMITTED, Response.reviewed_at.is_not(None)))
+
+
 def check_ins_read(couple: Couple) -> bool:
     """Whether each partner has a private check-in that is submitted and marked read by the counselor.
     Once true it stays true: a later check-in never takes joint homework away again (that would tell
     the other partner something)."""
-    rows = session.execute(
-        select(Response.partner_id, WorksheetVersion)
-        .join(Assignment, Assignment.id == Response.assignment_id)
-        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
-        .where(Assignment.couple_id == couple.id, Assignment.assignee_id.is_not(None),
-               Response.status == STATUS_SUBMITTED, Response.reviewed_at.is_not(None))
-    ).all()
+    rows = session.execute(_READ_INDIVIDUAL_WORK, {"couple_id": couple.id}).all()
     read = {partner_id for partner_id, version in rows if version.policy.screens_safety}
     return {couple.partner_a_id, couple.partner_b_id} <= read
 

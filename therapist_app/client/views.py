@@ -176,7 +176,7 @@ def save_section(assignment_id):
     user = signed_in_user()
     page, index, form, values, states, errors = _posted_section(user, assignment_id)
     try:
-        responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
+        responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")), opened=page)
     except ConflictError as conflict:
         page = responses.open_worksheet(user, assignment_id)
         flash(conflict.message, "warning")
@@ -222,7 +222,8 @@ def autosave(assignment_id):
     user = signed_in_user()
     page, _, _, values, states, errors = _posted_section(user, assignment_id)
     try:
-        response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")))
+        response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")),
+                                        opened=page)
     except ConflictError as conflict:
         return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
                        theirs=presenters.conflict_texts(page, conflict.current)), 409

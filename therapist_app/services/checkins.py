@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
 from .. import access
@@ -27,7 +27,7 @@ class CheckInPoint:
 def own_trust_series(partner: User, metrics=METRICS) -> list[CheckInPoint]:
     """This partner's submitted check-in ratings of `metrics`, oldest first. Only ever their own."""
     points = []
-    for point in _series(Response.partner_id == partner.id)[partner.id]:
+    for point in _series(_SUBMITTED_BY_PARTNER, {"partner_id": partner.id})[partner.id]:
         ratings = {metric: value for metric, value in point.ratings.items() if metric in metrics}
         if ratings:
             points.append(CheckInPoint(point.at, ratings))
@@ -37,28 +37,34 @@ def own_trust_series(partner: User, metrics=METRICS) -> list[CheckInPoint]:
 def couple_trust_series(counselor: User, couple) -> dict[int, list[CheckInPoint]]:
     """Both partners' series, for the couple's own counselor (their packet)."""
     access.require_counsels(counselor, couple)
-    return _series(Assignment.couple_id == couple.id)
+    return _series(_SUBMITTED_BY_COUPLE, {"couple_id": couple.id})
 
 
-def _series(condition) -> dict[int, list[CheckInPoint]]:
-    # Two steps: which submitted responses answer a check-in (the kind lives in the cached definition),
-    # then the ratings of those alone, so that no exercise's long answers are decrypted for a chart.
-    rows = session.execute(
-        select(Response.id, Assignment.worksheet_version_id)
-        .join(Assignment, Assignment.id == Response.assignment_id)
-        .where(condition, Response.status == STATUS_SUBMITTED)
-    ).all()
+# Two steps: which submitted responses answer a check-in (the kind lives in the cached definition),
+# then the ratings of those alone, so that no exercise's long answers are decrypted for a chart.
+# Built once: My homework asks on every visit (access.py says why).
+def _submitted(criterion):
+    return (select(Response.id, Assignment.worksheet_version_id)
+            .join(Assignment, Assignment.id == Response.assignment_id)
+            .where(criterion, Response.status == STATUS_SUBMITTED))
+
+
+_SUBMITTED_BY_PARTNER = _submitted(Response.partner_id == bindparam("partner_id"))
+_SUBMITTED_BY_COUPLE = _submitted(Assignment.couple_id == bindparam("couple_id"))
+_RATINGS = (select(Response).where(Response.id.in_(bindparam("response_ids", expanding=True)))
+            .options(load_only(Response.partner_id, Response.submitted, Response.submitted_at))
+            .order_by(Response.submitted_at, Response.id))
+
+
+def _series(submitted, params: dict) -> dict[int, list[CheckInPoint]]:
+    rows = session.execute(submitted, params).all()
     versions = versions_by_id(version_id for _, version_id in rows)  # mostly loaded already by the page
     definitions = {response_id: definition_of(versions[version_id]) for response_id, version_id in rows
                    if versions[version_id].policy.charted}
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
     if not definitions:
         return series
-    responses = session.scalars(
-        select(Response).where(Response.id.in_(definitions))
-        .options(load_only(Response.partner_id, Response.submitted, Response.submitted_at))
-        .order_by(Response.submitted_at, Response.id)
-    )
+    responses = session.scalars(_RATINGS, {"response_ids": list(definitions)})
     for response in responses:
         ratings = {}
         for field in definitions[response.id].all_fields():

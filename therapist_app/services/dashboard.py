@@ -7,8 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access
@@ -70,39 +69,45 @@ class Day:
     filters: dict = field(default_factory=lambda: FILTERS)
 
 
+# Each question is built once, for any counselor (access.py says why), over the couples of
+# access.COUNSELORS_COUPLES: every statement here takes access.counselor_params.
+_IN_CASELOAD = access.COUNSELORS_COUPLES.with_only_columns(Couple.id)
+_COUPLES = access.COUNSELORS_COUPLES.order_by(Couple.id).options(*access.WITH_PARTNERS)
+_WEEK = (select(Appointment)
+         .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
+                Appointment.starts_at >= bindparam("start"), Appointment.starts_at < bindparam("end"))
+         .order_by(Appointment.starts_at))
+_LAST_SESSIONS = (select(Appointment.couple_id, func.max(Appointment.starts_at))
+                  .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
+                         Appointment.starts_at <= bindparam("now"))
+                  .group_by(Appointment.couple_id))
+_OPEN_ASSIGNMENTS = (select(Assignment.id, Assignment.couple_id, Assignment.assignee_id, Assignment.due_date)
+                     .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN))
+_OPEN_RESPONSES = (select(Response.assignment_id, Response.partner_id, Response.status, Response.revision,
+                          Response.submitted_at, Response.reviewed_at, Response.risk_flagged, Response.addendum_at)
+                   .join(Assignment, Assignment.id == Response.assignment_id)
+                   .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN))
+_TOPICS = select(SessionTopic.couple_id, SessionTopic.created_at).where(SessionTopic.couple_id.in_(_IN_CASELOAD))
+
+
 def _week_sessions(counselor: User, couples_by_id: dict, today: date) -> list[Appointment]:
     start = datetime.combine(today, time.min, tzinfo=zone(counselor.timezone))
     appointments = session.scalars(
-        access.appointments_for(counselor).where(
-            Appointment.status != STATUS_CANCELLED, Appointment.starts_at >= start,
-            Appointment.starts_at < start + timedelta(days=7))
-        .order_by(Appointment.starts_at)
-    ).all()
+        _WEEK, {**access.counselor_params(counselor), "start": start, "end": start + timedelta(days=7)}).all()
     for appointment in appointments:  # already loaded: no query per session
         set_committed_value(appointment, "couple", couples_by_id[appointment.couple_id])
     return appointments
 
 
 def _last_sessions(counselor: User) -> dict[int, datetime]:
-    rows = session.execute(
-        select(Appointment.couple_id, func.max(Appointment.starts_at))
-        .where(Appointment.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)),
-               Appointment.status != STATUS_CANCELLED, Appointment.starts_at <= utcnow())
-        .group_by(Appointment.couple_id))
-    return dict(rows.all())
+    return dict(session.execute(_LAST_SESSIONS, {**access.counselor_params(counselor), "now": utcnow()}).all())
 
 
 def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) -> None:
-    in_caseload = access.couples_for(counselor).with_only_columns(Couple.id)
-    assignments = session.execute(
-        select(Assignment.id, Assignment.couple_id, Assignment.assignee_id, Assignment.due_date)
-        .where(Assignment.couple_id.in_(in_caseload), Assignment.status == STATUS_OPEN)).all()
+    params = access.counselor_params(counselor)
+    assignments = session.execute(_OPEN_ASSIGNMENTS, params).all()
     responses = defaultdict(dict)
-    for row in session.execute(
-            select(Response.assignment_id, Response.partner_id, Response.status, Response.revision,
-                   Response.submitted_at, Response.reviewed_at, Response.risk_flagged, Response.addendum_at)
-            .join(Assignment, Assignment.id == Response.assignment_id)
-            .where(Assignment.couple_id.in_(in_caseload), Assignment.status == STATUS_OPEN)):
+    for row in session.execute(_OPEN_RESPONSES, params):
         responses[row.assignment_id][row.partner_id] = row
     for assignment_id, couple_id, assignee_id, due_date in assignments:
         day = days[couple_id]
@@ -133,9 +138,7 @@ def _count_one(day: CoupleDay, response, due_date: date | None, today: date) -> 
 
 
 def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:
-    for couple_id, created_at in session.execute(
-            select(SessionTopic.couple_id, SessionTopic.created_at)
-            .where(SessionTopic.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)))):
+    for couple_id, created_at in session.execute(_TOPICS, access.counselor_params(counselor)):
         last = days[couple_id].last_session
         if last is None or created_at > last:
             days[couple_id].new_topics += 1
@@ -144,9 +147,7 @@ def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:
 def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -> Day:
     """Search matches either partner's name; it arrives by POST so names never sit in a URL or a log."""
     today = to_local(utcnow(), counselor.timezone).date()
-    couples = session.scalars(
-        access.couples_for(counselor).order_by(Couple.id)
-        .options(selectinload(Couple.partner_a), selectinload(Couple.partner_b))).all()
+    couples = session.scalars(_COUPLES, access.counselor_params(counselor)).all()
     days = {c.id: CoupleDay(c) for c in couples}
     for couple_id, at in _last_sessions(counselor).items():
         days[couple_id].last_session = at

@@ -34,15 +34,17 @@ class HomeworkItem:
         return STATUS_LABELS[self.status]
 
 
+# Built once, from access's rule (access.py says why).
+_PARTNERS_LIST = (access.PARTNERS_ASSIGNMENTS
+                  .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+                  # Joined, not a second query: each row has one version, and its definition column is deferred.
+                  .options(joinedload(Assignment.worksheet_version)))
+
+
 def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
     """The partner's list; paused or waiting joint homework is left out for both partners alike."""
     couple = access.couple_of_partner(partner)
-    assignments = session.scalars(
-        access.assignments_for_partner(partner, couple)
-        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-        # Joined, not a second query: each row has one version, and its definition column is deferred.
-        .options(joinedload(Assignment.worksheet_version))
-    ).all()
+    assignments = session.scalars(_PARTNERS_LIST, access.partner_params(partner, couple)).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     waiting = visibility.joint_homework_waits(couple)
     items = []

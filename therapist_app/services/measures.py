@@ -2,7 +2,7 @@
 partner's scores, for the counselor's couple page and the prep packet. Never shown to partners."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
 from .. import access
@@ -25,20 +25,23 @@ class ScoredTrend:
     rows: list  # (day, [each partner's scores that day]), oldest first
 
 
+# Whole rows (their scores sealed to them open only as entities), loading just these columns. Built
+# once: the couple page asks on every visit (access.py says why).
+_SCORED = (select(Response, WorksheetVersion)
+           .options(load_only(Response.partner_id, Response.submitted_at, Response.score))
+           .join(Assignment, Assignment.id == Response.assignment_id)
+           .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
+           .where(Assignment.couple_id == bindparam("couple_id"), Response.status == STATUS_SUBMITTED,
+                  Response.score.is_not(None))
+           .order_by(Response.submitted_at))
+
+
 def couple_measures(counselor: User, couple) -> list[ScoredTrend]:
     """One trend per scored measure the couple has answered, both partners on one chart, with the
     measure's cutoff line: for the couple's own counselor, dated on their clock."""
     access.require_counsels(counselor, couple)
     zone_name = counselor.timezone
-    rows = session.execute(
-        # Whole rows (their scores sealed to them open only as entities), loading just these columns.
-        select(Response, WorksheetVersion)
-        .options(load_only(Response.partner_id, Response.submitted_at, Response.score))
-        .join(Assignment, Assignment.id == Response.assignment_id)
-        .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
-        .where(Assignment.couple_id == couple.id, Response.status == STATUS_SUBMITTED, Response.score.is_not(None))
-        .order_by(Response.submitted_at)
-    ).all()
+    rows = session.execute(_SCORED, {"couple_id": couple.id}).all()
     by_measure: dict = {}
     for response, version in rows:
         scoring = definition_of(version).scoring

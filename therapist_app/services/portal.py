@@ -1,7 +1,7 @@
 """What My homework shows about sessions: the next one, topics for it, and whether summaries exist."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import access
 from ..extensions import session
@@ -18,10 +18,14 @@ class SessionCorner:
     writable: bool = True  # False once the couple is archived: topics can be read, not added or withdrawn
 
 
+# Built once: every visit to My homework asks (access.py says why).
+_PUBLISHED_SUMMARIES = (select(func.count(SessionSummary.id))
+                        .join(Appointment, Appointment.id == SessionSummary.appointment_id)
+                        .where(Appointment.couple_id == bindparam("couple_id"), SessionSummary.published_at.is_not(None)))
+
+
 def session_corner(partner: User, couple: Couple) -> SessionCorner:
     """The couple was found through access by the caller; topics go through access again."""
-    published = session.scalar(
-        select(func.count(SessionSummary.id)).join(Appointment, Appointment.id == SessionSummary.appointment_id)
-        .where(Appointment.couple_id == couple.id, SessionSummary.published_at.is_not(None))) or 0
+    published = session.scalar(_PUBLISHED_SUMMARIES, {"couple_id": couple.id}) or 0
     return SessionCorner(next_session(couple.id), portal_topics(partner, couple), published,
                          access.couple_writable(couple))

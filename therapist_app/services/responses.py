@@ -4,7 +4,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import access, visibility
@@ -78,21 +78,27 @@ class ResponseState(ResponseStateRules):
     addendum_at: datetime | None
 
 
+# Built once: every list asks (access.py says why).
+_STATES = select(*STATUS_COLUMNS).where(Response.assignment_id.in_(bindparam("assignment_ids", expanding=True)))
+
+
 def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, ResponseState]]:
     """Every response to these assignments in one query, their state only:
     {assignment id: {partner id: state}}."""
     found: dict[int, dict[int, ResponseState]] = {}
     if assignment_ids:
-        for row in session.execute(select(*STATUS_COLUMNS).where(Response.assignment_id.in_(assignment_ids))):
+        for row in session.execute(_STATES, {"assignment_ids": assignment_ids}):
             state = ResponseState(**row._mapping)
             found.setdefault(state.assignment_id, {})[state.partner_id] = state
     return found
 
 
+_RESPONSE_OF = select(Response).where(Response.assignment_id == bindparam("assignment_id"),
+                                      Response.partner_id == bindparam("partner_id"))
+
+
 def _response_of(assignment_id: int, partner_id: int) -> Response | None:
-    return session.scalar(
-        select(Response).where(Response.assignment_id == assignment_id, Response.partner_id == partner_id)
-    )
+    return session.scalar(_RESPONSE_OF, {"assignment_id": assignment_id, "partner_id": partner_id})
 
 
 def _readiness_hold(assignment: Assignment) -> bool:
@@ -146,14 +152,21 @@ def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, 
         time.sleep(0.05)
 
 
-def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, object, Response]:
-    assignment = access.assignment_for_partner(partner, assignment_id)
+def _editable_response(partner: User, assignment_id: int,
+                        opened: PartnerWorksheet | None = None) -> tuple[Assignment, object, Response]:
+    """The partner's response, if they may still change it (created on the first save). `opened`: the
+    page this request has just opened for the same partner and assignment (through access), whose
+    objects serve instead of asking for them again."""
+    if opened is not None and opened.assignment.id == assignment_id:
+        assignment, definition, response = opened.assignment, opened.definition, opened.response
+    else:
+        assignment = access.assignment_for_partner(partner, assignment_id)
+        definition = definition_of(assignment.worksheet_version)
+        response = _response_of(assignment.id, partner.id)
     access.require_writable(assignment.couple, partner)
-    definition = definition_of(assignment.worksheet_version)
     if not assignment.is_open:
         raise RuleError(CLOSED)
     _ensure_usable(partner, assignment, definition)
-    response = _response_of(assignment.id, partner.id)
     if response is None:
         response = Response(assignment_id=assignment.id, partner_id=partner.id, draft=empty_answers(),
                             held_back=[], revision=0,
@@ -173,10 +186,11 @@ def _editable_response(partner: User, assignment_id: int) -> tuple[Assignment, o
 
 
 def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
-               base_revision: int | None = None) -> Response:
+               base_revision: int | None = None, opened: PartnerWorksheet | None = None) -> Response:
     """Merges the posted answers into the server-side draft. A save based on an older revision
-    that would change answers saved since is refused and kept aside, never written over them."""
-    assignment, definition, response = _editable_response(partner, assignment_id)
+    that would change answers saved since is refused and kept aside, never written over them.
+    `opened`: the page the caller opened for these answers (see _editable_response)."""
+    assignment, definition, response = _editable_response(partner, assignment_id, opened)
     allowed = {f.id for f in fields_for(definition, answering_role(assignment.couple, partner.id, response))}
     values = {k: v for k, v in values.items() if k in allowed}
     states = {k: v for k, v in states.items() if k in allowed}

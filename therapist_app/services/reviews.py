@@ -2,7 +2,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access, visibility
@@ -81,12 +81,14 @@ class AssignmentRow:
     hidden: str | None = None  # why the partners can't see it now (visibility.hidden_from_partners)
 
 
+# Built once: the couple page is a counselor's most visited (access.py says why).
+_COUPLES_HOMEWORK = (select(Assignment).where(Assignment.couple_id == bindparam("couple_id"))
+                     .order_by(Assignment.id.desc()).options(joinedload(Assignment.worksheet_version)))
+
+
 def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow]]:
     couple = access.couple_for_counselor(counselor, couple_id)
-    assignments = session.scalars(
-        select(Assignment).where(Assignment.couple_id == couple.id).order_by(Assignment.id.desc())
-        .options(joinedload(Assignment.worksheet_version))
-    ).all()
+    assignments = session.scalars(_COUPLES_HOMEWORK, {"couple_id": couple.id}).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
     waiting = visibility.joint_homework_waits(couple)
     rows = []

@@ -2,9 +2,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..engine.presentation import definition_of
@@ -147,11 +147,15 @@ def create_due_instances(now: datetime | None = None, couple_id: int | None = No
     return created
 
 
+# Built once: the couple page asks on every visit (access.py says why). Joined: one version per series.
+_COUPLES_SERIES = (select(AssignmentSeries).where(AssignmentSeries.couple_id == bindparam("couple_id"))
+                   .options(joinedload(AssignmentSeries.worksheet_version))
+                   .order_by(AssignmentSeries.status, AssignmentSeries.id))
+
+
 def series_of_couple(couple_id: int) -> list[AssignmentSeries]:
     """A couple's series, active first (the caller has checked access to the couple)."""
-    return list(session.scalars(select(AssignmentSeries).where(AssignmentSeries.couple_id == couple_id)
-                                .options(selectinload(AssignmentSeries.worksheet_version))
-                                .order_by(AssignmentSeries.status, AssignmentSeries.id)))
+    return list(session.scalars(_COUPLES_SERIES, {"couple_id": couple_id}))
 
 
 def _series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:

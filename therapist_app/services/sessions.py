@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import access
 from ..errors import RuleError
@@ -166,9 +166,12 @@ def numbered(appointments: list[Appointment]) -> list[NumberedSession]:
     return result[::-1]
 
 
+_COUPLES_SESSIONS = select(Appointment).where(Appointment.couple_id == bindparam("couple_id"))  # built once
+
+
 def couple_sessions(couple: Couple) -> list[NumberedSession]:
     """Every session of a couple the caller may already see (access was checked for the couple)."""
-    return numbered(list(session.scalars(select(Appointment).where(Appointment.couple_id == couple.id))))
+    return numbered(list(session.scalars(_COUPLES_SESSIONS, {"couple_id": couple.id})))
 
 
 def number_of(appointment: Appointment) -> int | None:
@@ -199,13 +202,13 @@ def last_started_among(appointments: list[Appointment], now: datetime | None = N
     return max((a for a in appointments if has_started(a, now)), key=lambda a: a.starts_at, default=None)
 
 
-def _begun(couple_id: int, now: datetime | None):
-    """The couple's sessions that have begun (not cancelled), as SQL criteria: `has_started`'s rule."""
-    return (Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED,
-            Appointment.starts_at <= (now or utcnow()))
+def _begun(couple_id, now):
+    """The couple's sessions that have begun (not cancelled), as SQL criteria: `has_started`'s rule.
+    Values or named parameters (for statements built once)."""
+    return (Appointment.couple_id == couple_id, Appointment.status != STATUS_CANCELLED, Appointment.starts_at <= now)
 
 
-def last_start_subquery(couple_id: int, now: datetime | None = None):
+def last_start_subquery(couple_id, now):
     """When the last session that has begun began, as a subquery (NULL: none yet), for queries that
     compare with it without a query of their own."""
     return select(func.max(Appointment.starts_at)).where(*_begun(couple_id, now)).scalar_subquery()
@@ -214,14 +217,17 @@ def last_start_subquery(couple_id: int, now: datetime | None = None):
 def last_started(couple_id: int, now: datetime | None = None) -> Appointment | None:
     """The most recent session that has begun (not cancelled)."""
     return session.scalar(
-        select(Appointment).where(*_begun(couple_id, now)).order_by(Appointment.starts_at.desc()).limit(1)
+        select(Appointment).where(*_begun(couple_id, now or utcnow())).order_by(Appointment.starts_at.desc()).limit(1)
     )
+
+
+# My homework asks on every visit: built once (access.py says why).
+_NEXT_SESSION = (select(Appointment)
+                 .where(Appointment.couple_id == bindparam("couple_id"), Appointment.status == STATUS_SCHEDULED,
+                        Appointment.starts_at > bindparam("now"))
+                 .order_by(Appointment.starts_at).limit(1))
 
 
 def next_session(couple_id: int, now: datetime | None = None) -> Appointment | None:
     """The next session still to start (not cancelled, not already marked held or missed)."""
-    return session.scalar(
-        select(Appointment).where(Appointment.couple_id == couple_id, Appointment.status == STATUS_SCHEDULED,
-                                  Appointment.starts_at > (now or utcnow()))
-        .order_by(Appointment.starts_at).limit(1)
-    )
+    return session.scalar(_NEXT_SESSION, {"couple_id": couple_id, "now": now or utcnow()})

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import session
 from ..models import Couple, SessionSummary, SessionTopic
@@ -46,6 +46,14 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
     return events
 
 
+# Built once: the couple page asks on every visit (access.py says why).
+_COUPLES_TOPICS = (select(SessionTopic).where(SessionTopic.couple_id == bindparam("couple_id"))
+                   .order_by(SessionTopic.created_at, SessionTopic.id))
+_PUBLISHED_SUMMARIES = select(SessionSummary).where(
+    SessionSummary.appointment_id.in_(bindparam("appointment_ids", expanding=True)),
+    SessionSummary.published_at.is_not(None))
+
+
 def couple_sessions(couple: Couple, rows) -> CoupleSessions:
     """Everything session-related for the couple page. `rows` are the page's homework rows, already
     loaded through access, so the timeline costs no query per assignment."""
@@ -56,13 +64,11 @@ def couple_sessions(couple: Couple, rows) -> CoupleSessions:
         events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
                                     appointment_id=item.appointment.id))
     names = {p.id: p.display_name for p in couple.partners}
-    couple_topics = list(session.scalars(select(SessionTopic).where(SessionTopic.couple_id == couple.id)
-                                         .order_by(SessionTopic.created_at, SessionTopic.id)))
+    couple_topics = list(session.scalars(_COUPLES_TOPICS, {"couple_id": couple.id}))
     for topic in couple_topics:
         events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
     by_id = {item.appointment.id: item for item in numbered}
-    for summary in session.scalars(select(SessionSummary).where(
-            SessionSummary.appointment_id.in_(list(by_id)), SessionSummary.published_at.is_not(None))):
+    for summary in session.scalars(_PUBLISHED_SUMMARIES, {"appointment_ids": list(by_id)}):
         events.append(TimelineEvent(summary.published_at, "summary", "Session summary published",
                                     appointment_id=summary.appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)

@@ -2,12 +2,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from .. import access
 from ..errors import RuleError
 from ..extensions import session
 from ..models import Appointment, Couple, SessionTopic, User
+from ..models.base import utcnow
 from ..models.session_topic import TOPIC_COUNSELOR, TOPIC_SHARED
 from ..security.audit import record
 from .sessions import last_start_subquery, last_started, previous_session
@@ -62,13 +63,16 @@ def withdraw_topic(partner: User, topic_id: int) -> None:
     session.commit()
 
 
+_LAST_START = last_start_subquery(bindparam("couple_id"), bindparam("now"))  # _open_since's rule, in the query
+_OPEN_PORTAL_TOPICS = (access.PARTNERS_TOPICS
+                       .where(or_(_LAST_START.is_(None), SessionTopic.created_at > _LAST_START))
+                       .order_by(SessionTopic.created_at, SessionTopic.id))
+
+
 def portal_topics(partner: User, couple: Couple) -> list[PortalTopic]:
     """This partner's own open topics and the ones the other partner shared, oldest first."""
-    last_start = last_start_subquery(couple.id)  # the rule of _open_since, inside the one query
-    query = (access.topics_for_partner(partner, couple)
-             .where(or_(last_start.is_(None), SessionTopic.created_at > last_start))
-             .order_by(SessionTopic.created_at, SessionTopic.id))
-    return [PortalTopic(t, t.author_id == partner.id) for t in session.scalars(query)]
+    topics = session.scalars(_OPEN_PORTAL_TOPICS, {**access.partner_params(partner, couple), "now": utcnow()})
+    return [PortalTopic(t, t.author_id == partner.id) for t in topics]
 
 
 def topics_for_session(appointment: Appointment) -> list[SessionTopic]:
