@@ -59,16 +59,28 @@ def _sequences(connection) -> dict:
     return dict(connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").all())
 
 
-def _restore_sequences(connection, before: dict) -> None:
-    """A rebuilt table's record starts again at the largest id still in it: an id deleted above that
-    would be handed out again. So no migration moves a table's record back."""
-    for name, seq in before.items():
-        if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                      (name,)).first() is None:
-            continue  # the migration dropped the table
+def _restore_sequences(connection, largest: dict) -> None:
+    for name, seq in largest.items():
+        sql = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                         (name,)).scalar()
+        if not (sql and re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE)):
+            continue  # the migration dropped the table, or it no longer asks for AUTOINCREMENT
         if not connection.exec_driver_sql("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?",
                                           (seq, name)).rowcount:
             connection.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, seq))
+
+
+def _keep_sequences(connection):
+    """A rebuilt table's record starts again at the largest id still in it, and an id deleted above
+    that would be handed out again: so no migration moves a table's record back. Returns alembic's
+    on_version_apply callback, which runs at the end of each migration, inside its transaction (on
+    SQLite alembic commits each migration on its own)."""
+    largest = _sequences(connection)
+
+    def after_each_migration(**_):
+        _restore_sequences(connection, largest)
+        largest.update(_sequences(connection))
+    return after_each_migration
 
 
 def _check_references(connection) -> None:
@@ -82,11 +94,15 @@ def run_migrations_online():
     engine = current_app.extensions["sqlalchemy"].engine
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        after_each_migration = []
         if sqlite:
             # A batch migration rebuilds a table: copy, DROP the original, rename. With foreign keys
             # on, that DROP deletes every row that refers to the table ON DELETE CASCADE (a couple's
             # homework and answers). So they are off while migrating, checked after, and on again.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            after_each_migration.append(_keep_sequences(connection))
+            # Committed before configure(): alembic would take an open transaction for the caller's
+            # and never commit the migrations.
             connection.commit()
         context.configure(
             connection=connection,
@@ -96,15 +112,14 @@ def run_migrations_online():
             render_as_batch=sqlite,
             compare_type=True,
             render_item=render_item,
+            on_version_apply=after_each_migration,
         )
         try:
-            if sqlite:
+            if sqlite:  # for this run's batch rebuilds only: see _keep_autoincrement
                 event.listen(Table, "before_create", _keep_autoincrement)
             with context.begin_transaction():
-                sequences = _sequences(connection) if sqlite else {}
                 context.run_migrations()
                 if sqlite:
-                    _restore_sequences(connection, sequences)
                     _check_references(connection)
         finally:
             if sqlite:
