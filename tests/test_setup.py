@@ -91,7 +91,8 @@ def test_migration_0013_keeps_every_row_and_never_gives_out_an_id_the_log_names(
                 assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
                 assert _autoincrement_tables(connection) == {
                     t.name for t in Base.metadata.sorted_tables if t.dialect_options["sqlite"]["autoincrement"]}
-        added = couples.add_couple(db_session.get(User, counselor_id), couples.PartnerDetails("Dana", "dana@example.org"),
+        added = couples.add_couple(db_session.get(User, counselor_id),
+                                   couples.PartnerDetails("Dana", "dana@example.org"),
                                    couples.PartnerDetails("Lee", "lee@example.org"))
         assert added.couple.id > deleted_id
         db_session.remove()
