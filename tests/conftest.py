@@ -29,6 +29,21 @@ def empty_database(tmp_path):
 
 
 @pytest.fixture
+def migrated_app(empty_database, tmp_path):
+    """An app on a database built by the migrations (`flask db upgrade`), not by create_all: on
+    SQLite with each migration's rebuilds, on PostgreSQL with the audit log's triggers."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "THERAPIST_PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
+                      "RATELIMIT_ENABLED": False})
+    app.test_client_class = RequestIsolatedClient
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        yield app
+        db_session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
 def app_config(tmp_path):
     return {
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.db'}",

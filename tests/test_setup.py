@@ -1,14 +1,21 @@
 """Set-up paths a new user runs: migrations, the demo practice, production configuration."""
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import Integer, func, select, text
 
 from config import ConfigError, ProductionConfig
 from helpers import save_section
-from support import signed_in
+from support import Factory, signed_in
 from therapist_app import create_app
+from therapist_app.extensions import session as db_session
 from therapist_app.models import Base, Couple, Practice, User
+from therapist_app.services import couples, end_of_care
+
+SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
+                                 reason="AUTOINCREMENT and sqlite_sequence are SQLite's")
 
 
 def test_migrations_build_exactly_the_tables_the_models_describe(empty_database):
@@ -39,6 +46,77 @@ def test_demo_seed_twice_creates_the_demo_once_and_prints_the_logins(empty_datab
         assert session.scalar(select(func.count(Couple.id))) == 3  # the demo practice's three couples
         assert session.scalar(select(func.count(User.id))) == 9  # an admin, two counselors, six partners
         app.extensions["sqlalchemy"].engine.dispose()
+
+
+# ---- ids are never handed out twice (SQLite's AUTOINCREMENT, migration 0013) -------------------------
+
+def test_every_table_whose_ids_the_database_gives_declares_that_they_are_never_reused():
+    for table in Base.metadata.sorted_tables:
+        (key,) = table.primary_key.columns
+        given_by_database = isinstance(key.type, Integer) and key.autoincrement is not False
+        assert table.dialect_options["sqlite"]["autoincrement"] == given_by_database, table.name
+
+
+def _every_row(connection) -> dict:
+    return {table.name: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table.name} ORDER BY 1"))]
+            for table in Base.metadata.sorted_tables}
+
+
+def _autoincrement_tables(connection) -> set:
+    return {name for name, sql in connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            if "AUTOINCREMENT" in sql}
+
+
+def test_migration_0013_keeps_every_row_and_never_gives_out_an_id_the_log_names(empty_database):
+    """The demo practice at 0012, its newest couple deleted (only the audit log still knows that id):
+    0013 keeps every row of every table, and the next couple does not get the deleted couple's id."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0012"]).exit_code == 0
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        newest = db_session.scalar(select(Couple).order_by(Couple.id.desc()).limit(1))
+        counselor_id = newest.counselor_id
+        deleted_id = end_of_care.delete_couple(newest.counselor, newest.id, newest.label)
+        db_session.remove()
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.connect() as connection:
+            before = _every_row(connection)
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        with engine.connect() as connection:
+            assert _every_row(connection) == before
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+                assert _autoincrement_tables(connection) == {
+                    t.name for t in Base.metadata.sorted_tables if t.dialect_options["sqlite"]["autoincrement"]}
+        added = couples.add_couple(db_session.get(User, counselor_id),
+                                   couples.PartnerDetails("Dana", "dana@example.org"),
+                                   couples.PartnerDetails("Lee", "lee@example.org"))
+        assert added.couple.id > deleted_id
+        db_session.remove()
+        engine.dispose()
+
+
+@SQLITE_ONLY
+def test_a_later_rebuild_of_a_table_keeps_autoincrement_and_its_largest_id(migrated_app):
+    """A batch migration rebuilds a table from its reflection, which knows nothing of AUTOINCREMENT;
+    migrations/env.py keeps it, and the table's sqlite_sequence. 0012's downgrade rebuilds ta_couple."""
+    factory = Factory(migrated_app)
+    counselor = factory.counselor()
+    factory.couple(counselor)
+    newest = factory.couple(counselor)
+    deleted_id = end_of_care.delete_couple(counselor, newest.id, newest.label)
+    db_session.remove()
+    engine = migrated_app.extensions["sqlalchemy"].engine
+    for command in (["db", "downgrade", "0011"], ["db", "upgrade"]):
+        result = migrated_app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 0, result.output
+        with engine.connect() as connection:
+            assert "ta_couple" in _autoincrement_tables(connection), command
+            largest = connection.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'ta_couple'").scalar()
+        assert largest == deleted_id, command
 
 
 def test_production_refuses_to_start_without_its_secrets_and_names_them():

@@ -5,7 +5,7 @@ import os
 import stat
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from helpers import answer_everything, submit
@@ -179,30 +179,6 @@ def test_a_new_sqlite_database_file_is_its_owners_alone(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     finally:
         os.umask(old)
-
-
-@pytest.fixture
-def migrated_app(tmp_path):
-    """An app on a database built by the migrations (on PostgreSQL, with the audit log's triggers)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    admin = None
-    if url:
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS ta_backup_fresh"))
-            connection.execute(text("CREATE DATABASE ta_backup_fresh"))
-        url = url.rsplit("/", 1)[0] + "/ta_backup_fresh"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp_path / 'migrated.db'}",
-                      "THERAPIST_PDF_CACHE_DIR": str(tmp_path / "pdf-cache")})
-    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
-    with app.app_context():
-        yield app
-        db_session.remove()
-        app.extensions["sqlalchemy"].engine.dispose()
-    if admin is not None:
-        with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS ta_backup_fresh WITH (FORCE)"))
-        admin.dispose()
 
 
 def test_a_migrated_database_round_trips_with_its_audit_log_protections(migrated_app, tmp_path):

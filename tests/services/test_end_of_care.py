@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
 from sessions_support import add_session, add_topic
-from support import csrf_token, signed_in
+from support import Factory, csrf_token, signed_in
 from therapist_app.errors import NotFoundError
 from therapist_app.extensions import session as db_session
 from therapist_app.models import (Appointment, Assignment, AssignmentSeries, AuditEvent, Base, Couple, OutboxMessage,
@@ -392,6 +392,35 @@ def test_the_admin_deletes_after_typing_the_name_and_another_counselor_cannot(ap
     assert fresh(Couple, couple_id) is None
     actor = db_session.scalar(select(AuditEvent.actor_id).where(AuditEvent.action == "delete_couple"))
     assert actor == admin_user.id
+
+
+def test_a_couple_added_after_the_newest_was_deleted_gets_new_ids_and_none_of_its_log(migrated_app):
+    """SQLite gave a deleted row's id to the next new row: the next couple took the deleted couple's id
+    (its partners their partners' ids), and the audit log's entries about the deleted couple read as the
+    new couple's. On the migrated schema an id is never handed out twice."""
+    factory = Factory(migrated_app)
+    older = factory.couple()
+    newest = factory.couple(older.counselor)
+    deleted_id, deleted_partners, label = newest.id, {newest.partner_a_id, newest.partner_b_id}, newest.label
+    counselor = signed_in(migrated_app, older.counselor)
+    assert counselor.get(f"/counselor/couples/{deleted_id}").status_code == 200  # logged: view_couple
+    assert _post(counselor, f"/counselor/couples/{deleted_id}/delete", confirm_name=label).status_code == 302
+
+    added = _post(counselor, "/counselor/couples/new", a_name="Dana", a_email="dana@example.org",
+                  b_name="Lee", b_email="lee@example.org")
+    assert added.status_code == 302
+    new_id = int(added.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert new_id > deleted_id
+    db_session.expire_all()
+    couple = db_session.get(Couple, new_id)
+    assert {couple.partner_a_id, couple.partner_b_id}.isdisjoint(deleted_partners)
+
+    def log_of(couple_id):
+        return db_session.scalars(select(AuditEvent.action).where(
+            AuditEvent.object_type == "Couple", AuditEvent.object_id == couple_id).order_by(AuditEvent.id)).all()
+    assert log_of(new_id) == ["add_couple"]
+    assert log_of(deleted_id) == ["add_couple", "view_couple", "delete_couple"]
+    assert counselor.get(f"/counselor/couples/{deleted_id}").status_code == 404
 
 
 # ---- transfer and deactivation --------------------------------------------------------------------------

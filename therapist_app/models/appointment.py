@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 from .couple import Couple
 
 STATUS_SCHEDULED = "scheduled"
@@ -21,6 +21,7 @@ MODES = {MODE_IN_PERSON: "In person", MODE_VIDEO: "Video"}
 
 class Appointment(TimestampMixin, Base):
     __tablename__ = "ta_appointment"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)

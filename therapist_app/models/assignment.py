@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin, UTCDateTime
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from .couple import Couple
 from .worksheet import WorksheetVersion
 
@@ -21,7 +21,7 @@ class Assignment(TimestampMixin, Base):
     # Exactly one instance per period of a recurring series, however many schedulers run.
     # The reminder scan reads open homework by due date.
     __table_args__ = (UniqueConstraint("series_id", "period", name="uq_ta_assignment_series_period"),
-                      Index("ix_ta_assignment_status_due_date", "status", "due_date"))
+                      Index("ix_ta_assignment_status_due_date", "status", "due_date"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)

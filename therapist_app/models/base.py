@@ -18,6 +18,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# SQLite gives a new row the largest id + 1 unless its table says AUTOINCREMENT: delete the newest
+# couple and the next couple gets its id, so the audit log's entries about the deleted couple, links
+# in emails already sent and any other mention of that id would then name someone else. With
+# AUTOINCREMENT an id is never handed out twice. Every table whose ids the database gives carries it
+# in __table_args__ (migration 0013 rebuilt the tables made before); PostgreSQL ignores it, as its
+# sequences never reuse an id anyway. The audit tables take their ids from the chain head instead.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     # Own metadata so that the host's create_all/migrations never touch our tables and vice versa.
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

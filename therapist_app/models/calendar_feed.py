@@ -2,11 +2,12 @@
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 
 
 class CalendarFeed(TimestampMixin, Base):
     __tablename__ = "ta_calendar_feed"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     counselor_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id", ondelete="CASCADE"), unique=True)

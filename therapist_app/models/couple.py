@@ -3,7 +3,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 from .user import User
 
 STAGES = {
@@ -22,6 +22,7 @@ STATUS_ARCHIVED = "archived"
 
 class Couple(TimestampMixin, Base):
     __tablename__ = "ta_couple"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("ta_practice.id"), index=True)

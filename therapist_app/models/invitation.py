@@ -4,12 +4,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin, UTCDateTime
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from .user import User
 
 
 class Invitation(TimestampMixin, Base):
     __tablename__ = "ta_invitation"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id", ondelete="CASCADE"), index=True)

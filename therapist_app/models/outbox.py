@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, TimestampMixin, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 
 OUTBOX_PENDING = "pending"
 OUTBOX_SENT = "sent"
@@ -15,6 +15,7 @@ OUTBOX_WITHDRAWN = "withdrawn"
 
 class OutboxMessage(TimestampMixin, Base):
     __tablename__ = "ta_outbox_message"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # What makes this message unique (e.g. "invite:12:5"): a second scheduler cannot insert it again.

@@ -3,11 +3,12 @@ from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 
 
 class PendingSave(TimestampMixin, Base):
     __tablename__ = "ta_pending_save"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ta_user.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..timezones import default_for_country
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 
 
 JOINT_GATE_BLOCK = "block"
@@ -19,6 +19,7 @@ def _country_default_timezone(context) -> str:
 
 class Practice(TimestampMixin, Base):
     __tablename__ = "ta_practice"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

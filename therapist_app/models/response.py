@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
 from .assignment import Assignment
-from .base import Base, TimestampMixin, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 
 STATUS_DRAFT = "draft"
 STATUS_SUBMITTED = "submitted"
@@ -47,7 +47,8 @@ def empty_answers() -> dict:
 class Response(ResponseStateRules, TimestampMixin, Base):
     __tablename__ = "ta_response"
     # One response per partner per assignment: a double submit can never create a second one.
-    __table_args__ = (UniqueConstraint("assignment_id", "partner_id", name="uq_ta_response_assignment_partner"),)
+    __table_args__ = (UniqueConstraint("assignment_id", "partner_id", name="uq_ta_response_assignment_partner"),
+                      NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("ta_assignment.id", ondelete="CASCADE"), index=True)
@@ -98,6 +99,7 @@ class ResponseRevision(TimestampMixin, Base):
     """Earlier submitted versions, and stale saves from a second device, kept for the counselor."""
 
     __tablename__ = "ta_response_revision"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("ta_response.id", ondelete="CASCADE"), index=True)

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin, UTCDateTime
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from .couple import Couple
 from .worksheet import WorksheetVersion
 
@@ -18,6 +18,7 @@ LEAD = timedelta(days=7)
 
 class AssignmentSeries(TimestampMixin, Base):
     __tablename__ = "ta_assignment_series"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)

@@ -6,11 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
 from .appointment import Appointment
-from .base import Base, TimestampMixin, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime, utcnow
 
 
 class SessionSummary(TimestampMixin, Base):
     __tablename__ = "ta_session_summary"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int] = mapped_column(ForeignKey("ta_appointment.id", ondelete="CASCADE"), unique=True)

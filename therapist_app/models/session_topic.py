@@ -3,7 +3,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 
 TOPIC_COUNSELOR = "counselor"
 TOPIC_SHARED = "shared"
@@ -11,6 +11,7 @@ TOPIC_SHARED = "shared"
 
 class SessionTopic(TimestampMixin, Base):
     __tablename__ = "ta_session_topic"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)

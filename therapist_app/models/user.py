@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
-from .base import Base, TimestampMixin, UTCDateTime
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from .practice import Practice
 
 ROLE_ADMIN = "admin"
@@ -28,7 +28,7 @@ LOGIN_ID_PREFIX = "ta"
 
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "ta_user"
-    __table_args__ = (UniqueConstraint("practice_id", "email", name="uq_ta_user_practice_email"),)
+    __table_args__ = (UniqueConstraint("practice_id", "email", name="uq_ta_user_practice_email"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("ta_practice.id"), index=True)

@@ -2,7 +2,7 @@
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, TimestampMixin
+from .base import NEVER_REUSE_IDS, Base, TimestampMixin
 
 SOURCE_LIBRARY = "library"
 SOURCE_PRACTICE = "practice"
@@ -10,6 +10,7 @@ SOURCE_PRACTICE = "practice"
 
 class Worksheet(TimestampMixin, Base):
     __tablename__ = "ta_worksheet"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -29,7 +30,8 @@ class Worksheet(TimestampMixin, Base):
 
 class WorksheetVersion(TimestampMixin, Base):
     __tablename__ = "ta_worksheet_version"
-    __table_args__ = (UniqueConstraint("worksheet_id", "number", name="uq_ta_worksheet_version_number"),)
+    __table_args__ = (UniqueConstraint("worksheet_id", "number", name="uq_ta_worksheet_version_number"),
+                      NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worksheet_id: Mapped[int] = mapped_column(ForeignKey("ta_worksheet.id"), index=True)
