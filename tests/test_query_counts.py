@@ -50,7 +50,7 @@ def test_a_partners_homework_list_costs_the_same_queries_for_2_and_for_12_exerci
 def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app, factory):
     couple = _couple_with_two_exercises(factory)
     assert_same_cost(app, signed_in(app, couple.counselor), f"/counselor/couples/{couple.id}",
-                     _ten_check_ins(factory, couple), at_most=16)
+                     _ten_check_ins(factory, couple), at_most=15)
 
 
 def test_an_autosave_reads_the_exercise_once_and_writes_the_answer(app, factory):

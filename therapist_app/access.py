@@ -264,11 +264,19 @@ def counselor_of_practice(admin: User, counselor_id: int) -> User:
 def worksheets_usable_by(counselor: User):
     """Which worksheets a counselor may assign (a where-clause): the library's, their own, and those
     shared within their practice."""
+    return _worksheets_usable_by(counselor.id, counselor.practice_id)
+
+
+def _worksheets_usable_by(counselor_id, practice_id):
     return or_(
         Worksheet.source == SOURCE_LIBRARY,
-        Worksheet.owner_id == counselor.id,
-        (Worksheet.practice_id == counselor.practice_id) & Worksheet.shared_with_practice,
+        Worksheet.owner_id == counselor_id,
+        (Worksheet.practice_id == practice_id) & Worksheet.shared_with_practice,
     )
+
+
+# With counselor_params.
+WORKSHEETS_USABLE = _worksheets_usable_by(bindparam("counselor_id"), bindparam("practice_id"))
 
 
 def practice_worksheets_seen_by(counselor: User):

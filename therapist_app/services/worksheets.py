@@ -1,7 +1,7 @@
 """The worksheet library in the database: file worksheets synced as versions, and who may use which."""
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.util import identity_key
 
 from .. import access
@@ -53,11 +53,12 @@ def latest_version_of(worksheet: Worksheet) -> WorksheetVersion | None:
     )
 
 
-def _newest_version_join(query, worksheet_ids=None):
-    """`query` (over WorksheetVersion) narrowed to each worksheet's newest version."""
+def _newest_version_join(query, of_worksheets=None):
+    """`query` (over WorksheetVersion) narrowed to each worksheet's newest version (of the worksheets
+    `of_worksheets` names: ids, or a parameter)."""
     newest = select(WorksheetVersion.worksheet_id, func.max(WorksheetVersion.number).label("number"))
-    if worksheet_ids is not None:
-        newest = newest.where(WorksheetVersion.worksheet_id.in_(set(worksheet_ids)))
+    if of_worksheets is not None:
+        newest = newest.where(WorksheetVersion.worksheet_id.in_(of_worksheets))
     newest = newest.group_by(WorksheetVersion.worksheet_id).subquery()
     return query.join(newest, (WorksheetVersion.worksheet_id == newest.c.worksheet_id)
                       & (WorksheetVersion.number == newest.c.number))
@@ -82,18 +83,21 @@ def newest_version_ids(worksheet_ids) -> dict[int, int]:
     """{worksheet id: id of its newest version}, for many worksheets in one query."""
     if not worksheet_ids:
         return {}
-    return dict(session.execute(
-        _newest_version_join(select(WorksheetVersion.worksheet_id, WorksheetVersion.id), worksheet_ids)).all())
+    return dict(session.execute(_NEWEST_VERSION_IDS, {"worksheet_ids": list(set(worksheet_ids))}).all())
+
+
+# Built once: the couple page asks both on every visit (access.py says why).
+_NEWEST_VERSION_IDS = _newest_version_join(select(WorksheetVersion.worksheet_id, WorksheetVersion.id),
+                                           bindparam("worksheet_ids", expanding=True))
+_LIBRARY = (_newest_version_join(select(WorksheetVersion))
+            .join(Worksheet, Worksheet.id == WorksheetVersion.worksheet_id)
+            .where(access.WORKSHEETS_USABLE, Worksheet.retired.is_(False))
+            .order_by(Worksheet.slug))
 
 
 def library_for(counselor: User) -> list[WorksheetVersion]:
     """The newest version of every worksheet this counselor may assign."""
-    return list(session.scalars(
-        _newest_version_join(select(WorksheetVersion))
-        .join(Worksheet, Worksheet.id == WorksheetVersion.worksheet_id)
-        .where(access.worksheets_usable_by(counselor), Worksheet.retired.is_(False))
-        .order_by(Worksheet.slug)
-    ))
+    return list(session.scalars(_LIBRARY, access.counselor_params(counselor)))
 
 
 def usable_version(counselor: User, version_id: int) -> WorksheetVersion:
