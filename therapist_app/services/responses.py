@@ -157,7 +157,8 @@ def _editable_response(partner: User, assignment_id: int,
     """The partner's response, if they may still change it (created on the first save). `opened`: the
     page this request has just opened for the same partner and assignment (through access), whose
     objects serve instead of asking for them again."""
-    if opened is not None and opened.assignment.id == assignment_id:
+    if (opened is not None and opened.assignment.id == assignment_id
+            and (opened.response is None or opened.response.partner_id == partner.id)):
         assignment, definition, response = opened.assignment, opened.definition, opened.response
     else:
         assignment = access.assignment_for_partner(partner, assignment_id)
