@@ -15,9 +15,8 @@ from .models.user import ROLE_ADMIN, ROLE_CLIENT, ROLE_COUNSELOR
 from .models.worksheet import SOURCE_LIBRARY, SOURCE_PRACTICE
 
 
-# Statements the busiest pages run are built once per process, with named parameters in place of
-# the values (the same rule, from the same function): building a statement and computing its cache
-# key cost more than running it (docs/benchmarks.md). `*_params` give the values for a person.
+# The busiest pages' statements are built once, with named parameters (docs/architecture.md, "Where
+# things go"): each rule is one function of values, used both ways; `*_params` give a person's values.
 
 def couples_for(counselor: User):
     """The counselor's own couples, and no one else's."""
@@ -28,11 +27,11 @@ def _couples_for(counselor_id, practice_id):
     return select(Couple).where(Couple.counselor_id == counselor_id, Couple.practice_id == practice_id)
 
 
+COUNSELORS_COUPLES = _couples_for(bindparam("counselor_id"), bindparam("practice_id"))
+
+
 def counselor_params(counselor: User) -> dict:
     return {"counselor_id": counselor.id, "practice_id": counselor.practice_id}
-
-
-COUNSELORS_COUPLES = _couples_for(bindparam("counselor_id"), bindparam("practice_id"))
 
 
 def _counselors_own(counselor: User, query, what: str, params: dict | None = None):
@@ -48,8 +47,6 @@ def _counselors_own(counselor: User, query, what: str, params: dict | None = Non
 
 # Nearly every page about a couple names both partners: they come in the couple's own query.
 WITH_PARTNERS = (joinedload(Couple.partner_a), joinedload(Couple.partner_b))
-
-
 _COUNSELORS_COUPLE = COUNSELORS_COUPLES.where(Couple.id == bindparam("couple_id")).options(*WITH_PARTNERS)
 
 
@@ -275,7 +272,6 @@ def _worksheets_usable_by(counselor_id, practice_id):
     )
 
 
-# With counselor_params.
 WORKSHEETS_USABLE = _worksheets_usable_by(bindparam("counselor_id"), bindparam("practice_id"))
 
 

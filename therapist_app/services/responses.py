@@ -78,8 +78,10 @@ class ResponseState(ResponseStateRules):
     addendum_at: datetime | None
 
 
-# Built once: every list asks (access.py says why).
+# Built once: every list and every exercise page asks (access.py says why).
 _STATES = select(*STATUS_COLUMNS).where(Response.assignment_id.in_(bindparam("assignment_ids", expanding=True)))
+_RESPONSE_OF = select(Response).where(Response.assignment_id == bindparam("assignment_id"),
+                                      Response.partner_id == bindparam("partner_id"))
 
 
 def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, ResponseState]]:
@@ -91,10 +93,6 @@ def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, Re
             state = ResponseState(**row._mapping)
             found.setdefault(state.assignment_id, {})[state.partner_id] = state
     return found
-
-
-_RESPONSE_OF = select(Response).where(Response.assignment_id == bindparam("assignment_id"),
-                                      Response.partner_id == bindparam("partner_id"))
 
 
 def _response_of(assignment_id: int, partner_id: int) -> Response | None:
@@ -188,9 +186,8 @@ def _editable_response(partner: User, assignment_id: int,
 
 def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
                base_revision: int | None = None, opened: PartnerWorksheet | None = None) -> Response:
-    """Merges the posted answers into the server-side draft. A save based on an older revision
-    that would change answers saved since is refused and kept aside, never written over them.
-    `opened`: the page the caller opened for these answers (see _editable_response)."""
+    """Merges the posted answers into the server-side draft (`opened`: see _editable_response). A save
+    based on an older revision that would change answers saved since is kept aside, never written over them."""
     assignment, definition, response = _editable_response(partner, assignment_id, opened)
     allowed = {f.id for f in fields_for(definition, answering_role(assignment.couple, partner.id, response))}
     values = {k: v for k, v in values.items() if k in allowed}
