@@ -29,12 +29,16 @@ def _y(value, height: int, maximum: int = 10) -> float:
     return TOP + (height - TOP - BOTTOM) * (1 - value / maximum)
 
 
-def _cutoff_line(cutoff: float, label: str, width: int, height: int, maximum: int) -> str:
-    """A dashed red line at a measure's cutoff, named on the chart (not by colour alone)."""
+CUTOFF_STYLE = ("#a11", "4 3")
+
+
+def _cutoff_line(cutoff: float, width: int, height: int, maximum: int) -> str:
+    """A dashed red line at a measure's cutoff. It is named in the legend, not beside the line, where
+    the partners' lines could cross its label (and not by colour alone: its dashes are its own)."""
+    colour, dash = CUTOFF_STYLE
     y = _y(cutoff, height, maximum)
-    return (f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#a11" stroke-width="1.5" '
-            f'stroke-dasharray="4 3" class="cutoff"/><text x="{width - RIGHT}" y="{y - 3:.1f}" font-size="9" '
-            f'text-anchor="end" fill="#a11">{escape(label)}</text>')
+    return (f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
+            f'stroke-width="1.5" stroke-dasharray="{dash}" class="cutoff"/>')
 
 
 def _line(coords, colour: str, dash: str) -> str:
@@ -84,12 +88,14 @@ def measure_svg(lines: dict, title: str, width: int = 520, height: int = 190, ma
         return LEFT + (plot_w * (at - first).total_seconds() / span if last > first else plot_w / 2)
 
     parts = _frame(width, height, title, maximum)
-    if cutoff is not None:
-        parts.append(_cutoff_line(cutoff, cutoff_label or f"cutoff {cutoff:g}", width, height, maximum))
     legend = []
+    if cutoff is not None:
+        parts.append(_cutoff_line(cutoff, width, height, maximum))
     for (name, points), (colour, dash) in zip(lines.items(), PARTNER_STYLES):
         if points:
             parts.append(_line([(x(at), _y(value, height, maximum)) for at, value in points], colour, dash))
             legend.append((name, colour, dash))
+    if cutoff is not None:
+        legend.append((cutoff_label or f"cutoff {cutoff:g}", *CUTOFF_STYLE))
     parts += _legend(legend, width, height)
     return Markup("".join(parts + ["</svg>"]))
