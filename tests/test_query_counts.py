@@ -53,6 +53,30 @@ def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app,
                      _ten_check_ins(factory, couple), at_most=15)
 
 
+def test_with_the_joint_homework_gate_on_each_page_asks_once_whether_the_check_ins_are_read(app, factory):
+    """A new practice has the gate on ("block"). My homework and the couple page each asked whether both
+    check-ins were read twice: once for the list, once for the notice or the counselor's gate note."""
+    counselor = factory.counselor(factory.practice(joint_homework_gate="block"))
+    couple = _couple_with_two_exercises_for(factory, counselor)
+    # One question about the check-ins each (10 and 15 queries when it was asked twice).
+    pages = ((couple.partner_a, "/my/", 9, "More exercises will appear here after your counselor"),
+             (counselor, f"/counselor/couples/{couple.id}", 14, "Joint homework waits until you have read"))
+    for person, path, ceiling, gate_said in pages:
+        browser = signed_in(app, person)
+        browser.get(path)
+        with counted_queries(app) as statements:
+            page = browser.get(path).get_data(as_text=True)
+        assert gate_said in page  # the gate is in force, and the page says so
+        assert len(statements) <= ceiling, (path, statements)
+
+
+def _couple_with_two_exercises_for(factory, counselor):
+    couple = factory.couple(counselor=counselor)
+    for slug in ("empathy-exchange", "pain-is-normal"):
+        factory.assign(couple, slug)
+    return couple
+
+
 def test_an_autosave_reads_the_exercise_once_and_writes_the_answer(app, factory):
     """Typing saves every few seconds: the post opened the assignment, its couple and the answer twice
     (once to read the form, once to save it) before they were handed from one to the other."""

@@ -12,7 +12,7 @@ def test_submitted_homework_sinks_below_what_still_needs_doing(app, factory):
     browser = signed_in(app, couple.partner_a)
     answer_everything(browser, first)
     submit(browser, first.id)
-    _, items = homework_for(couple.partner_a)
+    _, items, _ = homework_for(couple.partner_a)
     statuses = {item.assignment.id: item.status for item in items}
     assert statuses[first.id] == STATUS_SUBMITTED and statuses[second.id] == STATUS_NOT_STARTED
     assert [item.assignment.id for item in items].index(second.id) < [item.assignment.id for item in items].index(first.id)

@@ -2,7 +2,7 @@
 from flask import flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_wtf.csrf import generate_csrf
 
-from .. import access, visibility
+from .. import access
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
@@ -43,12 +43,12 @@ def crisis_footer():
 @client_required
 def homework():
     partner = signed_in_user()
-    couple, items = homework_list.homework_for(partner)
+    couple, items, waiting = homework_list.homework_for(partner)
     series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
     chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
     return render_template("therapist_app/client/homework.html", couple=couple, items=items,
                            writable=access.couple_writable(couple),
-                           paused=couple.joint_paused, waiting=responses.WAITING if visibility.joint_homework_waits(couple) else None,
+                           paused=couple.joint_paused, waiting=responses.WAITING if waiting else None,
                            series=series, chart=chart, metrics=checkins.PORTAL_METRICS,
                            corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
 

@@ -59,9 +59,10 @@ GATE_WAITING = ("Joint homework waits until you have read both partners' private
 GATE_WARNING = "Both partners' private check-ins have not been read yet, and joint homework is open to them."
 
 
-def gate_warning(couple: Couple) -> str | None:
-    """What the counselor is told about the joint-homework gate for this couple, or None."""
-    if visibility.joint_homework_waits(couple):
+def gate_warning(couple: Couple, waiting: bool | None = None) -> str | None:
+    """What the counselor is told about the joint-homework gate for this couple, or None. `waiting`:
+    joint_homework_waits(couple), when the caller has already asked."""
+    if visibility.joint_homework_waits(couple) if waiting is None else waiting:
         return GATE_WAITING
     return GATE_WARNING if visibility.joint_gate_warning(couple) else None
 

@@ -41,8 +41,9 @@ _PARTNERS_LIST = (access.PARTNERS_ASSIGNMENTS
                   .options(joinedload(Assignment.worksheet_version)))
 
 
-def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
-    """The partner's list; paused or waiting joint homework is left out for both partners alike."""
+def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem], bool]:
+    """The partner's list; paused or waiting joint homework is left out for both partners alike. Also
+    whether joint homework waits for the check-ins to be read (asked once; the page says so)."""
     couple = access.couple_of_partner(partner)
     assignments = session.scalars(_PARTNERS_LIST, access.partner_params(partner, couple)).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
@@ -56,7 +57,7 @@ def homework_for(partner: User) -> tuple[Couple, list[HomeworkItem]]:
         items.append(HomeworkItem(assignment, definition, *partner_status(assignment, mine, by_assignment.get(assignment.id, {}))))
     # What still needs doing comes first; submitted homework sinks to the end (stable: due dates stay in order).
     items.sort(key=lambda item: item.status == STATUS_SUBMITTED)
-    return couple, items
+    return couple, items, waiting
 
 
 def partner_status(assignment: Assignment, mine: ResponseState | None, all_responses: dict) -> tuple[str, bool]:

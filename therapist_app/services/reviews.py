@@ -86,7 +86,9 @@ _COUPLES_HOMEWORK = (select(Assignment).where(Assignment.couple_id == bindparam(
                      .order_by(Assignment.id.desc()).options(joinedload(Assignment.worksheet_version)))
 
 
-def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow]]:
+def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow], bool]:
+    """The couple's homework with each partner's state, and whether joint homework waits for the
+    check-ins to be read (asked once: the page's gate note says it too)."""
     couple = access.couple_for_counselor(counselor, couple_id)
     assignments = session.scalars(_COUPLES_HOMEWORK, {"couple_id": couple.id}).all()
     by_assignment = responses_by_assignment([a.id for a in assignments])
@@ -106,7 +108,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
         definition = definition_of(assignment.worksheet_version)
         rows.append(AssignmentRow(assignment, definition, cells,
                                   visibility.hidden_from_partners(assignment, definition, waiting)))
-    return couple, rows
+    return couple, rows, waiting
 
 
 @dataclass
