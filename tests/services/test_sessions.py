@@ -1,4 +1,5 @@
 """Sessions: scheduling in the counselor's time zone, warnings, numbering, held/missed, notes, time zones."""
+import re
 from datetime import datetime, timezone
 
 from sqlalchemy import text
@@ -7,6 +8,7 @@ from sessions_support import add_session, latest_appointment, local_now, post_co
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Practice
+from therapist_app.services.timeline import RECENT_EVENTS
 
 
 def _in_zone(factory, zone_name):
@@ -171,6 +173,25 @@ def test_the_couple_page_lists_sessions_and_a_timeline_newest_first(app, factory
     assert "Schedule a session" in page and "Session 1" in page
     timeline = page[page.index('id="timeline-heading"'):]
     assert timeline.index("Assigned “") < timeline.index("Session 1: scheduled")  # assigned today, session 2 days ago
+
+
+def _timeline_items(page: str) -> list[str]:
+    timeline = page[page.index('id="timeline-heading"'):]
+    return re.findall(r"<li class=\"event-[a-z]+\">", timeline[:timeline.index("</section>")])
+
+
+def test_the_timeline_shows_the_latest_events_and_the_whole_of_it_one_link_away(app, factory):
+    """A couple in care for months has hundreds of events (each exercise assigned, submitted, reviewed,
+    revealed); the couple page showed every one of them above the fold of nothing else."""
+    couple = factory.couple()
+    for _ in range(RECENT_EVENTS + 3):
+        factory.assign(couple, "weekly-trust-check-in")
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert len(_timeline_items(page)) == RECENT_EVENTS
+    assert f"Show the whole timeline ({RECENT_EVENTS + 3} events)" in " ".join(page.split())
+    whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
+    assert len(_timeline_items(whole)) == RECENT_EVENTS + 3 and "Show only the latest" in whole
 
 
 def test_a_partner_portal_shows_a_gentle_line_without_a_session(app, factory):

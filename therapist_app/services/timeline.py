@@ -1,5 +1,6 @@
 """The couple page's timeline: sessions, assignments, submissions, reveals, reviews and topics, newest first."""
 from dataclasses import dataclass
+from typing import ClassVar
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -18,11 +19,22 @@ class TimelineEvent:
     assignment_id: int | None = None
 
 
+# The couple page shows the newest events; a couple in care for months has hundreds (each exercise is
+# assigned, submitted twice, reviewed twice, revealed), and the whole timeline is one link away.
+RECENT_EVENTS = 15
+
+
 @dataclass
 class CoupleSessions:
     sessions: list          # NumberedSession, newest first
     open_topics: list
-    timeline: list[TimelineEvent]
+    timeline: list[TimelineEvent]  # every event, newest first
+    whole: bool = False     # the counselor asked for the whole timeline
+    recent: ClassVar[int] = RECENT_EVENTS
+
+    @property
+    def shown(self) -> list[TimelineEvent]:
+        return self.timeline if self.whole else self.timeline[:RECENT_EVENTS]
 
 
 def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
@@ -54,9 +66,9 @@ _PUBLISHED_SUMMARIES = select(SessionSummary).where(
     SessionSummary.published_at.is_not(None))
 
 
-def couple_sessions(couple: Couple, rows) -> CoupleSessions:
+def couple_sessions(couple: Couple, rows, whole: bool = False) -> CoupleSessions:
     """Everything session-related for the couple page. `rows` are the page's homework rows, already
-    loaded through access, so the timeline costs no query per assignment."""
+    loaded through access, so the timeline costs no query per assignment. `whole`: every event shown."""
     numbered = sessions.couple_sessions(couple)
     events = _homework_events(couple, rows)
     for item in numbered:
@@ -73,4 +85,4 @@ def couple_sessions(couple: Couple, rows) -> CoupleSessions:
                                     appointment_id=summary.appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
     last_started = sessions.last_started_among([item.appointment for item in numbered])
-    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events)
+    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole)
