@@ -307,6 +307,7 @@
       if (result.code === 200) {
         armIdleVeil();
         revisionInput.value = result.data.revision;
+        if (dirty) { markedAt = 0; markUnsaved(); } else { clearMarker(); }
         if (result.data.csrf_token) csrfInput.value = result.data.csrf_token;
         showErrors(result.data.errors);
         say(result.data.ok ? "Saved" : "Saved, except the answers marked below");
@@ -343,7 +344,7 @@
     }
   });
 
-  function schedule() { dirty = true; clearTimeout(timer); timer = setTimeout(save, DELAY_MS); }
+  function schedule() { dirty = true; markUnsaved(); clearTimeout(timer); timer = setTimeout(save, DELAY_MS); }
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   form.addEventListener("focusout", function () { if (dirty) { clearTimeout(timer); save(); } });
@@ -353,13 +354,27 @@
   // tells the page that loads next to wait a moment for that save before it shows the answers.
   // A save still on its way when the page unloads may be cancelled with it: send it again to be sure
   // (the same words twice merge; they are never a conflict).
+  // The marker is written as soon as there is typing not yet saved, and kept fresh while it lasts:
+  // written only as the page unloads, it could lose the race with the reload's own request on a busy
+  // device (the browser sends the cookies it already has), and the next page would not wait.
   function unsaved() { return dirty || inFlight; }
+  var MARKER = "ta_unload_save=";
+  var markedAt = 0;
+  function writeMarker() {
+    document.cookie = MARKER + form.dataset.assignment + ":" + revisionInput.value +
+      "; path=/; max-age=10; samesite=lax";
+  }
+  function markUnsaved() {
+    if (Date.now() - markedAt < 2000) return;
+    markedAt = Date.now();
+    writeMarker();
+  }
+  function clearMarker() { markedAt = 0; document.cookie = MARKER + "; path=/; max-age=0; samesite=lax"; }
   function sendAsLeaving(extra) {
     clearTimeout(timer);
     dirty = false;
     var url = form.dataset.autosave + (form.dataset.autosave.indexOf("?") < 0 ? "?" : "&") + "beacon=1" + (extra || "");
-    document.cookie = "ta_unload_save=" + form.dataset.assignment + ":" + revisionInput.value +
-      "; path=/; max-age=10; samesite=lax";
+    writeMarker();
     // keepalive carries up to 64 KB, a long answer or two; past that the browser refuses it, and the
     // text typed since the last autosave (2.5 s at most) can't outlive the page.
     fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true,
