@@ -1,7 +1,7 @@
 """The couple page's timeline: sessions, assignments, submissions, reveals, reviews and topics, newest first."""
 from dataclasses import dataclass
-from typing import ClassVar
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import bindparam, select
 
