@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
+from ..extensions import session
 from ..mail.sender import deliver_pending
 from ..models.base import utcnow
 from ..services import reminders, retention, series
@@ -76,7 +77,6 @@ def run_job(app, job_id: str, now: datetime | None = None) -> str:
     except Exception:  # a scheduler must outlive one bad run; the error goes to the log
         log.exception("job %s failed", job_id)
         with app.app_context():
-            from ..extensions import session
             session.rollback()
         return f"{job_id} failed (see the log)"
     log.info("%s: %s", job_id, summary)
