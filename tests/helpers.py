@@ -38,6 +38,17 @@ def submit(client, assignment_id, hold_back=()):
     return client.post(f"/my/homework/{assignment_id}/submit", data=data)
 
 
+def both_partners_submit(app, couple, assignment, text="My answer", text_b=None) -> dict:
+    """Each partner, in their own browser, answers every question of `assignment` and submits it
+    (partner B with `text_b`, when the two answers should differ). {partner id: that browser}."""
+    browsers = {}
+    for partner, words in ((couple.partner_a, text), (couple.partner_b, text if text_b is None else text_b)):
+        browsers[partner.id] = browser = signed_in(app, partner)
+        answer_everything(browser, assignment, text=words)
+        submit(browser, assignment.id)
+    return browsers
+
+
 def answer_everything(client, assignment, text="My answer"):
     """Fills every visible field of every section: text where text goes, the first option elsewhere,
     and skip where a field cannot take plain text."""

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from support import PASSWORD, browser_sign_in
-from helpers import answer_everything, submit
+from helpers import answer_everything, both_partners_submit, submit
 from support import signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
@@ -157,10 +157,7 @@ def test_a_counselor_signed_out_mid_comment_signs_in_again_in_place_and_the_comm
 def test_side_by_side_columns_are_equal_however_long_one_answer_is(app, factory, new_page):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner, text in ((couple.partner_a, "A long answer that goes on. " * 9), (couple.partner_b, "Short")):
-        browser = signed_in(app, partner)
-        answer_everything(browser, assignment, text=text)
-        submit(browser, assignment.id)
+    both_partners_submit(app, couple, assignment, text="A long answer that goes on. " * 9, text_b="Short")
     page = new_page(phone=False)
     browser_sign_in(page, couple.counselor.email)
     page.goto(f"/counselor/assignments/{assignment.id}")

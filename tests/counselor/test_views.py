@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from helpers import answer_everything, save_section, submit
+from helpers import answer_everything, both_partners_submit, save_section, submit
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
@@ -61,10 +61,7 @@ def test_the_counselor_changes_what_is_shared_until_someone_submits(app, factory
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/assignments/{assignment.id}"
     assert _post(counselor, f"{page}/sharing", page, shared=["what_partner_feels"]).status_code == 302
-    a, b = signed_in(app, couple.partner_a), signed_in(app, couple.partner_b)
-    for partner, text in ((a, "Robin wrote"), (b, "Kai wrote")):
-        answer_everything(partner, assignment, text=text)
-        submit(partner, assignment.id)
+    b = both_partners_submit(app, couple, assignment, text="Robin wrote", text_b="Kai wrote")[couple.partner_b_id]
     b_page = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "Robin wrote: what_partner_feels" in b_page
     assert "Robin wrote: what_lies_underneath" not in b_page  # shared by default, not on this assignment
@@ -75,10 +72,7 @@ def test_the_counselor_changes_what_is_shared_until_someone_submits(app, factory
 def test_the_agreed_wording_is_recorded_and_both_partners_see_it(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "new-boundaries")
-    for partner in couple.partners:
-        browser = signed_in(app, partner)
-        answer_everything(browser, assignment)
-        submit(browser, assignment.id)
+    both_partners_submit(app, couple, assignment)
     field = next(f for f in definition_of(assignment.worksheet_version).all_fields() if f.type == "agreement")
     counselor = signed_in(app, couple.counselor)
     page = f"/counselor/assignments/{assignment.id}"
@@ -133,10 +127,7 @@ def test_the_admin_sets_the_practice_country_and_partners_see_its_crisis_numbers
 def test_setting_who_was_hurt_after_submission_does_not_change_what_a_partner_was_asked(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "honest-conversation")
-    for person in couple.partners:
-        browser = signed_in(app, person)
-        answer_everything(browser, assignment, text="Answered")
-        submit(browser, assignment.id)
+    both_partners_submit(app, couple, assignment, text="Answered")
     partner = signed_in(app, couple.partner_a)
     counselor = signed_in(app, couple.counselor)
     before = counselor.get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
@@ -179,10 +170,7 @@ def test_long_texts_are_refused_beside_the_field_with_everything_kept_never_cut(
 def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "new-boundaries")
-    for partner in couple.partners:
-        partner_client = signed_in(app, partner)
-        answer_everything(partner_client, assignment)
-        submit(partner_client, assignment.id)
+    both_partners_submit(app, couple, assignment)
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
     browser = signed_in(app, couple.counselor)
     answers_path = f"/counselor/assignments/{assignment.id}"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import answer_everything, save_section, submit
+from helpers import answer_everything, both_partners_submit, save_section, submit
 from sessions_support import add_session
 from support import csrf_token, drawn_characters, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
@@ -27,10 +27,7 @@ def _pdf_text(response) -> str:
 def test_the_prep_packet_holds_both_partners_answers_side_by_side(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner, text in ((couple.partner_a, "Robin says"), (couple.partner_b, "Kai says")):
-        browser = signed_in(app, partner)
-        answer_everything(browser, assignment, text=text)
-        submit(browser, assignment.id)
+    both_partners_submit(app, couple, assignment, text="Robin says", text_b="Kai says")
     response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
     assert response.headers["Cache-Control"] == "no-store"
     text = _pdf_text(response)
@@ -122,10 +119,7 @@ def test_weekly_check_ins_print_one_chart_per_measure_with_both_partners(app, fa
 def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner in couple.partners:
-        browser = signed_in(app, partner)
-        answer_everything(browser, assignment, text="Words")
-        submit(browser, assignment.id)
+    both_partners_submit(app, couple, assignment, text="Words")
     counselor = signed_in(app, couple.counselor)
     text = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf"))
     # help_from_counselor is counselor-only: each partner's answer to it carries the mark.

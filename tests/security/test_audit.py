@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select, text
 
-from helpers import answer_everything, submit
+from helpers import both_partners_submit
 from support import PASSWORD, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, Couple, Response
@@ -147,10 +147,7 @@ def test_what_the_issue_asks_for_is_logged_with_who_what_and_where_and_no_health
     counselor.post(f"{path}/pacing", data={"csrf_token": csrf_token(counselor), "stage": "2", "hurt_partner": ""})
     answers = f"/counselor/assignments/{assignment.id}"
     counselor.post(f"{answers}/sharing", data={"csrf_token": csrf_token(counselor), "shared": []})
-    for partner in couple.partners:
-        client = signed_in(app, partner)
-        answer_everything(client, assignment, text="SECRET-ANSWER about the affair")
-        submit(client, assignment.id)
+    both_partners_submit(app, couple, assignment, text="SECRET-ANSWER about the affair")
     response_id = db_session.scalar(select(Response.id).where(Response.assignment_id == assignment.id))
     counselor.get(answers)
     counselor.post(f"/counselor/responses/{response_id}/reviewed",
@@ -204,12 +201,7 @@ def test_what_the_issue_asks_for_is_logged_with_who_what_and_where_and_no_health
 def test_a_partner_reading_the_other_partners_answers_and_a_summary_is_logged(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    clients = {}
-    for partner in couple.partners:
-        clients[partner.id] = client = signed_in(app, partner)
-        answer_everything(client, assignment)
-        submit(client, assignment.id)
-    reader = clients[couple.partner_a_id]
+    reader = both_partners_submit(app, couple, assignment)[couple.partner_a_id]
     assert reader.get(f"/my/homework/{assignment.id}").status_code == 200
     [event] = events(action="view_exercise")
     assert (event.actor_id, event.object_type, event.object_id) == (couple.partner_a_id, "Assignment", assignment.id)

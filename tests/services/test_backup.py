@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from helpers import answer_everything, submit
+from helpers import both_partners_submit
 from host_app import make_host
 from support import signed_in
 from therapist_app import create_app
@@ -23,10 +23,7 @@ ANSWER = "BACKUP-MARKER what I felt when I found the messages"
 def practice_with_answers(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner in couple.partners:
-        client = signed_in(app, partner)
-        answer_everything(client, assignment, text=ANSWER)
-        submit(client, assignment.id)
+    both_partners_submit(app, couple, assignment, text=ANSWER)
     signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}")
     emails = [p.email for p in couple.partners]
     db_session.commit()

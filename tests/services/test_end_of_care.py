@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
+from helpers import answer_check_in_with_risk, answer_everything, both_partners_submit, save_section, submit
 from sessions_support import add_session, add_topic
 from support import Factory, csrf_token, signed_in
 from therapist_app.errors import NotFoundError
@@ -196,10 +196,7 @@ def test_the_practice_admin_archives_and_another_practices_admin_finds_nothing(a
 def test_the_counselors_export_holds_pdfs_fhir_and_csv_named_by_ids_only(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner, text in ((couple.partner_a, "=HYPERLINK(\"http://x\")"), (couple.partner_b, "Words of B")):
-        client = signed_in(app, partner)
-        answer_everything(client, assignment, text=text)
-        submit(client, assignment.id)
+    both_partners_submit(app, couple, assignment, text="=HYPERLINK(\"http://x\")", text_b="Words of B")
     counselor = signed_in(app, couple.counselor)
     appointment = add_session(counselor, couple, days=-1)
     summaries.save_draft(couple.counselor, appointment.id, summaries.SummaryDraft(
@@ -272,10 +269,7 @@ def _a_full_record(app, factory):
     couple = factory.couple()
     other = factory.couple(couple.counselor)
     assignment = factory.assign(couple, "empathy-exchange")
-    for partner in couple.partners:
-        client = signed_in(app, partner)
-        answer_everything(client, assignment)
-        submit(client, assignment.id)
+    both_partners_submit(app, couple, assignment)
     a = signed_in(app, couple.partner_a)
     save_section(a, assignment.id, {"what_partner_feels": "Edited"})
     submit(a, assignment.id)  # an earlier submitted version stays as a revision
