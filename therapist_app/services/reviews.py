@@ -1,9 +1,10 @@
-"""What the counselor sees: the caseload, a couple's homework, and the partners' answers side by side."""
+"""What the counselor sees of a couple: their homework, and the partners' answers side by side. (The
+caseload is services/dashboard.py.)"""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
@@ -11,7 +12,6 @@ from ..engine.presentation import definition_of, fields_for, label_for
 from ..errors import RuleError
 from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
-from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..models.response import answering_role
 from ..security.audit import record
@@ -19,51 +19,6 @@ from . import audit_log
 from .homework_list import STATUS_LABELS, partner_status
 from .responses import ResponseState, responses_by_assignment
 from .risk import is_risk_answer
-
-
-@dataclass
-class CaseloadRow:
-    couple: Couple
-    open_assignments: int
-    submitted: int
-    risk_flags: int
-
-
-def caseload(counselor: User) -> list[CaseloadRow]:
-    """Every couple of this counselor with homework counts, in a fixed number of queries."""
-    couples = session.scalars(
-        access.couples_for(counselor).order_by(Couple.id)
-        .options(selectinload(Couple.partner_a), selectinload(Couple.partner_b))
-    ).all()
-    ids = [c.id for c in couples]
-    counts = {cid: [0, 0, 0] for cid in ids}
-    if ids:
-        for couple_id, total in session.execute(
-            select(Assignment.couple_id, func.count()).where(
-                Assignment.couple_id.in_(ids), Assignment.status != STATUS_CANCELLED
-            ).group_by(Assignment.couple_id)
-        ):
-            counts[couple_id][0] = total
-        for couple_id, submitted, flagged in session.execute(
-            select(Assignment.couple_id, func.count(Response.id),
-                   func.sum(case((Response.risk_flagged.is_(True), 1), else_=0)))
-            .join(Response, Response.assignment_id == Assignment.id)
-            .where(Assignment.couple_id.in_(ids), Response.status == "submitted")
-            .group_by(Assignment.couple_id)
-        ):
-            counts[couple_id][1] = submitted
-            counts[couple_id][2] = int(flagged or 0)
-    return [CaseloadRow(c, *counts[c.id]) for c in couples]
-
-
-def risk_flag_count(counselor: User) -> int:
-    """The dashboard badge: submitted check-ins with a risk answer, not yet reviewed."""
-    return session.scalar(
-        select(func.count(Response.id))
-        .join(Assignment, Assignment.id == Response.assignment_id)
-        .where(Assignment.couple_id.in_(access.couples_for(counselor).with_only_columns(Couple.id)),
-               Response.risk_flagged.is_(True), Response.reviewed_at.is_(None))
-    ) or 0
 
 
 @dataclass
