@@ -1,5 +1,6 @@
 """The unhappy paths a real person takes, in Chromium: leaving a page a second after typing, the wrong
 person at the keyboard after an idle sign-out, a counselor signed out mid-comment."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -57,6 +58,43 @@ def test_the_wait_for_unsaved_typing_is_asked_for_while_typing_and_dropped_once_
     assert f"ta_unload_save={assignment.id}:0" in page.evaluate("document.cookie")
     page.wait_for_function("() => !document.cookie.includes('ta_unload_save=')", timeout=10_000)  # the autosave
     assert _draft_values(assignment, couple.partner_a) == [WORDS]
+
+
+class _SlowSaves:
+    """A slow phone network, in front of the app: each autosave reaches the server `delays[kind]`
+    seconds late ("autosave", or "leaving" for the save a page sends as it unloads)."""
+
+    def __init__(self, wsgi_app, delays):
+        self.wsgi_app, self.delays = wsgi_app, delays
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"].endswith("/draft") and environ["REQUEST_METHOD"] == "POST":
+            time.sleep(self.delays["leaving" if "beacon=1" in environ.get("QUERY_STRING", "") else "autosave"])
+        return self.wsgi_app(environ, start_response)
+
+
+def test_reloading_while_an_autosave_is_on_its_way_keeps_the_words_typed_after_it(app, homework, new_page):
+    """An autosave is still on its way when the partner types a few more words and reloads. The
+    autosave lands first, then the page's leaving save with the later words: the reloaded page shows
+    the later words, and the draft holds them (the leaving save is the same page's newer text, not a
+    second device's)."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    _open_and_type(page, assignment)
+    app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 1.0, "leaving": 2.5})
+    try:
+        page.locator("textarea").first.blur()  # leaving the box sends the autosave now
+        page.locator(".save-status", has_text="Saving").wait_for()
+        box = page.locator("textarea").first
+        box.click()
+        box.press("End")
+        box.press_sequentially(", and then a few more", delay=1)
+        page.reload()
+        assert page.locator("textarea").first.input_value() == WORDS + ", and then a few more"
+    finally:
+        app.wsgi_app = app.wsgi_app.wsgi_app
+    assert _draft_values(assignment, couple.partner_a) == [WORDS + ", and then a few more"]
 
 
 def test_typing_then_going_back_within_a_second_keeps_the_words(homework, new_page):

@@ -12,7 +12,8 @@ from ..security import identity
 from ..security.identity import signed_in_user
 from ..security.roles import client_required
 from ..charts import trend_svg
-from ..services import accounts, audit_log, checkins, couple_records, homework_list, private_check_in, responses
+from ..services import (accounts, audit_log, checkins, couple_records, homework_list, page_saves, private_check_in,
+                        responses)
 from ..services.portal import session_corner
 from ..services.crisis import crisis_for
 from . import presenters
@@ -92,16 +93,18 @@ def _render_section(page, index, form=None, status=200, conflicts=None):
     ), status
 
 
-# Set by the page's script as it unloads with unsaved typing: "<assignment id>:<revision it had>".
+# Set by the page's script while it has typing not yet saved, and as it unloads:
+# "<assignment id>:<revision it had>:<page id>:<number of the save that carries that typing>".
 SAVE_IN_FLIGHT_COOKIE = "ta_unload_save"
 
 
 def _await_unload_save(assignment_id) -> bool:
     marker = request.cookies.get(SAVE_IN_FLIGHT_COOKIE, "")
-    posted_for, _, revision = marker.partition(":")
+    posted_for, revision, page, number = (marker.split(":") + ["", "", ""])[:4]
     if posted_for != str(assignment_id) or not revision.isdigit():
         return bool(marker)
-    responses.await_save_in_flight(signed_in_user(), assignment_id, int(revision))
+    page_saves.await_save_in_flight(signed_in_user(), assignment_id, int(revision),
+                                    page_saves.page_save_of(page, number))
     return True
 
 
@@ -223,7 +226,7 @@ def autosave(assignment_id):
     page, _, _, values, states, errors = _posted_section(user, assignment_id)
     try:
         response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")),
-                                        opened=page)
+                                        opened=page, page_save=page_saves.posted(request.form))
     except ConflictError as conflict:
         return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
                        theirs=presenters.conflict_texts(page, conflict.current)), 409

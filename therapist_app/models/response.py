@@ -62,6 +62,10 @@ class Response(ResponseStateRules, TimestampMixin, Base):
     held_back: Mapped[list] = mapped_column(EncryptedJSON("response.held_back"), default=list)
     # Bumped by every save; a save based on an older revision is a conflict, never an overwrite.
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The open page whose save wrote the draft last, and that save's number (services/page_saves.py):
+    # a page's later save is its own newer text, never a conflict. A random id, nothing about anyone.
+    saved_by_page: Mapped[str | None] = mapped_column(String(16))
+    saved_by_page_number: Mapped[int | None] = mapped_column(Integer)
     readiness: Mapped[str | None] = mapped_column(String(20))
     # The wording the partner answered in ("hurt", "involved" or "none"), fixed at the first save, so
     # that changing "who was hurt" later never rewrites which questions they were asked.

@@ -1,6 +1,5 @@
 """A partner's answers: autosaved drafts, conflicts between devices, submission and the reveal."""
 import copy
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +16,8 @@ from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import (NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, ResponseStateRules, answering_role,
                                empty_answers)
+from . import page_saves
+from .page_saves import PageSave
 from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
@@ -135,21 +136,6 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
     return page
 
 
-def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int, timeout: float = 6.0) -> None:
-    """Waits, briefly, for the save a page sent as it unloaded (a reload, the Back button) to land, so
-    that the page it reloads into shows the last words typed. Browsers send the save and request the
-    next page at nearly the same moment; the two may be served in either order."""
-    access.assignment_for_partner(partner, assignment_id)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        revision = session.scalar(select(Response.revision).where(Response.assignment_id == assignment_id,
-                                                                  Response.partner_id == partner.id))
-        if revision is not None and revision > seen_revision:
-            return
-        session.rollback()  # a fresh snapshot for the next look
-        time.sleep(0.05)
-
-
 def _editable_response(partner: User, assignment_id: int,
                         opened: PartnerWorksheet | None = None) -> tuple[Assignment, object, Response]:
     """The partner's response, if they may still change it (created on the first save). `opened`: the
@@ -184,17 +170,21 @@ def _editable_response(partner: User, assignment_id: int,
     return assignment, definition, response
 
 
-def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
-               base_revision: int | None = None, opened: PartnerWorksheet | None = None) -> Response:
+def save_draft(partner: User, assignment_id: int, values: dict, states: dict, base_revision: int | None = None,
+               opened: PartnerWorksheet | None = None, page_save: PageSave | None = None) -> Response:
     """Merges the posted answers into the server-side draft (`opened`: see _editable_response). A save
-    based on an older revision that would change answers saved since is kept aside, never written over them."""
+    based on an older revision that would change answers saved since is kept aside, never written over
+    them, unless those answers came from the same page (`page_save`: see page_saves)."""
     assignment, definition, response = _editable_response(partner, assignment_id, opened)
+    order = page_saves.order_of(response, page_save)
+    if order == page_saves.STALE:
+        return response
     allowed = {f.id for f in fields_for(definition, answering_role(assignment.couple, partner.id, response))}
     values = {k: v for k, v in values.items() if k in allowed}
     states = {k: v for k, v in states.items() if k in allowed}
     draft = copy.deepcopy(response.draft)
 
-    if base_revision is not None and base_revision != response.revision:
+    if order == page_saves.OTHER and base_revision is not None and base_revision != response.revision:
         differing = [k for k in values if draft["values"].get(k) != values[k]] + [
             k for k in states if draft["states"].get(k) != states[k]
         ]
@@ -220,6 +210,7 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict,
     if draft != response.draft:
         response.draft = draft
         response.revision += 1
+    page_saves.record(response, page_save)
     commit_keeping_what_is_loaded()  # the caller answers with the revision just written
     return response
 

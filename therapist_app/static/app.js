@@ -262,6 +262,20 @@
   form.setAttribute("data-no-session-check", "");  // its own path: autosave, 401, sign in, save
   var timer = null, inFlight = false, pending = false, dirty = false;
   var DELAY_MS = 2500;
+  // This page's name and the number of its saves so far. The server writes a later save of the same
+  // page even if an earlier one is still on its way, and ignores an earlier one that arrives late
+  // (services/page_saves.py): a reload can send the leaving save while an autosave is in flight.
+  var pageId = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(8)),
+                                        function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  var savesSent = 0;
+  function numbered() {
+    var body = new FormData(form);
+    savesSent += 1;
+    markedAt = 0;  // typing from now on is carried by the next save: the marker must name that one
+    body.append("page", pageId);
+    body.append("page_save", String(savesSent));
+    return body;
+  }
 
   function say(text) { if (status) status.textContent = text; }
 
@@ -297,7 +311,7 @@
     inFlight = true; dirty = false;
     say("Saving…");
     fetch(form.dataset.autosave, {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
+      method: "POST", body: numbered(), credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfInput.value }
     }).then(function (response) {
       return response.json().then(function (data) { return { code: response.status, data: data }; },
@@ -360,24 +374,25 @@
   function unsaved() { return dirty || inFlight; }
   var MARKER = "ta_unload_save=";
   var markedAt = 0;
-  function writeMarker() {
-    document.cookie = MARKER + form.dataset.assignment + ":" + revisionInput.value +
-      "; path=/; max-age=10; samesite=lax";
+  function writeMarker(saveNumber) {  // the number of the save that carries the typing so far
+    document.cookie = MARKER + form.dataset.assignment + ":" + revisionInput.value + ":" + pageId + ":" +
+      saveNumber + "; path=/; max-age=10; samesite=lax";
   }
   function markUnsaved() {
     if (Date.now() - markedAt < 2000) return;
     markedAt = Date.now();
-    writeMarker();
+    writeMarker(savesSent + 1);
   }
   function clearMarker() { markedAt = 0; document.cookie = MARKER + "; path=/; max-age=0; samesite=lax"; }
   function sendAsLeaving(extra) {
     clearTimeout(timer);
     dirty = false;
     var url = form.dataset.autosave + (form.dataset.autosave.indexOf("?") < 0 ? "?" : "&") + "beacon=1" + (extra || "");
-    writeMarker();
+    var body = numbered();
+    writeMarker(savesSent);
     // keepalive carries up to 64 KB, a long answer or two; past that the browser refuses it, and the
     // text typed since the last autosave (2.5 s at most) can't outlive the page.
-    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true,
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true,
                  headers: { "Accept": "application/json" } }).catch(function () {});
   }
   window.addEventListener("beforeunload", function () { if (unsaved()) sendAsLeaving(); });
