@@ -69,3 +69,17 @@ def test_after_another_tab_writes_a_pages_later_save_is_checked_again(app, facto
     _autosave(partner, assignment, field_id, "Typed in another tab", page=OTHER_PAGE, number=1, revision=1)
     assert _autosave(partner, assignment, field_id, LATER, page=PAGE, number=2, revision=1).status_code == 409
     assert _draft_and_conflicts(assignment, field_id) == ("Typed in another tab", 1)
+
+
+def test_after_skipping_on_the_review_page_a_pages_save_on_its_old_revision_is_checked_again(app, factory):
+    """Skipping the unanswered questions (the review page, another tab) changes the draft without any
+    page's save: the exercise page that wrote last is no longer 'the page that wrote last', and its
+    save on the old revision is kept aside rather than written over the skips."""
+    partner, assignment, field_id = _partner_at_a_page(app, factory)
+    _autosave(partner, assignment, field_id, EARLIER, page=PAGE, number=1)
+    partner.post(f"/my/homework/{assignment.id}/skip-unanswered", data={"csrf_token": csrf_token(partner)})
+    db_session.expire_all()
+    skipped = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
+    assert skipped.revision == 2 and "skipped" in skipped.draft["states"].values()
+    assert _autosave(partner, assignment, field_id, LATER, page=PAGE, number=2, revision=1).status_code == 409
+    assert _draft_and_conflicts(assignment, field_id) == (EARLIER, 1)

@@ -83,6 +83,12 @@ class Response(ResponseStateRules, TimestampMixin, Base):
 
     assignment: Mapped[Assignment] = relationship()
 
+    def new_revision(self) -> None:
+        """Every change of the draft counts here. A change that no page's save made (a skip on the
+        review page) forgets the last page, so that page's next save is checked by its revision."""
+        self.revision += 1
+        self.saved_by_page = self.saved_by_page_number = None
+
     def note_is_new(self, note: dict) -> bool:
         """Whether one of the addenda was added after the counselor last read this check-in."""
         at = datetime.fromisoformat(note["at"])

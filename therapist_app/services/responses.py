@@ -209,7 +209,7 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict, ba
             draft["states"].pop(field_id, None)
     if draft != response.draft:
         response.draft = draft
-        response.revision += 1
+        response.new_revision()
     page_saves.record(response, page_save)
     commit_keeping_what_is_loaded()  # the caller answers with the revision just written
     return response
@@ -234,7 +234,7 @@ def skip_unanswered(partner: User, assignment_id: int) -> Response:
         draft = copy.deepcopy(response.draft)
         draft["states"].update({field_id: "skipped" for field_id in blank})
         response.draft = draft
-        response.revision += 1
+        response.new_revision()
         session.commit()
     return response
 
