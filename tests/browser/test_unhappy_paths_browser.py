@@ -4,13 +4,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from support import PASSWORD, browser_sign_in
 from helpers import answer_everything, both_partners_submit, submit
 from support import signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response
+from therapist_app.models import Response, ResponseRevision
 
 WORDS = "The last words, typed a moment ago"
 
@@ -66,23 +66,29 @@ class _SlowSaves:
 
     def __init__(self, wsgi_app, delays):
         self.wsgi_app, self.delays = wsgi_app, delays
+        self.arrived = {"autosave": 0, "leaving": 0}
 
     def __call__(self, environ, start_response):
         if environ["PATH_INFO"].endswith("/draft") and environ["REQUEST_METHOD"] == "POST":
-            time.sleep(self.delays["leaving" if "beacon=1" in environ.get("QUERY_STRING", "") else "autosave"])
+            kind = "leaving" if "beacon=1" in environ.get("QUERY_STRING", "") else "autosave"
+            self.arrived[kind] += 1
+            time.sleep(self.delays[kind])
         return self.wsgi_app(environ, start_response)
 
 
-def test_reloading_while_an_autosave_is_on_its_way_keeps_the_words_typed_after_it(app, homework, new_page):
-    """An autosave is still on its way when the partner types a few more words and reloads. The
-    autosave lands first, then the page's leaving save with the later words: the reloaded page shows
-    the later words, and the draft holds them (the leaving save is the same page's newer text, not a
-    second device's)."""
+@pytest.mark.parametrize("delays", [{"autosave": 1.0, "leaving": 2.5}, {"autosave": 3.0, "leaving": 0.3}],
+                         ids=["the autosave lands first", "the leaving save lands first"])
+def test_reloading_while_an_autosave_is_on_its_way_keeps_the_words_typed_after_it(app, homework, new_page, delays):
+    """An autosave is still on its way when the partner types a few more words and reloads, and the
+    autosave and the page's leaving save reach the server in either order. The reloaded page shows the
+    later words and the draft holds them, with nothing kept aside as a conflict: both saves are the
+    same page's. The leaving save is sent once, though a reload fires two leaving events (the second,
+    with the autosave still on its way, would carry nothing new)."""
     couple, assignment = homework
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
     _open_and_type(page, assignment)
-    app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 1.0, "leaving": 2.5})
+    slow = app.wsgi_app = _SlowSaves(app.wsgi_app, delays)
     try:
         page.locator("textarea").first.blur()  # leaving the box sends the autosave now
         page.locator(".save-status", has_text="Saving").wait_for()
@@ -92,9 +98,12 @@ def test_reloading_while_an_autosave_is_on_its_way_keeps_the_words_typed_after_i
         box.press_sequentially(", and then a few more", delay=1)
         page.reload()
         assert page.locator("textarea").first.input_value() == WORDS + ", and then a few more"
+        page.wait_for_timeout(max(delays.values()) * 1000 + 500)  # every save has arrived and been answered
+        assert slow.arrived == {"autosave": 1, "leaving": 1}
     finally:
         app.wsgi_app = app.wsgi_app.wsgi_app
     assert _draft_values(assignment, couple.partner_a) == [WORDS + ", and then a few more"]
+    assert db_session.scalar(select(func.count()).select_from(ResponseRevision)) == 0
 
 
 def test_typing_then_going_back_within_a_second_keeps_the_words(homework, new_page):

@@ -358,7 +358,7 @@
     }
   });
 
-  function schedule() { dirty = true; markUnsaved(); clearTimeout(timer); timer = setTimeout(save, DELAY_MS); }
+  function schedule() { dirty = true; sentAsLeaving = false; markUnsaved(); clearTimeout(timer); timer = setTimeout(save, DELAY_MS); }
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   form.addEventListener("focusout", function () { if (dirty) { clearTimeout(timer); save(); } });
@@ -384,9 +384,14 @@
     writeMarker(savesSent + 1);
   }
   function clearMarker() { markedAt = 0; document.cookie = MARKER + "; path=/; max-age=0; samesite=lax"; }
+  // Once per leaving: a reload fires beforeunload and pagehide both, and with an autosave in flight
+  // both would send. The second save would carry nothing new, and two long answers can pass the
+  // 64 KB keepalive allows together: the browser would drop the second, which the marker names.
+  var sentAsLeaving = false;
   function sendAsLeaving(extra) {
     clearTimeout(timer);
     dirty = false;
+    sentAsLeaving = true;
     var url = form.dataset.autosave + (form.dataset.autosave.indexOf("?") < 0 ? "?" : "&") + "beacon=1" + (extra || "");
     var body = numbered();
     writeMarker(savesSent);
@@ -395,13 +400,15 @@
     fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true,
                  headers: { "Accept": "application/json" } }).catch(function () {});
   }
-  window.addEventListener("beforeunload", function () { if (unsaved()) sendAsLeaving(); });
-  window.addEventListener("pagehide", function () { if (unsaved()) sendAsLeaving(); });
+  function leavingUnsaved() { return unsaved() && !sentAsLeaving; }
+  window.addEventListener("beforeunload", function () { if (leavingUnsaved()) sendAsLeaving(); });
+  window.addEventListener("pagehide", function () { if (leavingUnsaved()) sendAsLeaving(); });
+  window.addEventListener("pageshow", function () { sentAsLeaving = false; });  // back from the cache
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && unsaved() && !inFlight) { clearTimeout(timer); save(); }
   });
   leaveWithUnsavedTyping = function () {
-    if (!unsaved()) return false;
+    if (!leavingUnsaved()) return false;
     sendAsLeaving("&sign_out=1");
     return true;
   };
