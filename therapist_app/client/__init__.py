@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("ta_client", __name__)
 
-from . import views, session_views  # noqa: E402,F401  (their routes join bp; they import it from here)
+from . import views, saving_views, session_views  # noqa: E402,F401  (their routes join bp; they import it from here)

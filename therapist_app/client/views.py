@@ -1,14 +1,12 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
 from flask import flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
-from flask_wtf.csrf import generate_csrf
 
 from .. import access
 from ..engine.completeness import ANSWER_NEEDED
-from ..engine.forms import answers_from_form, build_answer_form
+from ..engine.forms import build_answer_form
 from ..engine.presentation import sections_for
-from ..errors import ConflictError, RuleError
+from ..errors import RuleError
 from ..negotiation import wants_json
-from ..security import identity
 from ..security.identity import signed_in_user
 from ..security.roles import client_required
 from ..charts import trend_svg
@@ -67,22 +65,22 @@ def settings():
     return render_template("therapist_app/client/settings.html", form=form)
 
 
-def _sections(page, index=None):
+def sections_of(page, index=None):
     """The sections as this partner's saved answers shape them (show_if); in section `index`,
     questions that depend on an answer in that same section stay, for the page to show live."""
     return sections_for(page.definition, page.role, page.answers, within=index)
 
 
-def _section_index(page, requested) -> int:
-    count = len(_sections(page))
+def section_index(page, requested) -> int:
+    count = len(sections_of(page))
     try:
         return min(max(int(requested or 0), 0), max(count - 1, 0))
     except ValueError:
         return 0
 
 
-def _render_section(page, index, form=None, status=200, conflicts=None):
-    sections = _sections(page, index)
+def render_section(page, index, form=None, status=200, conflicts=None):
+    sections = sections_of(page, index)
     section = sections[index]
     form = form or build_answer_form(section.fields, page.role, page.answers)
     return render_template(
@@ -135,7 +133,7 @@ def _exercise_page(assignment_id):
         return render_template("therapist_app/client/submitted.html", page=page,
                                mine=presenters.answer_list(page, page.response.submitted),
                                theirs=presenters.partner_answer_list(page))
-    return _render_section(page, _section_index(page, request.args.get("section")))
+    return render_section(page, section_index(page, request.args.get("section")))
 
 
 def _read_only_page(page):
@@ -172,86 +170,6 @@ def addendum(assignment_id):
     return _sent_check_in_page(page, form, 422)
 
 
-@bp.post("/homework/<ta_id:assignment_id>")
-@client_required
-def save_section(assignment_id):
-    """The no-JavaScript path: Save, Save and continue, or Review. Same service as autosave."""
-    user = signed_in_user()
-    page, index, form, values, states, errors = _posted_section(user, assignment_id)
-    try:
-        responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")), opened=page)
-    except ConflictError as conflict:
-        page = responses.open_worksheet(user, assignment_id)
-        flash(conflict.message, "warning")
-        return _render_section(page, index, form=form, status=409,
-                               conflicts=presenters.conflict_texts(page, conflict.current))
-    if errors or form.csrf_token.errors:
-        page = responses.open_worksheet(user, assignment_id)
-        return _render_section(page, index, form=form, status=422)
-    action = request.form.get("action", "save")
-    if action == "next":
-        return redirect(url_for(".exercise", assignment_id=assignment_id, section=index + 1, edit=1))
-    if action == "review":
-        return redirect(url_for(".review", assignment_id=assignment_id))
-    if action == "pause":
-        flash("Saved. You can come back to this whenever you are ready.", "success")
-        return redirect(url_for(".homework"))
-    flash("Saved.", "success")
-    return redirect(url_for(".exercise", assignment_id=assignment_id, section=index, edit=1))
-
-
-def _posted_section(user, assignment_id):
-    """The posted answers of one section, parsed by the form built from the worksheet."""
-    page = responses.open_worksheet(user, assignment_id)
-    index = _section_index(page, request.args.get("section"))
-    section = _sections(page, index)[index]
-    form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)
-    form.validate()
-    values, states, errors = answers_from_form(form, section.fields)
-    return page, index, form, values, states, errors
-
-
-def _int(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
-@bp.post("/homework/<ta_id:assignment_id>/draft")
-@client_required
-def autosave(assignment_id):
-    """Autosave from the page's script: the same form fields, answered in JSON."""
-    user = signed_in_user()
-    page, _, _, values, states, errors = _posted_section(user, assignment_id)
-    try:
-        response = responses.save_draft(user, assignment_id, values, states, _int(request.form.get("revision")),
-                                        opened=page, page_save=page_saves.posted(request.form))
-    except ConflictError as conflict:
-        return jsonify(ok=False, error="conflict", message=conflict.message, revision=conflict.current_revision,
-                       theirs=presenters.conflict_texts(page, conflict.current)), 409
-    if request.args.get("sign_out") == "1":  # Quick exit with typing not yet saved: saved, then gone
-        accounts.sign_out(user, request.remote_addr)
-        identity.sign_out()
-        identity.end_browser_session()
-        return jsonify(ok=not errors)
-    return jsonify(ok=not errors, revision=response.revision, errors=errors,
-                   saved_at=response.updated_at.isoformat(), csrf_token=generate_csrf())
-
-
-@bp.post("/homework/<ta_id:assignment_id>/readiness")
-@client_required
-def readiness(assignment_id):
-    form = ReadinessForm()
-    if form.validate_on_submit():
-        responses.set_readiness(signed_in_user(), assignment_id, request.form.get("ready") == "yes")
-    if request.form.get("ready") == "yes":
-        return redirect(url_for(".exercise", assignment_id=assignment_id, edit=1, ready=1))
-    flash("That's completely fine. Nothing changes until you feel ready, and you can change your mind any time.",
-          "info")
-    return redirect(url_for(".homework"))
-
-
 @bp.route("/homework/<ta_id:assignment_id>/review", methods=["GET"])
 @client_required
 def review(assignment_id):
@@ -262,32 +180,6 @@ def review(assignment_id):
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
                            answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers),
                            crisis_panel=presenters.crisis_panel(page, page.answers))
-
-
-@bp.post("/homework/<ta_id:assignment_id>/skip-unanswered")
-@client_required
-def skip_unanswered(assignment_id):
-    responses.skip_unanswered(signed_in_user(), assignment_id)
-    return redirect(url_for(".review", assignment_id=assignment_id))
-
-
-@bp.post("/homework/<ta_id:assignment_id>/submit")
-@client_required
-def submit(assignment_id):
-    user = signed_in_user()
-    try:
-        page = responses.open_worksheet(user, assignment_id)
-        form = presenters.review_form(page, ReviewForm())
-        if not form.validate_on_submit():
-            flash("Please review your answers once more.", "warning")
-            return redirect(url_for(".review", assignment_id=assignment_id))
-        responses.submit(user, assignment_id, form.hold_back.data or [], int(form.revision.data))
-    except RuleError as error:
-        flash(error.message, "warning")
-        return redirect(url_for(".review", assignment_id=assignment_id))
-    flash("Submitted. Thank you for the care you put into this.", "success")
-    # safe=1: the partner has just answered; asking "is it safe?" again here would only confuse.
-    return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
 
 
 @bp.get("/my-answers.zip")
