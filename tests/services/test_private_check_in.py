@@ -78,6 +78,9 @@ def test_a_self_harm_answer_shows_crisis_resources_at_once_without_javascript(ap
     a.post(f"/my/homework/{check_in.id}/skip-unanswered", data={"csrf_token": csrf_token(a)})
     sent = a.get(submit(a, check_in.id).headers["Location"]).get_data(as_text=True)
     assert SENT_LINE in sent and "Samaritans: 116 123" in sent[sent.index("data-crisis-panel"):]
+    # but not on a later visit: whoever holds the phone then would learn what was answered
+    later = a.get(f"/my/homework/{check_in.id}?safe=1").get_data(as_text=True)
+    assert SENT_LINE in later and "data-crisis-panel" not in later
 
 
 def test_a_sent_check_in_is_never_shown_again_and_an_addendum_reaches_only_the_counselor(app, factory):

@@ -1,6 +1,7 @@
 """The posts that change a partner's answers: a section's Save (no JavaScript), autosave and the
 save a page sends as it leaves (quick exit's too), readiness, skipping what is left blank, and submit."""
 from flask import flash, jsonify, redirect, request, url_for
+from flask import session as browser_session
 from flask_wtf.csrf import generate_csrf
 
 from ..engine.forms import answers_from_form, build_answer_form
@@ -12,7 +13,7 @@ from ..security.roles import client_required
 from ..services import accounts, page_saves, responses
 from . import bp, presenters
 from .forms import ReadinessForm, ReviewForm
-from .views import render_section, section_index, sections_of
+from .views import JUST_SENT, render_section, section_index, sections_of
 
 
 @bp.post("/homework/<ta_id:assignment_id>")
@@ -131,6 +132,7 @@ def submit(assignment_id):
     except RuleError as error:
         flash(error.message, "warning")
         return redirect(url_for(".review", assignment_id=assignment_id))
+    browser_session[JUST_SENT] = assignment_id  # the next page may show crisis resources, once
     flash("Submitted. Thank you for the care you put into this.", "success")
     # safe=1: the partner has just answered; asking "is it safe?" again here would only confuse.
     return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))

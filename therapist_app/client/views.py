@@ -1,5 +1,6 @@
 """The couple's portal: homework list, answering section by section, autosave, review and submit."""
 from flask import flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
+from flask import session as browser_session
 
 from .. import access
 from ..engine.completeness import ANSWER_NEEDED
@@ -148,11 +149,19 @@ def _read_only_page(page):
                            mine=presenters.answer_list(page, answers), theirs=presenters.partner_answer_list(page))
 
 
+# Set by submit for the page it redirects to, and taken by that page: "the partner has just sent this".
+JUST_SENT = "ta_just_sent"
+
+
 def _sent_check_in_page(page, form=None, status=200, readable_only=False):
-    """After a private check-in is sent its answers are never shown again: phones are shared."""
+    """After a private check-in is sent its answers are never shown again: phones are shared. Crisis
+    resources for a self-harm answer show on the page right after sending only; on a later visit they
+    would tell whoever holds the phone what was answered."""
+    just_sent = browser_session.pop(JUST_SENT, None) == page.assignment.id
     return render_template("therapist_app/client/check_in_sent.html", page=page,
                            form=None if readable_only else form or AddendumForm(),
-                           crisis_panel=presenters.crisis_panel(page, page.response.submitted)), status
+                           crisis_panel=presenters.crisis_panel(page, page.response.submitted) if just_sent else None
+                           ), status
 
 
 @bp.post("/homework/<ta_id:assignment_id>/addendum")
