@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from support import PASSWORD, browser_sign_in
@@ -228,3 +229,73 @@ def test_an_unused_page_veils_itself_when_the_session_ends_and_the_owner_lifts_t
     dialog.get_by_role("button", name="Sign in and continue").click()
     dialog.wait_for(state="hidden")
     assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "visible"
+
+
+def test_save_pressed_while_an_autosave_meets_another_tabs_answer_waits_for_the_person_to_see_both(
+        app, homework, new_page):
+    """Another tab saved first; this page's autosave is on its way when Save is pressed. The autosave
+    meets the other tab's answer (a conflict): the page shows both and saves nothing over the other
+    answer until the person has looked and presses Save again."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"/my/homework/{assignment.id}")
+    other_tab.locator("textarea").first.fill("Written in the other tab")
+    other_tab.locator("textarea").first.blur()
+    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    slow = app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 1.0, "leaving": 0})
+    try:
+        box = page.locator("textarea").first
+        box.fill(WORDS)
+        box.blur()
+        page.locator(".save-status", has_text="Saving").wait_for()
+        page.get_by_role("button", name="Save", exact=True).last.click()
+        page.get_by_text("Written in the other tab").wait_for()  # the conflict, shown under the answer
+        page.wait_for_timeout(1000)  # time enough for a held-back Save to have been sent
+        assert slow.arrived["autosave"] == 1
+    finally:
+        app.wsgi_app = app.wsgi_app.wsgi_app
+    assert _draft_values(assignment, couple.partner_a) == ["Written in the other tab"]
+    assert box.input_value() == WORDS
+
+
+def test_reloading_again_while_the_first_reload_waits_still_waits_for_the_last_words(app, homework, new_page):
+    """On a slow network the first reload hangs while it waits for the leaving save, and the partner
+    reloads again. The autosave that was on its way answers meanwhile; the second reload must still
+    wait for the leaving save, not show the answer without its last words."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    _open_and_type(page, assignment)
+    app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 1.0, "leaving": 4.0})
+    try:
+        page.locator("textarea").first.blur()
+        page.locator(".save-status", has_text="Saving").wait_for()
+        box = page.locator("textarea").first
+        box.click()
+        box.press("End")
+        box.press_sequentially(", and then a few more", delay=1)
+        page.evaluate("window.typedOn = true; setTimeout(() => location.reload(), 0)")  # the first reload, hanging
+        time.sleep(1.8)  # the autosave has answered the page still showing
+        try:
+            page.reload()  # the second: the partner presses reload again
+        except PlaywrightError:  # "aborted": it cut the first one short, as a person's second press does
+            pass
+        assert _once_reloaded(page).locator("textarea").first.input_value() == WORDS + ", and then a few more"
+    finally:
+        app.wsgi_app = app.wsgi_app.wsgi_app
+
+
+def _once_reloaded(page):
+    """The page once a new document has replaced the one marked `typedOn` (the typed-on page shows
+    every word typed, and must not be mistaken for the reloaded one)."""
+    for _ in range(150):
+        try:
+            if page.evaluate("document.readyState === 'complete' && !window.typedOn"):
+                return page
+        except PlaywrightError:  # between the two documents
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the page did not reload")

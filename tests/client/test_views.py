@@ -151,6 +151,7 @@ def test_a_stale_save_from_a_second_device_is_kept_aside_not_written_over_the_ne
     assert response.draft["values"][field_id] == "newer version from the laptop"
     conflict = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "conflict"))
     assert conflict.content["values"][field_id] == "phone edit based on the old page"
+    assert conflict.content["newer"][field_id] == "newer version from the laptop"  # both versions kept
 
 
 def test_autosave_answers_in_json_and_a_signed_out_autosave_gets_401_not_a_redirect(app, factory):

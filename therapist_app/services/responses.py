@@ -189,8 +189,10 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict, ba
             k for k in states if draft["states"].get(k) != states[k]
         ]
         if differing:
-            session.add(ResponseRevision(response_id=response.id, kind="conflict",
-                                         content={"values": values, "states": states}))
+            # Both sides, as they stand: this page's save, and the newer answers it met, which the
+            # page's next save (once the person has seen both) may replace.
+            session.add(ResponseRevision(response_id=response.id, kind="conflict", content={
+                "values": values, "states": states, "newer": {k: draft["values"].get(k) for k in differing}}))
             session.commit()
             raise ConflictError(
                 "A newer version of some answers was saved after this page was opened (perhaps in another "

@@ -321,7 +321,8 @@
       if (result.code === 200) {
         armIdleVeil();
         revisionInput.value = result.data.revision;
-        if (dirty) { markedAt = 0; markUnsaved(); } else { clearMarker(); }
+        // Once the leaving save is on its way the marker names it: a second reload must still wait.
+        if (sentAsLeaving) { /* keep it */ } else if (dirty) { markedAt = 0; markUnsaved(); } else { clearMarker(); }
         if (result.data.csrf_token) csrfInput.value = result.data.csrf_token;
         showErrors(result.data.errors);
         say(result.data.ok ? "Saved" : "Saved, except the answers marked below");
@@ -332,6 +333,7 @@
         askToSignIn(save);
       } else if (result.code === 409 && result.data.error === "conflict") {
         showConflict(result.data);
+        submitAfterSave = null;  // a Save or Review pressed meanwhile waits for the person to see both
       } else {
         dirty = true; say(result.data.message || "Not saved yet. Your text is still here; we will try again.");
       }
