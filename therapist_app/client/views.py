@@ -128,7 +128,10 @@ def _exercise_page(assignment_id):
         return render_template(f"therapist_app/client/gate_{gate}.html", page=page, form=ReadinessForm())
     if presenters.is_sent_check_in(page):
         return _sent_check_in_page(page)
-    if page.response is not None and page.response.is_submitted and request.args.get("edit") != "1":
+    # A reviewed answer can't be changed: an edit page kept in the history or reached by Back opens as
+    # the submitted page, never as a form whose typing the save would then refuse.
+    if page.response is not None and page.response.is_submitted and (
+            request.args.get("edit") != "1" or page.response.reviewed_at is not None):
         # Logged: this page shows the other partner's shared answers once both have submitted.
         audit_log.viewed(signed_in_user(), "view_exercise", page.assignment)
         return render_template("therapist_app/client/submitted.html", page=page,
