@@ -94,7 +94,9 @@ def test_an_autosave_reads_the_exercise_once_and_writes_the_answer(app, factory)
     with counted_queries(app) as statements:
         saved = autosave("First words, and then some more")
     assert saved.json["ok"] and saved.json["revision"] == 2
-    # the person, the couple, the assignment with its version, both partners' answers, the write
+    # the person, the couple, the assignment with its version, this partner's answer, taking its row
+    # (page_saves.claim: a page's saves arriving together), the write. The other partner's answer is
+    # not read: a save needs the form only.
     assert len(statements) <= 6, statements
     assert phone.get(f"/my/homework/{assignment.id}?edit=1").get_data(as_text=True).count("and then some more") == 1
 

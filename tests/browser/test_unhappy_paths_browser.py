@@ -299,3 +299,34 @@ def _once_reloaded(page):
             pass
         time.sleep(0.1)
     raise AssertionError("the page did not reload")
+
+
+# Two saves of one page sent at the same moment (a phone's stalled requests go out together): the
+# earlier text first, then the later, as the page numbers them.
+SEND_TOGETHER = """async ([trial, pageId]) => {
+  const form = document.querySelector('form[data-autosave]');
+  const box = form.querySelector('textarea');
+  const csrf = form.querySelector('input[name=csrf_token]').value;
+  const numbered = (text, number) => {
+    box.value = text;
+    const body = new FormData(form);
+    body.append('page', pageId); body.append('page_save', String(number));
+    return {method: 'POST', body: body, credentials: 'same-origin',
+            headers: {'Accept': 'application/json', 'X-CSRFToken': csrf}};
+  };
+  const earlier = numbered('earlier ' + trial, 2 * trial - 1), later = numbered('later ' + trial, 2 * trial);
+  const answers = await Promise.all([fetch(form.dataset.autosave, earlier), fetch(form.dataset.autosave, later)]);
+  return answers.map(answer => answer.status);
+}"""
+
+
+def test_a_pages_two_saves_arriving_together_always_leave_the_later_text(homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    outcomes = []
+    for trial in range(1, 21):
+        statuses = page.evaluate(SEND_TOGETHER, [trial, "00112233445566ff"])
+        outcomes.append((statuses, _draft_values(assignment, couple.partner_a)))
+    assert outcomes == [([200, 200], [f"later {trial}"]) for trial in range(1, 21)]

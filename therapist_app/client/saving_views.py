@@ -46,7 +46,7 @@ def save_section(assignment_id):
 
 def _posted_section(user, assignment_id):
     """The posted answers of one section, parsed by the form built from the worksheet."""
-    page = responses.open_worksheet(user, assignment_id)
+    page = responses.open_worksheet(user, assignment_id, with_partner=False)
     index = section_index(page, request.args.get("section"))
     section = sections_of(page, index)[index]
     form = build_answer_form(section.fields, page.role, page.answers, formdata=request.form)

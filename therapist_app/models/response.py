@@ -1,4 +1,5 @@
 """A partner's answers to one assignment: the autosaved draft, the submitted copy, and their history."""
+import copy
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, and_, or_
@@ -42,6 +43,20 @@ class ResponseStateRules:
 def empty_answers() -> dict:
     """The shape of every answer set: values by field id, and the skip/not-ready choices."""
     return {"values": {}, "states": {}}
+
+
+def merged_answers(answers: dict, values: dict, states: dict) -> dict:
+    """`answers` with these values and states laid over it (a new dict; `answers` is left as it is)."""
+    merged = copy.deepcopy(answers)
+    merged["values"].update(values)
+    # An emptied answer is no answer: opening and leaving a page must not look like progress.
+    merged["values"] = {k: v for k, v in merged["values"].items() if v not in (None, "", [])}
+    for field_id, state in states.items():
+        if state:
+            merged["states"][field_id] = state
+        else:
+            merged["states"].pop(field_id, None)
+    return merged
 
 
 class Response(ResponseStateRules, TimestampMixin, Base):

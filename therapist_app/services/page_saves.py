@@ -13,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from .. import access
 from ..extensions import session
@@ -50,11 +50,37 @@ def order_of(response: Response, page_save: PageSave | None) -> str:
     return NEWER if page_save.number > (response.saved_by_page_number or 0) else STALE
 
 
+class MovedMeanwhile(Exception):
+    """Another save of this answer landed between reading it and writing it: read it again."""
+
+
+def would_record(response: Response, page_save: PageSave | None) -> bool:
+    page, number = (page_save.page, page_save.number) if page_save else (None, None)
+    return (response.saved_by_page, response.saved_by_page_number) != (page, number)
+
+
+def claim(response: Response) -> None:
+    """Takes the answer's row for this transaction, if it is still as it was read: its revision and the
+    page that wrote it last unchanged. The same page's saves can arrive together (a phone's stalled
+    requests go out at once); without this, both would pass `order_of` on what they read, and the one
+    that happened to commit last would win, the earlier text included. A save that finds the row taken
+    waits for the other's commit (a row lock, or SQLite's one writer), then finds it moved."""
+    taken = session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.revision == response.revision,
+               Response.saved_by_page.is_not_distinct_from(response.saved_by_page),
+               Response.saved_by_page_number.is_not_distinct_from(response.saved_by_page_number))
+        .values(revision=Response.revision)
+        .execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise MovedMeanwhile()
+
+
 def record(response: Response, page_save: PageSave | None) -> None:
     """Marks the response as last written by this page's save (or by no page: a plain form post)."""
-    page, number = (page_save.page, page_save.number) if page_save else (None, None)
-    if (response.saved_by_page, response.saved_by_page_number) != (page, number):
-        response.saved_by_page, response.saved_by_page_number = page, number
+    if would_record(response, page_save):
+        response.saved_by_page, response.saved_by_page_number = (
+            (page_save.page, page_save.number) if page_save else (None, None))
 
 
 _LAST_WRITE = select(Response.revision, Response.saved_by_page, Response.saved_by_page_number).where(

@@ -15,7 +15,7 @@ from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import (NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, ResponseStateRules, answering_role,
-                               empty_answers)
+                               empty_answers, merged_answers)
 from . import page_saves
 from .page_saves import PageSave
 from .risk import alert_counselor, has_risk_answer, practice_risk_choice
@@ -112,7 +112,8 @@ def _ensure_usable(partner: User, assignment: Assignment, definition) -> None:
         raise RuleError({visibility.HIDDEN_PAUSED: PAUSED, visibility.HIDDEN_WAITING: WAITING}.get(hidden, HELD))
 
 
-def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
+def open_worksheet(partner: User, assignment_id: int, with_partner: bool = True) -> PartnerWorksheet:
+    """`with_partner=False`: without what the other partner shared (a save reads the form, nothing more)."""
     assignment = access.assignment_for_partner(partner, assignment_id)
     definition = definition_of(assignment.worksheet_version)
     _ensure_usable(partner, assignment, definition)
@@ -123,7 +124,7 @@ def open_worksheet(partner: User, assignment_id: int) -> PartnerWorksheet:
                             writable=access.couple_writable(assignment.couple))
     if definition.readiness_check and _readiness_hold(assignment) and not (response and response.readiness == NOT_YET):
         page.held = True
-    if assignment.is_joint:
+    if assignment.is_joint and with_partner:
         other_id = assignment.couple.other_partner_id(partner.id)
         other = _response_of(assignment.id, other_id)
         other_role = answering_role(assignment.couple, other_id, other)
@@ -175,6 +176,16 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict, ba
     """Merges the posted answers into the server-side draft (`opened`: see _editable_response). A save
     based on an older revision that would change answers saved since is kept aside, never written over
     them, unless those answers came from the same page (`page_save`: see page_saves)."""
+    for _ in range(3):
+        try:
+            return _save_draft_once(partner, assignment_id, values, states, base_revision, opened, page_save)
+        except page_saves.MovedMeanwhile:
+            session.rollback()  # another save of this answer landed after it was read: read it again
+            opened = None
+    raise RuleError("Several saves of this answer arrived at once. Your text is still here; please save again.")
+
+
+def _save_draft_once(partner, assignment_id, values, states, base_revision, opened, page_save) -> Response:
     assignment, definition, response = _editable_response(partner, assignment_id, opened)
     order = page_saves.order_of(response, page_save)
     if order == page_saves.STALE:
@@ -182,39 +193,35 @@ def save_draft(partner: User, assignment_id: int, values: dict, states: dict, ba
     allowed = {f.id for f in fields_for(definition, answering_role(assignment.couple, partner.id, response))}
     values = {k: v for k, v in values.items() if k in allowed}
     states = {k: v for k, v in states.items() if k in allowed}
-    draft = copy.deepcopy(response.draft)
-
     if order == page_saves.OTHER and base_revision is not None and base_revision != response.revision:
-        differing = [k for k in values if draft["values"].get(k) != values[k]] + [
-            k for k in states if draft["states"].get(k) != states[k]
-        ]
-        if differing:
-            # Both sides, as they stand: this page's save, and the newer answers it met, which the
-            # page's next save (once the person has seen both) may replace.
-            session.add(ResponseRevision(response_id=response.id, kind="conflict", content={
-                "values": values, "states": states, "newer": {k: draft["values"].get(k) for k in differing}}))
-            session.commit()
-            raise ConflictError(
-                "A newer version of some answers was saved after this page was opened (perhaps in another "
-                "window). Both versions are kept: the newer one is shown under each answer. Edit the "
-                "answer as you want it and save again.",
-                response.revision,
-                {k: draft["values"].get(k) for k in differing},
-            )
-    draft["values"].update(values)
-    # An emptied answer is no answer: opening and leaving a page must not look like progress.
-    draft["values"] = {k: v for k, v in draft["values"].items() if v not in (None, "", [])}
-    for field_id, state in states.items():
-        if state:
-            draft["states"][field_id] = state
-        else:
-            draft["states"].pop(field_id, None)
+        _refuse_if_conflicting(response, values, states)
+    draft = merged_answers(response.draft, values, states)
+    if draft != response.draft or page_saves.would_record(response, page_save):
+        page_saves.claim(response)  # from here to the commit, no other save of this answer can land
     if draft != response.draft:
         response.draft = draft
         response.new_revision()
     page_saves.record(response, page_save)
     commit_keeping_what_is_loaded()  # the caller answers with the revision just written
     return response
+
+
+def _refuse_if_conflicting(response: Response, values: dict, states: dict) -> None:
+    draft = response.draft
+    differing = [k for k in values if draft["values"].get(k) != values[k]] + [
+        k for k in states if draft["states"].get(k) != states[k]]
+    if not differing:
+        return
+    # Both sides, as they stand: this page's save, and the newer answers it met, which the page's
+    # next save (once the person has seen both) may replace.
+    newer = {k: draft["values"].get(k) for k in differing}
+    session.add(ResponseRevision(response_id=response.id, kind="conflict",
+                                 content={"values": values, "states": states, "newer": newer}))
+    session.commit()
+    raise ConflictError(
+        "A newer version of some answers was saved after this page was opened (perhaps in another "
+        "window). Both versions are kept: the newer one is shown under each answer. Edit the "
+        "answer as you want it and save again.", response.revision, newer)
 
 
 def set_readiness(partner: User, assignment_id: int, ready: bool) -> Response:
