@@ -263,6 +263,34 @@ def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at
     assert "What you typed before you were signed out has been saved." in page
 
 
+def test_an_answer_kept_from_a_sign_out_never_replaces_newer_words_saved_since_on_another_device(app, factory):
+    """The laptop's post is kept when its session ends; the phone saves newer words; the laptop signs
+    in again. The kept post is older than the draft: the newer words stay, the older are kept aside,
+    and the partner is told."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    field_id = _first_two_text_fields(assignment)[0]
+    laptop, phone = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    token = csrf_token(laptop)
+    start = utcnow()
+    with time_machine.travel(start + timedelta(minutes=20)):
+        assert phone.get("/my/").status_code == 200  # the phone is in use; the laptop sits idle
+    with time_machine.travel(start + timedelta(minutes=40)):
+        kept = laptop.post(f"/my/homework/{assignment.id}?section=0",
+                           data={"csrf_token": token, "revision": "0", "action": "save",
+                                 f"a__{field_id}": "Typed on the laptop, earlier"})
+        assert "/login" in kept.headers["Location"]
+        save_section(phone, assignment.id, {field_id: "Typed on the phone since, the newer words"})
+        Auth(laptop).login(couple.partner_a)
+        page = _text(laptop.get(f"/my/homework/{assignment.id}?edit=1"))
+    assert "Typed on the phone since, the newer words" in page and "Typed on the laptop, earlier" not in page
+    assert "older than answers you saved since" in page.replace("&#39;", "'")
+    assert "has been saved" not in page
+    db_session.expire_all()
+    aside = db_session.scalar(select(ResponseRevision).where(ResponseRevision.kind == "conflict"))
+    assert aside.content["values"][field_id] == "Typed on the laptop, earlier"
+
+
 def test_the_counselor_never_sees_a_draft_nor_a_save_kept_aside_from_a_conflict(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")

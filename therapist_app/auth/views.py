@@ -86,8 +86,12 @@ def begin_second_step(user, next_path: str | None, own_device: bool = False) -> 
 def finish_sign_in(user, next_path: str | None, own_device: bool | None = None):
     pending = session.pop(SECOND_STEP_KEY, None) or {}
     _start_session(user, own_device if own_device is not None else bool(pending.get("own_device")))
-    if pending_saves.apply_for(user):
+    replayed = pending_saves.apply_for(user)
+    if replayed.saved:
         flash("What you typed before you were signed out has been saved.", "success")
+    if replayed.met_newer:
+        flash("Some of what you typed before you were signed out was older than answers you saved since "
+              "(perhaps on another device). The newer answers are kept as they are.", "info")
     return redirect(next_path or home_for(user))
 
 

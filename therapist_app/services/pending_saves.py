@@ -1,12 +1,13 @@
 """Answers posted (without JavaScript) just after the session ended: kept, then saved at the next sign-in."""
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from ..engine.forms import answers_from_form, build_answer_form
 from ..engine.presentation import sections_for
-from ..errors import NotFoundError, RuleError
+from ..errors import ConflictError, NotFoundError, RuleError
 from ..extensions import session
 from ..models import PendingSave, User
 from ..models.base import utcnow
@@ -23,6 +24,8 @@ def keep(user_id: int, assignment_id: int, section: int, form: MultiDict) -> Non
     fields = {name: form.getlist(name) for name in form if name.startswith(("a__", "s__"))}
     if not fields:
         return
+    # The revision the page had: replayed later, the post must not be written over answers saved since.
+    fields["revision"] = form.getlist("revision")[:1]
     session.add(PendingSave(user_id=user_id, assignment_id=assignment_id, section=section, form=fields))
     session.flush()
     newest = select(PendingSave.id).where(PendingSave.user_id == user_id).order_by(PendingSave.id.desc()) \
@@ -36,10 +39,15 @@ def discard_for(user_id: int) -> None:
     session.execute(delete(PendingSave).where(PendingSave.user_id == user_id))
 
 
-def apply_for(user: User) -> int:
-    """Saves each kept post into the person's draft, oldest first; returns how many were saved."""
+class Replayed(NamedTuple):
+    saved: int  # kept posts written into the draft
+    met_newer: int  # kept posts older than answers saved since: kept aside, the newer answers stay
+
+
+def apply_for(user: User) -> Replayed:
+    """Saves each kept post into the person's draft, oldest first."""
     session.execute(delete(PendingSave).where(PendingSave.created_at < utcnow() - KEEP_FOR))
-    saved = 0
+    saved = met_newer = 0
     for pending in session.scalars(select(PendingSave).where(PendingSave.user_id == user.id)
                                    .order_by(PendingSave.id)).all():
         try:
@@ -51,10 +59,18 @@ def apply_for(user: User) -> int:
                 meta={"csrf": False})
             form.validate()
             values, states, _ = answers_from_form(form, view.fields)
-            responses.save_draft(user, pending.assignment_id, values, states)
+            responses.save_draft(user, pending.assignment_id, values, states, _revision_of(pending.form))
             saved += 1
+        except ConflictError:
+            met_newer += 1  # kept aside; the answers saved since (another device) stay
         except (NotFoundError, RuleError):
             pass  # the exercise closed meanwhile: nothing can be saved into it
         session.delete(pending)
     session.commit()
-    return saved
+    return Replayed(saved, met_newer)
+
+
+def _revision_of(form: dict) -> int | None:
+    """The revision the page had when it posted (none in posts kept before it was recorded)."""
+    posted = (form.get("revision") or [""])[0]
+    return int(posted) if posted.isdigit() else None
