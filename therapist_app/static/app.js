@@ -55,13 +55,36 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
-  // A submit button marked data-once is pressed once; a second click does nothing.
+  // A form posts once: a double click, or a second press while the first is on its way, would
+  // schedule the session twice, assign the homework (and its emails) twice, add the topic twice.
+  // Its buttons rest while it goes. A post that leaves the page where it is (a file to download)
+  // may be sent again after a pause; a page shown again from the back-forward cache starts afresh.
+  var RESEND_AFTER_MS = 8000;
+  function submitButtons(form) {
+    return form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+  }
+  function readyAgain(form) {  // only the buttons this rest disabled: others were disabled on purpose
+    delete form.dataset.sent;
+    form.querySelectorAll("[data-rested]").forEach(function (button) {
+      button.disabled = false;
+      delete button.dataset.rested;
+    });
+  }
   document.addEventListener("submit", function (event) {
-    var button = event.target.querySelector("[data-once]");
-    if (!button || event.defaultPrevented) return;  // a question answered "Cancel" sent nothing
-    if (event.target.dataset.sent) { event.preventDefault(); return; }
-    event.target.dataset.sent = "1";
-    setTimeout(function () { button.disabled = true; }, 0);
+    var form = event.target;
+    if (event.defaultPrevented || form.method !== "post") return;  // "Cancel" to a question sent nothing
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+    // Disabled after the browser has read the pressed button's name and value into the post.
+    setTimeout(function () {
+      submitButtons(form).forEach(function (button) {
+        if (!button.disabled) { button.disabled = true; button.dataset.rested = "1"; }
+      });
+    }, 0);
+    setTimeout(function () { readyAgain(form); }, RESEND_AFTER_MS);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) document.querySelectorAll("form[data-sent]").forEach(readyAgain);
   });
 
   // Sign in again, in place. Any page of a signed-in person has the dialog; after an idle sign-out it
