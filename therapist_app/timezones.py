@@ -68,4 +68,6 @@ def format_local(moment: datetime | None, zone_name: str | None, style: str = "l
         return local.strftime("%A %-d %B %Y")
     if style == "day":  # a row of a table: "3 Mar 2026"
         return local.strftime("%-d %b %Y")
+    if style == "day_month":  # within this year's work: "3 Mar"
+        return local.strftime("%-d %b")
     return f"{local.strftime('%A %-d %B %Y, %H:%M')} ({(zone_name or FALLBACK).replace('_', ' ')})"

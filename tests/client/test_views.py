@@ -1,5 +1,5 @@
 """The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import time_machine
 from sqlalchemy import func, select
@@ -312,3 +312,21 @@ def test_the_counselor_never_sees_a_draft_nor_a_save_kept_aside_from_a_conflict(
     answers_page = _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
     assert "Submitted words" in answers_page and "kept-aside words from the phone" not in answers_page
     assert counselor.get(f"/counselor/responses/{response_id}/fhir.json").status_code == 200
+
+
+def test_submitted_dates_are_the_partners_own_day_not_utcs(app, factory):
+    """Submitted at 23:30 on Friday in New York, which is Saturday in UTC: the partner's page and the
+    counselor's say Friday, the partner's and the counselor's own day."""
+    couple = factory.couple()
+    for person in (couple.partner_a, couple.counselor):
+        person.timezone = "America/New_York"
+    db_session.commit()
+    assignment = factory.assign(couple, "weekly-trust-check-in", assignee=couple.partner_a)
+    with time_machine.travel(datetime(2026, 11, 28, 4, 30, tzinfo=timezone.utc)):
+        partner = signed_in(app, couple.partner_a)
+        answer_everything(partner, assignment)
+        submit(partner, assignment.id)
+        page = _text(partner.get(f"/my/homework/{assignment.id}?safe=1"))
+        counselor_page = _text(signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}"))
+    assert "You submitted this on Friday 27 November 2026." in page
+    assert "submitted 27 Nov" in counselor_page and "submitted 28 Nov" not in counselor_page
