@@ -80,3 +80,13 @@ def test_the_fhir_export_carries_the_authors_wording(app, factory):
     items = [item for group in exported["item"] for item in group["item"] if item["linkId"] == FIELD]
     assert items[0]["text"].startswith(INVOLVED_WORDING)
     assert HURT_WORDING not in json.dumps(exported)
+
+
+def test_the_partners_answer_is_said_to_answer_the_words_put_to_the_partner(app, factory):
+    """The hurt partner's question speaks to them ("your pain"); shown to the involved partner, it is
+    marked as what their partner was asked, so that its "you" does not read as said to the reader."""
+    couple, assignment = _both_submit_honest_conversation(app, factory)
+    page = signed_in(app, couple.partner_b).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    theirs = page[page.index("What your partner shared"):page.index("My answers")]
+    asked = theirs[: theirs.index(HURT_WORDING[:40])]
+    assert asked.rstrip().endswith('<span class="asked-of">Your partner was asked:</span>')
