@@ -1,7 +1,8 @@
 """Sessions: scheduling in the counselor's time zone, warnings, numbering, held/missed, notes, time zones."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
+import time_machine
 from sqlalchemy import text
 
 from sessions_support import add_session, latest_appointment, local_now, post_confirm, schedule
@@ -98,6 +99,22 @@ def test_held_and_missed_and_a_cancelled_session_cannot_be_held(app, factory):
     response = post_confirm(counselor, f"{page}/held")
     assert "was cancelled" in counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert latest_appointment(couple).status == "cancelled"
+
+
+def test_a_session_on_a_later_day_cannot_be_marked_held_and_one_later_today_is_warned_about(app, factory):
+    """Marked held before it happened, a session could have its summary sent to the couple first."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    tomorrow = add_session(counselor, couple, days=1)
+    response = post_confirm(counselor, f"/counselor/sessions/{tomorrow.id}/held")
+    page = counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "It can be marked once its day has come" in page
+    assert latest_appointment(couple).status == "scheduled"
+    with time_machine.travel(tomorrow.starts_at - timedelta(minutes=1)):  # that day, a minute before
+        counselor = signed_in(app, couple.counselor)
+        response = post_confirm(counselor, f"/counselor/sessions/{tomorrow.id}/held")
+        assert "still to come" in counselor.get(response.headers["Location"]).get_data(as_text=True)
+    assert latest_appointment(couple).status == "held"
 
 
 def test_rescheduling_moves_the_session(app, factory):

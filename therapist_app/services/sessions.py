@@ -12,7 +12,7 @@ from ..models.appointment import (MODE_IN_PERSON, MODE_VIDEO, MODES, STATUS_CANC
                                   STATUS_SCHEDULED)
 from ..models.base import utcnow
 from ..security.audit import record
-from ..timezones import format_local, local_to_utc
+from ..timezones import format_local, local_to_utc, to_local
 
 MIN_MINUTES, MAX_MINUTES = 10, 480
 STATUS_LABELS = {STATUS_SCHEDULED: "Scheduled", STATUS_HELD: "Held", STATUS_MISSED: "Missed",
@@ -110,8 +110,9 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
 
 
 def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleResult:
-    """Held, missed, cancelled, or back to scheduled. Marking a session still to come is allowed
-    (the counselor may record it early) but warned about."""
+    """Held, missed, cancelled, or back to scheduled. A session later today may be marked (it may have
+    been moved earlier without its time being changed), with a warning; one on a later day may not: a
+    summary of it could be sent to the couple before it has happened."""
     appointment = access.appointment_for_counselor(counselor, appointment_id)
     access.require_writable(appointment.couple, counselor)
     if status not in STATUS_LABELS:
@@ -120,6 +121,9 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
         raise RuleError("This session was cancelled. Restore it first if it did take place.")
     warnings = []
     if status in (STATUS_HELD, STATUS_MISSED) and appointment.starts_at > utcnow():
+        if to_local(appointment.starts_at, counselor.timezone).date() > to_local(utcnow(), counselor.timezone).date():
+            raise RuleError(f"This session is on {format_local(appointment.starts_at, counselor.timezone, 'date')}. "
+                            "It can be marked once its day has come; if it took place already, change its date first.")
         warnings.append("This session is still to come; it was marked as you asked.")
     appointment.status = status
     record(counselor.id, f"session_{status}", appointment)
