@@ -2,6 +2,7 @@
 import re
 from datetime import date, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
@@ -10,7 +11,8 @@ from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
 from therapist_app.models import OutboxMessage, SessionSummary
-from therapist_app.services import assignments
+from therapist_app.models.base import utcnow
+from therapist_app.services import assignments, summaries
 from therapist_app.services.worksheets import library_for, version_by_slug
 
 
@@ -148,3 +150,26 @@ def test_an_unpublished_summary_is_invisible_and_publishing_sends_a_neutral_emai
     assert len(mails) == 2
     for mail in mails:
         assert "summary" not in (mail.subject + mail.body).lower() and "session" not in (mail.subject + mail.body).lower()
+
+
+def test_the_summary_lists_the_homework_each_partner_still_has_including_some_given_before_the_session(
+        app, factory):
+    """Given two days before the session: still to do for Riley, who hasn't sent it, so it is in
+    Riley's "Homework until next time"; Jordan sent it, so not in Jordan's. Homework given after the
+    session is in both."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    earlier = factory_assign(couple, "empathy-exchange")
+    answer_everything(signed_in(app, couple.partner_b), earlier)
+    submit(signed_in(app, couple.partner_b), earlier.id)
+    with time_machine.travel(utcnow() + timedelta(days=2)):
+        counselor = signed_in(app, couple.counselor)
+        appointment = add_session(counselor, couple, hours=-1)
+        factory_assign(couple, "self-care-and-self-worth")
+        _write(counselor, appointment, worked_on="We talked.")
+        _, _, views = summaries.preview(couple.counselor, appointment.id)
+    titles = {partner.id: [item["title"] for item in view["homework"]] for partner, view in views}
+    earlier_title = definition_of(earlier.worksheet_version).title
+    later_title = definition_of(version_by_slug("self-care-and-self-worth")).title
+    assert titles[couple.partner_a.id] == [earlier_title, later_title]
+    assert titles[couple.partner_b.id] == [later_title]

@@ -17,10 +17,11 @@ from ..errors import RuleError
 from ..extensions import session
 from ..mail import messages
 from ..mail.outbox import enqueue
-from ..models import Appointment, Assignment, SessionSummary, User
+from ..models import Appointment, Assignment, Response, SessionSummary, User
 from ..models.appointment import STATUS_CANCELLED
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
+from ..models.response import STATUS_SUBMITTED
 from ..pdf.summary import summary_pdf as render_summary_pdf
 from ..security.audit import record
 from ..timezones import format_local, to_local
@@ -125,12 +126,16 @@ def save_draft(counselor: User, appointment_id: int, draft: SummaryDraft) -> Ses
 
 
 def _homework(appointment: Appointment, partner: User, partner_ids: list[int], counselor: User) -> list[dict]:
-    """Homework given on or after the session's day, with due dates (no check-ins)."""
+    """The homework this partner has until next time, with due dates (no check-ins): what was given on
+    or after the session's day, and what is still open that they have not sent yet. Whether the other
+    partner has sent theirs plays no part: a summary says nothing of the other's progress."""
     day = to_local(appointment.starts_at, counselor.timezone).date()
+    sent = set(session.scalars(select(Response.assignment_id).where(Response.partner_id == partner.id,
+                                                                    Response.status == STATUS_SUBMITTED)))
     return [{"title": definition_of(a.worksheet_version).title,
              "due": a.due_date.strftime("%A %-d %B") if a.due_date else None}
             for a in _visible_assignments(appointment, partner_ids)
-            if to_local(a.created_at, counselor.timezone).date() >= day]
+            if to_local(a.created_at, counselor.timezone).date() >= day or a.id not in sent]
 
 
 def _following_session(appointment: Appointment) -> Appointment | None:
