@@ -1,7 +1,10 @@
 """Time zones: the list people choose from, the practice's default by country, and local <-> UTC."""
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from wtforms import SelectField
 
 from .errors import RuleError
 
@@ -16,13 +19,29 @@ def default_for_country(country: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def names() -> tuple[str, ...]:
-    """Real places only ("Europe/Paris"), plus UTC; no aliases like "Etc/GMT+3" that read backwards."""
+    """Every zone a person may hold: real places ("Europe/Paris"), plus UTC; no aliases like
+    "Etc/GMT+3" that read backwards."""
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
     return ("UTC", *zones)
 
 
-def choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in names()]
+@lru_cache(maxsize=1)
+def offered() -> tuple[str, ...]:
+    """The zones a list offers: one per place people live, by country (tzdata's zone.tab, about 400),
+    without the old and alternative names ("Africa/Asmera", "US/Pacific") that made the list of
+    names() some 500 long on a phone."""
+    try:
+        table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return names()
+    zones = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
+    return ("UTC", *sorted(zones & set(names())))
+
+
+def choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The offered zones, and the person's own if it is not among them (an older name they chose)."""
+    listed = offered() if current in (None, *offered()) or current not in names() else (*offered(), current)
+    return [(name, name.replace("_", " ")) for name in listed]
 
 
 def require_timezone(name: str | None, field: str = "timezone") -> str:
@@ -71,3 +90,16 @@ def format_local(moment: datetime | None, zone_name: str | None, style: str = "l
     if style == "day_month":  # within this year's work: "3 Mar"
         return local.strftime("%-d %b")
     return f"{local.strftime('%A %-d %B %Y, %H:%M')} ({(zone_name or FALLBACK).replace('_', ' ')})"
+
+
+class TimezoneField(SelectField):
+    """A time zone to choose from the offered list, which keeps the person's own zone if it is an
+    older name (so that saving a form never moves anyone). The choice is checked by the services
+    (require_timezone), so an unknown zone gets a plain message next to the field."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=choices(), validate_choice=False, **kwargs)
+
+    def process_data(self, value):
+        super().process_data(value)
+        self.choices = choices(self.data)

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 
 from ..services.crisis import COUNTRY_NAMES
 from ..validators import limited_text, trimmed
-from ..timezones import choices as timezone_choices
+from ..timezones import TimezoneField
 
 
 class InviteCounselorForm(FlaskForm):
@@ -37,7 +37,7 @@ class PracticeForm(FlaskForm):
                  ("warn", "Warn the counselor, but let joint homework open"),
                  ("off", "Off")],
         description="While joint homework waits, both partners see the same neutral line, whoever has or hasn't finished.")
-    default_timezone = SelectField("Default time zone", choices=timezone_choices(), validate_choice=False,
+    default_timezone = TimezoneField("Default time zone",
                                    description="New counselors and partners start in this time zone; each can choose their own.")
 
 

@@ -1,10 +1,10 @@
 """Forms of the couple's portal that are not built from worksheet data."""
 from flask_wtf import FlaskForm
-from zoneinfo import available_timezones
 
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Regexp
 
+from ..timezones import TimezoneField
 from ..validators import TextLimit
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -29,11 +29,8 @@ class ReadinessForm(FlaskForm):
     """Ready or not yet: the submit button pressed carries the choice."""
 
 
-TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
-
-
 class PreferencesForm(FlaskForm):
     email_reminders = BooleanField("Email me reminders")
     reminder_hour = SelectField("Preferred time for reminders", coerce=int,
                                 choices=[(h, f"{h:02d}:00") for h in range(8, 21)])
-    timezone = SelectField("My time zone", choices=[("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in TIMEZONES])
+    timezone = TimezoneField("My time zone")

@@ -59,8 +59,12 @@ def settings():
     partner = signed_in_user()
     form = PreferencesForm(obj=partner)
     if form.validate_on_submit():
-        accounts.update_preferences(partner, email_reminders=form.email_reminders.data,
-                                    reminder_hour=form.reminder_hour.data, timezone=form.timezone.data)
+        try:
+            accounts.update_preferences(partner, email_reminders=form.email_reminders.data,
+                                        reminder_hour=form.reminder_hour.data, timezone=form.timezone.data)
+        except RuleError as error:  # a zone not on the list: said next to the field
+            form.timezone.errors.append(error.message)
+            return render_template("therapist_app/client/settings.html", form=form), 422
         flash("Your preferences are saved.", "success")
         return redirect(url_for(".settings"))
     return render_template("therapist_app/client/settings.html", form=form)

@@ -1,12 +1,12 @@
 """The counselor's forms for sessions, notes, summaries and their own settings."""
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectMultipleField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models.appointment import MODES
-from ..timezones import choices as timezone_choices
+from ..timezones import TimezoneField
 
 
 class SessionForm(FlaskForm):
@@ -41,9 +41,7 @@ class SummaryForm(FlaskForm):
 
 
 class CounselorSettingsForm(FlaskForm):
-    # The choice is checked by the service, so an unknown zone gets a plain message next to the field.
-    timezone = SelectField("My time zone", choices=timezone_choices(), validate_choice=False,
-                           description="Sessions are scheduled and shown in this time zone.")
+    timezone = TimezoneField("My time zone", description="Sessions are scheduled and shown in this time zone.")
 
 
 class CalendarForm(FlaskForm):
