@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, save_section, submit
+from helpers import answer_everything, sample_answer, save_section, submit
 from support import Auth, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
@@ -330,3 +330,21 @@ def test_submitted_dates_are_the_partners_own_day_not_utcs(app, factory):
         counselor_page = _text(signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}"))
     assert "You submitted this on Friday 27 November 2026." in page
     assert "submitted 27 Nov" in counselor_page and "submitted 28 Nov" not in counselor_page
+
+
+def test_coming_back_to_a_started_exercise_opens_the_part_where_the_partner_stopped(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    definition = definition_of(assignment.worksheet_version)
+    partner = signed_in(app, couple.partner_a)
+    assert "Part 1 of" in _text(partner.get(f"/my/homework/{assignment.id}"))  # new: the start
+    first = sections_for(definition, None)[0]
+    answers = {}
+    for field in first.fields:
+        answers.update(sample_answer(field))
+    save_section(partner, assignment.id, answers, section=0)
+    assert "Part 2 of" in _text(partner.get(f"/my/homework/{assignment.id}"))  # the next with questions left
+    answer_everything(partner, assignment)
+    last = len(sections_for(definition, None))
+    assert f"Part {last} of {last}" in _text(partner.get(f"/my/homework/{assignment.id}"))  # Review is there
+    assert "Part 1 of" in _text(partner.get(f"/my/homework/{assignment.id}?section=0"))  # asked for, given

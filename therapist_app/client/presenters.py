@@ -105,3 +105,17 @@ def conflict_texts(page, current: dict) -> dict[str, object]:
         if field is not None:
             texts[field_id] = kind_of(field).display(value, field)
     return texts
+
+
+def where_they_stopped(page) -> int:
+    """The part to open when a partner comes back to an exercise they have started: the first with
+    a question still to answer (or to skip), or the last part, with its Review button, when none is
+    left. A new exercise, and a sent one being changed, open at the start."""
+    missing = page.missing
+    if not page.answers["values"] or (page.response is not None and page.response.is_submitted):
+        return 0
+    sections = sections_for(page.definition, page.role, page.answers)
+    for index, view in enumerate(sections):
+        if any(field.id in missing for field in view.fields):
+            return index
+    return max(len(sections) - 1, 0)

@@ -141,7 +141,9 @@ def _exercise_page(assignment_id):
         return render_template("therapist_app/client/submitted.html", page=page,
                                mine=presenters.answer_list(page, page.response.submitted),
                                theirs=presenters.partner_answer_list(page))
-    return render_section(page, section_index(page, request.args.get("section")))
+    requested = request.args.get("section")
+    return render_section(page, section_index(page, presenters.where_they_stopped(page) if requested is None
+                                              else requested))
 
 
 def _read_only_page(page):
