@@ -140,7 +140,7 @@ def test_joint_homework_waits_for_both_check_ins_to_be_read(app, factory, gate):
 
     both_see(gate == "block")
     couple_page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
-    assert ("joint homework is open to them" in couple_page) is (gate == "warn")
+    assert ("Joint homework is open to them, though you have not yet read" in couple_page) is (gate == "warn")
     # A sends the check-in: B's view does not change (nothing says who has finished)
     answer_check_in_calmly(a, check_in_of(couple, couple.partner_a))
     submit(a, check_in_of(couple, couple.partner_a).id)

@@ -56,7 +56,9 @@ def stage_warning(couple: Couple, definition) -> str | None:
 
 GATE_WAITING = ("Joint homework waits until you have read both partners' private check-ins; until then both "
                 "partners see the same neutral line.")
-GATE_WARNING = "Both partners' private check-ins have not been read yet, and joint homework is open to them."
+# Said whether a check-in is unsent or sent and unread: "have not been read" read as "were sent".
+GATE_WARNING = ("Joint homework is open to them, though you have not yet read a private check-in from each "
+                "partner.")
 
 
 def gate_warning(couple: Couple, waiting: bool | None = None) -> str | None:
