@@ -81,6 +81,14 @@ def test_answers_are_released_one_at_a_time(app, factory):
     assert reachable.count("MARKER-KAI") == 1  # only the one released answer
     b_reads = signed_in(app, couple.partner_b).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "MARKER-ROBIN" not in b_reads  # nothing of Robin's was released
+    # Then the rest: the message says how many this press released, and how many the partners see.
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.post(f"/counselor/assignments/{assignment.id}/release",
+                          data={"csrf_token": csrf_token(counselor), "action": "all"},
+                          follow_redirects=True).get_data(as_text=True)
+    db_session.expire_all()
+    in_all = len(db_session.get(Assignment, assignment.id).released_fields)
+    assert f"Released {in_all - 1} shared answers more. The partners now see {in_all} shared answers in all." in page
 
 
 def test_the_counselor_chooses_the_release_mode_when_assigning(app, factory):

@@ -217,12 +217,12 @@ def release(assignment_id):
     if MarkReviewedForm().validate_on_submit():
         everything = request.form.get("action") == "all"
         try:
-            count = releases.release(signed_in_user(), assignment_id,
-                                     None if everything else request.form.getlist("answer"))
+            released = releases.release(signed_in_user(), assignment_id,
+                                        None if everything else request.form.getlist("answer"))
         except RuleError as error:
             flash(error.message, "warning")
         else:
-            flash(f"Released. The partners now see {count} shared answer{'s' if count != 1 else ''}.", "success")
+            flash(released.message, "success")
     return redirect(url_for(".answers", assignment_id=assignment_id))
 
 

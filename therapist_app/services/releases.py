@@ -1,6 +1,7 @@
 """Release after review: on disclosure-heavy work, shared answers reach the other partner only when
 the counselor has read them and releases them, question by question or all at once."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -47,10 +48,23 @@ def previews(counselor: User, assignment) -> list[ReleasePreview]:
     return result
 
 
-def release(counselor: User, assignment_id: int, keys: list[str] | None) -> int:
+class Released(NamedTuple):
+    newly: int  # released by this press
+    in_all: int  # released so far, this press included
+
+    @property
+    def message(self) -> str:
+        def answers(n):
+            return f"{n} shared answer{'s' if n != 1 else ''}"
+        if self.newly == self.in_all:
+            return f"Released. The partners now see {answers(self.in_all)}."
+        return f"Released {answers(self.newly)} more. The partners now see {answers(self.in_all)} in all."
+
+
+def release(counselor: User, assignment_id: int, keys: list[str] | None) -> Released:
     """Releases these answers (release keys: one partner's answer to one question) to the other
-    partner; None releases every one. Returns how many are now released. Held-back and
-    counselor-only answers can't be released: they are never among the keys offered."""
+    partner; None releases every one. Held-back and counselor-only answers can't be released: they
+    are never among the keys offered."""
     assignment = access.assignment_for_counselor(counselor, assignment_id)
     access.require_writable(assignment.couple, counselor)
     if not assignment.waits_for_release or not assignment.is_joint:
@@ -61,8 +75,9 @@ def release(counselor: User, assignment_id: int, keys: list[str] | None) -> int:
     chosen = shareable if keys is None else shareable & set(keys)
     if keys is not None and not chosen:
         raise RuleError("Choose at least one answer to release.")
-    assignment.released_fields = sorted(set(assignment.released_fields or ()) | chosen)
+    before = set(assignment.released_fields or ())
+    assignment.released_fields = sorted(before | chosen)
     assignment.released_at = assignment.released_at or utcnow()
     record(counselor.id, "release_answers", assignment)
     session.commit()
-    return len(assignment.released_fields)
+    return Released(len(chosen - before), len(assignment.released_fields))
