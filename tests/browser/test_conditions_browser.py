@@ -105,3 +105,20 @@ def test_combined_conditions_work_live_with_an_earlier_answer_and_one_on_the_pag
     page.get_by_label("No", exact=True).check()
     assert helps.is_visible() and not shook.is_visible()
     assert not page.get_by_text("follows from your answer above").first.is_visible()
+
+
+def test_ticking_none_of_these_unticks_the_others_and_ticking_another_unticks_it(app, factory, new_page):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "self-care-and-self-worth", assignee=couple.partner_a)
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}?edit=1")
+    while not page.get_by_label("None of these", exact=True).count():
+        page.get_by_role("button", name="Save and continue").click()
+    sleep, eating, none = (page.get_by_label(name, exact=True) for name in ("Sleep", "Eating regularly", "None of these"))
+    sleep.check()
+    eating.check()
+    none.check()
+    assert not sleep.is_checked() and not eating.is_checked() and none.is_checked()
+    sleep.check()
+    assert sleep.is_checked() and not none.is_checked()

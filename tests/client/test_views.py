@@ -348,3 +348,18 @@ def test_coming_back_to_a_started_exercise_opens_the_part_where_the_partner_stop
     last = len(sections_for(definition, None))
     assert f"Part {last} of {last}" in _text(partner.get(f"/my/homework/{assignment.id}"))  # Review is there
     assert "Part 1 of" in _text(partner.get(f"/my/homework/{assignment.id}?section=0"))  # asked for, given
+
+
+def test_none_of_these_ticked_with_another_choice_is_refused_next_to_the_question(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "self-care-and-self-worth", assignee=couple.partner_a)
+    definition = definition_of(assignment.worksheet_version)
+    section = next(view.index for view in sections_for(definition, None)
+                   if any(f.id == "basics_that_are_hard" for f in view.fields))
+    partner = signed_in(app, couple.partner_a)
+    refused = save_section(partner, assignment.id, {"basics_that_are_hard": ["sleep", "none_of_these"]},
+                           section=section)
+    assert refused.status_code == 422
+    assert "“None of these” can't go with other choices." in _text(refused).replace("&#39;", "'")
+    kept = save_section(partner, assignment.id, {"basics_that_are_hard": ["sleep", "eating"]}, section=section)
+    assert kept.status_code == 302

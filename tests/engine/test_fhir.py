@@ -46,8 +46,9 @@ def sample_value(field):
         return 7
     if field.type == "single_choice":
         return field.options[0].value
-    if field.type in ("multi_choice", "checklist"):
-        return [field.options[0].value, field.options[-1].value]
+    if field.type in ("multi_choice", "checklist"):  # two that may go together ("None of these" goes alone)
+        combinable = [o.value for o in field.options if o.value not in (field.exclusive_values or ())]
+        return [combinable[0], combinable[-1]]
     if field.type == "date":
         return "2024-03-05"
     if field.type == "rows":

@@ -39,7 +39,10 @@ def without_our_definition(exported: dict) -> dict:
 
 
 def alerts_and_points(definition) -> dict:
-    return {f.id: (f.risk_values, f.crisis_values, [(o.value, o.score) for o in f.options])
+    """What FHIR carries of each choice question beyond its options: alerts, points, options that
+    stand alone (the standard questionnaire-optionExclusive)."""
+    return {f.id: (f.risk_values, f.crisis_values, [(o.value, o.score) for o in f.options],
+                   getattr(f, "exclusive_values", None))
             for f in definition.all_fields() if hasattr(f, "options")}
 
 
@@ -121,3 +124,12 @@ def test_no_score_without_asking_for_one_nor_for_an_incomplete_or_unscored_answe
     partial = {"values": dict(SCORED_BY_HAND), "states": {"csi_satisfied": "skipped"}}
     assert "extension" not in respond(csi, partial, with_score=True)  # a partial sum would read as lower
     assert "extension" not in respond(library["weekly-trust-check-in"], {"values": {}, "states": {}}, with_score=True)
+
+
+def test_an_option_that_stands_alone_is_marked_with_the_standard_extension(library):
+    exported = export(library["self-care-and-self-worth"])
+    items = {i["linkId"]: i for g in exported["item"] for i in g["item"]}
+    marked = [a["valueCoding"]["code"] for a in items["basics_that_are_hard"]["answerOption"]
+              if {"url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+                  "valueBoolean": True} in a.get("extension", [])]
+    assert marked == ["none_of_these"]

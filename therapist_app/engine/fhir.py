@@ -54,7 +54,7 @@ def _question(field, by_id: dict) -> dict:
     item.update(kind.fhir_item(field))
     if kind.has_options:  # a scored measure's points and the answers that alert ride on the options
         for option, answer_option in zip(field.options, item["answerOption"]):
-            if points := option_extensions(option):
+            if points := option_extensions(option, field):
                 answer_option["extension"] = points
         if alerts := item_extensions(field):
             item["extension"] = alerts

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from .fhir import DEFAULT_PURPOSE, DEFINITION_EXTENSION
 from .fhir_conditions import conditions_from_enable_when
-from .fhir_measures import alerts_from, option_score, scoring_from
+from .fhir_measures import alerts_from, option_score, scoring_from, stands_alone
 from .fields import UnfitAnswer, kind_of
 from .identifiers import plain_words, unique_identifier
 from .loader import WorksheetError, validate_definition
@@ -146,8 +146,10 @@ def _field(item: dict, field_ids: set, source: str) -> dict:
                      _codes={"yes": "yes", "no": "no"})
     elif options is not None:
         field.update(type="multi_choice" if item.get("repeats") else "single_choice",
-                     options=[{k: v for k, v in o.items() if k != "code"} for o in options],
+                     options=[{k: v for k, v in o.items() if k not in ("code", "alone")} for o in options],
                      _codes={o["code"]: o["value"] for o in options})
+        if item.get("repeats") and any(o.get("alone") for o in options):
+            field["exclusive_values"] = [o["value"] for o in options if o.get("alone")]
     else:
         raise WorksheetError(source, f"the question {label!r} has a type this app does not know ({str(kind)[:30]!r})")
     if field["type"] in ("short_text", "long_text") and isinstance(item.get("maxLength"), int):
@@ -168,6 +170,8 @@ def _options(item: dict, label: str, source: str) -> list[dict]:
                             "code": coding.get("code") or (None if plain is None else str(plain))})
             if (points := option_score(choice)) is not None:
                 options[-1]["score"] = points
+            if stands_alone(choice):
+                options[-1]["alone"] = True
     if len(options) > 30:
         raise WorksheetError(source, f"the question {label!r} has {len(options)} answer options; "
                                      "a worksheet question offers at most 30")

@@ -14,6 +14,8 @@ CRISIS_VALUE = "urn:therapist-app:crisis-value"  # on a choice item, once per an
 SCORING = "urn:therapist-app:scoring"  # on the Questionnaire: how its answers become one score
 SCORE = "urn:therapist-app:score"  # on a QuestionnaireResponse: the score of a scored measure
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"  # R4's standard points of an option
+# The standard mark of an option that stands alone ("None of these"): a worksheet's exclusive_values.
+OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 
 ALERT_EXTENSIONS = {RISK_VALUE: "risk_values", CRISIS_VALUE: "crisis_values"}
 
@@ -24,8 +26,10 @@ def item_extensions(field) -> list[dict]:
             for url, key in ALERT_EXTENSIONS.items() for value in getattr(field, key, None) or ()]
 
 
-def option_extensions(option) -> list[dict]:
-    return [] if option.score is None else [{"url": ORDINAL_VALUE, "valueDecimal": option.score}]
+def option_extensions(option, field) -> list[dict]:
+    points = [] if option.score is None else [{"url": ORDINAL_VALUE, "valueDecimal": option.score}]
+    alone = option.value in (getattr(field, "exclusive_values", None) or ())
+    return points + ([{"url": OPTION_EXCLUSIVE, "valueBoolean": True}] if alone else [])
 
 
 def scoring_extension(scoring) -> dict:
@@ -63,6 +67,10 @@ def option_score(choice: dict) -> int | None:
             if isinstance(value, (int, float)) and float(value).is_integer() and 0 <= value <= 100:
                 return int(value)
     return None
+
+
+def stands_alone(choice: dict) -> bool:
+    return any(e.get("url") == OPTION_EXCLUSIVE and e.get("valueBoolean") is True for e in choice.get("extension") or [])
 
 
 def alerts_from(item: dict, field: dict, source: str) -> None:

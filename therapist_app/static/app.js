@@ -87,6 +87,21 @@
     if (event.persisted) document.querySelectorAll("form[data-sent]").forEach(readyAgain);
   });
 
+  // An option that stands alone ("None of these") unticks the others in its question, and they it.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked || !box.name) return;
+    var group = document.querySelectorAll('input[type=checkbox][name="' + box.name + '"]');
+    var alone = box.hasAttribute("data-alone");
+    if (!alone && !document.querySelector('input[type=checkbox][name="' + box.name + '"][data-alone]')) return;
+    group.forEach(function (other) {
+      if (other !== box && other.checked && (alone || other.hasAttribute("data-alone"))) {
+        other.checked = false;
+        other.dispatchEvent(new Event("change", { bubbles: true }));  // autosave and show_if see it
+      }
+    });
+  });
+
   // Sign in again, in place. Any page of a signed-in person has the dialog; after an idle sign-out it
   // asks for the password without leaving the page, so nothing typed is lost. Only the page's owner
   // is accepted: anyone else is told to sign out first, and nothing is sent.

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from wtforms import RadioField, SelectMultipleField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..schema_parts import VISIBILITY_COUNSELOR, FieldBase, Identifier, Label, Strict, require_unique
@@ -42,17 +42,43 @@ class SingleChoice(_Choice):
     type: Literal["single_choice"]
 
 
-class MultiChoice(_Choice):
+class _Several(_Choice):
+    # Options that stand alone ("None of these"): ticked with any other, the answer says two things.
+    exclusive_values: list[Identifier] | None = None
+
+    @model_validator(mode="after")
+    def _exclusive_options_exist(self):
+        unknown = set(self.exclusive_values or ()) - {option.value for option in self.options}
+        if unknown:
+            raise ValueError(f"exclusive_values name options that do not exist: {sorted(unknown)}")
+        return self
+
+
+class MultiChoice(_Several):
     type: Literal["multi_choice"]
 
 
-class Checklist(_Choice):
+class Checklist(_Several):
     type: Literal["checklist"]
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class _StandsAlone:
+    """Refuses an option that stands alone ("None of these") ticked together with another."""
+
+    def __init__(self, spec):
+        self.spec = spec
+
+    def __call__(self, form, field):
+        chosen = set(field.data or ())
+        alone = chosen & set(self.spec.exclusive_values)
+        if alone and len(chosen) > 1:
+            name = _option_label(self.spec, sorted(alone)[0])
+            raise ValidationError(f"“{name}” can't go with other choices. Please untick one or the other.")
 
 
 def _option_label(spec, value):
@@ -105,7 +131,8 @@ class MultiChoiceKind(_ChoiceKind):
         self.spec_model, self.label = spec_model, label
 
     def form_field(self, spec, label):
-        return MultiCheckboxField(label, choices=[(o.value, o.label) for o in spec.options])
+        return MultiCheckboxField(label, choices=[(o.value, o.label) for o in spec.options],
+                                  validators=[_StandsAlone(spec)] if spec.exclusive_values else [])
 
     def from_form(self, form_field, spec):
         return list(form_field.data) or None
@@ -124,7 +151,9 @@ class MultiChoiceKind(_ChoiceKind):
 
     def accepts(self, value, spec):
         options = {o.value for o in spec.options}
-        return all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
+        alone = set(value) & set(spec.exclusive_values or ()) if all(isinstance(v, str) for v in value) else set()
+        return (all(isinstance(v, str) and v in options for v in value) and len(set(value)) == len(value)
+                and not (alone and len(value) > 1))
 
 
 SINGLE_CHOICE = SingleChoiceKind()
