@@ -173,3 +173,10 @@ def test_the_summary_lists_the_homework_each_partner_still_has_including_some_gi
     later_title = definition_of(version_by_slug("self-care-and-self-worth")).title
     assert titles[couple.partner_a.id] == [earlier_title, later_title]
     assert titles[couple.partner_b.id] == [later_title]
+    # Homework given after the following session began belongs to that session's summary.
+    with time_machine.travel(utcnow() + timedelta(days=9)):
+        counselor = signed_in(app, couple.counselor)
+        add_session(counselor, couple, hours=-1)
+        factory_assign(couple, "pain-is-normal")
+        _, _, views = summaries.preview(couple.counselor, appointment.id)
+    assert {partner.id: [item["title"] for item in view["homework"]] for partner, view in views} == titles

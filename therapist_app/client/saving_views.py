@@ -132,7 +132,8 @@ def submit(assignment_id):
     except RuleError as error:
         flash(error.message, "warning")
         return redirect(url_for(".review", assignment_id=assignment_id))
-    browser_session[JUST_SENT] = assignment_id  # the next page may show crisis resources, once
+    if page.definition.policy.hidden_once_sent:  # the page after sending may show crisis resources, once
+        browser_session[JUST_SENT] = assignment_id
     flash("Submitted. Thank you for the care you put into this.", "success")
     # safe=1: the partner has just answered; asking "is it safe?" again here would only confuse.
     return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))

@@ -125,17 +125,20 @@ def save_draft(counselor: User, appointment_id: int, draft: SummaryDraft) -> Ses
     return summary
 
 
-def _homework(appointment: Appointment, partner: User, partner_ids: list[int], counselor: User) -> list[dict]:
+def _homework(appointment: Appointment, partner: User, partner_ids: list[int], counselor: User,
+              following: Appointment | None) -> list[dict]:
     """The homework this partner has until next time, with due dates (no check-ins): what was given on
     or after the session's day, and what is still open that they have not sent yet. Whether the other
-    partner has sent theirs plays no part: a summary says nothing of the other's progress."""
+    partner has sent theirs plays no part: a summary says nothing of the other's progress. Homework
+    given after the following session began belongs to that session's summary, not this one."""
     day = to_local(appointment.starts_at, counselor.timezone).date()
     sent = set(session.scalars(select(Response.assignment_id).where(Response.partner_id == partner.id,
                                                                     Response.status == STATUS_SUBMITTED)))
     return [{"title": definition_of(a.worksheet_version).title,
              "due": a.due_date.strftime("%A %-d %B") if a.due_date else None}
             for a in _visible_assignments(appointment, partner_ids)
-            if to_local(a.created_at, counselor.timezone).date() >= day or a.id not in sent]
+            if (to_local(a.created_at, counselor.timezone).date() >= day or a.id not in sent)
+            and (following is None or a.created_at < following.starts_at)]
 
 
 def _following_session(appointment: Appointment) -> Appointment | None:
@@ -160,7 +163,7 @@ def partner_view(appointment: Appointment, summary: SessionSummary, partner: Use
         "session_date": format_local(appointment.starts_at, partner.timezone, "date"),
         "worked_on": part.get("worked_on", ""),
         "agreements": agreements,
-        "homework": _homework(appointment, partner, audience, counselor),
+        "homework": _homework(appointment, partner, audience, counselor, following),
         "next_session": format_local(following.starts_at, partner.timezone) if following else None,
         "note": part.get("note", ""),
         "counselor": counselor.display_name,
