@@ -6,6 +6,7 @@ from sqlalchemy import select
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Worksheet
+from therapist_app.services import worksheet_builder
 from therapist_app.services.worksheets import version_by_slug
 
 
@@ -139,3 +140,18 @@ def test_an_over_long_question_wording_comes_back_as_typed(app, factory):
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "can be up to 300 characters" in html
     assert wording.strip() in html.replace("&#39;", "'")
+
+
+def test_a_copied_none_of_these_stands_alone_until_its_option_is_reworded_or_removed(app, factory):
+    counselor = factory.counselor()
+    copy_ = worksheet_builder.duplicate(counselor, version_by_slug("self-care-and-self-worth").id)
+
+    def edit(options):
+        worksheet_builder.update_field(counselor, copy_.id, "basics_that_are_hard",
+                                       {"label": "Which everyday basics have been hard lately?", "options": options})
+        db_session.expire_all()
+        return next(f for s in db_session.get(Worksheet, copy_.id).draft_definition["sections"]
+                    for f in s["fields"] if f["id"] == "basics_that_are_hard")
+
+    assert edit("Sleep\nEating regularly\nTime outdoors\nNone of these")["exclusive_values"] == ["none_of_these"]
+    assert "exclusive_values" not in edit("Sleep\nEating regularly\nTime outdoors")  # the edit is not refused

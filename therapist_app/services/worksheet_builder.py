@@ -174,6 +174,17 @@ def _options_from_lines(text: str) -> list[dict]:
     return options
 
 
+def _keep_options_that_stand_alone(field: dict) -> None:
+    """A copied question's "None of these" stands alone as long as the option is still there (its value
+    comes from its words); a reworded or removed one no longer does, rather than refusing the edit."""
+    values = {option["value"] for option in field["options"]}
+    kept = [value for value in field.get("exclusive_values") or () if value in values]
+    if kept:
+        field["exclusive_values"] = kept
+    else:
+        field.pop("exclusive_values", None)
+
+
 def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dict) -> str:
     """Applies the editor's form: label, help, flags, visibility, and the type's own settings. Returns
     the question's id, which its first wording may have given it."""
@@ -191,6 +202,7 @@ def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dic
     kind = REGISTRY[field["type"]]
     if kind.has_options and "options" in changes:
         field["options"] = _options_from_lines(changes["options"])
+        _keep_options_that_stand_alone(field)
     if kind.has_scale_labels:
         field["min_label"] = changes.get("min_label") or field["min_label"]
         field["max_label"] = changes.get("max_label") or field["max_label"]
