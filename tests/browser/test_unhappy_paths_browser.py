@@ -149,6 +149,28 @@ def test_quick_exit_a_second_after_typing_saves_the_words_and_signs_out(homework
     assert "/login" in page.url  # and the partner is signed out
 
 
+def test_quick_exit_with_a_text_too_long_to_outlive_the_page_still_signs_out(homework, new_page, live_server, app):
+    """A long letter in characters of three bytes each passes the 64 KB a request that outlives the
+    page may carry: the sign-out must not ride on it, or the browser drops both."""
+    couple, assignment = homework
+    app.config["THERAPIST_QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    box = page.locator("textarea").first
+    box.fill("語" * 22_500)  # 67.5 KB as UTF-8
+    box.press("End")
+    box.press_sequentially("x", delay=1)  # typing not yet saved
+    page.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("**/login?neutral=1")
+    for _ in range(30):  # the sign-out travels on after the page is gone
+        page.goto("/my/")
+        if "/login" in page.url:
+            break
+        page.wait_for_timeout(100)
+    assert "/login" in page.url
+
+
 def test_after_an_idle_sign_out_the_other_partner_cannot_sign_in_on_the_page(app, homework, new_page):
     couple, assignment = homework
     page = new_page()

@@ -291,6 +291,29 @@ def test_an_answer_kept_from_a_sign_out_never_replaces_newer_words_saved_since_o
     assert aside.content["values"][field_id] == "Typed on the laptop, earlier"
 
 
+def test_an_answer_kept_from_a_sign_out_fills_in_what_was_blank_beside_newer_words_saved_since(app, factory):
+    """The laptop's kept post has its first question typed and its second blank; the phone has since
+    answered the second. Both stay: the laptop's words go where nothing was, and its blank clears nothing."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    first, second = _first_two_text_fields(assignment)
+    laptop, phone = signed_in(app, couple.partner_a), signed_in(app, couple.partner_a)
+    token = csrf_token(laptop)
+    start = utcnow()
+    with time_machine.travel(start + timedelta(minutes=20)):
+        assert phone.get("/my/").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=40)):
+        kept = laptop.post(f"/my/homework/{assignment.id}?section=0",
+                           data={"csrf_token": token, "revision": "0", "action": "save",
+                                 f"a__{first}": "Typed on the laptop", f"a__{second}": ""})
+        assert "/login" in kept.headers["Location"]
+        save_section(phone, assignment.id, {second: "Typed on the phone since"})
+        Auth(laptop).login(couple.partner_a)
+        page = _text(laptop.get(f"/my/homework/{assignment.id}?section=0&edit=1"))
+    assert "Typed on the laptop" in page and "Typed on the phone since" in page
+    assert "has been saved" in page and "older than answers" not in page
+
+
 def test_the_counselor_never_sees_a_draft_nor_a_save_kept_aside_from_a_conflict(app, factory):
     couple = factory.couple()
     assignment = factory.assign(couple, "empathy-exchange")

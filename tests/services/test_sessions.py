@@ -3,12 +3,12 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import time_machine
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from sessions_support import add_session, latest_appointment, local_now, post_confirm, schedule
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Practice
+from therapist_app.models import Practice, SessionSummary
 from therapist_app.services.timeline import RECENT_EVENTS
 
 
@@ -105,7 +105,9 @@ def test_a_session_on_a_later_day_cannot_be_marked_held_and_one_later_today_is_w
     """Marked held before it happened, a session could have its summary sent to the couple first."""
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
-    tomorrow = add_session(counselor, couple, days=1)
+    tomorrow_noon = local_now(couple.counselor, days=1).replace(hour=12, minute=0)
+    assert schedule(counselor, couple, tomorrow_noon).status_code == 302
+    tomorrow = latest_appointment(couple)
     response = post_confirm(counselor, f"/counselor/sessions/{tomorrow.id}/held")
     page = counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert "It can be marked once its day has come" in page
@@ -115,6 +117,20 @@ def test_a_session_on_a_later_day_cannot_be_marked_held_and_one_later_today_is_w
         response = post_confirm(counselor, f"/counselor/sessions/{tomorrow.id}/held")
         assert "still to come" in counselor.get(response.headers["Location"]).get_data(as_text=True)
     assert latest_appointment(couple).status == "held"
+    # Moved to a later day, a session marked held is scheduled again, and its summary can't go out.
+    next_week = local_now(couple.counselor, days=8).replace(hour=12, minute=0)
+    counselor = signed_in(app, couple.counselor)
+    moved = counselor.post(f"/counselor/sessions/{tomorrow.id}/edit", data={
+        "csrf_token": csrf_token(counselor), "day": next_week.strftime("%Y-%m-%d"),
+        "start_time": next_week.strftime("%H:%M"), "duration_minutes": "50", "mode": "in_person"})
+    assert "scheduled again" in counselor.get(moved.headers["Location"]).get_data(as_text=True)
+    assert latest_appointment(couple).status == "scheduled"
+    counselor.post(f"/counselor/sessions/{tomorrow.id}/summary",
+                   data={"csrf_token": csrf_token(counselor), "worked_on": "Written early"})
+    refused = post_confirm(counselor, f"/counselor/sessions/{tomorrow.id}/summary/publish")
+    assert "hasn't taken place yet" in counselor.get(refused.headers["Location"]).get_data(as_text=True).replace(
+        "&#39;", "'")
+    assert db_session.scalar(select(SessionSummary.published_at)) is None
 
 
 def test_rescheduling_moves_the_session(app, factory):

@@ -155,3 +155,21 @@ def test_a_copied_none_of_these_stands_alone_until_its_option_is_reworded_or_rem
 
     assert edit("Sleep\nEating regularly\nTime outdoors\nNone of these")["exclusive_values"] == ["none_of_these"]
     assert "exclusive_values" not in edit("Sleep\nEating regularly\nTime outdoors")  # the edit is not refused
+
+
+def test_editing_a_copied_questions_options_keeps_the_values_of_options_whose_words_are_unchanged(app, factory):
+    """"None of these yet" is `none_yet` in the library: rewording another option must not rename it
+    (its words would make it `none_of_these_yet`) and so drop its standing alone."""
+    counselor = factory.counselor()
+    version = version_by_slug("mindful-reconnection")
+    copy_ = worksheet_builder.duplicate(counselor, version.id)
+    field = next(f for s in version.definition["sections"] for f in s["fields"] if f["id"] == "ways_to_try")
+    labels = [option["label"] for option in field["options"]]
+    labels[0] = "Sitting close together on the sofa"
+    worksheet_builder.update_field(counselor, copy_.id, "ways_to_try", {"label": field["label"],
+                                                                         "options": "\n".join(labels)})
+    db_session.expire_all()
+    edited = next(f for s in db_session.get(Worksheet, copy_.id).draft_definition["sections"]
+                  for f in s["fields"] if f["id"] == "ways_to_try")
+    assert [o["value"] for o in edited["options"]][1:] == [o["value"] for o in field["options"]][1:]
+    assert edited["exclusive_values"] == ["none_yet"]

@@ -92,6 +92,7 @@ def _save_then_sign_out(user, assignment_id):
         db_session.rollback()
         saved = False
     finally:
+        db_session.rollback()  # whatever the save met (a busy database too), the sign-out must go through
         accounts.sign_out(user, request.remote_addr)
         identity.sign_out()
         identity.end_browser_session()

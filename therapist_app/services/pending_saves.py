@@ -59,15 +59,41 @@ def apply_for(user: User) -> Replayed:
                 meta={"csrf": False})
             form.validate()
             values, states, _ = answers_from_form(form, view.fields)
-            responses.save_draft(user, pending.assignment_id, values, states, _revision_of(pending.form))
-            saved += 1
-        except ConflictError:
-            met_newer += 1  # kept aside; the answers saved since (another device) stay
+            values, states, met = _without_clashes(user, page, pending, values, states)
+            met_newer += met
+            if values or states or not met:
+                responses.save_draft(user, pending.assignment_id, values, states)
+                saved += 1
         except (NotFoundError, RuleError):
             pass  # the exercise closed meanwhile: nothing can be saved into it
         session.delete(pending)
     session.commit()
     return Replayed(saved, met_newer)
+
+
+def _without_clashes(user: User, page, pending: PendingSave, values: dict, states: dict) -> tuple[dict, dict, int]:
+    """What of a kept post may be written now. If answers were saved since its page was opened
+    (another device), a question answered since keeps its newer answer, and the kept one is set aside
+    (a conflict, as a second window's save is); what was typed into questions still blank is written,
+    and blanks in the post clear nothing. Returns the values and states to write, and 1 if any clashed."""
+    base = _revision_of(pending.form)
+    current = page.response.revision if page.response is not None else 0
+    if base is None or base == current:
+        return values, states, 0
+    newer = page.answers
+    values = {k: v for k, v in values.items() if v not in (None, "", [])}
+    states = {k: v for k, v in states.items() if v}
+    clashing = {k for k, v in values.items() if newer["values"].get(k) not in (None, "", []) and newer["values"][k] != v}
+    clashing |= {k for k in states if k in newer["values"] or k in newer["states"]}
+    if not clashing:
+        return values, states, 0
+    try:  # recorded as a conflict and refused: the newer answers stay
+        responses.save_draft(user, pending.assignment_id, {k: values[k] for k in clashing if k in values},
+                             {k: states[k] for k in clashing if k in states}, base)
+    except ConflictError:
+        pass
+    return ({k: v for k, v in values.items() if k not in clashing},
+            {k: v for k, v in states.items() if k not in clashing}, 1)
 
 
 def _revision_of(form: dict) -> int | None:

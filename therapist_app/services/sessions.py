@@ -104,9 +104,18 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
     appointment.mode, appointment.video_link = details.mode, link
     session.flush()
     warnings = _warnings(counselor, appointment)
+    if appointment.status in (STATUS_HELD, STATUS_MISSED) and on_a_later_day(appointment, counselor):
+        warnings.append(f"It was marked {STATUS_LABELS[appointment.status].lower()}; moved to a later day, "
+                        "it is scheduled again.")
+        appointment.status = STATUS_SCHEDULED
     record(counselor.id, "reschedule_session", appointment)
     session.commit()
     return ScheduleResult(appointment, warnings)
+
+
+def on_a_later_day(appointment: Appointment, counselor: User) -> bool:
+    """Whether the session is on a day after today, in the counselor's own time zone."""
+    return to_local(appointment.starts_at, counselor.timezone).date() > to_local(utcnow(), counselor.timezone).date()
 
 
 def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleResult:
@@ -121,7 +130,7 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
         raise RuleError("This session was cancelled. Restore it first if it did take place.")
     warnings = []
     if status in (STATUS_HELD, STATUS_MISSED) and appointment.starts_at > utcnow():
-        if to_local(appointment.starts_at, counselor.timezone).date() > to_local(utcnow(), counselor.timezone).date():
+        if on_a_later_day(appointment, counselor):
             raise RuleError(f"This session is on {format_local(appointment.starts_at, counselor.timezone, 'date')}. "
                             "It can be marked once its day has come; if it took place already, change its date first.")
         warnings.append("This session is still to come; it was marked as you asked.")

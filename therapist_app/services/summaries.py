@@ -18,7 +18,7 @@ from ..extensions import session
 from ..mail import messages
 from ..mail.outbox import enqueue
 from ..models import Appointment, Assignment, Response, SessionSummary, User
-from ..models.appointment import STATUS_CANCELLED
+from ..models.appointment import STATUS_CANCELLED, STATUS_HELD
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.response import STATUS_SUBMITTED
@@ -26,7 +26,7 @@ from ..pdf.summary import summary_pdf as render_summary_pdf
 from ..security.audit import record
 from ..timezones import format_local, to_local
 from .links import login_link
-from .sessions import number_of
+from .sessions import number_of, on_a_later_day
 
 BOTH = "both"
 MAX_TEXT = 5000
@@ -183,6 +183,12 @@ def publish(counselor: User, appointment_id: int) -> SessionSummary:
     """Freezes each partner's view and shows it in their portal; a neutral email says there is something new."""
     appointment, summary, views = preview(counselor, appointment_id)
     access.require_writable(appointment.couple, counselor)
+    # The couple would read about a session that hasn't happened; later today, marked held, it has
+    # (the counselor said so: it may have been moved earlier without its time being changed).
+    if appointment.starts_at > utcnow() and (on_a_later_day(appointment, counselor) or appointment.status != STATUS_HELD):
+        raise RuleError(f"This session hasn't taken place yet (it is on "
+                        f"{format_local(appointment.starts_at, counselor.timezone, 'date')}). Its summary can be "
+                        "sent once it has.")
     summary.published = {str(partner.id): view for partner, view in views}
     summary.published_at = utcnow()
     for partner, _ in views:

@@ -164,13 +164,20 @@ def add_section(counselor: User, worksheet_id: int, title: str) -> Worksheet:
     return worksheet
 
 
-def _options_from_lines(text: str) -> list[dict]:
+def _options_from_lines(text: str, before: list[dict] = ()) -> list[dict]:
+    """Options from one label a line. An option whose words are unchanged keeps its value, so that what
+    names it (a risk answer, "None of these" standing alone, answers already given) still does."""
+    kept = {option["label"]: option["value"] for option in before}
     options, seen = [], set()
     for line in (text or "").splitlines():
         label = line.strip()
         if not label:
             continue
-        options.append({"value": unique_identifier(label, seen, "option", max_length=30), "label": label})
+        value = kept.get(label)
+        if value is None or value in seen:
+            value = unique_identifier(label, seen, "option", max_length=30)
+        seen.add(value)
+        options.append({"value": value, "label": label})
     return options
 
 
@@ -201,7 +208,7 @@ def update_field(counselor: User, worksheet_id: int, field_id: str, changes: dic
     field["visibility"] = "shared" if changes.get("shared") else "counselor"
     kind = REGISTRY[field["type"]]
     if kind.has_options and "options" in changes:
-        field["options"] = _options_from_lines(changes["options"])
+        field["options"] = _options_from_lines(changes["options"], field.get("options") or [])
         _keep_options_that_stand_alone(field)
     if kind.has_scale_labels:
         field["min_label"] = changes.get("min_label") or field["min_label"]

@@ -447,8 +447,16 @@
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && unsaved() && !inFlight) { clearTimeout(timer); save(); }
   });
+  // A keepalive request carries 64 KB at most; past that the browser refuses it, and with it the
+  // sign-out it carries. Quick exit must sign out whatever was typed: a longer text goes without its
+  // last seconds (the autosave has the rest), and the plain sign-out goes instead.
+  function fitsOneLeavingSave() {
+    var bytes = 0;
+    new FormData(form).forEach(function (value) { if (typeof value === "string") bytes += new Blob([value]).size; });
+    return bytes < 60000;
+  }
   leaveWithUnsavedTyping = function () {
-    if (!leavingUnsaved()) return false;
+    if (!leavingUnsaved() || !fitsOneLeavingSave()) return false;
     sendAsLeaving("&sign_out=1");
     return true;
   };
