@@ -352,3 +352,27 @@ def test_a_pages_two_saves_arriving_together_always_leave_the_later_text(homewor
         statuses = page.evaluate(SEND_TOGETHER, [trial, "00112233445566ff"])
         outcomes.append((statuses, _draft_values(assignment, couple.partner_a)))
     assert outcomes == [([200, 200], [f"later {trial}"]) for trial in range(1, 21)]
+
+
+def test_after_a_conflict_nothing_is_saved_over_the_other_version_until_the_person_presses_save(
+        app, homework, new_page):
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"/my/homework/{assignment.id}")
+    other_tab.locator("textarea").first.fill("Written in the other tab")
+    other_tab.locator("textarea").first.blur()
+    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    box = page.locator("textarea").first
+    box.fill(WORDS)
+    box.blur()
+    page.get_by_text("Written in the other tab").wait_for()  # the conflict, shown under the answer
+    box.press_sequentially(" More.", delay=1)
+    box.blur()  # on a phone, closing the keyboard
+    page.locator(".save-status", has_text="then press Save").wait_for()
+    assert _draft_values(assignment, couple.partner_a) == ["Written in the other tab"]
+    page.get_by_role("button", name="Save", exact=True).last.click()
+    page.get_by_text("Saved.").first.wait_for()
+    assert _draft_values(assignment, couple.partner_a) == [WORDS + " More."]

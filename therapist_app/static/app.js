@@ -306,6 +306,9 @@
   var pageId = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(8)),
                                         function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   var savesSent = 0;
+  // After a conflict, the newer answer is shown beside this page's and nothing is sent over it until
+  // the person presses Save (which then goes on the newer revision): autosave waits.
+  var conflictRevision = null;
   function numbered() {
     var body = new FormData(form);
     savesSent += 1;
@@ -340,11 +343,12 @@
         (typeof text === "string" ? text : "(a table)") +
         "\n\nWhat is typed here is kept too. Edit the answer as you want it, then press Save.";
     });
-    revisionInput.value = data.revision;
+    conflictRevision = data.revision;  // for the person's own Save; autosave keeps the page's revision
     say(data.message);
   }
 
   function save() {
+    if (conflictRevision !== null) { say("Both versions are shown. Edit the answer as you want it, then press Save."); return; }
     if (inFlight) { pending = true; return; }
     inFlight = true; dirty = false;
     say("Saving…");
@@ -383,7 +387,9 @@
       }
       if (pending) { pending = false; save(); }
     }).catch(function () {
-      inFlight = false; dirty = true;
+      inFlight = false;
+      if (sentAsLeaving) return;  // cut off as the page left: the leaving save carries everything
+      dirty = true;
       say("Not saved: no connection. Your text is still here; we will try again.");
       setTimeout(save, 10000);
     });
@@ -392,6 +398,7 @@
   var submitAfterSave = null;
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    if (conflictRevision !== null && !inFlight) revisionInput.value = conflictRevision;  // the person chose
     if (inFlight) {  // wait for the autosave to return its revision, then send this save
       event.preventDefault();
       submitAfterSave = event.submitter || true;
@@ -445,7 +452,7 @@
   window.addEventListener("pagehide", function () { if (leavingUnsaved()) sendAsLeaving(); });
   window.addEventListener("pageshow", function () { sentAsLeaving = false; });  // back from the cache
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && unsaved() && !inFlight) { clearTimeout(timer); save(); }
+    if (document.visibilityState === "hidden" && leavingUnsaved() && !inFlight) { clearTimeout(timer); save(); }
   });
   // A keepalive request carries 64 KB at most; past that the browser refuses it, and with it the
   // sign-out it carries. Quick exit must sign out whatever was typed: a longer text goes without its
