@@ -89,6 +89,8 @@ def format_local(moment: datetime | None, zone_name: str | None, style: str = "l
         return local.strftime("%-d %b %Y")
     if style == "day_month":  # within this year's work: "3 Mar"
         return local.strftime("%-d %b")
+    if style == "day_time":  # a moment in a history that may span years: "3 Mar 2026, 14:30"
+        return local.strftime("%-d %b %Y, %H:%M")
     return f"{local.strftime('%A %-d %B %Y, %H:%M')} ({(zone_name or FALLBACK).replace('_', ' ')})"
 
 

@@ -376,3 +376,26 @@ def test_after_a_conflict_nothing_is_saved_over_the_other_version_until_the_pers
     page.get_by_role("button", name="Save", exact=True).last.click()
     page.get_by_text("Saved.").first.wait_for()
     assert _draft_values(assignment, couple.partner_a) == [WORDS + " More."]
+
+
+def test_reloading_a_tab_whose_last_words_met_a_newer_version_shows_them_to_take_from(app, homework, new_page):
+    """Another tab saved a newer answer; this tab's typing goes with its leaving save, which meets it
+    and is kept aside. The reloaded page shows the newer answer in the box and this tab's words beside it."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"/my/homework/{assignment.id}")
+    other_tab.locator("textarea").first.fill("Written in the other tab")
+    other_tab.locator("textarea").first.blur()
+    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    box = page.locator("textarea").first  # this tab was opened before the other saved
+    box.click()
+    box.press_sequentially("Typed here a moment before reloading", delay=1)
+    page.reload()
+    assert page.locator("textarea").first.input_value() == "Written in the other tab"
+    kept = page.locator(".conflict", has_text="wasn't saved over a newer version")
+    assert "Typed here a moment before reloading" in kept.text_content()
+    page.goto(f"/my/homework/{assignment.id}")  # later visits don't show it again
+    assert not page.locator(".conflict", has_text="wasn't saved over").count()

@@ -11,6 +11,7 @@ from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, Response
 from therapist_app.services import responses as response_service, reviews
+from therapist_app.services.worksheets import version_by_slug
 
 SENT_LINE = "Your counselor will read this."
 
@@ -141,6 +142,13 @@ def test_joint_homework_waits_for_both_check_ins_to_be_read(app, factory, gate):
     both_see(gate == "block")
     couple_page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert ("Joint homework is open to them, though you have not yet read" in couple_page) is (gate == "warn")
+    # Assigning more joint homework leads back to the page, which says the gate once, not twice.
+    after_assigning = counselor.post(f"/counselor/couples/{couple.id}/assign", data={
+        "csrf_token": csrf_token(counselor), "worksheet": version_by_slug("honest-conversation").id,
+        "assignee": "both"}, follow_redirects=True).get_data(as_text=True)
+    said = {"block": "Joint homework waits until you have read", "warn": "Joint homework is open to them"}
+    if gate in said:
+        assert after_assigning.count(said[gate]) == 1
     # A sends the check-in: B's view does not change (nothing says who has finished)
     answer_check_in_calmly(a, check_in_of(couple, couple.partner_a))
     submit(a, check_in_of(couple, couple.partner_a).id)

@@ -84,14 +84,14 @@ def section_index(page, requested) -> int:
         return 0
 
 
-def render_section(page, index, form=None, status=200, conflicts=None):
+def render_section(page, index, form=None, status=200, conflicts=None, kept=None):
     sections = sections_of(page, index)
     section = sections[index]
     form = form or build_answer_form(section.fields, page.role, page.answers)
     return render_template(
         "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
         revision=page.response.revision if page.response else 0,
-        visibility=presenters.visibility_notes(page), conflicts=conflicts or {},
+        visibility=presenters.visibility_notes(page), conflicts=conflicts or {}, kept=kept or {},
         crisis_panel=presenters.crisis_panel(page, page.answers),
     ), status
 
@@ -115,13 +115,13 @@ def _await_unload_save(assignment_id) -> bool:
 @client_required
 def exercise(assignment_id):
     if _await_unload_save(assignment_id):
-        response = make_response(_exercise_page(assignment_id))
+        response = make_response(_exercise_page(assignment_id, after_leaving=True))
         response.delete_cookie(SAVE_IN_FLIGHT_COOKIE, path="/")
         return response
     return _exercise_page(assignment_id)
 
 
-def _exercise_page(assignment_id):
+def _exercise_page(assignment_id, after_leaving=False):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
     if not page.writable:
         return _read_only_page(page)
@@ -142,8 +142,11 @@ def _exercise_page(assignment_id):
                                mine=presenters.answer_list(page, page.response.submitted),
                                theirs=presenters.partner_answer_list(page))
     requested = request.args.get("section")
+    # Back from a reload whose last save met a newer answer from another window: that save was kept
+    # aside, not written; its words are shown to their author beside the answer, to take what they want.
+    kept = presenters.conflict_texts(page, page_saves.kept_aside_just_now(page.response)) if after_leaving else None
     return render_section(page, section_index(page, presenters.where_they_stopped(page) if requested is None
-                                              else requested))
+                                              else requested), kept=kept)
 
 
 def _read_only_page(page):

@@ -138,8 +138,8 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
     for assignment in created:
         record(counselor.id, "assign_homework", assignment)
     session.commit()
-    warnings = [stage_warning(couple, checked.definition), gate_warning(couple) if created[0].is_joint else None]
-    return AssignResult(created, " ".join(w for w in warnings if w) or None)
+    # The joint-homework gate is not said here: the couple's page, where assigning leads, always says it.
+    return AssignResult(created, stage_warning(couple, checked.definition))
 
 
 def _checked_overrides(definition, overrides: dict) -> dict:

@@ -12,12 +12,14 @@ nothing about the person or what they wrote."""
 import re
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
 from .. import access
 from ..extensions import session
-from ..models import Response, User
+from ..models import Response, ResponseRevision, User
+from ..models.base import utcnow
 
 _PAGE_ID = re.compile(r"^[0-9a-f]{16}$")
 _NUMBER = re.compile(r"^\d{1,9}$")
@@ -111,3 +113,21 @@ def _landed(row, seen_revision: int, leaving: PageSave | None) -> bool:
         return (number or 0) >= leaving.number
     # Another page or device wrote since: the leaving save is a conflict, kept aside; nothing to wait for.
     return revision > seen_revision
+
+
+# How recent a save kept aside must be to be the one a page sent as it left (the reload waits 6 s).
+JUST_NOW = timedelta(seconds=30)
+
+
+def kept_aside_just_now(response: Response | None) -> dict:
+    """The values of this partner's save kept aside (a conflict) in the last moments, if any: the
+    reloaded page shows them to their author, who would otherwise never see them again."""
+    if response is None:
+        return {}
+    revision = session.scalar(select(ResponseRevision).where(
+        ResponseRevision.response_id == response.id, ResponseRevision.kind == "conflict",
+        ResponseRevision.created_at >= utcnow() - JUST_NOW).order_by(ResponseRevision.id.desc()).limit(1))
+    if revision is None:
+        return {}
+    draft = response.draft["values"]
+    return {k: v for k, v in revision.content["values"].items() if v not in (None, "", []) and draft.get(k) != v}

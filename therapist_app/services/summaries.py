@@ -134,11 +134,12 @@ def _homework(appointment: Appointment, partner: User, partner_ids: list[int], c
     day = to_local(appointment.starts_at, counselor.timezone).date()
     sent = set(session.scalars(select(Response.assignment_id).where(Response.partner_id == partner.id,
                                                                     Response.status == STATUS_SUBMITTED)))
+    listed = [a for a in _visible_assignments(appointment, partner_ids)
+              if (to_local(a.created_at, counselor.timezone).date() >= day or a.id not in sent)
+              and (following is None or a.created_at < following.starts_at)]
+    listed.sort(key=lambda a: (a.due_date is None, a.due_date or 0, a.id))  # soonest due first
     return [{"title": definition_of(a.worksheet_version).title,
-             "due": a.due_date.strftime("%A %-d %B") if a.due_date else None}
-            for a in _visible_assignments(appointment, partner_ids)
-            if (to_local(a.created_at, counselor.timezone).date() >= day or a.id not in sent)
-            and (following is None or a.created_at < following.starts_at)]
+             "due": a.due_date.strftime("%A %-d %B") if a.due_date else None} for a in listed]
 
 
 def _following_session(appointment: Appointment) -> Appointment | None:
