@@ -192,6 +192,8 @@ def test_after_submitting_a_partner_can_change_answers_until_reviewed_and_the_ol
                          "comment": "Thank you"})
     locked = save_section(partner, assignment.id, {"trust_rating": "2"})
     assert locked.status_code == 409 and "already reviewed" in _text(locked)
+    assert "Your comment to" in _text(counselor.get(f"/counselor/assignments/{assignment.id}"))  # and what it said
+    assert "“Thank you”" in _text(counselor.get(f"/counselor/assignments/{assignment.id}"))
     # An edit page from the history (Back) opens as the submitted page: no form to type into in vain.
     edit_page = _text(partner.get(f"/my/homework/{assignment.id}?section=0&edit=1"))
     assert "<textarea" not in edit_page and 'name="a__' not in edit_page and "Thank you" in edit_page
