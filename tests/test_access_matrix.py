@@ -85,7 +85,10 @@ class World:
             client = signed_in(app, partner)
             answer_everything(client, self.assignment)
             submit(client, self.assignment.id)
-        self.appointment = add_session(signed_in(app, counselor), self.couple, days=2)
+        # A session already held (its summary is published below: none goes out before a session
+        # happens), and the next one, which the partner's topic is for.
+        self.appointment = add_session(signed_in(app, counselor), self.couple, days=-2)
+        add_session(signed_in(app, counselor), self.couple, days=2)
         add_topic(signed_in(app, self.couple.partner_a), "A topic for next time")
         self.worksheet = worksheet_builder.duplicate(counselor, version_by_slug("empathy-exchange").id)
         add_session(signed_in(app, other.counselor), other, days=3)
