@@ -25,6 +25,16 @@ def local_now(counselor, days=0, hours=0) -> datetime:
     return moment.replace(second=0, microsecond=0, tzinfo=None)
 
 
+def fill_schedule_form(desk, couple, hours: int) -> None:
+    """In the counselor's browser: the couple's page, "Schedule a session", and its date and time set
+    `hours` from now (the counselor's own zone); the rest of the form is left to the caller."""
+    desk.goto(f"/counselor/couples/{couple.id}")
+    desk.get_by_role("link", name="Schedule a session").click()
+    when = local_now(couple.counselor, hours=hours)
+    desk.get_by_label("Date").fill(when.strftime("%Y-%m-%d"))
+    desk.get_by_label("Start time").fill(when.strftime("%H:%M"))
+
+
 def latest_appointment(couple) -> Appointment:
     db_session.expire_all()
     return db_session.scalar(select(Appointment).where(Appointment.couple_id == couple.id)

@@ -2,7 +2,7 @@
 scheduling two sessions, assigning homework twice (with its emails) and adding a topic twice."""
 from sqlalchemy import func, select
 
-from sessions_support import local_now
+from sessions_support import fill_schedule_form
 from support import browser_sign_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Appointment, SessionTopic
@@ -17,11 +17,7 @@ def test_double_clicking_schedule_and_add_topic_sends_each_once(app, factory, ne
     couple = factory.couple()
     desk = new_page(phone=False)
     browser_sign_in(desk, couple.counselor.email)
-    desk.goto(f"/counselor/couples/{couple.id}")
-    desk.get_by_role("link", name="Schedule a session").click()
-    when = local_now(couple.counselor, hours=26)
-    desk.get_by_label("Date").fill(when.strftime("%Y-%m-%d"))
-    desk.get_by_label("Start time").fill(when.strftime("%H:%M"))
+    fill_schedule_form(desk, couple, hours=26)
     desk.get_by_role("button", name="Schedule").dblclick()
     desk.get_by_text("The session is scheduled.").wait_for()
     desk.wait_for_timeout(500)  # a second post, if one went, has landed

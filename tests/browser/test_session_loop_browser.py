@@ -3,7 +3,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 
-from sessions_support import local_now
+from sessions_support import fill_schedule_form
 from support import browser_sign_in, pdf_text
 
 
@@ -23,11 +23,7 @@ def test_the_whole_session_loop(app, factory, new_page):
 
     desk = new_page(phone=False)
     browser_sign_in(desk, couple.counselor.email)
-    desk.goto(f"/counselor/couples/{couple.id}")
-    desk.get_by_role("link", name="Schedule a session").click()
-    when = local_now(couple.counselor, hours=2)
-    desk.get_by_label("Date").fill(when.strftime("%Y-%m-%d"))
-    desk.get_by_label("Start time").fill(when.strftime("%H:%M"))
+    fill_schedule_form(desk, couple, hours=2)
     desk.get_by_label("Video", exact=True).check()
     desk.get_by_label("Video link (for a video session)").fill("https://video.example/room-7")
     desk.get_by_role("button", name="Schedule").click()

@@ -14,6 +14,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, ResponseRevision
 
 WORDS = "The last words, typed a moment ago"
+OTHER_TAB_WORDS = "Written in the other tab"
 
 
 @pytest.fixture
@@ -253,20 +254,27 @@ def test_an_unused_page_veils_itself_when_the_session_ends_and_the_owner_lifts_t
     assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "visible"
 
 
+def _open_then_another_tab_saves_first(new_page, couple, assignment):
+    """The exercise open in a tab; then a second tab of the same person saves OTHER_TAB_WORDS into the
+    first answer. Returns the first tab, now out of date."""
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    other_tab = page.context.new_page()
+    other_tab.goto(f"/my/homework/{assignment.id}")
+    other_tab.locator("textarea").first.fill(OTHER_TAB_WORDS)
+    other_tab.locator("textarea").first.blur()
+    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    return page
+
+
 def test_save_pressed_while_an_autosave_meets_another_tabs_answer_waits_for_the_person_to_see_both(
         app, homework, new_page):
     """Another tab saved first; this page's autosave is on its way when Save is pressed. The autosave
     meets the other tab's answer (a conflict): the page shows both and saves nothing over the other
     answer until the person has looked and presses Save again."""
     couple, assignment = homework
-    page = new_page()
-    browser_sign_in(page, couple.partner_a.email)
-    page.goto(f"/my/homework/{assignment.id}")
-    other_tab = page.context.new_page()
-    other_tab.goto(f"/my/homework/{assignment.id}")
-    other_tab.locator("textarea").first.fill("Written in the other tab")
-    other_tab.locator("textarea").first.blur()
-    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    page = _open_then_another_tab_saves_first(new_page, couple, assignment)
     slow = app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 1.0, "leaving": 0})
     try:
         box = page.locator("textarea").first
@@ -274,12 +282,12 @@ def test_save_pressed_while_an_autosave_meets_another_tabs_answer_waits_for_the_
         box.blur()
         page.locator(".save-status", has_text="Saving").wait_for()
         page.get_by_role("button", name="Save", exact=True).last.click()
-        page.get_by_text("Written in the other tab").wait_for()  # the conflict, shown under the answer
+        page.get_by_text(OTHER_TAB_WORDS).wait_for()  # the conflict, shown under the answer
         page.wait_for_timeout(1000)  # time enough for a held-back Save to have been sent
         assert slow.arrived["autosave"] == 1
     finally:
         app.wsgi_app = app.wsgi_app.wsgi_app
-    assert _draft_values(assignment, couple.partner_a) == ["Written in the other tab"]
+    assert _draft_values(assignment, couple.partner_a) == [OTHER_TAB_WORDS]
     assert box.input_value() == WORDS
 
 
@@ -357,22 +365,15 @@ def test_a_pages_two_saves_arriving_together_always_leave_the_later_text(homewor
 def test_after_a_conflict_nothing_is_saved_over_the_other_version_until_the_person_presses_save(
         app, homework, new_page):
     couple, assignment = homework
-    page = new_page()
-    browser_sign_in(page, couple.partner_a.email)
-    page.goto(f"/my/homework/{assignment.id}")
-    other_tab = page.context.new_page()
-    other_tab.goto(f"/my/homework/{assignment.id}")
-    other_tab.locator("textarea").first.fill("Written in the other tab")
-    other_tab.locator("textarea").first.blur()
-    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    page = _open_then_another_tab_saves_first(new_page, couple, assignment)
     box = page.locator("textarea").first
     box.fill(WORDS)
     box.blur()
-    page.get_by_text("Written in the other tab").wait_for()  # the conflict, shown under the answer
+    page.get_by_text(OTHER_TAB_WORDS).wait_for()  # the conflict, shown under the answer
     box.press_sequentially(" More.", delay=1)
     box.blur()  # on a phone, closing the keyboard
     page.locator(".save-status", has_text="then press Save").wait_for()
-    assert _draft_values(assignment, couple.partner_a) == ["Written in the other tab"]
+    assert _draft_values(assignment, couple.partner_a) == [OTHER_TAB_WORDS]
     page.get_by_role("button", name="Save", exact=True).last.click()
     page.get_by_text("Saved.").first.wait_for()
     assert _draft_values(assignment, couple.partner_a) == [WORDS + " More."]
@@ -382,19 +383,12 @@ def test_reloading_a_tab_whose_last_words_met_a_newer_version_shows_them_to_take
     """Another tab saved a newer answer; this tab's typing goes with its leaving save, which meets it
     and is kept aside. The reloaded page shows the newer answer in the box and this tab's words beside it."""
     couple, assignment = homework
-    page = new_page()
-    browser_sign_in(page, couple.partner_a.email)
-    page.goto(f"/my/homework/{assignment.id}")
-    other_tab = page.context.new_page()
-    other_tab.goto(f"/my/homework/{assignment.id}")
-    other_tab.locator("textarea").first.fill("Written in the other tab")
-    other_tab.locator("textarea").first.blur()
-    other_tab.locator(".save-status", has_text="Saved").wait_for()
+    page = _open_then_another_tab_saves_first(new_page, couple, assignment)
     box = page.locator("textarea").first  # this tab was opened before the other saved
     box.click()
     box.press_sequentially("Typed here a moment before reloading", delay=1)
     page.reload()
-    assert page.locator("textarea").first.input_value() == "Written in the other tab"
+    assert page.locator("textarea").first.input_value() == OTHER_TAB_WORDS
     kept = page.locator(".conflict", has_text="wasn't saved over a newer version")
     assert "Typed here a moment before reloading" in kept.text_content()
     page.goto(f"/my/homework/{assignment.id}")  # later visits don't show it again
