@@ -40,8 +40,8 @@ def offered() -> tuple[str, ...]:
 
 def choices(current: str | None = None) -> list[tuple[str, str]]:
     """The offered zones, and the person's own if it is not among them (an older name they chose)."""
-    listed = offered() if current in (None, *offered()) or current not in names() else (*offered(), current)
-    return [(name, name.replace("_", " ")) for name in listed]
+    own = (current,) if current in names() and current not in offered() else ()
+    return [(name, name.replace("_", " ")) for name in (*offered(), *own)]
 
 
 def require_timezone(name: str | None, field: str = "timezone") -> str:
