@@ -101,27 +101,29 @@ def render_section(page, index, form=None, status=200, conflicts=None, kept=None
 SAVE_IN_FLIGHT_COOKIE = "ta_unload_save"
 
 
-def _await_unload_save(assignment_id) -> bool:
+def _await_unload_save(assignment_id) -> tuple[bool, page_saves.PageSave | None]:
+    """Whether the request carried the marker, and the leaving save it waited for (if it names one)."""
     marker = request.cookies.get(SAVE_IN_FLIGHT_COOKIE, "")
     posted_for, revision, page, number = (marker.split(":") + ["", "", ""])[:4]
     if posted_for != str(assignment_id) or not revision.isdigit():
-        return bool(marker)
-    page_saves.await_save_in_flight(signed_in_user(), assignment_id, int(revision),
-                                    page_saves.page_save_of(page, number))
-    return True
+        return bool(marker), None
+    leaving = page_saves.page_save_of(page, number)
+    page_saves.await_save_in_flight(signed_in_user(), assignment_id, int(revision), leaving)
+    return True, leaving
 
 
 @bp.get("/homework/<ta_id:assignment_id>")
 @client_required
 def exercise(assignment_id):
-    if _await_unload_save(assignment_id):
-        response = make_response(_exercise_page(assignment_id, after_leaving=True))
+    marked, leaving = _await_unload_save(assignment_id)
+    if marked:
+        response = make_response(_exercise_page(assignment_id, leaving))
         response.delete_cookie(SAVE_IN_FLIGHT_COOKIE, path="/")
         return response
     return _exercise_page(assignment_id)
 
 
-def _exercise_page(assignment_id, after_leaving=False):
+def _exercise_page(assignment_id, leaving=None):
     page = responses.open_worksheet(signed_in_user(), assignment_id)
     if not page.writable:
         return _read_only_page(page)
@@ -144,7 +146,7 @@ def _exercise_page(assignment_id, after_leaving=False):
     requested = request.args.get("section")
     # Back from a reload whose last save met a newer answer from another window: that save was kept
     # aside, not written; its words are shown to their author beside the answer, to take what they want.
-    kept = presenters.conflict_texts(page, page_saves.kept_aside_just_now(page.response)) if after_leaving else None
+    kept = presenters.conflict_texts(page, page_saves.kept_aside_from(page.response, leaving))
     return render_section(page, section_index(page, presenters.where_they_stopped(page) if requested is None
                                               else requested), kept=kept)
 

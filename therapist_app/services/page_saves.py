@@ -12,14 +12,12 @@ nothing about the person or what they wrote."""
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
 
 from .. import access
 from ..extensions import session
 from ..models import Response, ResponseRevision, User
-from ..models.base import utcnow
 
 _PAGE_ID = re.compile(r"^[0-9a-f]{16}$")
 _NUMBER = re.compile(r"^\d{1,9}$")
@@ -115,18 +113,15 @@ def _landed(row, seen_revision: int, leaving: PageSave | None) -> bool:
     return revision > seen_revision
 
 
-# How recent a save kept aside must be to be the one a page sent as it left (the reload waits 6 s).
-JUST_NOW = timedelta(seconds=30)
-
-
-def kept_aside_just_now(response: Response | None) -> dict:
-    """The values of this partner's save kept aside (a conflict) in the last moments, if any: the
-    reloaded page shows them to their author, who would otherwise never see them again."""
-    if response is None:
+def kept_aside_from(response: Response | None, leaving: PageSave | None) -> dict:
+    """The values of the save the page that just left sent, if it was kept aside (it met a newer
+    answer from another window): the reloaded page shows them to their author, who would otherwise
+    never see them again."""
+    if response is None or leaving is None:
         return {}
-    revision = session.scalar(select(ResponseRevision).where(
-        ResponseRevision.response_id == response.id, ResponseRevision.kind == "conflict",
-        ResponseRevision.created_at >= utcnow() - JUST_NOW).order_by(ResponseRevision.id.desc()).limit(1))
+    revision = next((r for r in session.scalars(select(ResponseRevision).where(
+        ResponseRevision.response_id == response.id, ResponseRevision.kind == "conflict")
+        .order_by(ResponseRevision.id.desc()).limit(5)) if r.content.get("page") == leaving.page), None)
     if revision is None:
         return {}
     draft = response.draft["values"]

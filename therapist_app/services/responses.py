@@ -194,7 +194,7 @@ def _save_draft_once(partner, assignment_id, values, states, base_revision, open
     values = {k: v for k, v in values.items() if k in allowed}
     states = {k: v for k, v in states.items() if k in allowed}
     if order == page_saves.OTHER and base_revision is not None and base_revision != response.revision:
-        _refuse_if_conflicting(response, values, states)
+        _refuse_if_conflicting(response, values, states, page_save)
     draft = merged_answers(response.draft, values, states)
     if draft != response.draft or page_saves.would_record(response, page_save):
         page_saves.claim(response)  # from here to the commit, no other save of this answer can land
@@ -206,17 +206,17 @@ def _save_draft_once(partner, assignment_id, values, states, base_revision, open
     return response
 
 
-def _refuse_if_conflicting(response: Response, values: dict, states: dict) -> None:
+def _refuse_if_conflicting(response: Response, values: dict, states: dict, page_save: PageSave | None) -> None:
     draft = response.draft
     differing = [k for k in values if draft["values"].get(k) != values[k]] + [
         k for k in states if draft["states"].get(k) != states[k]]
     if not differing:
         return
-    # Both sides, as they stand: this page's save, and the newer answers it met, which the page's
-    # next save (once the person has seen both) may replace.
+    # Both sides, as they stand: this page's save (and the page, which a reload shows it to), and the
+    # newer answers it met, which the page's next save (once the person has seen both) may replace.
     newer = {k: draft["values"].get(k) for k in differing}
-    session.add(ResponseRevision(response_id=response.id, kind="conflict",
-                                 content={"values": values, "states": states, "newer": newer}))
+    session.add(ResponseRevision(response_id=response.id, kind="conflict", content={
+        "values": values, "states": states, "newer": newer, "page": page_save.page if page_save else None}))
     session.commit()
     raise ConflictError(
         "A newer version of some answers was saved after this page was opened (perhaps in another "
