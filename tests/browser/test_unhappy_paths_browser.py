@@ -379,17 +379,24 @@ def test_after_a_conflict_nothing_is_saved_over_the_other_version_until_the_pers
     assert _draft_values(assignment, couple.partner_a) == [WORDS + " More."]
 
 
-def test_reloading_a_tab_whose_last_words_met_a_newer_version_shows_them_to_take_from(app, homework, new_page):
+@pytest.mark.parametrize("leaving_delay", [0, 1.0], ids=["the leaving save lands first", "the reload lands first"])
+def test_reloading_a_tab_whose_last_words_met_a_newer_version_shows_them_to_take_from(
+        app, homework, new_page, leaving_delay):
     """Another tab saved a newer answer; this tab's typing goes with its leaving save, which meets it
-    and is kept aside. The reloaded page shows the newer answer in the box and this tab's words beside it."""
+    and is kept aside. The reloaded page shows the newer answer in the box and this tab's words beside
+    it, whichever of the leaving save and the reload reaches the server first."""
     couple, assignment = homework
     page = _open_then_another_tab_saves_first(new_page, couple, assignment)
-    box = page.locator("textarea").first  # this tab was opened before the other saved
-    box.click()
-    box.press_sequentially("Typed here a moment before reloading", delay=1)
-    page.reload()
-    assert page.locator("textarea").first.input_value() == OTHER_TAB_WORDS
-    kept = page.locator(".conflict", has_text="wasn't saved over a newer version")
-    assert "Typed here a moment before reloading" in kept.text_content()
+    app.wsgi_app = _SlowSaves(app.wsgi_app, {"autosave": 0, "leaving": leaving_delay})
+    try:
+        box = page.locator("textarea").first  # this tab was opened before the other saved
+        box.click()
+        box.press_sequentially("Typed here a moment before reloading", delay=1)
+        page.reload()
+        assert page.locator("textarea").first.input_value() == OTHER_TAB_WORDS
+        kept = page.locator(".conflict", has_text="wasn't saved over a newer version")
+        assert "Typed here a moment before reloading" in kept.text_content(timeout=1000)
+    finally:
+        app.wsgi_app = app.wsgi_app.wsgi_app
     page.goto(f"/my/homework/{assignment.id}")  # later visits don't show it again
     assert not page.locator(".conflict", has_text="wasn't saved over").count()

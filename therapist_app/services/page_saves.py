@@ -83,7 +83,7 @@ def record(response: Response, page_save: PageSave | None) -> None:
             (page_save.page, page_save.number) if page_save else (None, None))
 
 
-_LAST_WRITE = select(Response.revision, Response.saved_by_page, Response.saved_by_page_number).where(
+_LAST_WRITE = select(Response.id, Response.revision, Response.saved_by_page, Response.saved_by_page_number).where(
     Response.assignment_id == bindparam("assignment_id"), Response.partner_id == bindparam("partner_id"))
 
 
@@ -104,13 +104,25 @@ def await_save_in_flight(partner: User, assignment_id: int, seen_revision: int,
 
 
 def _landed(row, seen_revision: int, leaving: PageSave | None) -> bool:
-    revision, page, number = row
+    response_id, revision, page, number = row
     if leaving is None:
         return revision > seen_revision
     if page == leaving.page:  # the page's own earlier autosave may land first: wait for the leaving one
         return (number or 0) >= leaving.number
-    # Another page or device wrote since: the leaving save is a conflict, kept aside; nothing to wait for.
-    return revision > seen_revision
+    # Another page or device wrote since: the leaving save will meet that newer answer and be kept
+    # aside. Wait for it to be kept, so that the reloaded page can show its author those words.
+    return revision > seen_revision and _kept_aside(response_id, leaving)
+
+
+def _kept_aside(response_id: int, leaving: PageSave) -> bool:
+    return any(r.content.get("page") == leaving.page and (r.content.get("number") or 0) >= leaving.number
+               for r in _recent_conflicts(response_id))
+
+
+def _recent_conflicts(response_id: int) -> list[ResponseRevision]:
+    return list(session.scalars(select(ResponseRevision).where(
+        ResponseRevision.response_id == response_id, ResponseRevision.kind == "conflict")
+        .order_by(ResponseRevision.id.desc()).limit(5)))
 
 
 def kept_aside_from(response: Response | None, leaving: PageSave | None) -> dict:
@@ -119,9 +131,7 @@ def kept_aside_from(response: Response | None, leaving: PageSave | None) -> dict
     never see them again."""
     if response is None or leaving is None:
         return {}
-    revision = next((r for r in session.scalars(select(ResponseRevision).where(
-        ResponseRevision.response_id == response.id, ResponseRevision.kind == "conflict")
-        .order_by(ResponseRevision.id.desc()).limit(5)) if r.content.get("page") == leaving.page), None)
+    revision = next((r for r in _recent_conflicts(response.id) if r.content.get("page") == leaving.page), None)
     if revision is None:
         return {}
     draft = response.draft["values"]
