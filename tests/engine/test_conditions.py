@@ -14,7 +14,8 @@ from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.fhir import questionnaire
 from therapist_app.engine.fhir_import import definition_from_questionnaire
 from therapist_app.engine.loader import WorksheetError, load_directory, validate_definition
-from therapist_app.engine.presentation import describe_condition
+from therapist_app.engine.presentation import describe_condition, sections_for, sections_that_may_follow
+from therapist_app.engine.schema import WorksheetDefinition
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.services.worksheets import sync_library
@@ -91,6 +92,40 @@ def test_without_javascript_a_follow_up_appears_from_the_next_part_on(app, condi
     save_section(partner, assignment.id, {"any_contact": "yes", "how_hard": "8"})
     assert "What happened?" in _page(partner, assignment, 1)
     assert "What support would help?" in _page(partner, assignment, 2)
+
+
+def _part_of(page_html):
+    return page_html.split('aria-label="Progress">')[1].split("</p>")[0].split("<p>")[1]
+
+
+def test_the_part_count_says_a_part_may_follow_until_the_answer_that_decides_it(app, conditional):
+    couple, assignment = conditional
+    partner = signed_in(app, couple.partner_a)
+    assert _part_of(_page(partner, assignment, 0)) == "Part 1 of 2 (up to 3, depending on your answers)"
+    save_section(partner, assignment.id, {"any_contact": "no", "how_hard": "3"})
+    assert _part_of(_page(partner, assignment, 1)) == "Part 2 of 2"  # decided: no contact, no extra part
+    save_section(partner, assignment.id, {"any_contact": "yes"})
+    assert _part_of(_page(partner, assignment, 1)) == "Part 2 of 3"
+
+
+@pytest.mark.parametrize("states, show_if, may_follow", [
+    ({}, {"question": "any_contact", "equals": "yes"}, 1),
+    ({"any_contact": "skipped"}, {"question": "any_contact", "equals": "yes"}, 0),  # passed over: decided
+    ({}, {"all": [{"question": "any_contact", "equals": "yes"}, {"question": "how_hard", "at_least": 7}]}, 1),
+    ({"how_hard": None}, {"all": [{"question": "any_contact", "equals": "yes"},
+                                  {"question": "how_hard", "at_least": 7}]}, 0),  # one part already unmet
+    ({"how_hard": None}, {"any": [{"question": "any_contact", "equals": "yes"},
+                                  {"question": "how_hard", "at_least": 7}]}, 1),  # the other may still meet it
+])
+def test_a_part_may_follow_only_while_an_open_question_could_still_bring_it(states, show_if, may_follow):
+    optional = _with(CONDITIONAL, (1, None), show_if)
+    optional["sections"][0]["fields"][0]["required"] = False
+    definition = WorksheetDefinition.model_validate(optional)
+    answers = {"values": {"how_hard": 2} if "how_hard" in states else {},
+               "states": {k: v for k, v in states.items() if v}}
+    shown = sections_for(definition, None, answers)
+    assert [view.section.id for view in shown] == ["first", "after"]
+    assert sections_that_may_follow(definition, None, answers, shown) == may_follow
 
 
 def test_a_hidden_question_is_never_required_nor_counted_as_skipped(app, conditional):

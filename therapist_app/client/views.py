@@ -5,7 +5,7 @@ from flask import session as browser_session
 from .. import access
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import build_answer_form
-from ..engine.presentation import sections_for
+from ..engine.presentation import sections_for, sections_that_may_follow
 from ..errors import RuleError
 from ..negotiation import wants_json
 from ..security.identity import signed_in_user
@@ -90,6 +90,7 @@ def render_section(page, index, form=None, status=200, conflicts=None, kept=None
     form = form or build_answer_form(section.fields, page.role, page.answers)
     return render_template(
         "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
+        may_follow=sections_that_may_follow(page.definition, page.role, page.answers, sections),
         revision=page.response.revision if page.response else 0,
         visibility=presenters.visibility_notes(page), conflicts=conflicts or {}, kept=kept or {},
         crisis_panel=presenters.crisis_panel(page, page.answers),

@@ -126,6 +126,30 @@ def sections_for(definition: WorksheetDefinition, role: str | None, answers: dic
     return views
 
 
+def sections_that_may_follow(definition: WorksheetDefinition, role: str | None, answers: dict,
+                             shown: list[SectionView]) -> int:
+    """How many parts left out of `shown` (their show_if unmet) could still appear: their condition
+    waits on a question the partner is shown and hasn't answered yet. The page says "Part 1 of 5 (up
+    to 6, depending on your answers)" rather than letting the count jump from 5 to 6 without a word."""
+    values = _answered_values(answers)
+    passed = (answers or {}).get("states") or {}  # skipped, or "I'd rather not say": decided for now
+    open_questions = {f.id for view in shown for f in view.fields} - values.keys() - passed.keys()
+    shown_sections = {id(view.section) for view in shown}
+    return sum(1 for section in definition.sections
+               if applies_to(section, role) and section.show_if and id(section) not in shown_sections
+               and _could_be_met(section.show_if, values, open_questions))
+
+
+def _could_be_met(show_if, values: dict, open_questions: set) -> bool:
+    """Whether answering the open questions could meet the condition: for "all", every part is met or
+    still open; otherwise (one condition, or "any"), some part is still open."""
+    waiting = [c.question in open_questions for c in show_if.conditions]
+    if getattr(show_if, "all", None) is not None:
+        return any(waiting) and all(
+            open_ or _one_condition_met(c, values) for open_, c in zip(waiting, show_if.conditions))
+    return any(waiting)
+
+
 def fields_for(definition: WorksheetDefinition, role: str | None, answers: dict | None = None) -> list:
     return [field for view in sections_for(definition, role, answers) for field in view.fields]
 
