@@ -1,25 +1,25 @@
 """The practice admin's forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
+from ..form_base import Form
 from ..services.crisis import COUNTRY_NAMES
 from ..validators import limited_text, trimmed
 from ..timezones import TimezoneField
 
 
-class InviteCounselorForm(FlaskForm):
+class InviteCounselorForm(Form):
     display_name = limited_text(StringField, "Name", 120, [DataRequired("Please enter a name.")])
     email = limited_text(StringField, "Email", 254, [DataRequired("Please enter an email address."),
                                                      Email("Please check this email address.")],
                          filters=[trimmed])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: its CSRF token is the confirmation."""
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(Form):
     name = limited_text(StringField, "Practice name", 200, [DataRequired("Please enter the practice's name.")],
                        description="Shown in emails to clients: choose a name you are comfortable with in a shared inbox.")
     country = SelectField("Country", choices=list(COUNTRY_NAMES.items()),
@@ -41,20 +41,20 @@ class PracticeForm(FlaskForm):
                                    description="New counselors and partners start in this time zone; each can choose their own.")
 
 
-class RiskPhrasesForm(FlaskForm):
+class RiskPhrasesForm(Form):
     phrases = limited_text(TextAreaField, "Words and phrases to flag, one per line", 12000, [Optional()], render_kw={"rows": 10},
                            description="Matched as whole words, in any letter case. A flag asks the counselor "
                                        "to read an answer first; it is never a finding.")
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     """Which counselor of this practice takes the couple over (choices: the practice's active counselors)."""
 
     counselor = SelectField("Move this couple to", coerce=str, choices=[],
                             validators=[DataRequired("Choose the counselor who takes this couple over.")])
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     """Where a leaving counselor's couples go. Empty only when they have no couple in care."""
 
     transfer_to = SelectField("Their couples go to", coerce=str, choices=[], validate_choice=True,
@@ -70,7 +70,7 @@ def _id_or_none(value):
     return number if 0 < number < 2**31 else None
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit page's filters. Read from the address (GET): filtering changes nothing, so it needs
     no CSRF token, and the address holds ids and dates only, never a name."""
 

@@ -1,12 +1,12 @@
 """Sign-in, set-password, forgot-password and change-password forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..form_base import Form
 from ..validators import trimmed
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField("Email or sign-in name", validators=[DataRequired("Please enter your email or sign-in name."),
                                                               Length(max=254)],
                         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
@@ -17,7 +17,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(
         "Choose a password", validators=[DataRequired("Please choose a password."), Length(max=200)],
         description="At least 12 characters. A short sentence you will remember works well.",
@@ -30,7 +30,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = StringField("Your email address", validators=[DataRequired("Please enter your email address."),
                                                           Email("Please enter an email address like name@example.com."),
                                                           Length(max=254)],
@@ -45,16 +45,16 @@ class ChangePasswordForm(SetPasswordForm):
                             render_kw={"autocomplete": "current-password"})
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField("Code from your authenticator app, or a recovery code",
                        validators=[DataRequired("Please enter the code.")],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"})
 
 
-class ConfirmTwoFactorForm(FlaskForm):
+class ConfirmTwoFactorForm(Form):
     code = StringField("The 6-digit code your app shows now", validators=[DataRequired("Please enter the code.")],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only its CSRF token is checked."""

@@ -1,15 +1,14 @@
 """Forms of the couple's portal that are not built from worksheet data."""
-from flask_wtf import FlaskForm
-
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Regexp
-
-from ..timezones import TimezoneField
-from ..validators import TextLimit
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_base import Form
+from ..timezones import TimezoneField
+from ..validators import TextLimit
 
-class ReviewForm(FlaskForm):
+
+class ReviewForm(Form):
     """The review step: which shared answers to hold back, and the revision that was reviewed."""
 
     revision = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
@@ -19,17 +18,17 @@ class ReviewForm(FlaskForm):
     )
 
 
-class AddendumForm(FlaskForm):
+class AddendumForm(Form):
     """Something to add to a sent private check-in; only the counselor reads it."""
 
     text = TextAreaField("Add something for your counselor", validators=[InputRequired(), TextLimit(2000, "This note")])
 
 
-class ReadinessForm(FlaskForm):
+class ReadinessForm(Form):
     """Ready or not yet: the submit button pressed carries the choice."""
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     email_reminders = BooleanField("Email me reminders")
     reminder_hour = SelectField("Preferred time for reminders", coerce=int,
                                 choices=[(h, f"{h:02d}:00") for h in range(8, 21)])

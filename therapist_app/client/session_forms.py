@@ -1,12 +1,12 @@
 """The partner's form for a topic to talk about next session."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..form_base import Form
 from ..models.session_topic import TOPIC_COUNSELOR, TOPIC_SHARED
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     text = TextAreaField("Something I want to talk about next time",
                          validators=[DataRequired("Please write a few words about it."), Length(max=1000)],
                          render_kw={"rows": 3, "maxlength": 1000})
@@ -16,5 +16,5 @@ class TopicForm(FlaskForm):
     ])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: its CSRF token is the confirmation (withdrawing a topic)."""

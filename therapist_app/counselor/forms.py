@@ -1,16 +1,15 @@
 """The counselor's forms: add a couple, assign homework, pacing, review."""
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
+from wtforms.validators import DataRequired, Email, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from wtforms.validators import DataRequired, Email, Optional
-
+from ..form_base import Form
 from ..models.couple import STAGES
 from ..validators import limited_text, trimmed
 
 
-class AddCoupleForm(FlaskForm):
+class AddCoupleForm(Form):
     a_name = limited_text(StringField, "First partner's name", 120, [DataRequired("Please enter a name.")])
     a_email = limited_text(StringField, "First partner's email", 254, [Optional(), Email("Please check this email address.")],
                           filters=[trimmed], description="Leave empty to invite this partner on paper with a one-time link.")
@@ -25,7 +24,7 @@ class AddCoupleForm(FlaskForm):
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     worksheet = SelectField("Exercise", coerce=int, validators=[DataRequired("Please choose an exercise.")])
     assignee = SelectField("Who completes it", coerce=str, choices=[("both", "Both partners, each their own copy")])
     due_date = DateField("Due date", validators=[Optional()], render_kw={"type": "date"})
@@ -48,18 +47,18 @@ class AssignForm(FlaskForm):
                                 description="Without either, it repeats until you stop it on this page.")
 
 
-class PacingForm(FlaskForm):
+class PacingForm(Form):
     stage = SelectField("Current stage", coerce=int, choices=[(n, f"{n} · {name}") for n, name in STAGES.items()])
     hurt_partner = SelectField("Who was hurt", coerce=str, choices=[])
     intimacy_unlocked = BooleanField("Physical-intimacy exercises are unlocked for this couple")
     joint_paused = BooleanField("Pause joint homework (both partners see a neutral “next steps” line)")
 
 
-class MarkReviewedForm(FlaskForm):
+class MarkReviewedForm(Form):
     comment = limited_text(TextAreaField, "A short comment for the partner (optional)", 1000, [Optional()])
 
 
-class SharingForm(FlaskForm):
+class SharingForm(Form):
     """Which questions the partners share with each other on this assignment."""
 
     shared = SelectMultipleField("Shared with the partner after both submit", choices=[], validate_choice=True,
@@ -67,12 +66,12 @@ class SharingForm(FlaskForm):
 
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     field_id = HiddenField()
     wording = limited_text(TextAreaField, "The couple's agreed wording", 5000, [Optional()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The caseload's search by a partner's name (posted: names stay out of URLs and logs)."""
 
     q = limited_text(StringField, "Search by name", 120, [Optional()])

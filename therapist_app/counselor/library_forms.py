@@ -1,9 +1,9 @@
 """Forms of the worksheet library and builder."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from ..form_base import Form
 from ..services.worksheet_builder import FIELD_TYPE_LABELS
 from ..validators import limited_text
 
@@ -12,7 +12,7 @@ ONLY_FOR_LABELS = {"hurt": "Only the partner who was hurt sees this",
                    "involved": "Only the partner who broke trust sees this"}
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     title = limited_text(StringField, "Title", 120, [DataRequired("Please give the exercise a title.")])
     purpose = limited_text(TextAreaField, "Purpose, for the couple", 2000, [DataRequired("Please say what it is for.")])
     estimated_minutes = IntegerField("Estimated minutes", validators=[NumberRange(1, 180, "Between 1 and 180 minutes.")])
@@ -22,7 +22,7 @@ class DetailsForm(FlaskForm):
     shared_with_practice = BooleanField("Share with every counselor in the practice")
 
 
-class FieldForm(FlaskForm):
+class FieldForm(Form):
     field_id = HiddenField()
     label = limited_text(StringField, "Question", 300, [DataRequired("Please write the question.")])
     help = limited_text(TextAreaField, "Guidance under the question (optional)", 2000, [Optional()])
@@ -35,16 +35,16 @@ class FieldForm(FlaskForm):
     max_label = limited_text(StringField, "Label for 10", 120, [Optional()])
 
 
-class AddFieldForm(FlaskForm):
+class AddFieldForm(Form):
     type = SelectField("Question type", choices=list(FIELD_TYPE_LABELS.items()))
     section_id = HiddenField()
 
 
-class AddSectionForm(FlaskForm):
+class AddSectionForm(Form):
     title = limited_text(StringField, "New part's title", 120, [DataRequired("Please give the part a title.")],
                           id="new_part_title")  # the worksheet's own title field is "title" on the same page
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     questionnaire = FileField("FHIR Questionnaire (JSON)", validators=[
         FileRequired("Please choose a JSON file."), FileAllowed(["json"], "Please choose a .json file.")])

@@ -1,15 +1,15 @@
 """The counselor's forms for sessions, notes, summaries and their own settings."""
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectMultipleField, StringField,
                      TextAreaField, TimeField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..form_base import Form
 from ..models.appointment import MODES
 from ..timezones import TimezoneField
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     day = DateField("Date", validators=[InputRequired("Please choose a date.")], render_kw={"type": "date"})
     start_time = TimeField("Start time", validators=[InputRequired("Please choose a start time.")])
     duration_minutes = IntegerField("Length in minutes", default=50,
@@ -20,13 +20,13 @@ class SessionForm(FlaskForm):
                              description="The couple sees it with their next session and in their calendar file.")
 
 
-class NotesForm(FlaskForm):
+class NotesForm(Form):
     worked_on = TextAreaField("What we worked on", validators=[Optional(), Length(max=20000)])
     observations = TextAreaField("Observations", validators=[Optional(), Length(max=20000)])
     plan = TextAreaField("Plan", validators=[Optional(), Length(max=20000)])
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     per_partner = BooleanField("Write a separate summary for each partner")
     worked_on = TextAreaField("What we worked on", validators=[Optional(), Length(max=5000)],
                               description="In your words, for both partners. Your session notes are never copied here.")
@@ -40,15 +40,15 @@ class SummaryForm(FlaskForm):
     extra_agreements = TextAreaField("Other agreements (one per line)", validators=[Optional(), Length(max=5000)])
 
 
-class CounselorSettingsForm(FlaskForm):
+class CounselorSettingsForm(Form):
     timezone = TimezoneField("My time zone", description="Sessions are scheduled and shown in this time zone.")
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(Form):
     show_names = BooleanField("Show the couple's names in event titles",
                               description="Off: every event is titled “Appointment”. Calendars often sync to "
                                           "phones and shared accounts.")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form: its CSRF token is the confirmation."""

@@ -1,7 +1,7 @@
 """Builds the answer form for one partner from worksheet data: no worksheet has a hand-written form."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from ..form_base import Form
 from .fields import STATE_NOT_READY, STATE_SKIPPED, kind_of
 from .presentation import label_for
 
@@ -31,7 +31,7 @@ def build_answer_form(fields, role, answers: dict, formdata=None, meta=None):
                 default=STATE_ANSWER,
             )
             data[STATE_PREFIX + field.id] = answers["states"].get(field.id, STATE_ANSWER)
-    form_class = type("AnswerForm", (FlaskForm,), attributes)
+    form_class = type("AnswerForm", (Form,), attributes)
     return form_class(formdata=formdata, data=data, meta=meta or {})
 
 
