@@ -19,6 +19,19 @@ def schedule(client, couple, when_local: datetime, minutes=50, mode="in_person",
         "video_link": link}, follow_redirects=follow)
 
 
+# Offsets from -10 to +13 hours: at any moment, in one of them it is between 06:00 and 21:00.
+_AROUND_THE_WORLD = ("Pacific/Honolulu", "America/Los_Angeles", "America/New_York", "Europe/London",
+                     "Asia/Kolkata", "Asia/Tokyo", "Pacific/Auckland")
+
+
+def in_daytime(counselor) -> None:
+    """Moves the counselor to a zone where it is day now, so that a session a couple of hours ahead is
+    still today there (one on a later day can't be marked held), whatever time the tests run."""
+    counselor.timezone = next(name for name in _AROUND_THE_WORLD
+                              if 6 <= datetime.now(timezone.utc).astimezone(zone(name)).hour < 21)
+    db_session.commit()
+
+
 def local_now(counselor, days=0, hours=0) -> datetime:
     """A wall-clock time in the counselor's zone, rounded to the minute."""
     moment = datetime.now(timezone.utc).astimezone(zone(counselor.timezone)) + timedelta(days=days, hours=hours)
