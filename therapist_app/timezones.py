@@ -72,6 +72,12 @@ def local_to_utc(day: date, at: time, zone_name: str, field: str = "start_time")
     return utc
 
 
+def today_in(zone_name: str | None) -> date:
+    """Today's date where the person is: at 20:00 in New York it is still today there, though UTC (and
+    the server's date) has moved on to tomorrow."""
+    return datetime.now(timezone.utc).astimezone(zone(zone_name)).date()
+
+
 def to_local(moment: datetime | None, zone_name: str | None) -> datetime | None:
     return moment.astimezone(zone(zone_name)) if moment is not None else None
 

@@ -1,15 +1,18 @@
 """The counselor's side: adding couples, assigning, sharing settings, agreements, versions."""
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from helpers import answer_everything, both_partners_submit, save_section, submit
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response, User, WorksheetVersion
+from therapist_app.models import Assignment, Response, User, WorksheetVersion
 from therapist_app.services.worksheets import sync_library, version_by_slug
+from therapist_app.timezones import today_in
 
 
 def _post(client, path, form_page, **data):
@@ -51,8 +54,22 @@ def test_a_due_date_in_the_past_is_refused_at_the_field(app, factory):
     browser = signed_in(app, couple.counselor)
     response = _post(browser, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
                      worksheet=version_by_slug("empathy-exchange").id, assignee="both",
-                     due_date=(date.today() - timedelta(days=1)).isoformat(), note="")
+                     due_date=(today_in(couple.counselor.timezone) - timedelta(days=1)).isoformat(), note="")
     assert response.status_code == 422 and "The due date is in the past" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("repeat", ["once", "1"], ids=["once", "every week"])
+def test_an_evening_counselor_can_set_homework_due_today_though_utc_is_on_tomorrow(app, factory, repeat):
+    couple = factory.couple()  # the practice is in the US: the counselor is in America/New_York
+    with time_machine.travel(datetime(2027, 3, 10, 1, 30, tzinfo=timezone.utc)):  # 20:30 on 9 March there
+        browser = signed_in(app, couple.counselor)
+        response = _post(browser, f"/counselor/couples/{couple.id}/assign", f"/counselor/couples/{couple.id}",
+                         worksheet=version_by_slug("empathy-exchange").id, assignee="both",
+                         due_date="2027-03-09", note="", repeat=repeat, repeat_count="2" if repeat == "1" else "")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/counselor/couples/{couple.id}")
+    db_session.expire_all()
+    dues = db_session.scalars(select(Assignment.due_date).where(Assignment.couple_id == couple.id)).all()
+    assert date(2027, 3, 9) in dues  # the first (or only) one is due today, as the counselor asked
 
 
 def test_the_counselor_changes_what_is_shared_until_someone_submits(app, factory):

@@ -16,6 +16,7 @@ from ..mail.outbox import enqueue, withdraw
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..security.audit import record
+from ..timezones import today_in
 from . import worksheets
 from .links import login_link
 
@@ -119,7 +120,7 @@ def assign(counselor: User, couple_id: int, version_id: int, *, assignee_id: int
            visibility_overrides: dict | None = None, today: date | None = None,
            release_mode: str | None = None) -> AssignResult:
     checked = check_assignment(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date,
-                               visibility_overrides=visibility_overrides, today=today or date.today(),
+                               visibility_overrides=visibility_overrides, today=today or today_in(counselor.timezone),
                                release_mode=release_mode)
     couple = checked.couple
     created = []

@@ -17,7 +17,7 @@ from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.response import STATUS_SUBMITTED, note_unread
 from ..extensions import session
-from ..timezones import to_local, zone
+from ..timezones import to_local, today_in, zone
 
 FILTERS = {
     "all": "All couples in care",
@@ -146,7 +146,7 @@ def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:
 
 def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -> Day:
     """Search matches either partner's name; it arrives by POST so names never sit in a URL or a log."""
-    today = to_local(utcnow(), counselor.timezone).date()
+    today = today_in(counselor.timezone)
     couples = session.scalars(_COUPLES, access.counselor_params(counselor)).all()
     days = {c.id: CoupleDay(c) for c in couples}
     for couple_id, at in _last_sessions(counselor).items():

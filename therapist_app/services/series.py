@@ -15,6 +15,7 @@ from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.series import LEAD, SERIES_ACTIVE, SERIES_CANCELLED, SERIES_ENDED
 from ..security.audit import record
+from ..timezones import today_in
 from . import worksheets
 from .assignments import AssignResult, check_assignment, notify_partners, stage_warning
 from .assignments import assign as assign_once
@@ -55,7 +56,7 @@ def assign_repeating(counselor: User, couple_id: int, version_id: int, recurrenc
                      assignee_id: int | None = None, due_date: date | None = None, note: str | None = None,
                      today: date | None = None, release_mode: str | None = None) -> AssignResult:
     """A series per assignee (two for a private check-in given to both), and its first instance now."""
-    today = today or date.today()
+    today = today or today_in(counselor.timezone)  # the counselor's date: "due today" is their today
     checked = check_assignment(counselor, couple_id, version_id, assignee_id=assignee_id, due_date=due_date,
                                visibility_overrides=None, today=today, release_mode=release_mode)
     first_due = first_due_date(due_date, recurrence.weekday, today)
