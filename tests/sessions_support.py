@@ -33,8 +33,10 @@ def in_daytime(counselor) -> None:
 
 
 def local_now(counselor, days=0, hours=0) -> datetime:
-    """A wall-clock time in the counselor's zone, rounded to the minute."""
-    moment = datetime.now(timezone.utc).astimezone(zone(counselor.timezone)) + timedelta(days=days, hours=hours)
+    """A wall-clock time in the counselor's zone, rounded to the minute. The hours are added before the
+    change to local time, so the result is always a time the zone has (wall-clock arithmetic across
+    a spring clock change can land in the skipped hour, which the schedule form rightly refuses)."""
+    moment = (datetime.now(timezone.utc) + timedelta(days=days, hours=hours)).astimezone(zone(counselor.timezone))
     return moment.replace(second=0, microsecond=0, tzinfo=None)
 
 

@@ -168,6 +168,17 @@ def browser_sign_in(page, login, password=PASSWORD):
     page.get_by_role("button", name="Sign in").click()
 
 
+def signed_out_soon(page, attempts=30) -> bool:
+    """Whether the browser finds itself signed out, looking again for up to 3 s: a quick exit's
+    sign-out goes as a request that outlives the page, and may land a moment after the next page."""
+    for _ in range(attempts):
+        page.goto("/my/")
+        if "/login" in page.url:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF, read back with pypdf. Line breaks are where the PDF wrapped a cell, not
     part of the content, so whitespace is folded."""

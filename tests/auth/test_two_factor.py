@@ -57,7 +57,9 @@ def test_a_password_alone_opens_nothing_and_each_code_works_once(app, factory):
     assert client.get("/counselor/").status_code == 302  # not signed in yet
     assert _second_step(client, "000000").status_code == 401
     assert client.get("/counselor/").status_code == 302
-    used_at_setup = pyotp.TOTP(_secret_of(counselor)).now()
+    db_session.expire_all()
+    enrolled = db_session.get(User, counselor.id)  # the code of setup, from its own time step: a new
+    used_at_setup = pyotp.TOTP(enrolled.totp_secret).generate_otp(enrolled.totp_last_step)  # step may have begun
     assert _second_step(client, used_at_setup).status_code == 401  # the code of setup was used already
     later = pyotp.TOTP(_secret_of(counselor)).at(time.time() + 30)  # the next step, as a phone a little ahead
     assert _second_step(client, later).status_code == 302

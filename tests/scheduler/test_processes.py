@@ -18,7 +18,9 @@ from therapist_app.models import Appointment, Assignment, OutboxMessage
 from therapist_app.services import series, worksheets
 from therapist_app.services.series import Recurrence
 
-pytestmark = pytest.mark.timeout(300)
+# A week of 30-minute ticks takes two workers about 80 s alone and 160 s beside the other database's
+# run on 2 cores: the limits leave room for a slower CI machine.
+pytestmark = pytest.mark.timeout(600)
 WORKER = str(ROOT / "tests" / "scheduler_worker.py")
 START, END = "2027-03-01T00:00:00+00:00", "2027-03-08T12:00:00+00:00"
 
@@ -57,7 +59,7 @@ def spawn(app, port, start=START, sync=()):
 
 
 def finish(worker):
-    out, err = worker.communicate(timeout=280)
+    out, err = worker.communicate(timeout=540)
     assert worker.returncode == 0 and out.rstrip().endswith("done"), err[-3000:]
     return out
 
