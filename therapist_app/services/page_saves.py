@@ -40,6 +40,11 @@ def page_save_of(page: str | None, number: str | None) -> PageSave | None:
     return None
 
 
+def naming(page_save: PageSave | None) -> dict:
+    """The page and number a kept-aside save is recorded with, for the page's reload to find it."""
+    return {"page": page_save.page if page_save else None, "number": page_save.number if page_save else None}
+
+
 def posted(form) -> PageSave | None:
     return page_save_of(form.get("page"), form.get("page_save"))
 

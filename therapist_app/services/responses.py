@@ -216,8 +216,7 @@ def _refuse_if_conflicting(response: Response, values: dict, states: dict, page_
     # newer answers it met, which the page's next save (once the person has seen both) may replace.
     newer = {k: draft["values"].get(k) for k in differing}
     session.add(ResponseRevision(response_id=response.id, kind="conflict", content={
-        "values": values, "states": states, "newer": newer,
-        "page": page_save.page if page_save else None, "number": page_save.number if page_save else None}))
+        "values": values, "states": states, "newer": newer, **page_saves.naming(page_save)}))
     session.commit()
     raise ConflictError(
         "A newer version of some answers was saved after this page was opened (perhaps in another "
