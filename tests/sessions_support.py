@@ -19,7 +19,8 @@ def schedule(client, couple, when_local: datetime, minutes=50, mode="in_person",
         "video_link": link}, follow_redirects=follow)
 
 
-# Offsets from -10 to +13 hours: at any moment, in one of them it is between 06:00 and 21:00.
+# Offsets from -10 to +12 or +13 hours, none more than 5.5 h from the next: at any moment, in one of
+# them it is between 06:00 and 21:00.
 _AROUND_THE_WORLD = ("Pacific/Honolulu", "America/Los_Angeles", "America/New_York", "Europe/London",
                      "Asia/Kolkata", "Asia/Tokyo", "Pacific/Auckland")
 

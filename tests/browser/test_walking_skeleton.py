@@ -76,7 +76,8 @@ def test_counselor_assigns_partner_completes_on_a_phone_counselor_prints(app, fa
     assert "Waiting for your partner" in phone.content()
 
     desk.reload()
-    desk.get_by_role("link", name=title).click()
+    with desk.expect_navigation():  # content() read while the next page loads is empty
+        desk.get_by_role("link", name=title).click()
     page_text = desk.content()
     assert "I think you feel unsafe &amp; tired &lt;b&gt;often&lt;/b&gt;" in page_text
     desk.get_by_role("link", name=re.compile("Jordan & Casey")).click()
