@@ -149,6 +149,26 @@ def test_the_reset_pages_share_the_sign_in_address_limit(app, factory):
         limiter.reset()
 
 
+def test_wrong_current_passwords_count_against_the_same_limit_and_pages_never_do(app, factory):
+    """The change-password form sits behind the role check: its limit must hold there too. Pages
+    and saves, however many, are never limited."""
+    app.config.update(RATELIMIT_ENABLED=True, THERAPIST_LOGIN_RATE_LIMIT="3 per minute")
+    limiter.init_app(app)
+    limiter.reset()
+    try:
+        counselor = factory.counselor()
+        here = signed_in(app, counselor)
+        path = "/account/password"
+        wrong = {"current": "not-my-password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        codes = [here.post(path, data={**wrong, "csrf_token": csrf_of(here, path)}).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        assert all(here.get("/counselor/").status_code == 200 for _ in range(10))
+        stranger = app.test_client()
+        assert _sign_in(stranger, counselor.email, "wrong-password-123").status_code == 429  # one bucket
+    finally:
+        limiter.reset()
+
+
 def test_a_signed_in_person_changes_their_password_and_only_this_session_continues(app, factory):
     counselor = factory.counselor()
     here, elsewhere = signed_in(app, counselor), signed_in(app, counselor)

@@ -6,7 +6,7 @@ from flask import (current_app, flash, g, jsonify, make_response, redirect, rend
 from flask_wtf.csrf import generate_csrf
 
 from ..errors import RuleError
-from ..extensions import limiter
+from ..extensions import RATE_LIMITED, limiter
 from ..negotiation import wants_json
 from ..roles import role_of
 from ..security import host_bridge, identity
@@ -32,8 +32,18 @@ def _failed(response) -> bool:
 
 # One bucket per address for every password form, so that tries cannot be spread over them.
 # Successful sign-ins do not count; every request for a reset email does (its answer never says).
-failed_attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"], deduct_when=_failed)
-attempt_limit = limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"])
+def sign_in_limit(limit):
+    """`limit`, marked on the view, so that the limiter looks for limits on these views alone."""
+    def decorate(view):
+        limited = limit(view)
+        setattr(limited, RATE_LIMITED, True)
+        return limited
+    return decorate
+
+
+failed_attempt_limit = sign_in_limit(
+    limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"], deduct_when=_failed))
+attempt_limit = sign_in_limit(limiter.shared_limit(_login_limit, scope="ta-sign-in", methods=["POST"]))
 
 
 def home_for(user) -> str:
