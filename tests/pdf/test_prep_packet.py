@@ -1,9 +1,11 @@
 """The session-prep PDF: real WeasyPrint output read back with pypdf."""
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from helpers import answer_everything, both_partners_submit, save_section, submit
@@ -12,10 +14,11 @@ from support import csrf_token, drawn_characters, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
+from therapist_app.models.base import utcnow
 from therapist_app.pdf import prep_packet
 from therapist_app.pdf.render import AppAssetsOnly, pdf_from_html
 from therapist_app.services import packets
-from therapist_app.timezones import to_local
+from therapist_app.timezones import format_local, to_local
 
 
 def _pdf_text(response) -> str:
@@ -250,3 +253,30 @@ def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_
     counselor = signed_in(app, appointments[0].couple.counselor)
     pdf = counselor.get(f"/counselor/sessions/{appointments[0].id}/prep.pdf").data
     assert laid_out == [] and "Robin's week" in pdf_text(pdf).replace("&#39;", "'")
+
+    # The morning of the session, the packet laid out the day before is the one served, and it says so.
+    prepared = format_local(utcnow(), appointments[0].couple.counselor.timezone, "date")
+    with time_machine.travel(appointments[0].starts_at - timedelta(hours=1), tick=False):
+        counselor = signed_in(app, appointments[0].couple.counselor)
+        pdf = counselor.get(f"/counselor/sessions/{appointments[0].id}/prep.pdf").data
+        assert laid_out == [] and f"Prepared {prepared}" in pdf_text(pdf)
+
+
+def test_a_night_with_nothing_to_lay_out_starts_no_pdf_worker(app, factory, monkeypatch):
+    """Each worker begins by importing WeasyPrint (about 0.4 s of a core): a day without sessions, or
+    whose packets are all ready, starts none."""
+    from therapist_app.pdf import worker
+    started = []
+    real_pool = worker._CONTEXT.Pool
+    monkeypatch.setattr(worker._CONTEXT, "Pool", lambda processes: started.append(processes) or real_pool(processes))
+    couple = factory.couple()
+    _both_answer(app, couple, factory.assign(couple, "empathy-exchange"), ("Words", "Words"))
+    appointment = add_session(signed_in(app, couple.counselor), couple, days=1)
+    day = to_local(appointment.starts_at, couple.counselor.timezone).date()
+    runner = app.test_cli_runner()
+    assert "0 session(s)" in runner.invoke(args=["pdf", "prep", "--date", (day + timedelta(days=1)).isoformat()]).output
+    assert started == []
+    assert "1 packet(s) laid out" in runner.invoke(args=["pdf", "prep", "--date", day.isoformat(), "--processes", "2"]).output
+    assert started == [1]  # one document: one process, though two were offered
+    assert "1 already ready" in runner.invoke(args=["pdf", "prep", "--date", day.isoformat()]).output
+    assert started == [1]

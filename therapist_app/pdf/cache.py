@@ -9,6 +9,7 @@ deletes its PDFs. Only the newest few per couple are kept.
 import hashlib
 import hmac
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -25,11 +26,17 @@ def _folder(couple_id: int) -> Path | None:
     return Path(root) / f"couple-{int(couple_id)}" if root else None
 
 
+# The day a document was laid out ("Prepared 4 March") is no change to what is on it: left out of the
+# key, a packet laid out the night before is served the next morning, still saying when it was made.
+# Only a template writes these comments: text from answers is escaped, so it can never hold one.
+_DATED = re.compile(r"<!--dated-->.*?<!--/dated-->", re.DOTALL)
+
+
 def key_for(html: str) -> str:
     stylesheet = (STATIC_DIR / "pdf.css").read_bytes()
     secret = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
     digest = hmac.new(secret, stylesheet, hashlib.sha256)
-    digest.update(html.encode())
+    digest.update(_DATED.sub("", html).encode())
     return digest.hexdigest()
 
 
