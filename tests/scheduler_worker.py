@@ -3,6 +3,7 @@ with time-machine. Workers started together keep the same clock (as schedulers o
 before each tick each waits until the others have finished the previous one, then they race.
 
 Usage: scheduler_worker.py DB_URL SMTP_PORT START_ISO END_ISO STEP_MINUTES [SYNC_DIR NAME PEERS]"""
+import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -28,8 +29,10 @@ def wait_for_peers(sync_dir, name, peers, tick):
 
 
 def main(url, port, start, end, step, sync_dir=None, name=None, peers=""):
+    # The app's own PDF cache, as a deployment's scheduler shares it: tomorrow's packets are laid out once.
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "THERAPIST_MAIL_SERVER": "127.0.0.1", "THERAPIST_MAIL_PORT": int(port),
-                      "THERAPIST_MAIL_USE_STARTTLS": False, "RATELIMIT_ENABLED": False})
+                      "THERAPIST_MAIL_USE_STARTTLS": False, "RATELIMIT_ENABLED": False,
+                      "THERAPIST_PDF_CACHE_DIR": os.environ["THERAPIST_PDF_CACHE_DIR"]})
     moment, end, step = datetime.fromisoformat(start), datetime.fromisoformat(end), timedelta(minutes=int(step))
     tick = 0
     while moment <= end:

@@ -2,6 +2,7 @@
 
 Runs against the test command's database: PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file
 that both processes share."""
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -18,8 +19,8 @@ from therapist_app.models import Appointment, Assignment, OutboxMessage
 from therapist_app.services import series, worksheets
 from therapist_app.services.series import Recurrence
 
-# A week of 30-minute ticks takes two workers about 80 s alone and 160 s beside the other database's
-# run on 2 cores: the limits leave room for a slower CI machine.
+# A week of 30-minute ticks takes two workers about 12 s alone (80 s while each tick laid tomorrow's
+# packet out again, with no PDF cache): the limits leave room for a far slower CI machine.
 pytestmark = pytest.mark.timeout(600)
 WORKER = str(ROOT / "tests" / "scheduler_worker.py")
 START, END = "2027-03-01T00:00:00+00:00", "2027-03-08T12:00:00+00:00"
@@ -55,7 +56,8 @@ def spawn(app, port, start=START, sync=()):
     args = [sys.executable, WORKER, app.config["SQLALCHEMY_DATABASE_URI"], str(port), start, END, "30"]
     if sync:
         args += [str(sync[0]), sync[1], ",".join(sync[2])]
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "THERAPIST_PDF_CACHE_DIR": app.config["THERAPIST_PDF_CACHE_DIR"]}
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def finish(worker):
