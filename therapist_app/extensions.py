@@ -13,7 +13,7 @@ RATE_LIMITED = "ta_rate_limited"  # set on a view by sign_in_limit (auth.views)
 @limiter.request_filter
 def _has_no_limit_of_ours() -> bool:
     """Our limits are on the sign-in family's views alone. Every other request skips the limiter's
-    search for limits it does not have (0.05 ms of every page, 5 % of the signed-in floor). Mounted, the
+    search for limits it does not have (up to 0.05 ms a request, docs/benchmarks.md). Mounted, the
     host's own routes are the host's limiter's."""
     return not getattr(current_app.view_functions.get(request.endpoint), RATE_LIMITED, False)
 

@@ -1,0 +1,93 @@
+"""One page's cost in-process, through Flask's test client: no server, no network, the demo practice.
+
+    .venv/bin/python bench/page_bench.py                       # every benchmarked page, once each
+    .venv/bin/python bench/page_bench.py /my/ --profile        # one page, and where its time goes
+    BENCH_ROOT=/tmp/old-tree .venv/bin/python bench/page_bench.py   # another checkout, for an A/B
+
+Prints the best of 5 rounds per page, in ms per request, beside Flask hello world measured the same
+way in the same run. For an A/B, run two trees in turns (A B A B) on a quiet machine and compare
+only the same run's ratios. The demo database is built once per tree, in its own temporary folder."""
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
+PARTNER = ("riley@demo.example", "demo-partner-passphrase")
+COUNSELOR = ("counselor@demo.example", "demo-counselor-passphrase")
+PAGES = {"/session/alive": PARTNER, "/my/": PARTNER, "/counselor/": COUNSELOR, "/counselor/couples/2": COUNSELOR}
+
+
+def demo_app():
+    workdir = tempfile.mkdtemp()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "FLASK_APP": "wsgi",
+           "THERAPIST_IDLE_MINUTES_CLIENT": "600", "THERAPIST_IDLE_MINUTES_COUNSELOR": "600"}
+    flask = str(ROOT / ".venv/bin/flask")
+    for command in (["db", "upgrade"], ["demo", "seed"]):
+        subprocess.run([flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from wsgi import app
+    return app
+
+
+def signed_in(app, login: str, password: str):
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    reply = client.post("/login", data={"login": login, "password": password, "csrf_token": token.group(1)})
+    if reply.status_code not in (302, 303):
+        raise SystemExit(f"{login} could not sign in ({reply.status_code})")
+    return client
+
+
+def best_ms(client, path: str, count: int) -> float:
+    reply = client.get(path)
+    if reply.status_code != 200:  # a lost sign-in would time a redirect
+        raise SystemExit(f"{path} answered {reply.status_code}, not the page")
+    for _ in range(count // 4):  # warm: compiled templates, statement caches
+        client.get(path)
+    rounds = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(count):
+            client.get(path)
+        rounds.append((time.perf_counter() - started) / count * 1000)
+    return min(rounds)
+
+
+def hello_ms(count: int) -> float:
+    from flask import Flask
+    hello = Flask("hello")
+    hello.get("/")(lambda: "Hello, World!")
+    return best_ms(hello.test_client(), "/", count)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path", nargs="?", help="one page (the default: every benchmarked page)")
+    parser.add_argument("--count", type=int, default=200, help="requests per round")
+    parser.add_argument("--profile", action="store_true", help="cProfile one more round, by own time")
+    args = parser.parse_args()
+    app = demo_app()
+    paths = [args.path] if args.path else list(PAGES)
+    baseline = hello_ms(args.count * 5)
+    print(f"in-process, best of 5 x {args.count}, {ROOT}")
+    print(f"  {'Flask hello world':<24} {baseline:7.3f} ms   ratio 1.00")
+    for path in paths:
+        client = signed_in(app, *PAGES.get(path, PARTNER))
+        spent = best_ms(client, path, args.count)
+        print(f"  {path:<24} {spent:7.3f} ms   ratio {baseline / spent:.3f}")
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.runcall(lambda: [client.get(path) for _ in range(args.count)])
+            pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
