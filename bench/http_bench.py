@@ -17,6 +17,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import demo  # noqa: E402
+
 PY = str(ROOT / ".venv/bin/python")
 GUNICORN = str(ROOT / ".venv/bin/gunicorn")
 DURATION = os.environ.get("BENCH_SECONDS", "8")
@@ -64,8 +68,7 @@ def wrk(url: str, cookie: str | None = None, script: str | None = None) -> Resul
 def signed_in(base: str, login: str, password: str):
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = demo.csrf_token(opener.open(f"{base}/login").read().decode())
     data = urllib.parse.urlencode({"login": login, "password": password, "csrf_token": token}).encode()
     opener.open(f"{base}/login", data=data)
     return opener, "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -89,7 +92,7 @@ def autosave_script(opener, base: str, workdir: str) -> tuple[str, str]:
     exercise = re.search(r'status-(?:in_progress|not_started)">\s*<a href="(/my/homework/\d+)"', homework).group(1)
     page = opener.open(f"{base}{exercise}?edit=1").read().decode()
     form = re.search(r'data-autosave="([^"]+)"', page).group(1).replace("&amp;", "&")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = demo.csrf_token(page)
     text = re.search(r'<textarea[^>]* name="([^"]+)"', page)
     if text:
         answer = f'"{text.group(1)}=Still+thinking+about+what+I+want+to+say+" .. counter'
@@ -113,11 +116,7 @@ end
 
 def main():
     workdir = tempfile.mkdtemp()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "FLASK_APP": "wsgi",
-           "THERAPIST_IDLE_MINUTES_CLIENT": "600", "THERAPIST_IDLE_MINUTES_COUNSELOR": "600"}
-    flask = [str(ROOT / ".venv/bin/flask")]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["demo", "seed"], cwd=ROOT, env=env, check=True, capture_output=True)
+    env = demo.seeded_env(ROOT, workdir, dict(os.environ))
 
     hello = serve("bench.hello_app:app", 8601, env)
     try:
@@ -128,7 +127,7 @@ def main():
     try:
         base = "http://127.0.0.1:8602"
         results = {"sign-in page": wrk(f"{base}/login")}
-        partner, partner_cookie = signed_in(base, "riley@demo.example", "demo-partner-passphrase")
+        partner, partner_cookie = signed_in(base, *demo.PARTNER)
         section_url, script = autosave_script(partner, base, workdir)
         # The floor for any signed-in page: the session cookie checked, the person loaded (one query),
         # a two-key JSON answer. No page that shows anything can be faster than this.
@@ -136,7 +135,7 @@ def main():
         results["partner: My homework"] = wrk(must_be_the_page(partner, f"{base}/my/"), partner_cookie)
         results["partner: exercise section"] = wrk(must_be_the_page(partner, section_url), partner_cookie)
         results["partner: autosave POST"] = wrk(base + "/", partner_cookie, script)
-        counselor, counselor_cookie = signed_in(base, "counselor@demo.example", "demo-counselor-passphrase")
+        counselor, counselor_cookie = signed_in(base, *demo.COUNSELOR)
         results["counselor: caseload"] = wrk(must_be_the_page(counselor, f"{base}/counselor/"), counselor_cookie)
         results["counselor: couple page"] = wrk(must_be_the_page(counselor, f"{base}/counselor/couples/2"),
                                                 counselor_cookie)

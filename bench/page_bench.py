@@ -11,36 +11,31 @@ import argparse
 import cProfile
 import os
 import pstats
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from flask import Flask
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this bench's own helpers, whatever ROOT is
+from bench.demo import COUNSELOR, PARTNER, csrf_token, seeded_env  # noqa: E402
+
 ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
-PARTNER = ("riley@demo.example", "demo-partner-passphrase")
-COUNSELOR = ("counselor@demo.example", "demo-counselor-passphrase")
 PAGES = {"/session/alive": PARTNER, "/my/": PARTNER, "/counselor/": COUNSELOR, "/counselor/couples/2": COUNSELOR}
 
 
 def demo_app():
-    workdir = tempfile.mkdtemp()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/bench.db", "FLASK_APP": "wsgi",
-           "THERAPIST_IDLE_MINUTES_CLIENT": "600", "THERAPIST_IDLE_MINUTES_COUNSELOR": "600"}
-    flask = str(ROOT / ".venv/bin/flask")
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        subprocess.run([flask, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    os.environ.update(env)
+    os.environ.update(seeded_env(ROOT, tempfile.mkdtemp(), dict(os.environ)))
     sys.path.insert(0, str(ROOT))
-    from wsgi import app
+    from wsgi import app  # only now: the app reads its database from the environment as it loads
     return app
 
 
 def signed_in(app, login: str, password: str):
     client = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True))
-    reply = client.post("/login", data={"login": login, "password": password, "csrf_token": token.group(1)})
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    reply = client.post("/login", data={"login": login, "password": password, "csrf_token": token})
     if reply.status_code not in (302, 303):
         raise SystemExit(f"{login} could not sign in ({reply.status_code})")
     return client
@@ -62,7 +57,6 @@ def best_ms(client, path: str, count: int) -> float:
 
 
 def hello_ms(count: int) -> float:
-    from flask import Flask
     hello = Flask("hello")
     hello.get("/")(lambda: "Hello, World!")
     return best_ms(hello.test_client(), "/", count)
