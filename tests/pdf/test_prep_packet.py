@@ -15,7 +15,7 @@ from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.models.base import utcnow
-from therapist_app.pdf import prep_packet
+from therapist_app.pdf import prep_packet, worker
 from therapist_app.pdf.render import AppAssetsOnly, pdf_from_html
 from therapist_app.services import packets
 from therapist_app.timezones import format_local, to_local
@@ -265,7 +265,6 @@ def test_tomorrows_packets_are_laid_out_ahead_across_cores_and_then_served_from_
 def test_a_night_with_nothing_to_lay_out_starts_no_pdf_worker(app, factory, monkeypatch):
     """Each worker begins by importing WeasyPrint (about 0.4 s of a core): a day without sessions, or
     whose packets are all ready, starts none."""
-    from therapist_app.pdf import worker
     started = []
     real_pool = worker._CONTEXT.Pool
     monkeypatch.setattr(worker._CONTEXT, "Pool", lambda processes: started.append(processes) or real_pool(processes))
