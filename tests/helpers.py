@@ -1,5 +1,6 @@
 """Steps a partner takes through the portal, for tests that read like a person's actions."""
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -8,7 +9,10 @@ from therapist_app.engine.fields import kind_of
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Assignment, PendingSave, Response
+from therapist_app.models.base import utcnow
+from therapist_app.models.response import STATUS_SUBMITTED
 from therapist_app.services import assignments
+from therapist_app.services.checkins import METRICS
 from therapist_app.services.worksheets import version_by_slug
 
 REVISION = re.compile(r'name="revision"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="revision"')
@@ -140,3 +144,25 @@ def kept_saves_of(user) -> int:
     """How many posts are kept, sealed, for `user`'s next sign-in."""
     db_session.expire_all()
     return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))
+
+
+def weeks_of_check_ins(couple, partner, weeks: int, ratings=None) -> list[Assignment]:
+    """`weeks` weekly trust check-ins that `partner` submitted, one a week back from the week before
+    last, the newest first: a couple long in care. Rows as submitting leaves them (answers sealed to
+    their rows), written directly, since what is under test is what the pages show of a long history."""
+    version = version_by_slug("weekly-trust-check-in")
+    now = utcnow()
+    made = []
+    for week in range(weeks):
+        when = now - timedelta(weeks=week + 2)
+        assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
+                                due_date=when.date())
+        db_session.add(assignment)
+        db_session.flush()
+        values = {f"{metric}_rating": (ratings or {}).get(metric, week % 11) for metric in METRICS}
+        answers = {"values": values, "states": {}}
+        db_session.add(Response(assignment_id=assignment.id, partner_id=partner.id, status=STATUS_SUBMITTED,
+                                draft=answers, submitted=answers, revision=1, submitted_at=when))
+        made.append(assignment)
+    db_session.commit()
+    return made

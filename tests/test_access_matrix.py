@@ -41,6 +41,7 @@ ROUTES = {
     "ta_auth.two_factor_setup": "any",
     "ta_client.homework": "any_partner", "ta_client.settings": "any_partner", "ta_client.topics_page": "any_partner",
     "ta_client.summaries_list": "any_partner", "ta_client.next_session_ics": "any_partner",
+    "ta_client.finished": "any_partner", "ta_client.check_in_history": "any_partner",
     "ta_client.exercise": "the_couple", "ta_client.review": "the_couple", "ta_client.save_section": "the_couple",
     "ta_client.autosave": "the_couple", "ta_client.readiness": "the_couple", "ta_client.submit": "the_couple",
     "ta_client.skip_unanswered": "the_couple", "ta_client.addendum": "the_couple", "ta_client.summary": "the_couple",

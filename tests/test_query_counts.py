@@ -1,5 +1,5 @@
 """Pages use a fixed number of SQL queries, however large the caseload or the homework list."""
-from helpers import answer_everything, first_long_text_field, submit
+from helpers import answer_everything, first_long_text_field, submit, weeks_of_check_ins
 from support import counted_queries, csrf_token, signed_in
 from therapist_app.extensions import session
 from therapist_app.services import packets
@@ -45,6 +45,13 @@ def _ten_check_ins(factory, couple):
 def test_a_partners_homework_list_costs_the_same_queries_for_2_and_for_12_exercises(app, factory):
     couple = _couple_with_two_exercises(factory)
     assert_same_cost(app, signed_in(app, couple.partner_a), "/my/", _ten_check_ins(factory, couple), at_most=9)
+
+
+def test_a_partners_homework_list_costs_the_same_queries_after_3_and_after_60_weeks_of_check_ins(app, factory):
+    couple = _couple_with_two_exercises(factory)
+    weeks_of_check_ins(couple, couple.partner_a, 3)
+    assert_same_cost(app, signed_in(app, couple.partner_a), "/my/",
+                     lambda: weeks_of_check_ins(couple, couple.partner_a, 57), at_most=9)
 
 
 def test_a_couples_page_costs_the_same_queries_for_2_and_for_12_assignments(app, factory):

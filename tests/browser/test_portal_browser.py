@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import func, select
 
+from helpers import weeks_of_check_ins
 from support import PASSWORD, browser_sign_in, signed_out_soon
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
@@ -125,6 +126,12 @@ def test_client_pages_have_no_serious_accessibility_violations(app, factory, new
     page.goto("/my/")
     check_in.click()
     problems.update({"check-in gate": _serious(axe.run(page))} if _serious(axe.run(page)) else {})
+    weeks_of_check_ins(couple, couple.partner_a, 25)  # a long history: the pager, the whole chart
+    for path in ("/my/", "/my/done", "/my/done?page=2", "/my/check-ins"):
+        page.goto(path)
+        found = _serious(axe.run(page))
+        if found:
+            problems[path] = found
     assert problems == {}
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, sample_answer, save_section, submit
+from helpers import answer_everything, sample_answer, save_section, submit, weeks_of_check_ins
 from support import Auth, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
@@ -230,6 +230,41 @@ def test_the_weekly_check_in_chart_shows_only_my_own_ratings(app, factory):
     assert "My weekly check-ins" in page and "<svg" in page and 'role="img"' in page
     table = page[page.index("The ratings as a table"):]
     assert "<td>3</td>" in table and "<td>9</td>" not in table
+
+
+def _rows_of_ratings_table(page: str) -> int:
+    table = page[page.index("The ratings as a table"):]
+    return table[:table.index("</table>")].count("<tr>") - 1  # less the heading's row
+
+
+def test_after_two_years_of_check_ins_my_homework_is_still_short_and_the_rest_is_a_link_away(app, factory):
+    couple = factory.couple()
+    to_do = factory.assign(couple, "empathy-exchange")
+    weeks_of_check_ins(couple, couple.partner_a, 104)
+    a = signed_in(app, couple.partner_a)
+    page = _text(a.get("/my/"))
+    # What is still to do first; then the latest five done, each with the day it was sent.
+    assert page.count('class="homework-item') == 1 + 5
+    assert page.index(f"/my/homework/{to_do.id}") < page.index("Done lately")
+    assert "Everything I&#39;ve finished (104)" in page or "Everything I've finished (104)" in page
+    # The chart and its table: the latest twelve check-ins, and a link to them all.
+    assert _rows_of_ratings_table(page) == 12 and 'href="/my/check-ins"' in page
+    everything = _text(a.get("/my/check-ins"))
+    assert _rows_of_ratings_table(everything) == 104 and "<svg" in everything
+    # Twenty a page, newest first; a page past the end goes to the last one.
+    assert _text(a.get("/my/done")).count('class="homework-item') == 20
+    last = a.get("/my/done?page=99")
+    assert last.status_code == 302 and last.headers["Location"].endswith("/my/done?page=6")
+    assert _text(a.get("/my/done?page=6")).count('class="homework-item') == 4
+
+
+def test_my_partners_finished_homework_and_check_ins_are_not_mine_to_see(app, factory):
+    couple = factory.couple()
+    weeks_of_check_ins(couple, couple.partner_a, 3, ratings={"trust": 7})
+    b = signed_in(app, couple.partner_b)
+    assert "Nothing finished yet" in _text(b.get("/my/done"))
+    assert "No check-ins yet" in _text(b.get("/my/check-ins"))
+    assert "Done lately" not in _text(b.get("/my/"))
 
 
 def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app, factory):

@@ -1,18 +1,43 @@
 """The partner's homework list (services/homework_list.py): where each partner is in each exercise,
-and what still needs doing first."""
-from helpers import answer_everything, submit
+what still needs doing first, and only the latest of what is done."""
+from helpers import answer_everything, submit, weeks_of_check_ins
 from support import signed_in
-from therapist_app.services.homework_list import STATUS_NOT_STARTED, STATUS_SUBMITTED, homework_for
+from therapist_app.services.homework_list import (FINISHED_PER_PAGE, RECENT_DONE, STATUS_NOT_STARTED,
+                                                  STATUS_SUBMITTED, finished_for, homework_for)
 
 
-def test_submitted_homework_sinks_below_what_still_needs_doing(app, factory):
+def test_submitted_homework_moves_from_what_still_needs_doing_to_what_is_done(app, factory):
     couple = factory.couple()
     first = factory.assign(couple, "empathy-exchange")
     second = factory.assign(couple, "first-steps")
     browser = signed_in(app, couple.partner_a)
     answer_everything(browser, first)
     submit(browser, first.id)
-    _, items, _ = homework_for(couple.partner_a)
-    statuses = {item.assignment.id: item.status for item in items}
-    assert statuses[first.id] == STATUS_SUBMITTED and statuses[second.id] == STATUS_NOT_STARTED
-    assert [item.assignment.id for item in items].index(second.id) < [item.assignment.id for item in items].index(first.id)
+    listed = homework_for(couple.partner_a)
+    assert [(item.assignment.id, item.status) for item in listed.to_do] == [(second.id, STATUS_NOT_STARTED)]
+    assert [(item.assignment.id, item.status) for item in listed.done] == [(first.id, STATUS_SUBMITTED)]
+    assert listed.done[0].submitted_at is not None and listed.done_total == 1
+    # The other partner has not submitted it: for them it is still to do.
+    other = homework_for(couple.partner_b)
+    assert {item.assignment.id for item in other.to_do} == {first.id, second.id} and other.done_total == 0
+
+
+def test_two_years_of_check_ins_leave_the_list_as_short_as_in_the_first_month(app, factory):
+    couple = factory.couple()
+    to_do = factory.assign(couple, "empathy-exchange")
+    history = weeks_of_check_ins(couple, couple.partner_a, 104)
+    listed = homework_for(couple.partner_a)
+    assert [item.assignment.id for item in listed.to_do] == [to_do.id]
+    # The latest few, newest first, and how many there are in all.
+    assert [item.assignment.id for item in listed.done] == [a.id for a in history[:RECENT_DONE]]
+    assert listed.done_total == 104
+
+
+def test_everything_finished_comes_a_page_at_a_time_newest_first(app, factory):
+    couple = factory.couple()
+    history = weeks_of_check_ins(couple, couple.partner_a, FINISHED_PER_PAGE + 3)
+    first, second = finished_for(couple.partner_a, 1), finished_for(couple.partner_a, 2)
+    assert [item.assignment.id for item in first.done + second.done] == [a.id for a in history]
+    assert len(second.done) == 3 and first.done_total == second.done_total == FINISHED_PER_PAGE + 3
+    # Partner B submitted none of them (and partner A's answers are not B's to list).
+    assert finished_for(couple.partner_b, 1).done == []

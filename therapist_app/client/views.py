@@ -43,14 +43,41 @@ def crisis_footer():
 @client_required
 def homework():
     partner = signed_in_user()
-    couple, items, waiting = homework_list.homework_for(partner)
-    series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS)
+    listed = homework_list.homework_for(partner)
+    series = checkins.own_trust_series(partner, checkins.PORTAL_METRICS, latest=checkins.RECENT_CHECK_INS)
+    return render_template("therapist_app/client/homework.html", listed=listed, couple=listed.couple,
+                           writable=access.couple_writable(listed.couple), paused=listed.couple.joint_paused,
+                           waiting=responses.WAITING if listed.waiting else None,
+                           corner=session_corner(partner, listed.couple), topic_form=TopicForm(),
+                           confirm=ConfirmForm(), recent_check_ins=checkins.RECENT_CHECK_INS,
+                           **_check_in_chart(series))
+
+
+def _check_in_chart(series) -> dict:
     chart = trend_svg(series, checkins.PORTAL_METRICS, "My weekly check-in ratings over time") if series else None
-    return render_template("therapist_app/client/homework.html", couple=couple, items=items,
-                           writable=access.couple_writable(couple),
-                           paused=couple.joint_paused, waiting=responses.WAITING if waiting else None,
-                           series=series, chart=chart, metrics=checkins.PORTAL_METRICS,
-                           corner=session_corner(partner, couple), topic_form=TopicForm(), confirm=ConfirmForm())
+    return {"series": series, "chart": chart, "metrics": checkins.PORTAL_METRICS}
+
+
+@bp.get("/done")
+@client_required
+def finished():
+    """Everything this partner has submitted, newest first, a page at a time (My homework shows the latest)."""
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        return redirect(url_for(".finished"))
+    listed = homework_list.finished_for(signed_in_user(), page)
+    pages = max(1, -(-listed.done_total // homework_list.FINISHED_PER_PAGE))
+    if page > pages:
+        return redirect(url_for(".finished", page=pages))
+    return render_template("therapist_app/client/finished.html", listed=listed, page=page, pages=pages)
+
+
+@bp.get("/check-ins")
+@client_required
+def check_in_history():
+    """All of this partner's own check-in ratings, as a chart and a table (My homework charts the latest)."""
+    series = checkins.own_trust_series(signed_in_user(), checkins.PORTAL_METRICS)
+    return render_template("therapist_app/client/check_ins.html", **_check_in_chart(series))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

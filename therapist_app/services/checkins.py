@@ -24,10 +24,16 @@ class CheckInPoint:
     ratings: dict  # metric -> 0..10
 
 
-def own_trust_series(partner: User, metrics=METRICS) -> list[CheckInPoint]:
-    """This partner's submitted check-in ratings of `metrics`, oldest first. Only ever their own."""
+# My homework charts the latest twelve (about three months of weekly check-ins); the partner's check-ins
+# page has them all. Only those shown are decrypted, so the page costs the same in the second year.
+RECENT_CHECK_INS = 12
+
+
+def own_trust_series(partner: User, metrics=METRICS, latest: int | None = None) -> list[CheckInPoint]:
+    """This partner's submitted check-in ratings of `metrics`, oldest first (only the `latest` ones, if
+    given). Only ever their own."""
     points = []
-    for point in _series(_SUBMITTED_BY_PARTNER, {"partner_id": partner.id})[partner.id]:
+    for point in _series(_SUBMITTED_BY_PARTNER, {"partner_id": partner.id}, latest)[partner.id]:
         ratings = {metric: value for metric, value in point.ratings.items() if metric in metrics}
         if ratings:
             points.append(CheckInPoint(point.at, ratings))
@@ -46,7 +52,8 @@ def couple_trust_series(counselor: User, couple) -> dict[int, list[CheckInPoint]
 def _submitted(criterion):
     return (select(Response.id, Assignment.worksheet_version_id)
             .join(Assignment, Assignment.id == Response.assignment_id)
-            .where(criterion, Response.status == STATUS_SUBMITTED))
+            .where(criterion, Response.status == STATUS_SUBMITTED)
+            .order_by(Response.submitted_at.desc(), Response.id.desc()))
 
 
 _SUBMITTED_BY_PARTNER = _submitted(Response.partner_id == bindparam("partner_id"))
@@ -56,11 +63,16 @@ _RATINGS = (select(Response).where(Response.id.in_(bindparam("response_ids", exp
             .order_by(Response.submitted_at, Response.id))
 
 
-def _series(submitted, params: dict) -> dict[int, list[CheckInPoint]]:
-    rows = session.execute(submitted, params).all()
-    versions = versions_by_id(version_id for _, version_id in rows)  # mostly loaded already by the page
-    definitions = {response_id: definition_of(versions[version_id]) for response_id, version_id in rows
-                   if versions[version_id].policy.charted}
+def _series(submitted, params: dict, latest: int | None = None) -> dict[int, list[CheckInPoint]]:
+    """`latest`: only the newest that many check-ins (for one partner's series)."""
+    rows = session.execute(submitted, params).all()  # newest first: ids only, nothing decrypted
+    versions = versions_by_id({version_id for _, version_id in rows})  # mostly loaded already by the page
+    definitions = {}
+    for response_id, version_id in rows:
+        if versions[version_id].policy.charted:
+            definitions[response_id] = definition_of(versions[version_id])
+            if latest is not None and len(definitions) == latest:
+                break
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
     if not definitions:
         return series
