@@ -35,11 +35,11 @@ def demo_app():
 
 
 def add_weeks_of_check_ins(app, weeks: int) -> None:
-    """The demo partner submits a weekly trust check-in for `weeks` more weeks, the latest two weeks
-    ago: a couple two years in care has some hundred of them. Through the app's own models, so the
-    answers are sealed to their rows as real ones are."""
+    """The demo partner submits a weekly trust check-in of a repeating series for `weeks` more weeks,
+    the latest two weeks ago, and the counselor reads each: a couple two years in care has some hundred
+    of them. Through the app's own models, so the answers are sealed to their rows as real ones are."""
     from therapist_app.extensions import session
-    from therapist_app.models import Assignment, Couple, Response, User
+    from therapist_app.models import Assignment, AssignmentSeries, Couple, Response, User
     from therapist_app.models.base import utcnow
     from therapist_app.services.worksheets import version_by_slug
     with app.app_context():
@@ -48,16 +48,21 @@ def add_weeks_of_check_ins(app, weeks: int) -> None:
             (Couple.partner_a_id == partner.id) | (Couple.partner_b_id == partner.id)).one()
         version = version_by_slug("weekly-trust-check-in")
         now = utcnow()
-        for week in range(weeks):
+        series = AssignmentSeries(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
+                                  first_due=(now - timedelta(weeks=weeks + 1)).date(), status="ended", next_period=weeks)
+        session.add(series)
+        session.flush()
+        for week in reversed(range(weeks)):  # the oldest first, as the weeks went by
             when = now - timedelta(weeks=week + 2)
             assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
-                                    due_date=when.date())
+                                    due_date=when.date(), series_id=series.id, period=weeks - 1 - week)
             session.add(assignment)
             session.flush()
             answers = {"values": {f"{m}_rating": week % 11 for m in ("trust", "safety", "communication", "closeness")},
                        "states": {}}
             session.add(Response(assignment_id=assignment.id, partner_id=partner.id, status="submitted",
-                                 draft=answers, submitted=answers, revision=1, submitted_at=when))
+                                 draft=answers, submitted=answers, revision=1, submitted_at=when,
+                                 reviewed_at=when + timedelta(days=1)))
         session.commit()
 
 

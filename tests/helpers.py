@@ -8,9 +8,10 @@ from support import csrf_token, signed_in
 from therapist_app.engine.fields import kind_of
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, PendingSave, Response
+from therapist_app.models import Assignment, AssignmentSeries, PendingSave, Response
 from therapist_app.models.base import utcnow
 from therapist_app.models.response import STATUS_SUBMITTED
+from therapist_app.models.series import SERIES_ENDED
 from therapist_app.services import assignments
 from therapist_app.services.checkins import METRICS
 from therapist_app.services.worksheets import version_by_slug
@@ -146,23 +147,30 @@ def kept_saves_of(user) -> int:
     return db_session.scalar(select(func.count()).select_from(PendingSave).where(PendingSave.user_id == user.id))
 
 
-def weeks_of_check_ins(couple, partner, weeks: int, ratings=None) -> list[Assignment]:
-    """`weeks` weekly trust check-ins that `partner` submitted, one a week back from the week before
-    last, the newest first: a couple long in care. Rows as submitting leaves them (answers sealed to
-    their rows), written directly, since what is under test is what the pages show of a long history."""
+def weeks_of_check_ins(couple, partner, weeks: int, ratings=None, read=True) -> list[Assignment]:
+    """`weeks` weekly trust check-ins of a repeating series that `partner` submitted (and, with `read`,
+    the counselor read), one a week back from the week before last, the newest first: a couple long in
+    care. Rows as the scheduler and submitting leave them (answers sealed to their rows), written
+    directly, since what is under test is what the pages show of a long history."""
     version = version_by_slug("weekly-trust-check-in")
     now = utcnow()
+    series = AssignmentSeries(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
+                              first_due=(now - timedelta(weeks=weeks + 1)).date(), status=SERIES_ENDED,
+                              next_period=weeks)
+    db_session.add(series)
+    db_session.flush()
     made = []
-    for week in range(weeks):
+    for week in reversed(range(weeks)):  # the oldest first, as the weeks went by (ids in that order)
         when = now - timedelta(weeks=week + 2)
         assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
-                                due_date=when.date())
+                                due_date=when.date(), series_id=series.id, period=weeks - 1 - week)
         db_session.add(assignment)
         db_session.flush()
         values = {f"{metric}_rating": (ratings or {}).get(metric, week % 11) for metric in METRICS}
         answers = {"values": values, "states": {}}
         db_session.add(Response(assignment_id=assignment.id, partner_id=partner.id, status=STATUS_SUBMITTED,
-                                draft=answers, submitted=answers, revision=1, submitted_at=when))
-        made.append(assignment)
+                                draft=answers, submitted=answers, revision=1, submitted_at=when,
+                                reviewed_at=when + timedelta(days=1) if read else None))
+        made.insert(0, assignment)
     db_session.commit()
     return made

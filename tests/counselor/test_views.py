@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, both_partners_submit, save_section, submit
+from helpers import answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
@@ -208,3 +208,26 @@ def test_an_over_long_review_comment_or_agreed_wording_comes_back_in_its_box(app
 
 def _fields(assignment):
     return definition_of(assignment.worksheet_version).all_fields()
+
+
+def _homework_rows(page: str) -> list[str]:
+    table = page[page.index('class="homework-table"'):]
+    return table[:table.index("</table>")].split("<tr")[2:]  # less the heading's row
+
+
+def test_after_two_years_the_couple_page_shows_the_newest_homework_and_whatever_older_still_needs_attention(
+        app, factory):
+    couple = factory.couple()
+    unread = weeks_of_check_ins(couple, couple.partner_a, 1, read=False)[0]  # sent, not read yet
+    old_exercise = factory.assign(couple, "empathy-exchange")  # given by hand, never sent: still open
+    history = weeks_of_check_ins(couple, couple.partner_a, 60)  # sent and read, a week at a time
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    rows = _homework_rows(page)
+    assert len(rows) == 15 + 2  # the newest fifteen, the open exercise and the unread check-in
+    assert f"/counselor/assignments/{old_exercise.id}\"" in page
+    assert f"/counselor/assignments/{unread.id}\"" in page
+    assert f"/counselor/assignments/{history[-1].id}\"" not in page  # read long ago
+    assert "Showing 17 of 62" in page
+    everything = counselor.get(f"/counselor/couples/{couple.id}?homework=all").get_data(as_text=True)
+    assert len(_homework_rows(everything)) == 62 and "Showing" not in everything

@@ -91,12 +91,16 @@ def _pacing_form(couple, formdata=None):
 @counselor_required
 def couple(couple_id, assign_form=None, pacing_form=None, status=200):
     counselor = signed_in_user()
-    couple, rows, waiting = reviews.couple_homework(counselor, couple_id)  # through access: 404 for anyone else
-    audit_log.viewed(counselor, "view_couple", couple)
     whole_timeline = request.args.get("timeline") == "all"
+    # The whole timeline tells of every assignment, so it needs them all too.
+    everything = whole_timeline or request.args.get("homework") == "all"
+    homework = reviews.couple_homework(counselor, couple_id, everything)  # through access: 404 for anyone else
+    couple, rows = homework.couple, homework.rows
+    audit_log.viewed(counselor, "view_couple", couple)
     return render_template(
-        "therapist_app/counselor/couple.html", couple=couple, rows=rows, stage_names=STAGES,
-        gate_note=assignments.gate_warning(couple, waiting), measures=measures.couple_measures(counselor, couple),
+        "therapist_app/counselor/couple.html", couple=couple, rows=rows, homework=homework, stage_names=STAGES,
+        gate_note=assignments.gate_warning(couple, homework.waiting),
+        measures=measures.couple_measures(counselor, couple),
         sessions_panel=timeline.couple_sessions(couple, rows, whole_timeline), repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple), writable=access.couple_writable(couple), care_form=CareForm(),

@@ -115,7 +115,8 @@ def _answers_to_read(couple, rows) -> list:
 
 def prep(counselor: User, couple_id: int, appointment: Appointment | None = None,
          full_history: bool = False) -> PrepPacket:
-    couple, rows, _ = couple_homework(counselor, couple_id)
+    homework = couple_homework(counselor, couple_id)
+    couple, rows = homework.couple, homework.rows
     rows = [r for r in rows if r.assignment.status != STATUS_CANCELLED]
     risk_flags = sum(1 for row in rows for c in row.cells.values() if c.response is not None and c.response.risk_flagged)
     check_ins = _check_ins_to_read(couple, rows)

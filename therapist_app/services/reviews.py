@@ -3,7 +3,7 @@ caseload is services/dashboard.py.)"""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import access, visibility
@@ -13,7 +13,8 @@ from ..errors import RuleError
 from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.base import utcnow
-from ..models.response import answering_role
+from ..models.assignment import STATUS_OPEN
+from ..models.response import STATUS_SUBMITTED, answering_role
 from ..security.audit import record
 from . import audit_log
 from .homework_list import STATUS_LABELS, partner_status
@@ -36,16 +37,47 @@ class AssignmentRow:
     hidden: str | None = None  # why the partners can't see it now (visibility.hidden_from_partners)
 
 
+# The couple page's homework table shows the newest RECENT_ROWS assignments and, older than those, what
+# still needs the counselor or the couple: a sent answer not read yet (or a note added since), and
+# homework the counselor gave by hand that is not yet sent by everyone it was given to. A repeating
+# check-in a partner let pass is left to the whole list: after two years of weekly check-ins the table
+# would otherwise be some hundred rows long and the page twice as slow (docs/benchmarks.md).
+RECENT_ROWS = 15
+_COUPLE = bindparam("couple_id")
+_NEWEST = (select(Assignment.id).where(Assignment.couple_id == _COUPLE)
+           .order_by(Assignment.id.desc()).limit(RECENT_ROWS))
+_UNREAD = exists().where(Response.assignment_id == Assignment.id, Response.status == STATUS_SUBMITTED,
+                         or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at))
+_SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignment.id,
+                                               Response.status == STATUS_SUBMITTED).scalar_subquery())
+_OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
+                    _SENT < case((Assignment.assignee_id.is_(None), 2), else_=1))
+_ALL_OF_COUPLE = select(func.count(Assignment.id)).where(Assignment.couple_id == _COUPLE).scalar_subquery()
 # Built once: the couple page is a counselor's most visited (access.py says why).
-_COUPLES_HOMEWORK = (select(Assignment).where(Assignment.couple_id == bindparam("couple_id"))
+_COUPLES_HOMEWORK = (select(Assignment, _ALL_OF_COUPLE.label("total")).where(Assignment.couple_id == _COUPLE)
                      .order_by(Assignment.id.desc()).options(joinedload(Assignment.worksheet_version)))
+_COUPLES_CURRENT_HOMEWORK = _COUPLES_HOMEWORK.where(or_(Assignment.id.in_(_NEWEST), _UNREAD, _OUTSTANDING))
 
 
-def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[AssignmentRow], bool]:
-    """The couple's homework with each partner's state, and whether joint homework waits for the
-    check-ins to be read (asked once: the page's gate note says it too)."""
+@dataclass
+class CoupleHomework:
+    couple: Couple
+    rows: list[AssignmentRow]
+    waiting: bool  # joint homework waits for the check-ins to be read (asked once: the gate note says it too)
+    total: int  # all the couple's assignments, shown or not
+
+    @property
+    def all_shown(self) -> bool:
+        return len(self.rows) == self.total
+
+
+def couple_homework(counselor: User, couple_id: int, everything: bool = True) -> CoupleHomework:
+    """The couple's homework with each partner's state, newest first: all of it, or (`everything=False`)
+    the newest and whatever older still needs attention."""
     couple = access.couple_for_counselor(counselor, couple_id)
-    assignments = session.scalars(_COUPLES_HOMEWORK, {"couple_id": couple.id}).all()
+    found = session.execute(_COUPLES_HOMEWORK if everything else _COUPLES_CURRENT_HOMEWORK,
+                            {"couple_id": couple.id}).all()
+    assignments = [row.Assignment for row in found]
     by_assignment = responses_by_assignment([a.id for a in assignments])
     waiting = visibility.joint_homework_waits(couple)
     rows = []
@@ -63,7 +95,7 @@ def couple_homework(counselor: User, couple_id: int) -> tuple[Couple, list[Assig
         definition = definition_of(assignment.worksheet_version)
         rows.append(AssignmentRow(assignment, definition, cells,
                                   visibility.hidden_from_partners(assignment, definition, waiting)))
-    return couple, rows, waiting
+    return CoupleHomework(couple, rows, waiting, found[0].total if found else 0)
 
 
 @dataclass
