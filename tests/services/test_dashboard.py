@@ -9,6 +9,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.models import Appointment, Assignment, Couple, Response, SessionTopic, User
 from therapist_app.models.user import ROLE_CLIENT
 from therapist_app.services.worksheets import version_by_slug
+from therapist_app.timezones import today_in
 
 
 def _bulk_couples(counselor, n, start):
@@ -146,3 +147,52 @@ def test_a_note_added_before_the_check_in_is_read_is_read_with_it(app, factory):
     response_id = db_session.query(Response.id).filter_by(assignment_id=check_in.id).scalar()
     assert _mark_read(counselor, check_in, response_id).status_code == 302
     assert _badge(counselor) == "0"
+
+
+def test_each_count_of_a_couple_in_the_middle_of_their_homework(app, factory):
+    """Every figure of a couple's line, each from a different state: counted by the database now."""
+    couple = factory.couple()
+    a, b = couple.partner_a, couple.partner_b
+    counselor = signed_in(app, couple.counselor)
+    add_session(counselor, couple, days=-3)
+    db_session.add(SessionTopic(couple_id=couple.id, author_id=a.id, text="before",
+                                created_at=datetime.now(timezone.utc) - timedelta(days=5)))
+    db_session.commit()
+    add_topic(signed_in(app, b), "after the last session")
+    now = datetime.now(timezone.utc)
+    today = today_in(couple.counselor.timezone)  # "overdue" is by the counselor's calendar
+    version = version_by_slug("empathy-exchange")
+
+    def given(assignee=None, due=None, status="open"):
+        assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
+                                assignee_id=assignee.id if assignee else None, due_date=due, status=status,
+                                visibility_overrides={})
+        db_session.add(assignment)
+        db_session.flush()
+        return assignment
+
+    def sent(assignment, partner, days_ago, read_days_ago=None, risk=False, note_days_ago=None):
+        db_session.add(Response(
+            assignment_id=assignment.id, partner_id=partner.id, status="submitted", revision=2, risk_flagged=risk,
+            submitted_at=now - timedelta(days=days_ago),
+            reviewed_at=now - timedelta(days=read_days_ago) if read_days_ago is not None else None,
+            addendum_at=now - timedelta(days=note_days_ago) if note_days_ago is not None else None))
+
+    late = given(due=today - timedelta(days=1))  # joint, due yesterday
+    sent(late, a, days_ago=1, risk=True)  # since the last session, not read, an alerting answer
+    db_session.add(Response(assignment_id=late.id, partner_id=b.id, status="draft", revision=1))  # begun, late
+    given(assignee=b, due=today + timedelta(days=2))  # B's own, not begun
+    read = given()
+    sent(read, a, days_ago=10, read_days_ago=9, note_days_ago=1)  # a note added since it was read
+    sent(read, b, days_ago=10, read_days_ago=9)
+    cancelled = given(status="cancelled")
+    sent(cancelled, a, days_ago=1)  # counts nowhere
+    db_session.commit()
+    page = counselor.get("/counselor/").get_data(as_text=True)
+    line = page[page.index(couple.label.replace("&", "&amp;")):]
+    line = line[:line.index("</tr>")]
+    assert "1 not started · 1 in progress · 3 submitted · <strong>1 overdue</strong>" in line
+    assert "1 submitted, 1 topic" in line  # new since the last session
+    cells = re.findall(r"<td>(.*?)</td>", line)
+    assert cells[-2] == "2"  # to review: the unread answer, and the check-in with a new note
+    assert '<span class="flag">2</span>' in cells[-1] and "including 1 new note" in cells[-1]

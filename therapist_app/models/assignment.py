@@ -21,10 +21,13 @@ class Assignment(TimestampMixin, Base):
     # Exactly one instance per period of a recurring series, however many schedulers run.
     # The reminder scan reads open homework by due date.
     __table_args__ = (UniqueConstraint("series_id", "period", name="uq_ta_assignment_series_period"),
-                      Index("ix_ta_assignment_status_due_date", "status", "due_date"), NEVER_REUSE_IDS)
+                      Index("ix_ta_assignment_status_due_date", "status", "due_date"),
+                      # A couple's (open) homework: the couple page, My homework, the caseload's counts. With
+                      # the couple alone, SQLite took every open assignment of the practice by status.
+                      Index("ix_ta_assignment_couple_status", "couple_id", "status"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("ta_couple.id", ondelete="CASCADE"))  # indexed with status
     worksheet_version_id: Mapped[int] = mapped_column(ForeignKey("ta_worksheet_version.id"))
     # None: both partners complete their own copy. Otherwise only this partner sees it at all.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("ta_user.id"))

@@ -3,11 +3,10 @@
 A fixed number of queries whatever the caseload: each question is asked once for all couples, and
 only columns are loaded (never the encrypted answers) to count statuses.
 """
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, bindparam, case, func, or_, select, union_all
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access
@@ -15,7 +14,7 @@ from ..models import Appointment, Assignment, Couple, Response, SessionTopic, Us
 from ..models.appointment import STATUS_CANCELLED
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
-from ..models.response import STATUS_SUBMITTED, note_unread
+from ..models.response import STATUS_SUBMITTED
 from ..extensions import session
 from ..timezones import to_local, today_in, zone
 
@@ -81,14 +80,55 @@ _LAST_SESSIONS = (select(Appointment.couple_id, func.max(Appointment.starts_at))
                   .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
                          Appointment.starts_at <= bindparam("now"))
                   .group_by(Appointment.couple_id))
-_OPEN_ASSIGNMENTS = (select(Assignment.id, Assignment.couple_id, Assignment.assignee_id, Assignment.due_date)
-                     .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN))
-_OPEN_RESPONSES = (select(Response.assignment_id, Response.partner_id, Response.status, Response.revision,
-                          Response.submitted_at, Response.reviewed_at, Response.risk_flagged, Response.addendum_at)
-                   .join(Assignment, Assignment.id == Response.assignment_id)
-                   .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN))
-_TOPICS = select(SessionTopic.couple_id, SessionTopic.created_at).where(SessionTopic.couple_id.in_(_IN_CASELOAD))
+_LAST_SESSION = _LAST_SESSIONS.with_only_columns(
+    Appointment.couple_id, func.max(Appointment.starts_at).label("at"), maintain_column_froms=True).subquery()
 
+
+# Every (open assignment, partner it was given to) of the caseload: both partners for joint homework.
+def _given_to(partner_id):
+    return (select(Assignment.id.label("assignment_id"), Assignment.couple_id.label("couple_id"),
+                   Assignment.due_date.label("due_date"), partner_id.label("partner_id"))
+            .join(Couple, Couple.id == Assignment.couple_id)
+            .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN,
+                   or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner_id)))
+
+
+_GIVEN = union_all(_given_to(Couple.partner_a_id), _given_to(Couple.partner_b_id)).subquery()
+# Counted by the database, a row per couple: a counselor two years into care with thirty couples has
+# thousands of assignments, and counting them here cost some 16 µs each (docs/benchmarks.md).
+_SENT = func.coalesce(Response.status, "") == STATUS_SUBMITTED
+_NOT_SENT = func.coalesce(Response.status, "") != STATUS_SUBMITTED
+_NOT_READ = Response.reviewed_at.is_(None) | (Response.addendum_at > Response.reviewed_at)
+# A note added to a sent check-in makes it unread again, and needs attention like a risk answer, until
+# the counselor marks it read (counselor-only: partners see no count). As models.response.note_unread.
+_NEW_NOTE = _SENT & Response.addendum_at.is_not(None) & _NOT_READ
+
+
+def _how_many(condition):
+    return func.count(case((condition, 1)))
+
+
+_HOMEWORK_COUNTS = (
+    select(_GIVEN.c.couple_id,
+           _how_many(_NOT_SENT & (func.coalesce(Response.revision, 0) == 0)).label("not_started"),
+           _how_many(_NOT_SENT & (Response.revision > 0)).label("in_progress"),
+           _how_many(_SENT).label("submitted"),
+           _how_many(_NOT_SENT & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
+           _how_many(_SENT & _NOT_READ).label("to_review"),
+           _how_many(_SENT & _NOT_READ & (Response.risk_flagged | _NEW_NOTE)).label("risk"),
+           _how_many(_NEW_NOTE).label("new_notes"),
+           _how_many(_SENT & (_LAST_SESSION.c.at.is_(None) | (Response.submitted_at > _LAST_SESSION.c.at)))
+           .label("new_submissions"))
+    .select_from(_GIVEN)
+    .outerjoin(Response, (Response.assignment_id == _GIVEN.c.assignment_id)
+               & (Response.partner_id == _GIVEN.c.partner_id))
+    .outerjoin(_LAST_SESSION, _LAST_SESSION.c.couple_id == _GIVEN.c.couple_id)
+    .group_by(_GIVEN.c.couple_id))
+_NEW_TOPICS = (select(SessionTopic.couple_id, func.count())
+               .outerjoin(_LAST_SESSION, _LAST_SESSION.c.couple_id == SessionTopic.couple_id)
+               .where(SessionTopic.couple_id.in_(_IN_CASELOAD),
+                      _LAST_SESSION.c.at.is_(None) | (SessionTopic.created_at > _LAST_SESSION.c.at))
+               .group_by(SessionTopic.couple_id))
 
 def _week_sessions(counselor: User, couples_by_id: dict, today: date) -> list[Appointment]:
     start = datetime.combine(today, time.min, tzinfo=zone(counselor.timezone))
@@ -104,44 +144,20 @@ def _last_sessions(counselor: User) -> dict[int, datetime]:
 
 
 def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) -> None:
-    params = access.counselor_params(counselor)
-    assignments = session.execute(_OPEN_ASSIGNMENTS, params).all()
-    responses = defaultdict(dict)
-    for row in session.execute(_OPEN_RESPONSES, params):
-        responses[row.assignment_id][row.partner_id] = row
-    for assignment_id, couple_id, assignee_id, due_date in assignments:
-        day = days[couple_id]
-        partners = [assignee_id] if assignee_id else [day.couple.partner_a_id, day.couple.partner_b_id]
-        for partner_id in partners:
-            _count_one(day, responses[assignment_id].get(partner_id), due_date, today)
+    counted = session.execute(_HOMEWORK_COUNTS, {**access.counselor_params(counselor), "today": today,
+                                                 "now": utcnow()})
+    for row in counted:
+        day = days[row.couple_id]
+        for name in COUNTS:
+            setattr(day, name, getattr(row, name))
 
 
-def _count_one(day: CoupleDay, response, due_date: date | None, today: date) -> None:
-    if response is not None and response.status == STATUS_SUBMITTED:
-        day.submitted += 1
-        # A note added to a sent check-in makes it unread again, and needs attention like a risk
-        # answer, until the counselor marks it read (counselor-only: partners see no count).
-        new_note = note_unread(response.reviewed_at, response.addendum_at)
-        unread = response.reviewed_at is None or new_note
-        day.to_review += unread
-        day.risk += unread and (bool(response.risk_flagged) or new_note)
-        day.new_notes += new_note
-        if day.last_session is None or response.submitted_at > day.last_session:
-            day.new_submissions += 1
-        return
-    if response is not None and response.revision > 0:
-        day.in_progress += 1
-    else:
-        day.not_started += 1
-    if due_date is not None and due_date < today:
-        day.overdue += 1
+COUNTS = ("not_started", "in_progress", "submitted", "overdue", "to_review", "risk", "new_notes", "new_submissions")
 
 
 def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:
-    for couple_id, created_at in session.execute(_TOPICS, access.counselor_params(counselor)):
-        last = days[couple_id].last_session
-        if last is None or created_at > last:
-            days[couple_id].new_topics += 1
+    for couple_id, new in session.execute(_NEW_TOPICS, {**access.counselor_params(counselor), "now": utcnow()}):
+        days[couple_id].new_topics = new
 
 
 def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -> Day:
