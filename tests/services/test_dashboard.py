@@ -2,7 +2,7 @@
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from helpers import answer_check_in_calmly, answer_check_in_with_risk, check_in_of, submit
+from helpers import answer_check_in_calmly, answer_check_in_with_risk, check_in_of, submit, weeks_of_check_ins
 from sessions_support import add_session, add_topic
 from support import counted_queries, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
@@ -196,3 +196,13 @@ def test_each_count_of_a_couple_in_the_middle_of_their_homework(app, factory):
     cells = re.findall(r"<td>(.*?)</td>", line)
     assert cells[-2] == "2"  # to review: the unread answer, and the check-in with a new note
     assert '<span class="flag">2</span>' in cells[-1] and "including 1 new note" in cells[-1]
+
+
+def test_missed_weeks_of_a_repeating_check_in_are_not_counted_as_waiting(app, factory):
+    """Ten weeks of the weekly check-in: partner A sent each one, partner B none. The caseload counts B's
+    latest two (not started, and overdue), not a column of ten."""
+    couple = factory.couple()
+    weeks_of_check_ins(couple, couple.partner_a, 10)
+    page = signed_in(app, couple.counselor).get("/counselor/").get_data(as_text=True)
+    line = page[page.index(couple.label.replace("&", "&amp;")):]
+    assert "2 not started · 0 in progress · 10 submitted · <strong>2 overdue</strong>" in line[:line.index("</tr>")]

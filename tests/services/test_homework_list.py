@@ -1,6 +1,6 @@
 """The partner's homework list (services/homework_list.py): where each partner is in each exercise,
 what still needs doing first, and only the latest of what is done."""
-from helpers import answer_everything, submit, weeks_of_check_ins
+from helpers import answer_everything, save_section, submit, weeks_of_check_ins
 from support import signed_in
 from therapist_app.services.homework_list import (FINISHED_PER_PAGE, RECENT_DONE, STATUS_NOT_STARTED,
                                                   STATUS_SUBMITTED, finished_for, homework_for)
@@ -41,3 +41,17 @@ def test_everything_finished_comes_a_page_at_a_time_newest_first(app, factory):
     assert len(second.done) == 3 and first.done_total == second.done_total == FINISHED_PER_PAGE + 3
     # Partner B submitted none of them (and partner A's answers are not B's to list).
     assert finished_for(couple.partner_b, 1).done == []
+
+
+def test_weeks_of_a_repeating_check_in_a_partner_let_pass_leave_their_list(app, factory):
+    """The check-in repeats weekly. Partner A sent ten weeks of it; partner B let them all pass. B's list
+    keeps the latest two (the one after is not due yet); the older weeks are missed, not waiting. A
+    week B had begun stays, with what they wrote."""
+    couple = factory.couple()
+    weeks = weeks_of_check_ins(couple, couple.partner_a, 10)  # newest first
+    begun = weeks[6]
+    save_section(signed_in(app, couple.partner_b), begun.id, {"trust_rating": "6"})
+    listed = homework_for(couple.partner_b)
+    assert [item.assignment.id for item in listed.to_do] == [begun.id, weeks[1].id, weeks[0].id]
+    # A's list is unchanged by it: all ten are A's, sent.
+    assert homework_for(couple.partner_a).done_total == 10

@@ -1,10 +1,11 @@
 """Recurring homework: one series, and the scheduler makes one assignment per period from it."""
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, and_, exists
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
+from .assignment import STATUS_OPEN, Assignment
 from .base import NEVER_REUSE_IDS, Base, TimestampMixin, UTCDateTime
 from .couple import Couple
 from .worksheet import WorksheetVersion
@@ -57,3 +58,18 @@ class AssignmentSeries(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<AssignmentSeries {self.id} {self.status}>"
+
+
+def _passed_instance():
+    # Two periods on (each instance appears LEAD, a week, before it is due): the next one is due too.
+    later = aliased(Assignment)
+    return and_(Assignment.series_id.is_not(None),
+                exists().where(later.series_id == Assignment.series_id, later.period >= Assignment.period + 2,
+                               later.status == STATUS_OPEN))
+
+
+# An instance of repeating homework whose time has passed: the one after it is due as well. Not begun,
+# it is a missed week, not work still waiting: it leaves the partner's list (a partner who lets the
+# check-in go for months is not met by a column of them) and the caseload's "not started" and
+# "overdue"; the couple page's whole list still shows it.
+PASSED_INSTANCE = _passed_instance()

@@ -15,6 +15,7 @@ from ..models.appointment import STATUS_CANCELLED
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.response import STATUS_SUBMITTED
+from ..models.series import PASSED_INSTANCE
 from ..extensions import session
 from ..timezones import to_local, today_in, zone
 
@@ -87,7 +88,8 @@ _LAST_SESSION = _LAST_SESSIONS.with_only_columns(
 # Every (open assignment, partner it was given to) of the caseload: both partners for joint homework.
 def _given_to(partner_id):
     return (select(Assignment.id.label("assignment_id"), Assignment.couple_id.label("couple_id"),
-                   Assignment.due_date.label("due_date"), partner_id.label("partner_id"))
+                   Assignment.due_date.label("due_date"), partner_id.label("partner_id"),
+                   PASSED_INSTANCE.label("passed"))
             .join(Couple, Couple.id == Assignment.couple_id)
             .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN,
                    or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner_id)))
@@ -95,9 +97,11 @@ def _given_to(partner_id):
 
 _GIVEN = union_all(_given_to(Couple.partner_a_id), _given_to(Couple.partner_b_id)).subquery()
 # Counted by the database, a row per couple: a counselor two years into care with thirty couples has
-# thousands of assignments, and counting them here cost some 16 µs each (docs/benchmarks.md).
+# thousands of assignments, and counting them here cost some 13 µs each (docs/benchmarks.md).
 _SENT = func.coalesce(Response.status, "") == STATUS_SUBMITTED
 _NOT_SENT = func.coalesce(Response.status, "") != STATUS_SUBMITTED
+# Not begun: "not started", unless it is a missed week of repeating homework (models.series.PASSED_INSTANCE).
+_NOT_BEGUN = _NOT_SENT & (func.coalesce(Response.revision, 0) == 0)
 _NOT_READ = Response.reviewed_at.is_(None) | (Response.addendum_at > Response.reviewed_at)
 # A note added to a sent check-in makes it unread again, and needs attention like a risk answer, until
 # the counselor marks it read (counselor-only: partners see no count). As models.response.note_unread.
@@ -110,10 +114,11 @@ def _how_many(condition):
 
 _HOMEWORK_COUNTS = (
     select(_GIVEN.c.couple_id,
-           _how_many(_NOT_SENT & (func.coalesce(Response.revision, 0) == 0)).label("not_started"),
+           _how_many(_NOT_BEGUN & ~_GIVEN.c.passed).label("not_started"),
            _how_many(_NOT_SENT & (Response.revision > 0)).label("in_progress"),
            _how_many(_SENT).label("submitted"),
-           _how_many(_NOT_SENT & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
+           _how_many(_NOT_SENT & ~(_NOT_BEGUN & _GIVEN.c.passed)
+                     & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
            _how_many(_SENT & _NOT_READ).label("to_review"),
            _how_many(_SENT & _NOT_READ & (Response.risk_flagged | _NEW_NOTE)).label("risk"),
            _how_many(_NEW_NOTE).label("new_notes"),
@@ -129,6 +134,7 @@ _NEW_TOPICS = (select(SessionTopic.couple_id, func.count())
                .where(SessionTopic.couple_id.in_(_IN_CASELOAD),
                       _LAST_SESSION.c.at.is_(None) | (SessionTopic.created_at > _LAST_SESSION.c.at))
                .group_by(SessionTopic.couple_id))
+
 
 def _week_sessions(counselor: User, couples_by_id: dict, today: date) -> list[Appointment]:
     start = datetime.combine(today, time.min, tzinfo=zone(counselor.timezone))

@@ -2,14 +2,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, case, exists, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import access, visibility
 from ..engine.presentation import definition_of
 from ..extensions import session
 from ..models import Assignment, Couple, Response, User
 from ..models.response import NOT_YET, STATUS_SUBMITTED as RESPONSE_SUBMITTED
+from ..models.series import PASSED_INSTANCE
 from .responses import ResponseState, responses_by_assignment
 
 STATUS_NOT_STARTED = "not_started"
@@ -46,11 +47,14 @@ FINISHED_PER_PAGE = 20
 # This partner's own submission of an assignment (none: still to do).
 _MY_SUBMISSION = ((Response.assignment_id == Assignment.id) & (Response.partner_id == bindparam("partner_id"))
                   & (Response.status == RESPONSE_SUBMITTED))
+_MINE = aliased(Response)  # apart from the list's own join of this partner's sent answers
+_BEGUN_BY_ME = exists().where(_MINE.assignment_id == Assignment.id, _MINE.partner_id == bindparam("partner_id"),
+                              _MINE.revision > 0)
 # Built once, from access's rule (access.py says why). One query for the whole list: everything still to
-# do, the latest RECENT_DONE of what is done, and how many are done in all (window functions, numbered
-# within each of the two groups). Joined, not a second query: each row has one version, and its
-# definition column is deferred.
-_RANKED = (access.PARTNERS_ASSIGNMENTS
+# do (but a repeating check-in's missed weeks), the latest RECENT_DONE of what is done, and how many are
+# done in all (window functions, numbered within each of the two groups). Joined, not a second query:
+# each row has one version, and its definition column is deferred.
+_RANKED = (access.PARTNERS_ASSIGNMENTS.where(~(PASSED_INSTANCE & ~_BEGUN_BY_ME))
            .with_only_columns(Assignment.id.label("assignment_id"), Response.id.label("submission_id"),
                               func.count(Response.id).over().label("done_total"),
                               func.row_number().over(partition_by=Response.id.is_(None),
