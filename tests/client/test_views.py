@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, sample_answer, save_section, submit, weeks_of_check_ins
+from helpers import (answer_check_in_calmly, answer_everything, check_in_of, sample_answer, save_section, submit,
+                     weeks_of_check_ins)
 from support import Auth, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
@@ -256,12 +257,20 @@ def test_after_two_years_of_check_ins_my_homework_is_still_short_and_the_rest_is
     last = a.get("/my/done?page=99")
     assert last.status_code == 302 and last.headers["Location"].endswith("/my/done?page=6")
     assert _text(a.get("/my/done?page=6")).count('class="homework-item') == 4
+    assert a.get("/my/done?page=99999999999999999999").headers["Location"].endswith("/my/done?page=6")
 
 
 def test_my_partners_finished_homework_and_check_ins_are_not_mine_to_see(app, factory):
-    couple = factory.couple()
+    couple = factory.couple(with_check_ins=True)
+    a = signed_in(app, couple.partner_a)
+    private = check_in_of(couple, couple.partner_a)
+    answer_check_in_calmly(a, private)
+    assert submit(a, private.id).status_code == 302
     weeks_of_check_ins(couple, couple.partner_a, 3, ratings={"trust": 7})
+    assert f"/my/homework/{private.id}" in _text(a.get("/my/done"))
     b = signed_in(app, couple.partner_b)
+    for path in ("/my/", "/my/done"):
+        assert f"/my/homework/{private.id}" not in _text(b.get(path))
     assert "Nothing finished yet" in _text(b.get("/my/done"))
     assert "No check-ins yet" in _text(b.get("/my/check-ins"))
     assert "Done lately" not in _text(b.get("/my/"))

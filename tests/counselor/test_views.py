@@ -231,3 +231,20 @@ def test_after_two_years_the_couple_page_shows_the_newest_homework_and_whatever_
     assert "Showing 17 of 62" in page
     everything = counselor.get(f"/counselor/couples/{couple.id}?homework=all").get_data(as_text=True)
     assert len(_homework_rows(everything)) == 62 and "Showing" not in everything
+
+
+def test_an_older_exercise_read_just_now_is_on_the_short_couple_page_and_its_timeline(app, factory):
+    couple = factory.couple()
+    older = factory.assign(couple, "empathy-exchange")
+    both_partners_submit(app, couple, older)
+    weeks_of_check_ins(couple, couple.partner_a, 20)  # twenty newer assignments
+    counselor = signed_in(app, couple.counselor)
+    for response_id in db_session.scalars(select(Response.id).where(Response.assignment_id == older.id)):
+        assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                              data={"csrf_token": csrf_token(counselor)}).status_code == 302
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert f"/counselor/assignments/{older.id}\"" in page  # read, but just now: the latest timeline tells of it
+    timeline = page[page.index('id="timeline-heading"'):]
+    title = definition_of(older.worksheet_version).title
+    assert f"“{title}”" in timeline and "Showing" in page
+    assert "Show the whole timeline</a>" in " ".join(timeline.split())  # not counted: the short page has not all

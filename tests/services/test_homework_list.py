@@ -1,6 +1,7 @@
 """The partner's homework list (services/homework_list.py): where each partner is in each exercise,
 what still needs doing first, and only the latest of what is done."""
-from helpers import answer_everything, save_section, submit, weeks_of_check_ins
+from helpers import answer_check_in_calmly, answer_everything, check_in_of, save_section, submit, weeks_of_check_ins
+from therapist_app.extensions import session as db_session
 from support import signed_in
 from therapist_app.services.homework_list import (FINISHED_PER_PAGE, RECENT_DONE, STATUS_NOT_STARTED,
                                                   STATUS_SUBMITTED, finished_for, homework_for)
@@ -55,3 +56,19 @@ def test_weeks_of_a_repeating_check_in_a_partner_let_pass_leave_their_list(app, 
     assert [item.assignment.id for item in listed.to_do] == [begun.id, weeks[1].id, weeks[0].id]
     # A's list is unchanged by it: all ten are A's, sent.
     assert homework_for(couple.partner_a).done_total == 10
+
+
+def test_while_joint_homework_is_paused_the_done_list_holds_only_what_the_partner_may_open(app, factory):
+    """Paused, joint homework is hidden from both partners: it takes no place among the latest done
+    and is not counted, so the list and its pages show what is there to open."""
+    couple = factory.couple(with_check_ins=True)
+    a = signed_in(app, couple.partner_a)
+    private = check_in_of(couple, couple.partner_a)  # A's own: never paused
+    answer_check_in_calmly(a, private)
+    assert submit(a, private.id).status_code == 302
+    weeks_of_check_ins(couple, couple.partner_a, FINISHED_PER_PAGE + 5)  # joint
+    couple.joint_paused = True
+    db_session.commit()
+    listed, first = homework_for(couple.partner_a), finished_for(couple.partner_a, 1)
+    assert [item.assignment.id for item in listed.done] == [private.id] and listed.done_total == 1
+    assert [item.assignment.id for item in first.done] == [private.id] and first.done_total == 1

@@ -49,8 +49,7 @@ def homework():
                            writable=access.couple_writable(listed.couple), paused=listed.couple.joint_paused,
                            waiting=responses.WAITING if listed.waiting else None,
                            corner=session_corner(partner, listed.couple), topic_form=TopicForm(),
-                           confirm=ConfirmForm(), recent_check_ins=checkins.RECENT_CHECK_INS,
-                           **_check_in_chart(series))
+                           confirm=ConfirmForm(), **_check_in_chart(series))
 
 
 def _check_in_chart(series) -> dict:
@@ -62,7 +61,7 @@ def _check_in_chart(series) -> dict:
 @client_required
 def finished():
     """Everything this partner has submitted, newest first, a page at a time (My homework shows the latest)."""
-    page = request.args.get("page", 1, type=int)
+    page = min(request.args.get("page", 1, type=int), homework_list.LAST_PAGE_ASKED)
     if page < 1:
         return redirect(url_for(".finished"))
     listed = homework_list.finished_for(signed_in_user(), page)

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, exists, func, select
+from sqlalchemy import Boolean, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from .. import access, visibility
@@ -43,18 +43,23 @@ class HomeworkItem:
 # My homework stays short on a phone and costs the same in week 100 as in week 1 (docs/benchmarks.md).
 RECENT_DONE = 5
 FINISHED_PER_PAGE = 20
+LAST_PAGE_ASKED = 10_000  # a page number beyond any history (a larger one is taken as this)
 
 # This partner's own submission of an assignment (none: still to do).
 _MY_SUBMISSION = ((Response.assignment_id == Assignment.id) & (Response.partner_id == bindparam("partner_id"))
                   & (Response.status == RESPONSE_SUBMITTED))
 _MINE = aliased(Response)  # apart from the list's own join of this partner's sent answers
 _BEGUN_BY_ME = exists().where(_MINE.assignment_id == Assignment.id, _MINE.partner_id == bindparam("partner_id"),
-                              _MINE.revision > 0)
+                              (_MINE.revision > 0) | (_MINE.status == RESPONSE_SUBMITTED))
+# Joint homework is hidden from both partners while the couple is paused or waits for the check-ins to
+# be read (visibility.hidden_from_partners, asked before the list): left out here, before the latest
+# few are picked and counted, so that hidden work takes no place in them.
+_SHOWN_NOW = or_(bindparam("joint_shown", type_=Boolean), Assignment.assignee_id.is_not(None))
 # Built once, from access's rule (access.py says why). One query for the whole list: everything still to
 # do (but a repeating check-in's missed weeks), the latest RECENT_DONE of what is done, and how many are
 # done in all (window functions, numbered within each of the two groups). Joined, not a second query:
 # each row has one version, and its definition column is deferred.
-_RANKED = (access.PARTNERS_ASSIGNMENTS.where(~(PASSED_INSTANCE & ~_BEGUN_BY_ME))
+_RANKED = (access.PARTNERS_ASSIGNMENTS.where(_SHOWN_NOW, ~(PASSED_INSTANCE & ~_BEGUN_BY_ME))
            .with_only_columns(Assignment.id.label("assignment_id"), Response.id.label("submission_id"),
                               func.count(Response.id).over().label("done_total"),
                               func.row_number().over(partition_by=Response.id.is_(None),
@@ -71,13 +76,13 @@ _LIST = (select(Assignment, _RANKED.c.submission_id, _RANKED.c.done_total)
                    Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
          .options(joinedload(Assignment.worksheet_version)))
 # One page of what is done, newest first by when this partner submitted, with how many in all.
-_DONE = (access.PARTNERS_ASSIGNMENTS.add_columns(func.count().over().label("total"))
+_DONE = (access.PARTNERS_ASSIGNMENTS.where(_SHOWN_NOW).add_columns(func.count().over().label("total"))
          .join(Response, _MY_SUBMISSION)
          .order_by(Response.submitted_at.desc(), Assignment.id.desc())
          .limit(bindparam("limit")).offset(bindparam("offset"))
          .options(joinedload(Assignment.worksheet_version)))
-_DONE_COUNT = (access.PARTNERS_ASSIGNMENTS.with_only_columns(func.count(), maintain_column_froms=True)
-               .join(Response, _MY_SUBMISSION))
+_DONE_COUNT = (access.PARTNERS_ASSIGNMENTS.where(_SHOWN_NOW)
+               .with_only_columns(func.count(), maintain_column_froms=True).join(Response, _MY_SUBMISSION))
 
 
 @dataclass
@@ -98,23 +103,29 @@ def homework_for(partner: User) -> HomeworkList:
     """The partner's list: everything still to do, and the latest of what is done. Paused or waiting
     joint homework is left out for both partners alike."""
     couple = access.couple_of_partner(partner)
-    rows = session.execute(_LIST, access.partner_params(partner, couple)).all()
+    waiting = visibility.joint_homework_waits(couple)
+    rows = session.execute(_LIST, _params(partner, couple, waiting)).all()
     to_do = [row.Assignment for row in rows if row.submission_id is None]
     done = [row.Assignment for row in rows if row.submission_id is not None]
     done_total = rows[0].done_total if rows else 0
-    waiting = visibility.joint_homework_waits(couple)
     to_do_items, done_items = _items(partner, [to_do, done], waiting)
+    # Sent, but held since by a "not yet" of the other partner: it waits again, so it is listed with what waits.
+    to_do_items += [item for item in done_items if item.status != STATUS_SUBMITTED]
+    done_items = [item for item in done_items if item.status == STATUS_SUBMITTED]
     return HomeworkList(couple, to_do_items, done_items, done_total, waiting)
 
 
 def finished_for(partner: User, page: int) -> HomeworkList:
     """One page (from 1) of everything this partner has submitted, newest first."""
     couple = access.couple_of_partner(partner)
-    done, done_total = _done(access.partner_params(partner, couple), FINISHED_PER_PAGE,
-                             (page - 1) * FINISHED_PER_PAGE)
     waiting = visibility.joint_homework_waits(couple)
+    done, done_total = _done(_params(partner, couple, waiting), FINISHED_PER_PAGE, (page - 1) * FINISHED_PER_PAGE)
     (done_items,) = _items(partner, [done], waiting)
     return HomeworkList(couple, [], done_items, done_total, waiting)
+
+
+def _params(partner: User, couple: Couple, waiting: bool) -> dict:
+    return {**access.partner_params(partner, couple), "joint_shown": not (couple.joint_paused or waiting)}
 
 
 def _done(params: dict, limit: int, offset: int) -> tuple[list[Assignment], int]:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import access, visibility
 from ..engine.fields import STATE_LABELS, kind_of
@@ -39,24 +39,35 @@ class AssignmentRow:
 
 # The couple page's homework table shows the newest RECENT_ROWS assignments and, older than those, what
 # still needs the counselor or the couple: a sent answer not read yet (or a note added since), and
-# homework the counselor gave by hand that is not yet sent by everyone it was given to. A repeating
+# homework the counselor gave by hand that is not yet sent by everyone it was given to; and what changed
+# since (for the timeline's latest events). A repeating
 # check-in a partner let pass is left to the whole list: after two years of weekly check-ins the table
 # would otherwise be some hundred rows long and the page twice as slow (docs/benchmarks.md).
 RECENT_ROWS = 15
 _COUPLE = bindparam("couple_id")
-_NEWEST = (select(Assignment.id).where(Assignment.couple_id == _COUPLE)
-           .order_by(Assignment.id.desc()).limit(RECENT_ROWS))
+_LATEST, _EARLIER = aliased(Assignment), aliased(Assignment)  # apart from the table's own rows
+_NEWEST = (select(_LATEST.id).where(_LATEST.couple_id == _COUPLE)
+           .order_by(_LATEST.id.desc()).limit(RECENT_ROWS))
 _UNREAD = exists().where(Response.assignment_id == Assignment.id, Response.status == STATUS_SUBMITTED,
                          or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at))
 _SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignment.id,
                                                Response.status == STATUS_SUBMITTED).scalar_subquery())
 _OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
                     _SENT < case((Assignment.assignee_id.is_(None), 2), else_=1))
+# Older homework with something newer than the newest fifteen's first assignment (sent, read, revealed):
+# the couple page's latest timeline events are among these rows, since fifteen "assigned" events are
+# at least as new as that first assignment.
+_NEWEST_FROM = select(func.min(_EARLIER.created_at)).where(_EARLIER.id.in_(_NEWEST)).scalar_subquery()
+_ANSWERS = aliased(Response)
+_ACTIVE_SINCE = or_(Assignment.revealed_at >= _NEWEST_FROM,
+                    exists().where(_ANSWERS.assignment_id == Assignment.id,
+                                   or_(_ANSWERS.submitted_at >= _NEWEST_FROM, _ANSWERS.reviewed_at >= _NEWEST_FROM)))
 _ALL_OF_COUPLE = select(func.count(Assignment.id)).where(Assignment.couple_id == _COUPLE).scalar_subquery()
 # Built once: the couple page is a counselor's most visited (access.py says why).
 _COUPLES_HOMEWORK = (select(Assignment, _ALL_OF_COUPLE.label("total")).where(Assignment.couple_id == _COUPLE)
                      .order_by(Assignment.id.desc()).options(joinedload(Assignment.worksheet_version)))
-_COUPLES_CURRENT_HOMEWORK = _COUPLES_HOMEWORK.where(or_(Assignment.id.in_(_NEWEST), _UNREAD, _OUTSTANDING))
+_COUPLES_CURRENT_HOMEWORK = _COUPLES_HOMEWORK.where(or_(Assignment.id.in_(_NEWEST), _UNREAD, _OUTSTANDING,
+                                                         _ACTIVE_SINCE))
 
 
 @dataclass

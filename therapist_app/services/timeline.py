@@ -30,6 +30,7 @@ class CoupleSessions:
     open_topics: list
     timeline: list[TimelineEvent]  # every event, newest first
     whole: bool = False     # the counselor asked for the whole timeline
+    complete: bool = True   # built from all the couple's homework (else from enough for the latest events)
     recent: ClassVar[int] = RECENT_EVENTS
 
     @property
@@ -66,9 +67,11 @@ _PUBLISHED_SUMMARIES = select(SessionSummary).where(
     SessionSummary.published_at.is_not(None))
 
 
-def couple_sessions(couple: Couple, rows, whole: bool = False) -> CoupleSessions:
+def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = True) -> CoupleSessions:
     """Everything session-related for the couple page. `rows` are the page's homework rows, already
-    loaded through access, so the timeline costs no query per assignment. `whole`: every event shown."""
+    loaded through access, so the timeline costs no query per assignment. `whole`: every event shown.
+    `complete`: `rows` are all the couple's homework (when not, they hold every assignment with an event
+    among the latest, reviews.couple_homework says why, and the timeline is not counted)."""
     numbered = sessions.couple_sessions(couple)
     events = _homework_events(couple, rows)
     for item in numbered:
@@ -85,4 +88,4 @@ def couple_sessions(couple: Couple, rows, whole: bool = False) -> CoupleSessions
                                     appointment_id=summary.appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
     last_started = sessions.last_started_among([item.appointment for item in numbered])
-    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole)
+    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole, complete)
