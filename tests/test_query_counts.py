@@ -28,7 +28,7 @@ def test_the_caseload_costs_the_same_queries_for_3_and_for_30_couples(app, facto
             factory.assign(factory.couple(counselor=counselor), "empathy-exchange")
 
     add_couples(3)
-    assert_same_cost(app, signed_in(app, counselor), "/counselor/", lambda: add_couples(27), at_most=6)
+    assert_same_cost(app, signed_in(app, counselor), "/counselor/", lambda: add_couples(27), at_most=5)
 
 
 def _couple_with_two_exercises(factory):

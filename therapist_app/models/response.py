@@ -132,9 +132,18 @@ class ResponseRevision(TimestampMixin, Base):
     content: Mapped[dict] = mapped_column(EncryptedJSON("response_revision.content"))
 
 
+def note_unread_clause():
+    """note_unread, as SQL."""
+    return and_(Response.addendum_at.is_not(None),
+                or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at))
+
+
+def unread_by_counselor_clause():
+    """ResponseStateRules.unread_by_counselor, as SQL: submitted and not read yet, or read before a note."""
+    return and_(Response.status == STATUS_SUBMITTED, or_(Response.reviewed_at.is_(None), note_unread_clause()))
+
+
 def needs_attention_clause():
     """SQL for a response whose counselor has something unread that needs attention: a risk answer
     not read yet, or a note added to a private check-in since it was last read."""
-    return or_(and_(Response.risk_flagged.is_(True), Response.reviewed_at.is_(None)),
-               and_(Response.addendum_at.is_not(None),
-                    or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at)))
+    return or_(and_(Response.risk_flagged.is_(True), Response.reviewed_at.is_(None)), note_unread_clause())

@@ -14,7 +14,8 @@ from ..models import Appointment, Assignment, Couple, Response, SessionTopic, Us
 from ..models.appointment import STATUS_CANCELLED
 from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
-from ..models.response import STATUS_SUBMITTED
+from ..models.response import (STATUS_SUBMITTED, needs_attention_clause, note_unread_clause,
+                               unread_by_counselor_clause)
 from ..models.series import PASSED_INSTANCE
 from ..extensions import session
 from ..timezones import to_local, today_in, zone
@@ -42,7 +43,6 @@ class CoupleDay:
     new_notes: int = 0  # notes added to a sent private check-in, not read yet
     new_submissions: int = 0
     new_topics: int = 0
-    last_session: datetime | None = None
     next_session: Appointment | None = None
 
     @property
@@ -77,12 +77,11 @@ _WEEK = (select(Appointment)
          .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
                 Appointment.starts_at >= bindparam("start"), Appointment.starts_at < bindparam("end"))
          .order_by(Appointment.starts_at))
-_LAST_SESSIONS = (select(Appointment.couple_id, func.max(Appointment.starts_at))
-                  .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
-                         Appointment.starts_at <= bindparam("now"))
-                  .group_by(Appointment.couple_id))
-_LAST_SESSION = _LAST_SESSIONS.with_only_columns(
-    Appointment.couple_id, func.max(Appointment.starts_at).label("at"), maintain_column_froms=True).subquery()
+# Each couple's last session so far: what counts as "new since the last session".
+_LAST_SESSION = (select(Appointment.couple_id, func.max(Appointment.starts_at).label("at"))
+                 .where(Appointment.couple_id.in_(_IN_CASELOAD), Appointment.status != STATUS_CANCELLED,
+                        Appointment.starts_at <= bindparam("now"))
+                 .group_by(Appointment.couple_id).subquery())
 
 
 # Every (open assignment, partner it was given to) of the caseload: both partners for joint homework.
@@ -102,10 +101,8 @@ _SENT = func.coalesce(Response.status, "") == STATUS_SUBMITTED
 _NOT_SENT = func.coalesce(Response.status, "") != STATUS_SUBMITTED
 # Not begun: "not started", unless it is a missed week of repeating homework (models.series.PASSED_INSTANCE).
 _NOT_BEGUN = _NOT_SENT & (func.coalesce(Response.revision, 0) == 0)
-_NOT_READ = Response.reviewed_at.is_(None) | (Response.addendum_at > Response.reviewed_at)
 # A note added to a sent check-in makes it unread again, and needs attention like a risk answer, until
-# the counselor marks it read (counselor-only: partners see no count). As models.response.note_unread.
-_NEW_NOTE = _SENT & Response.addendum_at.is_not(None) & _NOT_READ
+# the counselor marks it read (counselor-only: partners see no count): models.response's rules, as SQL.
 
 
 def _how_many(condition):
@@ -119,9 +116,9 @@ _HOMEWORK_COUNTS = (
            _how_many(_SENT).label("submitted"),
            _how_many(_NOT_SENT & ~(_NOT_BEGUN & _GIVEN.c.passed)
                      & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
-           _how_many(_SENT & _NOT_READ).label("to_review"),
-           _how_many(_SENT & _NOT_READ & (Response.risk_flagged | _NEW_NOTE)).label("risk"),
-           _how_many(_NEW_NOTE).label("new_notes"),
+           _how_many(unread_by_counselor_clause()).label("to_review"),
+           _how_many(_SENT & needs_attention_clause()).label("risk"),
+           _how_many(_SENT & note_unread_clause()).label("new_notes"),
            _how_many(_SENT & (_LAST_SESSION.c.at.is_(None) | (Response.submitted_at > _LAST_SESSION.c.at)))
            .label("new_submissions"))
     .select_from(_GIVEN)
@@ -143,10 +140,6 @@ def _week_sessions(counselor: User, couples_by_id: dict, today: date) -> list[Ap
     for appointment in appointments:  # already loaded: no query per session
         set_committed_value(appointment, "couple", couples_by_id[appointment.couple_id])
     return appointments
-
-
-def _last_sessions(counselor: User) -> dict[int, datetime]:
-    return dict(session.execute(_LAST_SESSIONS, {**access.counselor_params(counselor), "now": utcnow()}).all())
 
 
 def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) -> None:
@@ -171,8 +164,6 @@ def counselor_day(counselor: User, name_filter: str = "all", search: str = "") -
     today = today_in(counselor.timezone)
     couples = session.scalars(_COUPLES, access.counselor_params(counselor)).all()
     days = {c.id: CoupleDay(c) for c in couples}
-    for couple_id, at in _last_sessions(counselor).items():
-        days[couple_id].last_session = at
     week = _week_sessions(counselor, {c.id: c for c in couples}, today)
     for appointment in reversed(week):
         if appointment.starts_at > utcnow():

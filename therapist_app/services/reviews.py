@@ -14,7 +14,7 @@ from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.assignment import STATUS_OPEN
-from ..models.response import STATUS_SUBMITTED, answering_role
+from ..models.response import STATUS_SUBMITTED, answering_role, unread_by_counselor_clause
 from ..security.audit import record
 from . import audit_log
 from .homework_list import STATUS_LABELS, partner_status
@@ -48,8 +48,7 @@ _COUPLE = bindparam("couple_id")
 _LATEST, _EARLIER = aliased(Assignment), aliased(Assignment)  # apart from the table's own rows
 _NEWEST = (select(_LATEST.id).where(_LATEST.couple_id == _COUPLE)
            .order_by(_LATEST.id.desc()).limit(RECENT_ROWS))
-_UNREAD = exists().where(Response.assignment_id == Assignment.id, Response.status == STATUS_SUBMITTED,
-                         or_(Response.reviewed_at.is_(None), Response.addendum_at > Response.reviewed_at))
+_UNREAD = exists().where(Response.assignment_id == Assignment.id, unread_by_counselor_clause())
 _SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignment.id,
                                                Response.status == STATUS_SUBMITTED).scalar_subquery())
 _OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
