@@ -101,7 +101,8 @@ def couple(couple_id, assign_form=None, pacing_form=None, status=200):
         "therapist_app/counselor/couple.html", couple=couple, rows=rows, homework=homework, stage_names=STAGES,
         gate_note=assignments.gate_warning(couple, homework.waiting),
         measures=measures.couple_measures(counselor, couple),
-        sessions_panel=timeline.couple_sessions(couple, rows, whole_timeline, homework.all_shown), repeating=series.repeating_for(couple),
+        sessions_panel=timeline.couple_sessions(couple, rows, whole_timeline, homework.all_shown),
+        repeating=series.repeating_for(couple),
         assign_form=assign_form or _assign_form(counselor, couple),
         pacing_form=pacing_form or _pacing_form(couple), writable=access.couple_writable(couple), care_form=CareForm(),
     ), status
