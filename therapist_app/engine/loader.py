@@ -12,6 +12,9 @@ from .schema import FIELD_TYPE_NAMES, WorksheetDefinition
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20000  # refuses alias bombs: a small file must not expand into millions of nodes
+# libyaml's parser, when PyYAML was built with it (the wheels are): the same nodes and marks, about
+# 17 times faster than the pure-Python one, and the library is parsed at every start.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -57,7 +60,7 @@ def _single_node(text: str, source: str):
     """The node tree of the file's one document, and the loader that reads its values."""
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _YAML_LOADER(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
