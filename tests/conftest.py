@@ -2,14 +2,17 @@
 import os
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, text
 from mail_support import Inbox, start_smtp
-from support import Auth, Factory, RequestIsolatedClient, reset_database
+from support import Auth, CompiledTemplates, Factory, RequestIsolatedClient, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.services import worksheets
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# Every app a test makes (ours and the host apps) shares one store of compiled templates.
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": CompiledTemplates()}
 
 
 @pytest.fixture

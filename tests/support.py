@@ -1,5 +1,6 @@
 """Test support shared by every test module: factories, sign-in helpers, the isolated client."""
 import contextvars
+import functools
 import io
 import re
 from contextlib import contextmanager
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from pypdf import PdfReader
 from sqlalchemy import event, text
 
@@ -61,6 +63,13 @@ def counted_queries(app):
 
 # ---- factories -------------------------------------------------------------------------------
 
+@functools.cache
+def known_password_hash():
+    """PASSWORD's hash, made once per test run: scrypt is slow on purpose (0.14 s here), and the
+    factories set it on every person they make. Signing in still checks it with scrypt."""
+    return hash_password(PASSWORD)
+
+
 class Factory:
     """Builds practices, counselors and couples the way the services do, with passwords already set."""
 
@@ -86,7 +95,7 @@ class Factory:
         practice = practice or self.practice()
         n = self._n()
         user = User(practice_id=practice.id, role=role, display_name=name or f"Counselor {n}",
-                    email=f"{role}{n}@example.org", password_hash=hash_password(PASSWORD))
+                    email=f"{role}{n}@example.org", password_hash=known_password_hash())
         db_session.add(user)
         db_session.commit()
         return user
@@ -107,7 +116,7 @@ class Factory:
             hurt_partner=hurt, check_ins=with_check_ins,
         )
         for partner in created.couple.partners:
-            partner.password_hash = hash_password(PASSWORD)
+            partner.password_hash = known_password_hash()
         db_session.commit()
         return created.couple
 
@@ -210,3 +219,19 @@ def _mappings(cmap: str):
             start = int(dst, 16)
             for offset, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                 yield code, chr(start + offset)
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for the whole test run. Each test makes its own
+    app, whose new Jinja environment would compile every template again (about 0.3 s a test);
+    Jinja checks each entry against the template's source, so an edited template is compiled anew."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
