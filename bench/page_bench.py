@@ -4,12 +4,14 @@
     .venv/bin/python bench/page_bench.py /my/ --profile        # one page, and where its time goes
     BENCH_ROOT=/tmp/old-tree .venv/bin/python bench/page_bench.py   # another checkout, for an A/B
     .venv/bin/python bench/page_bench.py /my/ --weeks 104      # after two more years of check-ins
+    .venv/bin/python bench/page_bench.py --packet --weeks 104  # the demo couple's prep packet: data, layout, pages
 
 Prints the best of 5 rounds per page, in ms per request, beside Flask hello world measured the same
 way in the same run. For an A/B, run two trees in turns (A B A B) on a quiet machine and compare
 only the same run's ratios. The demo database is built once per tree, in its own temporary folder."""
 import argparse
 import cProfile
+import io
 import os
 import pstats
 import sys
@@ -24,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this bench's 
 from bench.demo import COUNSELOR, PARTNER, csrf_token, seeded_env  # noqa: E402
 
 ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
-PAGES = {"/session/alive": PARTNER, "/my/": PARTNER, "/counselor/": COUNSELOR, "/counselor/couples/2": COUNSELOR}
+DEMO_COUPLE = 2  # Riley (PARTNER) and Jordan, counselor Rivera's (COUNSELOR)
+PAGES = {"/session/alive": PARTNER, "/my/": PARTNER, "/counselor/": COUNSELOR,
+         f"/counselor/couples/{DEMO_COUPLE}": COUNSELOR}
 
 
 def demo_app():
@@ -55,7 +59,8 @@ def add_weeks_of_check_ins(app, weeks: int) -> None:
         for week in reversed(range(weeks)):  # the oldest first, as the weeks went by
             when = now - timedelta(weeks=week + 2)
             assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
-                                    due_date=when.date(), series_id=series.id, period=weeks - 1 - week)
+                                    due_date=when.date(), series_id=series.id, period=weeks - 1 - week,
+                                    created_at=when - timedelta(days=3))
             session.add(assignment)
             session.flush()
             answers = {"values": {f"{m}_rating": week % 11 for m in ("trust", "safety", "communication", "closeness")},
@@ -90,6 +95,34 @@ def best_ms(client, path: str, count: int) -> float:
     return min(rounds)
 
 
+def packet_cost(app) -> str:
+    """The demo couple's prep packet for their next session: gathering its data (best of 5 x 20), laying
+    it out (once, after a warm-up of the PDF worker) and its pages."""
+    from pypdf import PdfReader
+    from therapist_app.extensions import session
+    from therapist_app.models import User
+    from therapist_app.pdf.prep_packet import packet_html
+    from therapist_app.pdf.worker import render_with_time_limit
+    from therapist_app.services import packets, sessions
+    with app.app_context(), app.test_request_context():
+        counselor = session.query(User).filter_by(email=COUNSELOR[0]).one()
+        appointment = sessions.next_session(DEMO_COUPLE)
+        rounds = []
+        for _ in range(6):
+            started = time.perf_counter()
+            for _ in range(20):
+                packets.prep(counselor, DEMO_COUPLE, appointment)
+                session.rollback()
+            rounds.append((time.perf_counter() - started) / 20 * 1000)
+        html = packet_html(packets.prep(counselor, DEMO_COUPLE, appointment))
+        render_with_time_limit("<p>warm-up</p>", 60)
+        started = time.perf_counter()
+        pdf = render_with_time_limit(html, 120)
+        layout = time.perf_counter() - started
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    return f"data {min(rounds[1:]):.1f} ms, layout {layout:.2f} s, {pages} pages"
+
+
 def hello_ms(count: int) -> float:
     hello = Flask("hello")
     hello.get("/")(lambda: "Hello, World!")
@@ -102,10 +135,15 @@ def main():
     parser.add_argument("--count", type=int, default=200, help="requests per round")
     parser.add_argument("--weeks", type=int, default=0, help="the demo partner's weeks of check-ins to add first")
     parser.add_argument("--profile", action="store_true", help="cProfile one more round, by own time")
+    parser.add_argument("--packet", action="store_true", help="the demo couple's prep packet instead of pages")
     args = parser.parse_args()
     app = demo_app()
     if args.weeks:
         add_weeks_of_check_ins(app, args.weeks)
+    if args.packet:
+        print(f"prep packet, {ROOT}" + (f", {args.weeks} more weeks of check-ins" if args.weeks else "")
+              + f": {packet_cost(app)}")
+        return
     paths = [args.path] if args.path else list(PAGES)
     baseline = hello_ms(args.count * 5)
     print(f"in-process, best of 5 x {args.count}, {ROOT}" + (f", {args.weeks} more weeks of check-ins" if args.weeks else ""))

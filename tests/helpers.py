@@ -163,7 +163,8 @@ def weeks_of_check_ins(couple, partner, weeks: int, ratings=None, read=True) -> 
     for week in reversed(range(weeks)):  # the oldest first, as the weeks went by (ids in that order)
         when = now - timedelta(weeks=week + 2)
         assignment = Assignment(couple_id=couple.id, worksheet_version_id=version.id, created_by_id=couple.counselor_id,
-                                due_date=when.date(), series_id=series.id, period=weeks - 1 - week)
+                                due_date=when.date(), series_id=series.id, period=weeks - 1 - week,
+                                created_at=when - timedelta(days=3))  # sent a few days after it came
         db_session.add(assignment)
         db_session.flush()
         values = {f"{metric}_rating": (ratings or {}).get(metric, week % 11) for metric in METRICS}

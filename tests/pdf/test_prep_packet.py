@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from helpers import answer_everything, both_partners_submit, save_section, submit
+from helpers import answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins
 from sessions_support import add_session
 from support import csrf_token, drawn_characters, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
@@ -117,6 +117,26 @@ def test_weekly_check_ins_print_one_chart_per_measure_with_both_partners(app, fa
     table = text[text.index("Trust (0–10), day"):text.index("Safety (0–10), day")]
     assert re.search(r"\d{4} 2, 8 2, 8 ", table), table
     assert "No responses yet" not in text
+
+
+def test_two_years_of_check_ins_print_the_latest_weeks_and_the_full_history_prints_every_week(app, factory):
+    couple = factory.couple()
+    weeks_of_check_ins(couple, couple.partner_a, 104)  # one a week, the newest the week before last
+    counselor = signed_in(app, couple.counselor)
+    add_session(counselor, couple, days=-10)  # a last session, and the one the packet is for
+    add_session(counselor, couple, days=3)
+    text = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf"))
+    trust = text[text.index("Trust (0–10), day"):text.index("Safety (0–10), day")]
+    assert len(re.findall(r"\d{1,2} \w{3} \d{4} \d+ —", trust)) == packets.TREND_DAYS_SHOWN, trust
+    first = to_local(utcnow() - timedelta(weeks=105), couple.counselor.timezone).date()
+    assert f"{104 - packets.TREND_DAYS_SHOWN} earlier days go back to {first.strftime('%-d %b %Y')}" in trust
+    assert "the prep packet with the full history shows them all" in " ".join(trust.split())
+    # Only the check-ins since the last session are listed as homework, not two years of them.
+    assert re.findall(r"Weekly check-in \d{1,2} \w{3} ", text) == [], text
+    full = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf?history=full"))
+    trust = full[full.index("Trust (0–10), day"):full.index("Safety (0–10), day")]
+    assert len(re.findall(r"\d{1,2} \w{3} \d{4} \d+ —", trust)) == 104
+    assert "earlier days" not in full
 
 
 def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page(app, factory):

@@ -4,6 +4,7 @@ from flask import flash, make_response, redirect, render_template, url_for
 
 from ..access import ARCHIVED_FOR_PARTNER, couple_of_partner
 from ..errors import RuleError
+from ..negotiation import pdf_download
 from ..security.identity import signed_in_user
 from ..security.roles import client_required
 from ..services import audit_log, calendar, summaries, topics
@@ -73,7 +74,4 @@ def summary_pdf(summary_id):
     item = summaries.partner_summary(signed_in_user(), summary_id)
     pdf = summaries.summary_pdf(item.view)
     audit_log.viewed(signed_in_user(), "print_session_summary", item.summary)
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = 'attachment; filename="session-summary.pdf"'
-    return response
+    return pdf_download(pdf, "session-summary.pdf")

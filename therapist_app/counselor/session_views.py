@@ -4,6 +4,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from .. import access
 from ..errors import RuleError
+from ..negotiation import pdf_download
 from ..security.identity import signed_in_user
 from ..security.roles import counselor_required
 from ..services import accounts, audit_log, calendar, couples, packets, sessions, summaries, topics
@@ -134,11 +135,7 @@ def session_notes(appointment_id):
 def session_prep_packet(appointment_id):
     full = request.args.get("history") == "full"
     pdf = packets.session_packet_pdf(signed_in_user(), appointment_id, full_history=full)
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    name = f"session-prep-{appointment_id}{'-full' if full else ''}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_download(pdf, f"session-prep-{appointment_id}{'-full' if full else ''}.pdf")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """The counselor writes a session summary, previews each partner's copy, and publishes it."""
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..errors import RuleError
+from ..negotiation import pdf_download
 from ..security.identity import signed_in_user
 from ..security.roles import counselor_required
 from ..services import audit_log, summaries
@@ -81,10 +82,7 @@ def summary_preview_pdf(appointment_id, partner_id):
     if view is None:
         return render_template("therapist_app/errors/not_found.html"), 404
     audit_log.viewed(signed_in_user(), "print_summary_preview", appointment)
-    response = make_response(summaries.summary_pdf(view))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="session-summary-{appointment_id}.pdf"'
-    return response
+    return pdf_download(summaries.summary_pdf(view), f"session-summary-{appointment_id}.pdf")
 
 
 @bp.post("/sessions/<ta_id:appointment_id>/summary/publish")

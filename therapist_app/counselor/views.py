@@ -1,10 +1,11 @@
 """The counselor's pages: caseload, a couple, assigning homework, reading answers, printing."""
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from .. import access
 from ..errors import RuleError
 from ..pdf.worker import RenderTimeout
 from ..models.couple import STAGES
+from ..negotiation import pdf_download
 from ..security.identity import signed_in_user
 from ..security.roles import counselor_required
 from ..services import (assignments, audit_log, couples, dashboard as day_service, invitations, measures, packets,
@@ -283,9 +284,6 @@ def mark_reviewed(response_id):
 @bp.get("/couples/<ta_id:couple_id>/prep.pdf")
 @counselor_required
 def prep_packet(couple_id):
-    pdf = packets.prep_packet_pdf(signed_in_user(), couple_id)
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    # A neutral file name: downloads folders are shared too.
-    response.headers["Content-Disposition"] = f'attachment; filename="session-prep-{couple_id}.pdf"'
-    return response
+    full = request.args.get("history") == "full"
+    pdf = packets.prep_packet_pdf(signed_in_user(), couple_id, full_history=full)
+    return pdf_download(pdf, f"session-prep-{couple_id}{'-full' if full else ''}.pdf")

@@ -48,12 +48,20 @@ class PrepPacket:
         return bool(self.check_ins_to_read or self.answers_to_read or self.language_flags)
 
 
+# A packet's weekly check-in charts and tables show the latest this many days with a rating (about
+# three months of weekly check-ins): two years in care would otherwise print some fifteen pages of
+# numbers before a session. The packet printed with the full history shows every day.
+TREND_DAYS_SHOWN = 12
+
+
 @dataclass
 class MeasureTrend:
     """One weekly check-in measure over time, both partners on one chart, with its numbers."""
     measure: str
     chart: object
     rows: list  # (day, [each partner's ratings that day]), oldest first
+    earlier_days: int = 0  # days with a rating before the first row, left out of this packet
+    first_day: object = None  # the first day with a rating, of all of them
 
 
 def _is_new(row, since: datetime | None) -> bool:
@@ -71,7 +79,8 @@ def _printable(counselor: User, rows) -> list[SideBySide]:
                           and any(c.response is not None and c.response.is_submitted for c in row.cells.values())])
 
 
-def _trends(counselor: User, couple) -> list[MeasureTrend]:
+def _trends(counselor: User, couple, everything: bool = False) -> list[MeasureTrend]:
+    """A chart and a table per measure: the latest TREND_DAYS_SHOWN days with a rating, or every day."""
     series = checkins.couple_trust_series(counselor, couple)
     zone_name = counselor.timezone
     names = [partner.display_name for partner in couple.partners]
@@ -79,9 +88,16 @@ def _trends(counselor: User, couple) -> list[MeasureTrend]:
     for measure in checkins.METRICS:
         lines = {partner.display_name: [(point.at, point.ratings[measure]) for point in series.get(partner.id, [])
                                         if measure in point.ratings] for partner in couple.partners}
-        if any(lines.values()):
-            trends.append(MeasureTrend(measure, measure_svg(lines, f"{measure.title()}: weekly check-ins"),
-                                       _by_day(lines, names, zone_name)))
+        if not any(lines.values()):
+            continue
+        rows = _by_day(lines, names, zone_name)
+        shown = rows if everything else rows[-TREND_DAYS_SHOWN:]
+        if len(shown) < len(rows):
+            first_shown = shown[0][0]
+            lines = {name: [(at, value) for at, value in points if to_local(at, zone_name).date() >= first_shown]
+                     for name, points in lines.items()}
+        trends.append(MeasureTrend(measure, measure_svg(lines, f"{measure.title()}: weekly check-ins"), shown,
+                                   earlier_days=len(rows) - len(shown), first_day=rows[0][0]))
     return trends
 
 
@@ -128,7 +144,8 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     exercises = _printable(counselor, recent)
     appendix = _printable(counselor, rows) if full_history and since is not None else []
     return PrepPacket(
-        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags, _trends(counselor, couple),
+        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags,
+        _trends(counselor, couple, everything=full_history),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
         appendix=appendix, check_ins_to_read=check_ins, answers_to_read=answers_to_read,
@@ -146,10 +163,10 @@ def _render(packet: PrepPacket) -> bytes:
     return pdf
 
 
-def prep_packet_pdf(counselor: User, couple_id: int) -> bytes:
+def prep_packet_pdf(counselor: User, couple_id: int, full_history: bool = False) -> bytes:
     """The packet for the couple's next session, or their whole history when none is scheduled."""
     couple = access.couple_for_counselor(counselor, couple_id)
-    return _render(prep(counselor, couple_id, sessions.next_session(couple.id)))
+    return _render(prep(counselor, couple_id, sessions.next_session(couple.id), full_history))
 
 
 def session_packet_pdf(counselor: User, appointment_id: int, full_history: bool = False) -> bytes:
