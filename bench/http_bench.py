@@ -6,6 +6,7 @@ measured in the same run, and p50/p99 latency from `wrk --latency`. The demo pra
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,8 @@ end
 
 
 def main():
+    if shutil.which("wrk") is None:
+        raise SystemExit("http_bench needs wrk: apt-get install wrk")
     workdir = tempfile.mkdtemp()
     env = demo.seeded_env(ROOT, workdir, dict(os.environ))
 
