@@ -71,6 +71,32 @@ def add_weeks_of_check_ins(app, weeks: int) -> None:
         session.commit()
 
 
+def add_weeks_of_sessions(app, weeks: int) -> None:
+    """`weeks` more weekly sessions for the demo couple, held before the demo's own began: each with a
+    topic from each partner and a published summary (a copy of the demo's latest, sealed to its new
+    row): two years of sessions, as the couple page, the partners' summaries and the packet meet them."""
+    from therapist_app.extensions import session
+    from therapist_app.models import Appointment, Couple, SessionSummary, SessionTopic
+    with app.app_context():
+        couple = session.get(Couple, DEMO_COUPLE)
+        first = session.query(Appointment).filter_by(couple_id=couple.id).order_by(Appointment.starts_at).first()
+        model = (session.query(SessionSummary).filter(SessionSummary.published_at.is_not(None))
+                 .join(Appointment).filter(Appointment.couple_id == couple.id)
+                 .order_by(SessionSummary.published_at.desc()).first())
+        for week in range(weeks, 0, -1):  # the oldest first, as the weeks went by
+            starts = first.starts_at - timedelta(weeks=week)
+            appointment = Appointment(couple_id=couple.id, starts_at=starts, status="held")
+            session.add(appointment)
+            session.flush()
+            for partner in couple.partners:
+                session.add(SessionTopic(couple_id=couple.id, author_id=partner.id, text="Something from the week",
+                                         created_at=starts - timedelta(days=2)))
+            session.add(SessionSummary(appointment_id=appointment.id, per_partner=model.per_partner,
+                                       draft=model.draft, published=model.published,
+                                       published_at=starts + timedelta(days=1)))
+        session.commit()
+
+
 def signed_in(app, login: str, password: str):
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -135,18 +161,22 @@ def main():
     parser.add_argument("--count", type=int, default=200, help="requests per round")
     parser.add_argument("--weeks", type=int, default=0, help="the demo partner's weeks of check-ins to add first")
     parser.add_argument("--profile", action="store_true", help="cProfile one more round, by own time")
+    parser.add_argument("--sessions", type=int, default=0, help="the demo couple's weeks of sessions to add first")
     parser.add_argument("--packet", action="store_true", help="the demo couple's prep packet instead of pages")
     args = parser.parse_args()
     app = demo_app()
     if args.weeks:
         add_weeks_of_check_ins(app, args.weeks)
+    if args.sessions:
+        add_weeks_of_sessions(app, args.sessions)
     if args.packet:
         print(f"prep packet, {ROOT}" + (f", {args.weeks} more weeks of check-ins" if args.weeks else "")
-              + f": {packet_cost(app)}")
+              + (f", {args.sessions} more weeks of sessions" if args.sessions else "") + f": {packet_cost(app)}")
         return
     paths = [args.path] if args.path else list(PAGES)
     baseline = hello_ms(args.count * 5)
-    print(f"in-process, best of 5 x {args.count}, {ROOT}" + (f", {args.weeks} more weeks of check-ins" if args.weeks else ""))
+    print(f"in-process, best of 5 x {args.count}, {ROOT}" + (f", {args.weeks} more weeks of check-ins" if args.weeks else "")
+          + (f", {args.sessions} more weeks of sessions" if args.sessions else ""))
     print(f"  {'Flask hello world':<24} {baseline:7.3f} ms   ratio 1.00")
     for path in paths:
         client = signed_in(app, *PAGES.get(path, PARTNER))

@@ -8,11 +8,11 @@ from support import csrf_token, signed_in
 from therapist_app.engine.fields import kind_of
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, AssignmentSeries, PendingSave, Response
+from therapist_app.models import Appointment, Assignment, AssignmentSeries, PendingSave, Response, SessionTopic
 from therapist_app.models.base import utcnow
 from therapist_app.models.response import STATUS_SUBMITTED
 from therapist_app.models.series import SERIES_ENDED
-from therapist_app.services import assignments
+from therapist_app.services import assignments, summaries
 from therapist_app.services.checkins import METRICS
 from therapist_app.services.worksheets import version_by_slug
 
@@ -174,4 +174,27 @@ def weeks_of_check_ins(couple, partner, weeks: int, ratings=None, read=True) -> 
                                 reviewed_at=when + timedelta(days=1) if read else None))
         made.insert(0, assignment)
     db_session.commit()
+    return made
+
+
+def weeks_of_sessions(couple, weeks: int, topic_text: str = "Something from the week") -> list[Appointment]:
+    """`weeks` weekly sessions, held, the last one a week ago, the oldest first: before each, a topic
+    from each partner (their own words, for the counselor only); after each, a summary the counselor
+    published through the service, as both partners received it. A couple long in care."""
+    made = []
+    for week in range(weeks, 0, -1):
+        starts = utcnow() - timedelta(weeks=week)
+        appointment = Appointment(couple_id=couple.id, starts_at=starts, status="held")
+        db_session.add(appointment)
+        db_session.flush()
+        for partner in couple.partners:
+            db_session.add(SessionTopic(couple_id=couple.id, author_id=partner.id, text=topic_text,
+                                        created_at=starts - timedelta(days=2)))
+        db_session.commit()
+        summaries.save_draft(couple.counselor, appointment.id, summaries.SummaryDraft(
+            parts={"both": {"worked_on": f"What we worked on in week {weeks - week + 1}", "note": ""}}))
+        summary = summaries.publish(couple.counselor, appointment.id)
+        summary.published_at = starts + timedelta(days=1)  # published the day after, not all today
+        db_session.commit()
+        made.append(appointment)
     return made

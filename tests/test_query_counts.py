@@ -1,7 +1,8 @@
 """Pages use a fixed number of SQL queries, however large the caseload or the homework list."""
-from helpers import answer_everything, first_long_text_field, submit, weeks_of_check_ins
+from helpers import answer_everything, first_long_text_field, submit, weeks_of_check_ins, weeks_of_sessions
 from support import counted_queries, csrf_token, signed_in
 from therapist_app.extensions import session
+from therapist_app.security import sealing
 from therapist_app.services import packets
 
 
@@ -143,3 +144,35 @@ def test_the_prep_packet_gathers_2_or_6_answered_exercises_in_the_same_queries(a
     large, printed = queries()
     assert printed == 6
     assert large == small
+
+
+def test_after_25_and_after_40_weeks_of_sessions_the_couple_page_and_the_summaries_cost_the_same(
+        app, factory, monkeypatch):
+    """Queries, and sealed values opened: a session's notes, a topic's words and a summary's text are
+    each decrypted; two years of sessions opened some four hundred of them for the couple page."""
+    opened = []
+
+    def counting(value, *args, **kwargs):
+        opened.append(1)
+        return open_sealed(value, *args, **kwargs)
+
+    open_sealed = sealing.open_sealed
+    monkeypatch.setattr(sealing, "open_sealed", counting)
+    couple = _couple_with_two_exercises(factory)
+    weeks_of_sessions(couple, 25)
+    pages = ((signed_in(app, couple.counselor), f"/counselor/couples/{couple.id}"),
+             (signed_in(app, couple.partner_a), "/my/summaries"))
+
+    def costs():
+        found = []
+        for client, path in pages:
+            client.get(path)  # warm
+            opened.clear()
+            with counted_queries(app) as statements:
+                assert client.get(path).status_code == 200
+            found.append((path, len(statements), len(opened)))
+        return found
+
+    before = costs()
+    weeks_of_sessions(couple, 15)
+    assert costs() == before

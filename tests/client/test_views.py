@@ -1,11 +1,12 @@
 """The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
+import re
 from datetime import datetime, timedelta, timezone
 
 import time_machine
 from sqlalchemy import func, select
 
 from helpers import (answer_check_in_calmly, answer_everything, check_in_of, sample_answer, save_section, submit,
-                     weeks_of_check_ins)
+                     weeks_of_check_ins, weeks_of_sessions)
 from support import Auth, csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, field_by_id, sections_for
 from therapist_app.extensions import session as db_session
@@ -432,3 +433,21 @@ def test_none_of_these_ticked_with_another_choice_is_refused_next_to_the_questio
     assert "“None of these” can't go with other choices." in _text(refused).replace("&#39;", "'")
     kept = save_section(partner, assignment.id, {"basics_that_are_hard": ["sleep", "eating"]}, section=section)
     assert kept.status_code == 302
+
+
+def test_after_25_weeks_of_sessions_the_summaries_come_twenty_a_page_newest_first(app, factory):
+    couple = factory.couple()
+    weeks_of_sessions(couple, 25)
+    for partner in couple.partners:  # both partners were sent every summary
+        browser = signed_in(app, partner)
+        first = _text(browser.get("/my/summaries"))
+        titles = re.findall(r'<span class="hw-title">([^<]+)</span>', first)
+        assert titles[:2] == ["Session 25", "Session 24"] and len(titles) == 20
+        assert "25 in all" in first and 'href="/my/summaries?page=2"' in first
+        second = _text(browser.get("/my/summaries?page=2"))
+        assert re.findall(r'<span class="hw-title">([^<]+)</span>', second) == [f"Session {n}" for n in range(5, 0, -1)]
+        assert 'href="/my/summaries?page=1"' in second and "page=3" not in second
+        assert browser.get("/my/summaries?page=99").headers["Location"].endswith("/my/summaries?page=2")
+        assert browser.get("/my/summaries?page=0").headers["Location"].endswith("/my/summaries")
+    other = factory.couple()
+    assert "hasn't shared a summary yet" in _text(signed_in(app, other.partner_a).get("/my/summaries"))

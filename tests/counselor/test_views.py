@@ -1,4 +1,5 @@
 """The counselor's side: adding couples, assigning, sharing settings, agreements, versions."""
+import re
 import shutil
 from datetime import date, datetime, timedelta, timezone
 
@@ -6,11 +7,12 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from helpers import answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins
+from helpers import (answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins,
+                     weeks_of_sessions)
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, Response, User, WorksheetVersion
+from therapist_app.models import Assignment, Response, SessionTopic, User, WorksheetVersion
 from therapist_app.services.worksheets import sync_library, version_by_slug
 from therapist_app.timezones import today_in
 
@@ -248,3 +250,34 @@ def test_an_older_exercise_read_just_now_is_on_the_short_couple_page_and_its_tim
     title = definition_of(older.worksheet_version).title
     assert f"“{title}”" in timeline and "Showing" in page
     assert "Show the whole timeline</a>" in " ".join(timeline.split())  # not counted: the short page has not all
+
+
+def _card(page: str, heading_id: str) -> str:
+    card = page[page.index(f'id="{heading_id}"'):]
+    return card[:card.index("</section>")]
+
+
+def test_after_thirty_weeks_of_sessions_the_couple_page_lists_the_latest_and_the_rest_is_a_link_away(app, factory):
+    couple = factory.couple()
+    weeks_of_sessions(couple, 30, topic_text="TALKED-ABOUT-ALREADY")
+    db_session.add(SessionTopic(couple_id=couple.id, author_id=couple.partner_a_id, text="STILL-TO-TALK-ABOUT"))
+    db_session.commit()
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    listed = _card(page, "sessions-heading")
+    assert listed.count("/counselor/sessions/") == 10
+    assert ">Session 30</a>" in listed and ">Session 21</a>" in listed and ">Session 20</a>" not in listed
+    assert "Show all 30 sessions" in " ".join(listed.split())
+    topics = _card(page, "topics-heading")
+    assert "STILL-TO-TALK-ABOUT" in topics and "TALKED-ABOUT-ALREADY" not in page
+    timeline = " ".join(_card(page, "timeline-heading").split())
+    # The newest first: the open topic, then the last session's summary, the session, its two topics.
+    events = re.findall(r'<li class="event-(\w+)">', timeline)
+    assert events[:5] == ["topic", "summary", "session", "topic", "topic"], events
+    assert len(events) == 15 and "Show the whole timeline</a>" in timeline
+    everything = counselor.get(f"/counselor/couples/{couple.id}?sessions=all").get_data(as_text=True)
+    listed = _card(everything, "sessions-heading")
+    assert listed.count("/counselor/sessions/") == 30 and "Show only the latest 10" in " ".join(listed.split())
+    whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
+    events = re.findall(r'<li class="event-(\w+)">', _card(whole, "timeline-heading"))
+    assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 30

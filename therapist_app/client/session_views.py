@@ -2,6 +2,7 @@
 Registered on the client blueprint."""
 from flask import flash, make_response, redirect, render_template, url_for
 
+from .. import paging
 from ..access import ARCHIVED_FOR_PARTNER, couple_of_partner
 from ..errors import RuleError
 from ..negotiation import pdf_download
@@ -57,7 +58,11 @@ def next_session_ics():
 @bp.get("/summaries")
 @client_required
 def summaries_list():
-    return render_template("therapist_app/client/summaries.html", items=summaries.partner_summaries(signed_in_user()))
+    page = paging.page_asked()
+    listed = summaries.partner_summaries(signed_in_user(), max(page, 1))
+    pages = paging.page_count(listed.total, summaries.SUMMARIES_PER_PAGE)
+    return (paging.elsewhere(".summaries_list", page, pages)
+            or render_template("therapist_app/client/summaries.html", listed=listed, page=page, pages=pages))
 
 
 @bp.get("/summaries/<ta_id:summary_id>")

@@ -2,7 +2,7 @@
 from flask import flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask import session as browser_session
 
-from .. import access
+from .. import access, paging
 from ..engine.completeness import ANSWER_NEEDED
 from ..engine.forms import build_answer_form
 from ..engine.presentation import sections_for, sections_that_may_follow
@@ -61,14 +61,11 @@ def _check_in_chart(series) -> dict:
 @client_required
 def finished():
     """Everything this partner has submitted, newest first, a page at a time (My homework shows the latest)."""
-    page = min(request.args.get("page", 1, type=int), homework_list.LAST_PAGE_ASKED)
-    if page < 1:
-        return redirect(url_for(".finished"))
-    listed = homework_list.finished_for(signed_in_user(), page)
-    pages = max(1, -(-listed.done_total // homework_list.FINISHED_PER_PAGE))
-    if page > pages:
-        return redirect(url_for(".finished", page=pages))
-    return render_template("therapist_app/client/finished.html", listed=listed, page=page, pages=pages)
+    page = paging.page_asked()
+    listed = homework_list.finished_for(signed_in_user(), max(page, 1))
+    pages = paging.page_count(listed.done_total, homework_list.FINISHED_PER_PAGE)
+    return (paging.elsewhere(".finished", page, pages)
+            or render_template("therapist_app/client/finished.html", listed=listed, page=page, pages=pages))
 
 
 @bp.get("/check-ins")

@@ -43,7 +43,6 @@ class HomeworkItem:
 # My homework stays short on a phone and costs the same in week 100 as in week 1 (docs/benchmarks.md).
 RECENT_DONE = 5
 FINISHED_PER_PAGE = 20
-LAST_PAGE_ASKED = 10_000  # a page number beyond any history (a larger one is taken as this)
 
 # This partner's own submission of an assignment (none: still to do).
 _MY_SUBMISSION = ((Response.assignment_id == Assignment.id) & (Response.partner_id == bindparam("partner_id"))

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import defer
 
 from .. import access
 from ..errors import RuleError
@@ -179,12 +180,17 @@ def numbered(appointments: list[Appointment]) -> list[NumberedSession]:
     return result[::-1]
 
 
-_COUPLES_SESSIONS = select(Appointment).where(Appointment.couple_id == bindparam("couple_id"))  # built once
+# Built once. Numbering, the couple page and the packet need when and whether each session was, not its
+# notes: those stay sealed until read (two years of weekly sessions would open a hundred notes a page).
+_COUPLES_SESSIONS = select(Appointment).where(Appointment.couple_id == bindparam("couple_id"))
+_COUPLES_SESSIONS_NOT_NOTES = _COUPLES_SESSIONS.options(defer(Appointment.notes))
 
 
-def couple_sessions(couple: Couple) -> list[NumberedSession]:
-    """Every session of a couple the caller may already see (access was checked for the couple)."""
-    return numbered(list(session.scalars(_COUPLES_SESSIONS, {"couple_id": couple.id})))
+def couple_sessions(couple: Couple, with_notes: bool = False) -> list[NumberedSession]:
+    """Every session of a couple the caller may already see (access was checked for the couple);
+    `with_notes`: their notes opened too (the couple's records), else opened only if read."""
+    statement = _COUPLES_SESSIONS if with_notes else _COUPLES_SESSIONS_NOT_NOTES
+    return numbered(list(session.scalars(statement, {"couple_id": couple.id})))
 
 
 def number_of(appointment: Appointment) -> int | None:

@@ -7,8 +7,8 @@ the next session's date. Never session notes, answers of any kind, or anything f
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import defer, joinedload
 
 from .. import access
 from ..engine.fields import kind_of
@@ -210,15 +210,34 @@ class PublishedSummary:
     published_at: datetime
 
 
-def partner_summaries(partner: User) -> list[PublishedSummary]:
+# The partner's list of summaries, a page at a time, newest first: after two years of weekly sessions a
+# hundred summaries, each sealed. Only the page's are opened, and of each only what the partner was
+# sent (every summary is published to both partners), never the counselor's draft.
+SUMMARIES_PER_PAGE = 20
+_COUPLES_PUBLISHED = (SessionSummary.appointment_id == Appointment.id, Appointment.couple_id == bindparam("couple_id"),
+                      SessionSummary.published_at.is_not(None))
+_PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"))
+                   .join(Appointment, Appointment.id == SessionSummary.appointment_id)
+                   .where(*_COUPLES_PUBLISHED).options(defer(SessionSummary.draft))
+                   .order_by(Appointment.starts_at.desc(), SessionSummary.id.desc())
+                   .limit(bindparam("limit")).offset(bindparam("offset")))
+_PUBLISHED_COUNT = select(func.count(SessionSummary.id)).where(*_COUPLES_PUBLISHED)
+
+
+@dataclass
+class SummaryPage:
+    items: list[PublishedSummary]
+    total: int  # of every page
+
+
+def partner_summaries(partner: User, page: int = 1) -> SummaryPage:
+    """One page (from 1) of the summaries published to this partner, newest session first."""
     couple = access.couple_of_partner(partner)
-    summaries = session.scalars(
-        select(SessionSummary).join(Appointment, Appointment.id == SessionSummary.appointment_id)
-        .where(Appointment.couple_id == couple.id, SessionSummary.published_at.is_not(None))
-        .order_by(Appointment.starts_at.desc())
-    ).all()
-    return [PublishedSummary(s, s.published[str(partner.id)], s.published_at)
-            for s in summaries if str(partner.id) in (s.published or {})]
+    rows = session.execute(_PUBLISHED_PAGE, {"couple_id": couple.id, "limit": SUMMARIES_PER_PAGE,
+                                             "offset": (page - 1) * SUMMARIES_PER_PAGE}).all()
+    total = rows[0].total if rows else session.scalar(_PUBLISHED_COUNT, {"couple_id": couple.id})
+    return SummaryPage([PublishedSummary(s, s.published[str(partner.id)], s.published_at)
+                        for s, _ in rows if str(partner.id) in (s.published or {})], total)
 
 
 def partner_summary(partner: User, summary_id: int) -> PublishedSummary:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from ..extensions import session
 from ..models import Couple, SessionSummary, SessionTopic
@@ -22,6 +22,9 @@ class TimelineEvent:
 # The couple page shows the newest events; a couple in care for months has hundreds (each exercise is
 # assigned, submitted twice, reviewed twice, revealed), and the whole timeline is one link away.
 RECENT_EVENTS = 15
+# Likewise the couple page's list of sessions: the newest ten (the next ones and the last few), and a
+# link to all of them; two years of weekly sessions made it a hundred lines long.
+RECENT_SESSIONS = 10
 
 
 @dataclass
@@ -31,11 +34,17 @@ class CoupleSessions:
     timeline: list[TimelineEvent]  # every event, newest first
     whole: bool = False     # the counselor asked for the whole timeline
     complete: bool = True   # built from all the couple's homework (else from enough for the latest events)
+    all_sessions: bool = False  # the counselor asked for every session in the list
     recent: ClassVar[int] = RECENT_EVENTS
+    recent_sessions: ClassVar[int] = RECENT_SESSIONS
 
     @property
     def shown(self) -> list[TimelineEvent]:
         return self.timeline if self.whole else self.timeline[:RECENT_EVENTS]
+
+    @property
+    def sessions_shown(self) -> list:
+        return self.sessions if self.all_sessions else self.sessions[:RECENT_SESSIONS]
 
 
 def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
@@ -62,14 +71,24 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
 # Built once: the couple page asks on every visit (access.py says why).
 _COUPLES_TOPICS = (select(SessionTopic).where(SessionTopic.couple_id == bindparam("couple_id"))
                    .order_by(SessionTopic.created_at, SessionTopic.id))
-_PUBLISHED_SUMMARIES = select(SessionSummary).where(
+# The short page: the topics still open (their words are shown) and the newest few more than the
+# timeline shows (it needs only when and by whom). Two years of sessions bring some two hundred topics,
+# each sealed: opening them all cost the page more than the rest of the timeline.
+_NEWEST_TOPICS = (select(SessionTopic.id).where(SessionTopic.couple_id == bindparam("couple_id"))
+                  .order_by(SessionTopic.created_at.desc(), SessionTopic.id.desc()).limit(RECENT_EVENTS + 1))
+_RECENT_TOPICS = _COUPLES_TOPICS.where(or_(SessionTopic.created_at > bindparam("open_since"),
+                                           SessionTopic.id.in_(_NEWEST_TOPICS)))
+# When each summary was published, not what it says (sealed twice over, the draft and what was sent).
+_PUBLISHED_SUMMARIES = select(SessionSummary.appointment_id, SessionSummary.published_at).where(
     SessionSummary.appointment_id.in_(bindparam("appointment_ids", expanding=True)),
     SessionSummary.published_at.is_not(None))
 
 
-def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = True) -> CoupleSessions:
+def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = True,
+                    all_sessions: bool = False) -> CoupleSessions:
     """Everything session-related for the couple page. `rows` are the page's homework rows, already
-    loaded through access, so the timeline costs no query per assignment. `whole`: every event shown.
+    loaded through access, so the timeline costs no query per assignment. `whole`: every event shown;
+    `all_sessions`: every session listed.
     `complete`: `rows` are all the couple's homework (when not, they hold every assignment with an event
     among the latest, reviews.couple_homework says why, and the timeline is not counted)."""
     numbered = sessions.couple_sessions(couple)
@@ -79,13 +98,18 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
         events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
                                     appointment_id=item.appointment.id))
     names = {p.id: p.display_name for p in couple.partners}
-    couple_topics = list(session.scalars(_COUPLES_TOPICS, {"couple_id": couple.id}))
+    last_started = sessions.last_started_among([item.appointment for item in numbered])
+    if whole or last_started is None:  # every topic; with no session begun, every one is still open
+        couple_topics = list(session.scalars(_COUPLES_TOPICS, {"couple_id": couple.id}))
+    else:
+        couple_topics = list(session.scalars(_RECENT_TOPICS, {"couple_id": couple.id,
+                                                              "open_since": last_started.starts_at}))
+        complete = complete and len(couple_topics) <= RECENT_EVENTS  # else older ones may be left out
     for topic in couple_topics:
         events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
-    by_id = {item.appointment.id: item for item in numbered}
-    for summary in session.scalars(_PUBLISHED_SUMMARIES, {"appointment_ids": list(by_id)}):
-        events.append(TimelineEvent(summary.published_at, "summary", "Session summary published",
-                                    appointment_id=summary.appointment_id))
+    for appointment_id, published_at in session.execute(
+            _PUBLISHED_SUMMARIES, {"appointment_ids": [item.appointment.id for item in numbered]}):
+        events.append(TimelineEvent(published_at, "summary", "Session summary published", appointment_id=appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
-    last_started = sessions.last_started_among([item.appointment for item in numbered])
-    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole, complete)
+    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole, complete,
+                          all_sessions)
