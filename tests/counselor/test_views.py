@@ -12,7 +12,7 @@ from helpers import (answer_everything, both_partners_submit, save_section, subm
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, Response, SessionTopic, User, WorksheetVersion
+from therapist_app.models import Appointment, Assignment, Response, SessionTopic, User, WorksheetVersion
 from therapist_app.services.worksheets import sync_library, version_by_slug
 from therapist_app.timezones import today_in
 
@@ -261,23 +261,26 @@ def test_after_thirty_weeks_of_sessions_the_couple_page_lists_the_latest_and_the
     couple = factory.couple()
     weeks_of_sessions(couple, 30, topic_text="TALKED-ABOUT-ALREADY")
     db_session.add(SessionTopic(couple_id=couple.id, author_id=couple.partner_a_id, text="STILL-TO-TALK-ABOUT"))
+    for week in range(1, 13):  # a term booked ahead: sessions 31 to 42
+        db_session.add(Appointment(couple_id=couple.id, starts_at=datetime.now(timezone.utc) + timedelta(weeks=week)))
     db_session.commit()
     counselor = signed_in(app, couple.counselor)
     page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     listed = _card(page, "sessions-heading")
-    assert listed.count("/counselor/sessions/") == 10
-    assert ">Session 30</a>" in listed and ">Session 21</a>" in listed and ">Session 20</a>" not in listed
-    assert "Show all 30 sessions" in " ".join(listed.split())
+    # The next five booked, then the last ten held.
+    assert re.findall(r">Session (\d+)</a>", listed) == [str(n) for n in range(35, 20, -1)]
+    assert "Show all 42 sessions" in " ".join(listed.split())
     topics = _card(page, "topics-heading")
     assert "STILL-TO-TALK-ABOUT" in topics and "TALKED-ABOUT-ALREADY" not in page
     timeline = " ".join(_card(page, "timeline-heading").split())
-    # The newest first: the open topic, then the last session's summary, the session, its two topics.
+    # The newest first: the twelve booked, the open topic, then the last session's summary, the session.
     events = re.findall(r'<li class="event-(\w+)">', timeline)
-    assert events[:5] == ["topic", "summary", "session", "topic", "topic"], events
-    assert len(events) == 15 and "Show the whole timeline</a>" in timeline
+    assert events == ["session"] * 12 + ["topic", "summary", "session"], events
+    assert "Show the whole timeline</a>" in timeline
     everything = counselor.get(f"/counselor/couples/{couple.id}?sessions=all").get_data(as_text=True)
     listed = _card(everything, "sessions-heading")
-    assert listed.count("/counselor/sessions/") == 30 and "Show only the latest 10" in " ".join(listed.split())
+    assert listed.count("/counselor/sessions/") == 42
+    assert "Show only the next and the latest 10" in " ".join(listed.split())
     whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
     events = re.findall(r'<li class="event-(\w+)">', _card(whole, "timeline-heading"))
-    assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 30
+    assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 42

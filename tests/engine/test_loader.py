@@ -11,7 +11,7 @@ from helpers import sample_answer
 from support import LIBRARY
 from therapist_app.engine.completeness import unanswered_fields
 from therapist_app.engine.forms import answers_from_form, build_answer_form
-from therapist_app.engine.loader import WorksheetError, load_directory, load_file, load_text
+from therapist_app.engine.loader import MAX_DEPTH, WorksheetError, load_directory, load_file, load_text
 from therapist_app.engine.presentation import fields_for
 from therapist_app.models.response import empty_answers
 
@@ -120,6 +120,16 @@ def test_a_broken_file_does_not_stop_the_rest_of_the_library(tmp_path):
     result = load_directory(tmp_path)
     assert list(result.worksheets) == ["tiny"]
     assert len(result.errors) == 1 and result.errors[0].source == "broken.yaml"
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 2_000, 100_000])
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a: ", "}")])
+def test_a_file_nested_too_deep_is_refused_with_its_line_and_never_ends_the_process(levels, opening, closing):
+    # 100,000 levels is 200 KB, under the size limit; libyaml's composer ended the process at 40,000.
+    text = opening * levels + "x" + closing * levels
+    with pytest.raises(WorksheetError) as refused:
+        load_text(text, "deep.yaml")
+    assert str(refused.value) == f"deep.yaml, line 1: the file is nested more than {MAX_DEPTH} levels deep"
 
 
 def test_an_alias_bomb_is_refused_rather_than_expanded():

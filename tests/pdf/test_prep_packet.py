@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import time_machine
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from helpers import answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins
 from sessions_support import add_session
 from support import csrf_token, drawn_characters, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Response
+from therapist_app.models import AuditEvent, Response
 from therapist_app.models.base import utcnow
 from therapist_app.pdf import prep_packet, worker
 from therapist_app.pdf.render import AppAssetsOnly, pdf_from_html
@@ -137,6 +138,11 @@ def test_two_years_of_check_ins_print_the_latest_weeks_and_the_full_history_prin
     trust = full[full.index("Trust (0–10), day"):full.index("Safety (0–10), day")]
     assert len(re.findall(r"\d{1,2} \w{3} \d{4} \d+ —", trust)) == 104
     assert "earlier days" not in full
+    # The full history prints every answer: the audit log says which packet was printed.
+    db_session.expire_all()
+    printed = db_session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("print_prep_packet%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert printed == ["print_prep_packet", "print_prep_packet_full"]
 
 
 def test_counselor_only_answers_are_marked_in_the_packet_and_on_the_answers_page(app, factory):

@@ -12,8 +12,12 @@ from .schema import FIELD_TYPE_NAMES, WorksheetDefinition
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_NODES = 20000  # refuses alias bombs: a small file must not expand into millions of nodes
-# libyaml's parser, when PyYAML was built with it (the wheels are): the same nodes and marks, about
-# 17 times faster than the pure-Python one, and the library is parsed at every start.
+# A worksheet is nested some eight levels deep. libyaml's composer recurses in C: "[[[…]]]" forty
+# thousand deep (80 KB) ends the process, which no exception handler can catch, so the nesting is
+# measured first, from the parser's events (a loop, not a recursion).
+MAX_DEPTH = 64
+# libyaml's parser, when PyYAML was built with it (the wheels are): about 17 times faster than the
+# pure-Python one (the library is parsed at every start), with the same lines in its errors.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -60,6 +64,7 @@ def _single_node(text: str, source: str):
     """The node tree of the file's one document, and the loader that reads its values."""
     loader = None
     try:
+        _refuse_deep_nesting(text, source)
         loader = _YAML_LOADER(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -67,12 +72,26 @@ def _single_node(text: str, source: str):
         raise WorksheetError(source, f"not valid YAML/JSON ({exc.problem or exc.context})", line) from None
     except yaml.YAMLError as exc:
         raise WorksheetError(source, f"not valid YAML/JSON ({exc.__class__.__name__})") from None
+    except RecursionError:  # the pure-Python composer, on a system without libyaml
+        raise WorksheetError(source, "the file is nested too deeply") from None
     finally:
         if loader is not None:
             loader.dispose()
     if root is None:
         raise WorksheetError(source, "the file is empty")
     return loader, root
+
+
+def _refuse_deep_nesting(text: str, source: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise WorksheetError(source, f"the file is nested more than {MAX_DEPTH} levels deep",
+                                     event.start_mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class _TreeBuilder:

@@ -38,6 +38,7 @@ class PrepPacket:
     check_ins_to_read: list = field(default_factory=list)  # partners whose private check-in needs reading
     answers_to_read: list = field(default_factory=list)    # (partner, exercise title): an alerting answer
     language_flags: list = field(default_factory=list)     # risk_language.RiskFlag, in what is printed
+    full_history: bool = False  # asked for: the appendix and every day of the trends
 
     @property
     def has_responses(self) -> bool:
@@ -48,9 +49,10 @@ class PrepPacket:
         return bool(self.check_ins_to_read or self.answers_to_read or self.language_flags)
 
 
-# A packet's weekly check-in charts and tables show the latest this many days with a rating (about
-# three months of weekly check-ins): two years in care would otherwise print some fifteen pages of
-# numbers before a session. The packet printed with the full history shows every day.
+# A packet's weekly check-in charts and tables show the latest this many days with a rating (three
+# months of weekly check-ins when the partners answer on the same day, six weeks when on different
+# days): two years in care would otherwise print some fifteen pages of numbers before a session. The
+# packet printed with the full history shows every day.
 TREND_DAYS_SHOWN = 12
 
 
@@ -151,6 +153,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
         appendix=appendix, check_ins_to_read=check_ins, answers_to_read=answers_to_read,
         scored=measures.couple_measures(counselor, couple),
         language_flags=risk_language.flags_in(exercises + appendix, risk_language.phrases_of(counselor.practice)),
+        full_history=full_history,
     )
 
 
@@ -158,7 +161,9 @@ def _render(packet: PrepPacket) -> bytes:
     # The HTML is made before the audit entry is committed: a commit expires every loaded object, and
     # the template would then reload and decrypt them all again.
     pdf = cached_or_rendered(packet.couple.id, packet_html(packet))
-    record(packet.counselor.id, "print_prep_packet", packet.next_session or packet.couple)
+    # The full history prints every answer: the audit log tells the two apart.
+    record(packet.counselor.id, "print_prep_packet_full" if packet.full_history else "print_prep_packet",
+           packet.next_session or packet.couple)
     session.commit()
     return pdf
 

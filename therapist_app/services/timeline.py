@@ -6,6 +6,7 @@ from typing import ClassVar
 from sqlalchemy import bindparam, or_, select
 
 from ..extensions import session
+from ..models.base import utcnow
 from ..models import Couple, SessionSummary, SessionTopic
 from . import sessions, topics
 
@@ -22,9 +23,11 @@ class TimelineEvent:
 # The couple page shows the newest events; a couple in care for months has hundreds (each exercise is
 # assigned, submitted twice, reviewed twice, revealed), and the whole timeline is one link away.
 RECENT_EVENTS = 15
-# Likewise the couple page's list of sessions: the newest ten (the next ones and the last few), and a
-# link to all of them; two years of weekly sessions made it a hundred lines long.
+# Likewise the couple page's list of sessions: the next few booked and the last ten, and a link to all
+# of them; two years of weekly sessions made it a hundred lines long. (The newest ten alone would show
+# only bookings to a counselor who books a term ahead.)
 RECENT_SESSIONS = 10
+UPCOMING_SESSIONS = 5
 
 
 @dataclass
@@ -44,7 +47,12 @@ class CoupleSessions:
 
     @property
     def sessions_shown(self) -> list:
-        return self.sessions if self.all_sessions else self.sessions[:RECENT_SESSIONS]
+        """Newest first, as `sessions`: the nearest UPCOMING_SESSIONS ahead, then the latest RECENT_SESSIONS."""
+        if self.all_sessions:
+            return self.sessions
+        now = utcnow()
+        ahead = [item for item in self.sessions if item.appointment.starts_at > now]
+        return ahead[-UPCOMING_SESSIONS:] + self.sessions[len(ahead):len(ahead) + RECENT_SESSIONS]
 
 
 def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
