@@ -284,3 +284,14 @@ def test_after_thirty_weeks_of_sessions_the_couple_page_lists_the_latest_and_the
     whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
     events = re.findall(r'<li class="event-(\w+)">', _card(whole, "timeline-heading"))
     assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 42
+
+
+def test_the_short_couple_page_counts_its_timeline_when_every_topic_is_loaded(app, factory):
+    couple = factory.couple()
+    weeks_of_sessions(couple, 2)  # 2 sessions, 2 summaries and 4 topics talked about
+    for _ in range(12):  # still open; with the 4 before, the newest 16: the short page loads them all
+        db_session.add(SessionTopic(couple_id=couple.id, author_id=couple.partner_b_id, text="For next time"))
+    db_session.commit()
+    page = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    timeline = " ".join(_card(page, "timeline-heading").split())
+    assert "Show the whole timeline (20 events)</a>" in timeline and 'reversed start="20"' in timeline

@@ -3,11 +3,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import session
-from ..models.base import utcnow
 from ..models import Couple, SessionSummary, SessionTopic
+from ..models.base import utcnow
 from . import sessions, topics
 
 
@@ -84,8 +85,11 @@ _COUPLES_TOPICS = (select(SessionTopic).where(SessionTopic.couple_id == bindpara
 # each sealed: opening them all cost the page more than the rest of the timeline.
 _NEWEST_TOPICS = (select(SessionTopic.id).where(SessionTopic.couple_id == bindparam("couple_id"))
                   .order_by(SessionTopic.created_at.desc(), SessionTopic.id.desc()).limit(RECENT_EVENTS + 1))
-_RECENT_TOPICS = _COUPLES_TOPICS.where(or_(SessionTopic.created_at > bindparam("open_since"),
-                                           SessionTopic.id.in_(_NEWEST_TOPICS)))
+_ANY_TOPIC = aliased(SessionTopic)  # counted apart from the rows loaded: are they all?
+_ALL_TOPICS = (select(func.count(_ANY_TOPIC.id))
+               .where(_ANY_TOPIC.couple_id == bindparam("couple_id")).scalar_subquery())
+_RECENT_TOPICS = (_COUPLES_TOPICS.add_columns(_ALL_TOPICS.label("total"))
+                  .where(or_(SessionTopic.created_at > bindparam("open_since"), SessionTopic.id.in_(_NEWEST_TOPICS))))
 # When each summary was published, not what it says (sealed twice over, the draft and what was sent).
 _PUBLISHED_SUMMARIES = select(SessionSummary.appointment_id, SessionSummary.published_at).where(
     SessionSummary.appointment_id.in_(bindparam("appointment_ids", expanding=True)),
@@ -110,14 +114,15 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
     if whole or last_started is None:  # every topic; with no session begun, every one is still open
         couple_topics = list(session.scalars(_COUPLES_TOPICS, {"couple_id": couple.id}))
     else:
-        couple_topics = list(session.scalars(_RECENT_TOPICS, {"couple_id": couple.id,
-                                                              "open_since": last_started.starts_at}))
-        complete = complete and len(couple_topics) <= RECENT_EVENTS  # else older ones may be left out
+        loaded = session.execute(_RECENT_TOPICS, {"couple_id": couple.id, "open_since": last_started.starts_at}).all()
+        couple_topics = [topic for topic, _ in loaded]
+        complete = complete and (not loaded or len(loaded) == loaded[0].total)  # else older ones were left out
     for topic in couple_topics:
         events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
     for appointment_id, published_at in session.execute(
             _PUBLISHED_SUMMARIES, {"appointment_ids": [item.appointment.id for item in numbered]}):
-        events.append(TimelineEvent(published_at, "summary", "Session summary published", appointment_id=appointment_id))
+        events.append(TimelineEvent(published_at, "summary", "Session summary published",
+                                    appointment_id=appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
     return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole, complete,
                           all_sessions)
