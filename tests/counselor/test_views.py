@@ -281,6 +281,8 @@ def test_after_thirty_weeks_of_sessions_the_couple_page_lists_the_latest_and_the
     listed = _card(everything, "sessions-heading")
     assert listed.count("/counselor/sessions/") == 42
     assert "Show only the next and the latest 10" in " ".join(listed.split())
+    # Each list's link keeps the other as the counselor left it.
+    assert f'href="/counselor/couples/{couple.id}?timeline=all&amp;sessions=all#timeline-heading"' in everything
     whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
     events = re.findall(r'<li class="event-(\w+)">', _card(whole, "timeline-heading"))
     assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 42
