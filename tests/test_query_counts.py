@@ -1,7 +1,12 @@
 """Pages use a fixed number of SQL queries, however large the caseload or the homework list."""
+from collections import Counter
+
+from sqlalchemy import event
+
 from helpers import answer_everything, first_long_text_field, submit, weeks_of_check_ins, weeks_of_sessions
 from support import counted_queries, csrf_token, signed_in
 from therapist_app.extensions import session
+from therapist_app.models.base import Base
 from therapist_app.security import sealing
 from therapist_app.services import packets
 
@@ -147,10 +152,17 @@ def test_the_prep_packet_gathers_2_or_6_answered_exercises_in_the_same_queries(a
 
 
 def test_after_25_and_after_40_weeks_of_sessions_the_couple_page_and_the_summaries_cost_the_same(
-        app, factory, monkeypatch):
-    """Queries, and sealed values opened: a session's notes, a topic's words and a summary's text are
-    each decrypted; two years of sessions opened some four hundred of them for the couple page."""
-    opened = []
+        app, factory, monkeypatch, request):
+    """Queries, rows loaded and sealed values opened: a session's notes, a topic's words and a summary's
+    text are each decrypted; two years of sessions opened some four hundred of them for the couple page,
+    and it loaded every session to number the latest."""
+    opened, loaded = [], []
+
+    def remember(target, context):
+        loaded.append(type(target).__name__)
+
+    event.listen(Base, "load", remember, propagate=True)
+    request.addfinalizer(lambda: event.remove(Base, "load", remember))
 
     def counting(value, *args, **kwargs):
         opened.append(1)
@@ -168,9 +180,10 @@ def test_after_25_and_after_40_weeks_of_sessions_the_couple_page_and_the_summari
         for client, path in pages:
             client.get(path)  # warm
             opened.clear()
+            loaded.clear()
             with counted_queries(app) as statements:
                 assert client.get(path).status_code == 200
-            found.append((path, len(statements), len(opened)))
+            found.append((path, len(statements), len(opened), sorted(Counter(loaded).items())))
         return found
 
     before = costs()

@@ -12,7 +12,8 @@ from helpers import (answer_everything, both_partners_submit, save_section, subm
 from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Appointment, Assignment, Response, SessionTopic, User, WorksheetVersion
+from therapist_app.models import (Appointment, Assignment, Response, SessionSummary, SessionTopic, User,
+                                  WorksheetVersion)
 from therapist_app.services.worksheets import sync_library, version_by_slug
 from therapist_app.timezones import today_in
 
@@ -286,6 +287,38 @@ def test_after_thirty_weeks_of_sessions_the_couple_page_lists_the_latest_and_the
     whole = counselor.get(f"/counselor/couples/{couple.id}?timeline=all").get_data(as_text=True)
     events = re.findall(r'<li class="event-(\w+)">', _card(whole, "timeline-heading"))
     assert events.count("topic") == 61 and events.count("summary") == 30 and events.count("session") == 42
+
+
+def test_the_short_couple_page_numbers_and_tells_what_the_whole_one_does_without_loading_every_session(app, factory):
+    """The short page loads only the sessions it lists; numbers, the last session begun and a summary
+    published late must still be those of the whole history."""
+    couple = factory.couple()
+    held = weeks_of_sessions(couple, 20, topic_text="TALKED-ABOUT-ALREADY")  # 1 to 20, the last a week ago
+    now = datetime.now(timezone.utc)
+    for hours in range(15):  # the next fifteen all called off: the latest begun, and the newest, are cancelled
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now - timedelta(days=5) + timedelta(hours=8 * hours),
+                                   status="cancelled"))
+    for week in (1, 2):  # 21 and 22 booked ahead
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now + timedelta(weeks=week)))
+    db_session.add(SessionTopic(couple_id=couple.id, author_id=couple.partner_b_id, text="STILL-TO-TALK-ABOUT"))
+    first_summary = db_session.scalar(select(SessionSummary).filter_by(appointment_id=held[0].id))
+    first_summary.published_at = now  # the first session's summary, sent only today
+    db_session.commit()
+    counselor = signed_in(app, couple.counselor)
+    page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    names = re.findall(r">(Session \d+|Cancelled session)</a>", _card(page, "sessions-heading"))
+    assert names == ["Session 22", "Session 21"] + ["Cancelled session"] * 10
+    assert "Show all 37 sessions" in " ".join(_card(page, "sessions-heading").split())
+    # "Since the last session" starts at session 20, older than every session listed.
+    topics = _card(page, "topics-heading")
+    assert "STILL-TO-TALK-ABOUT" in topics and "TALKED-ABOUT-ALREADY" not in topics
+    timeline = _card(page, "timeline-heading")
+    assert f'href="/counselor/sessions/{held[0].id}">Session summary published' in timeline
+    everything = counselor.get(f"/counselor/couples/{couple.id}?sessions=all").get_data(as_text=True)
+    names = re.findall(r">(Session \d+|Cancelled session)</a>", _card(everything, "sessions-heading"))
+    assert names == (["Session 22", "Session 21"] + ["Cancelled session"] * 15
+                     + [f"Session {n}" for n in range(20, 0, -1)])
+    assert "<h1>Session 20</h1>" in counselor.get(f"/counselor/sessions/{held[-1].id}").get_data(as_text=True)
 
 
 def test_the_short_couple_page_counts_its_timeline_when_every_topic_is_loaded(app, factory):

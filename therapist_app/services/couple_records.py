@@ -113,7 +113,7 @@ def _answer_rows(counselor: User, assignments: list[Assignment]) -> list[list]:
 
 def _session_rows(couple: Couple) -> list[list]:
     rows = []
-    for item in reversed(sessions.couple_sessions(couple, with_notes=True)):
+    for item in reversed(sessions.couple_sessions(couple, with_notes=True).items):
         appointment = item.appointment
         notes = sessions.notes_of(appointment)
         rows.append([appointment.id, item.number or "", _when(appointment.starts_at), appointment.duration_minutes,

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import defer
 
 from .. import access
@@ -167,37 +167,69 @@ def save_notes(counselor: User, appointment_id: int, parts: dict[str, str | None
 
 # ---- reading sessions ---------------------------------------------------------------------------
 
-def numbered(appointments: list[Appointment]) -> list[NumberedSession]:
-    """Numbers a couple's sessions 1, 2, 3… in time order; cancelled ones are listed but not counted.
-    Returned newest first."""
-    result, number = [], 0
-    for appointment in sorted(appointments, key=lambda a: (a.starts_at, a.id)):
-        if appointment.is_cancelled:
-            result.append(NumberedSession(appointment, None))
-        else:
-            number += 1
-            result.append(NumberedSession(appointment, number))
-    return result[::-1]
-
-
+# A session's number: how many of the couple's sessions not cancelled start before it or with it (the same
+# start: the earlier booked), counted by the database beside the rows, so that numbering the latest few
+# never loads the rest. A cancelled session is listed with no number.
+_NEWEST_FIRST = (Appointment.starts_at.desc(), Appointment.id.desc())
+_NUMBERED = (select(Appointment.id,
+                    func.sum(case((Appointment.status == STATUS_CANCELLED, 0), else_=1))
+                    .over(order_by=(Appointment.starts_at, Appointment.id)).label("number"),
+                    func.count().over().label("total"))
+             .where(Appointment.couple_id == bindparam("couple_id")).subquery())
 # Built once. Numbering, the couple page and the packet need when and whether each session was, not its
 # notes: those stay sealed until read (two years of weekly sessions would open a hundred notes a page).
-_COUPLES_SESSIONS = select(Appointment).where(Appointment.couple_id == bindparam("couple_id"))
+_COUPLES_SESSIONS = (select(Appointment, _NUMBERED.c.number, _NUMBERED.c.total)
+                     .join(_NUMBERED, _NUMBERED.c.id == Appointment.id).order_by(*_NEWEST_FIRST))
 _COUPLES_SESSIONS_NOT_NOTES = _COUPLES_SESSIONS.options(defer(Appointment.notes))
+# The couple page's short list, each part through the couple's index with a limit (window ranks cost
+# SQLite a sort apiece, three times this): the newest by start (the timeline's), the soonest still
+# ahead, the latest already begun.
+_OF_COUPLE = select(Appointment.id).where(Appointment.couple_id == bindparam("couple_id"))
+_SHORT_LIST = _COUPLES_SESSIONS_NOT_NOTES.where(or_(
+    Appointment.id.in_(_OF_COUPLE.order_by(*_NEWEST_FIRST).limit(bindparam("newest"))),
+    Appointment.id.in_(_OF_COUPLE.where(Appointment.starts_at > bindparam("now"))
+                       .order_by(Appointment.starts_at, Appointment.id).limit(bindparam("soonest"))),
+    Appointment.id.in_(_OF_COUPLE.where(Appointment.starts_at <= bindparam("now"))
+                       .order_by(*_NEWEST_FIRST).limit(bindparam("latest")))))
+_NUMBER_OF = select(_NUMBERED.c.number).where(_NUMBERED.c.id == bindparam("appointment_id"))
 
 
-def couple_sessions(couple: Couple, with_notes: bool = False) -> list[NumberedSession]:
+@dataclass
+class SessionList:
+    """Some or all of a couple's sessions, numbered, newest first, and how many the couple has in all."""
+    items: list[NumberedSession]
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.items) == self.total
+
+
+def _numbered(rows) -> SessionList:
+    items = [NumberedSession(appointment, None if appointment.is_cancelled else number)
+             for appointment, number, _ in rows]
+    return SessionList(items, rows[0].total if rows else 0)
+
+
+def couple_sessions(couple: Couple, with_notes: bool = False) -> SessionList:
     """Every session of a couple the caller may already see (access was checked for the couple);
     `with_notes`: their notes opened too (the couple's records), else opened only if read."""
     statement = _COUPLES_SESSIONS if with_notes else _COUPLES_SESSIONS_NOT_NOTES
-    return numbered(list(session.scalars(statement, {"couple_id": couple.id})))
+    return _numbered(session.execute(statement, {"couple_id": couple.id}).all())
+
+
+def recent_sessions(couple: Couple, now: datetime, newest: int, soonest: int, latest: int) -> SessionList:
+    """The couple's `newest` sessions by start, the `soonest` still ahead of `now` and the `latest` begun
+    by then, numbered among all of them; the others are not loaded (access was checked for the couple)."""
+    rows = session.execute(_SHORT_LIST, {"couple_id": couple.id, "now": now, "newest": newest, "soonest": soonest,
+                                         "latest": latest}).all()
+    return _numbered(rows)
 
 
 def number_of(appointment: Appointment) -> int | None:
-    for item in couple_sessions(appointment.couple):
-        if item.appointment.id == appointment.id:
-            return item.number
-    return None
+    if appointment.is_cancelled:
+        return None
+    return session.scalar(_NUMBER_OF, {"couple_id": appointment.couple_id, "appointment_id": appointment.id})
 
 
 def previous_session(appointment: Appointment) -> Appointment | None:

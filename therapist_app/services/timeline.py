@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import session
-from ..models import Couple, SessionSummary, SessionTopic
+from ..models import Appointment, Couple, SessionSummary, SessionTopic
 from ..models.base import utcnow
 from . import sessions, topics
 
@@ -33,11 +33,13 @@ UPCOMING_SESSIONS = 5
 
 @dataclass
 class CoupleSessions:
-    sessions: list          # NumberedSession, newest first
+    sessions: list          # NumberedSession, newest first: every one, or the short list's and the timeline's
+    session_count: int      # the couple's sessions in all
     open_topics: list
-    timeline: list[TimelineEvent]  # every event, newest first
+    timeline: list[TimelineEvent]  # every event, newest first (else enough for the latest)
+    now: datetime           # what "ahead" meant when the sessions were chosen
     whole: bool = False     # the counselor asked for the whole timeline
-    complete: bool = True   # built from all the couple's homework (else from enough for the latest events)
+    complete: bool = True   # `timeline` holds every event (else enough for the latest ones)
     all_sessions: bool = False  # the counselor asked for every session in the list
     recent: ClassVar[int] = RECENT_EVENTS
     recent_sessions: ClassVar[int] = RECENT_SESSIONS
@@ -51,8 +53,7 @@ class CoupleSessions:
         """Newest first, as `sessions`: the nearest UPCOMING_SESSIONS ahead, then the latest RECENT_SESSIONS."""
         if self.all_sessions:
             return self.sessions
-        now = utcnow()
-        ahead = [item for item in self.sessions if item.appointment.starts_at > now]
+        ahead = [item for item in self.sessions if item.appointment.starts_at > self.now]
         return ahead[-UPCOMING_SESSIONS:] + self.sessions[len(ahead):len(ahead) + RECENT_SESSIONS]
 
 
@@ -90,10 +91,13 @@ _ALL_TOPICS = (select(func.count(_ANY_TOPIC.id))
                .where(_ANY_TOPIC.couple_id == bindparam("couple_id")).scalar_subquery())
 _RECENT_TOPICS = (_COUPLES_TOPICS.add_columns(_ALL_TOPICS.label("total"))
                   .where(or_(SessionTopic.created_at > bindparam("open_since"), SessionTopic.id.in_(_NEWEST_TOPICS))))
-# When each summary was published, not what it says (sealed twice over, the draft and what was sent).
-_PUBLISHED_SUMMARIES = select(SessionSummary.appointment_id, SessionSummary.published_at).where(
-    SessionSummary.appointment_id.in_(bindparam("appointment_ids", expanding=True)),
-    SessionSummary.published_at.is_not(None))
+# When each summary was published, not what it says (sealed twice over, the draft and what was sent),
+# newest first. The short page takes the newest few, and how many there are in all (counted before the limit).
+_ALL_PUBLISHED = (select(SessionSummary.appointment_id, SessionSummary.published_at)
+                  .join(Appointment, Appointment.id == SessionSummary.appointment_id)
+                  .where(SessionSummary.published_at.is_not(None), Appointment.couple_id == bindparam("couple_id"))
+                  .order_by(SessionSummary.published_at.desc()))
+_RECENT_PUBLISHED = _ALL_PUBLISHED.add_columns(func.count().over().label("total")).limit(RECENT_EVENTS + 1)
 
 
 def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = True,
@@ -103,14 +107,23 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
     `all_sessions`: every session listed.
     `complete`: `rows` are all the couple's homework (when not, they hold every assignment with an event
     among the latest, reviews.couple_homework says why, and the timeline is not counted)."""
-    numbered = sessions.couple_sessions(couple)
+    now = utcnow()
+    if whole or all_sessions:
+        listed = sessions.couple_sessions(couple)
+    else:  # the short list and the timeline's newest: two years of weekly sessions stay unloaded
+        listed = sessions.recent_sessions(couple, now, newest=RECENT_EVENTS + 1, soonest=UPCOMING_SESSIONS,
+                                          latest=RECENT_SESSIONS)
+    complete = complete and listed.complete
     events = _homework_events(couple, rows)
-    for item in numbered:
+    for item in listed.items:
         label = f"Session {item.number}" if item.number else "Session"
         events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
                                     appointment_id=item.appointment.id))
     names = {p.id: p.display_name for p in couple.partners}
-    last_started = sessions.last_started_among([item.appointment for item in numbered])
+    # The latest begun sessions are all loaded, so the last one not cancelled is among them unless all were.
+    last_started = sessions.last_started_among([item.appointment for item in listed.items], now)
+    if last_started is None and not listed.complete:
+        last_started = sessions.last_started(couple.id, now)
     if whole or last_started is None:  # every topic; with no session begun, every one is still open
         couple_topics = list(session.scalars(_COUPLES_TOPICS, {"couple_id": couple.id}))
     else:
@@ -119,10 +132,11 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
         complete = complete and (not loaded or len(loaded) == loaded[0].total)  # else older ones were left out
     for topic in couple_topics:
         events.append(TimelineEvent(topic.created_at, "topic", f"{names.get(topic.author_id, '')} added a topic"))
-    for appointment_id, published_at in session.execute(
-            _PUBLISHED_SUMMARIES, {"appointment_ids": [item.appointment.id for item in numbered]}):
-        events.append(TimelineEvent(published_at, "summary", "Session summary published",
-                                    appointment_id=appointment_id))
+    published = session.execute(_ALL_PUBLISHED if whole else _RECENT_PUBLISHED, {"couple_id": couple.id}).all()
+    complete = complete and (whole or not published or len(published) == published[0].total)
+    for row in published:
+        events.append(TimelineEvent(row.published_at, "summary", "Session summary published",
+                                    appointment_id=row.appointment_id))
     events.sort(key=lambda e: e.at, reverse=True)
-    return CoupleSessions(numbered, topics.still_open(couple_topics, last_started), events, whole, complete,
-                          all_sessions)
+    return CoupleSessions(listed.items, listed.total, topics.still_open(couple_topics, last_started), events, now,
+                          whole, complete, all_sessions)
