@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 from mail_support import Inbox, start_smtp
-from support import Auth, CompiledTemplates, Factory, RequestIsolatedClient, reset_database
+from support import Auth, CompiledTemplates, Factory, RequestIsolatedClient, SyncedLibrary, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.services import worksheets
@@ -13,6 +13,7 @@ from therapist_app.services import worksheets
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Every app a test makes (ours and the host apps) shares one store of compiled templates.
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": CompiledTemplates()}
+SYNCED_LIBRARY = SyncedLibrary()
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def app(app_config):
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         reset_database(app.extensions["sqlalchemy"].engine)
-        worksheets.sync_library(app.config["THERAPIST_WORKSHEETS_DIR"])
+        SYNCED_LIBRARY.put_back(app.config["THERAPIST_WORKSHEETS_DIR"])
         yield app
         db_session.remove()
 

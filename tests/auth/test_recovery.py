@@ -111,7 +111,8 @@ def test_requests_resets_and_changes_are_audited_without_any_content(app, factor
     browser.post("/account/password", data={"current": NEW_PASSWORD, "password": "yet another passphrase",
                                             "confirm": "yet another passphrase",
                                             "csrf_token": csrf_of(browser, "/account/password")})
-    events = db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("password%"))).all()
+    events = db_session.scalars(select(AuditEvent).where(AuditEvent.action.like("password%"))
+                                .order_by(AuditEvent.id)).all()
     assert [(e.action, e.object_id) for e in events] == [
         ("password_reset_requested", partner.id), ("password_reset_requested", None),
         ("password_reset", partner.id), ("password_changed", partner.id)]
