@@ -285,8 +285,9 @@ def sequential_scans(statements) -> list[str]:
         seen.add(statement)
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters or {}))
         for table in re.findall(r"Seq Scan on (\w+)", plan):
-            if table in BIG_TABLES:
-                found.append(f"{table}: {' '.join(statement.split())[:160]}")
+            if table in BIG_TABLES:  # where it reads from, and the plan: enough to find the query and why
+                tail = " ".join(statement.split())
+                found.append(f"{table}: {tail[:60]} … {tail[tail.find(' FROM '):][:600]}\n{plan}")
     session.rollback()
     return found
 

@@ -265,7 +265,9 @@ def _mappings(cmap: str):
 class CompiledTemplates(BytecodeCache):
     """Jinja's compiled templates, kept in memory for the whole test run. Each test makes its own
     app, whose new Jinja environment would compile every template again (about 0.3 s a test);
-    Jinja checks each entry against the template's source, so an edited template is compiled anew."""
+    Jinja checks each entry against the template's source, so an edited template is compiled anew.
+    Entries are not keyed by the environment's settings: every app of the tests has Jinja's defaults
+    (an app that changed its delimiters or extensions would need its own store)."""
 
     def __init__(self):
         self.compiled = {}
