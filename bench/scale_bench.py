@@ -13,7 +13,7 @@ They go in with COPY.
 Timed in-process (Flask's test client), median of 30 after a warm-up: the dashboard, the couple page,
 the partner's My homework, and the prep packet's data gathering. Printed: ms at each size, large/small,
 queries at each size, and every statement of the large run that scans a big table sequentially
-(EXPLAIN after ANALYZE).
+(EXPLAIN after ANALYZE, both as planned for the values and as the generic plan of a prepared statement).
 """
 import contextvars
 import os
@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import psycopg  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, select, text  # noqa: E402
 
@@ -277,19 +278,43 @@ def measure(app, recorder, counselor_email, partner_email, couple_id, counselor_
 
 
 def sequential_scans(statements) -> list[str]:
+    """Each SELECT's plan twice: as planned for these very values, and as the generic plan PostgreSQL
+    switches to for a statement prepared and run many times (psycopg prepares a statement on its fifth
+    run on a connection), where the planner knows no value."""
     found = []
     connection, seen = session.connection(), set()
     for statement, parameters in statements:
         if statement in seen or not statement.lstrip().upper().startswith("SELECT"):
             continue
         seen.add(statement)
-        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters or {}))
-        for table in re.findall(r"Seq Scan on (\w+)", plan):
-            if table in BIG_TABLES:  # where it reads from, and the plan: enough to find the query and why
+        plans = {"for these values": "\n".join(
+            row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters or {}))}
+        plans["generic"] = _generic_plan(connection, statement, parameters or {})
+        for kind, plan in plans.items():
+            tables = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & BIG_TABLES)
+            if tables:  # where it reads from, and the plan: enough to find the query and why
                 tail = " ".join(statement.split())
-                found.append(f"{table}: {tail[:60]} … {tail[tail.find(' FROM '):][:600]}\n{plan}")
+                found.append(f"{', '.join(tables)} ({kind}): {tail[:60]} … {tail[tail.find(' FROM '):][:600]}\n{plan}")
     session.rollback()
     return found
+
+
+def _generic_plan(connection, statement: str, parameters: dict) -> str:
+    """EXPLAIN EXECUTE of the statement prepared with $n in place of each named parameter, under
+    plan_cache_mode = force_generic_plan; the values written in by psycopg's client-side binding."""
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
+    numbered = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", statement)
+    raw = connection.connection.driver_connection
+    with psycopg.ClientCursor(raw) as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE ta_generic AS {numbered}")
+        try:
+            values = ", ".join(["%s"] * len(names))
+            cursor.execute(f"EXPLAIN EXECUTE ta_generic({values})" if names else "EXPLAIN EXECUTE ta_generic",
+                           [parameters[name] for name in names])
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE ta_generic")
 
 
 def main():

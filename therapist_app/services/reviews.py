@@ -53,12 +53,6 @@ _SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignm
                                                Response.status == STATUS_SUBMITTED).scalar_subquery())
 _OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
                     _SENT < case((Assignment.assignee_id.is_(None), 2), else_=1))
-# Older homework with something newer than the newest fifteen's first assignment (sent, read, revealed):
-# the couple page's latest timeline events are among these rows, since fifteen "assigned" events are
-# at least as new as that first assignment.
-# Each answer's latest times as a value per row, not an EXISTS: PostgreSQL, not knowing since when,
-# turned the EXISTS into a hashed subplan over every response of the practice (a sequential scan of
-# 390,000 rows in bench/scale_bench.py); a value it looks up by the answers' assignment index.
 _NEWEST_FROM = select(func.min(_EARLIER.created_at)).where(_EARLIER.id.in_(_NEWEST)).scalar_subquery()
 _ANSWERS = aliased(Response)
 
@@ -67,6 +61,12 @@ def _latest_answer(column):
     return select(func.max(column)).where(_ANSWERS.assignment_id == Assignment.id).scalar_subquery()
 
 
+# Older homework with something newer than the newest fifteen's first assignment (sent, read, revealed):
+# the couple page's latest timeline events are among these rows, since fifteen "assigned" events are
+# at least as new as that first assignment. Each assignment's latest answer times as values, not an
+# EXISTS: PostgreSQL, not knowing "since when" while planning, hashed the EXISTS over every response of
+# the practice (a sequential scan of 390,000 rows in bench/scale_bench.py); a value it looks up through
+# the answers' assignment index.
 _ACTIVE_SINCE = or_(Assignment.revealed_at >= _NEWEST_FROM,
                     _latest_answer(_ANSWERS.submitted_at) >= _NEWEST_FROM,
                     _latest_answer(_ANSWERS.reviewed_at) >= _NEWEST_FROM)
