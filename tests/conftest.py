@@ -8,7 +8,6 @@ from mail_support import Inbox, start_smtp
 from support import Auth, CompiledTemplates, Factory, RequestIsolatedClient, SyncedLibrary, reset_database
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
-from therapist_app.services import worksheets
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Every app a test makes (ours and the host apps) shares one store of compiled templates.

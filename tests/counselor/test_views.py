@@ -295,8 +295,8 @@ def test_the_short_couple_page_numbers_and_tells_what_the_whole_one_does_without
     couple = factory.couple()
     held = weeks_of_sessions(couple, 20, topic_text="TALKED-ABOUT-ALREADY")  # 1 to 20, the last a week ago
     now = datetime.now(timezone.utc)
-    for hours in range(15):  # the next fifteen all called off: the latest begun, and the newest, are cancelled
-        db_session.add(Appointment(couple_id=couple.id, starts_at=now - timedelta(days=5) + timedelta(hours=8 * hours),
+    for step in range(15):  # the next fifteen all called off: the latest begun, and the newest, are cancelled
+        db_session.add(Appointment(couple_id=couple.id, starts_at=now - timedelta(days=5) + timedelta(hours=8 * step),
                                    status="cancelled"))
     for week in (1, 2):  # 21 and 22 booked ahead
         db_session.add(Appointment(couple_id=couple.id, starts_at=now + timedelta(weeks=week)))
