@@ -210,18 +210,20 @@ class PublishedSummary:
     published_at: datetime
 
 
+# A couple's published summaries, as criteria over SessionSummary and Appointment (the couple page's
+# timeline asks too); the couple is the parameter `couple_id`.
+COUPLES_PUBLISHED = (SessionSummary.appointment_id == Appointment.id, Appointment.couple_id == bindparam("couple_id"),
+                     SessionSummary.published_at.is_not(None))
 # The partner's list of summaries, a page at a time, newest first: after two years of weekly sessions a
 # hundred summaries, each sealed. Only the page's are opened, and of each only what the partner was
 # sent (every summary is published to both partners), never the counselor's draft.
 SUMMARIES_PER_PAGE = 20
-_COUPLES_PUBLISHED = (SessionSummary.appointment_id == Appointment.id, Appointment.couple_id == bindparam("couple_id"),
-                      SessionSummary.published_at.is_not(None))
 _PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"))
                    .join(Appointment, Appointment.id == SessionSummary.appointment_id)
-                   .where(*_COUPLES_PUBLISHED).options(defer(SessionSummary.draft))
+                   .where(*COUPLES_PUBLISHED).options(defer(SessionSummary.draft))
                    .order_by(Appointment.starts_at.desc(), SessionSummary.id.desc())
                    .limit(bindparam("limit")).offset(bindparam("offset")))
-_PUBLISHED_COUNT = select(func.count(SessionSummary.id)).where(*_COUPLES_PUBLISHED)
+_PUBLISHED_COUNT = select(func.count(SessionSummary.id)).where(*COUPLES_PUBLISHED)
 
 
 @dataclass

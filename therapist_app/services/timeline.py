@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import session
 from ..models import Appointment, Couple, SessionSummary, SessionTopic
 from ..models.base import utcnow
-from . import sessions, topics
+from . import sessions, summaries, topics
 
 
 @dataclass
@@ -95,8 +95,7 @@ _RECENT_TOPICS = (_COUPLES_TOPICS.add_columns(_ALL_TOPICS.label("total"))
 # newest first. The short page takes the newest few, and how many there are in all (counted before the limit).
 _ALL_PUBLISHED = (select(SessionSummary.appointment_id, SessionSummary.published_at)
                   .join(Appointment, Appointment.id == SessionSummary.appointment_id)
-                  .where(SessionSummary.published_at.is_not(None), Appointment.couple_id == bindparam("couple_id"))
-                  .order_by(SessionSummary.published_at.desc()))
+                  .where(*summaries.COUPLES_PUBLISHED).order_by(SessionSummary.published_at.desc()))
 _RECENT_PUBLISHED = _ALL_PUBLISHED.add_columns(func.count().over().label("total")).limit(RECENT_EVENTS + 1)
 
 
