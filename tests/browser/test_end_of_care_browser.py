@@ -58,6 +58,7 @@ def test_archive_read_download_and_a_wrong_name_for_delete(app, factory, new_pag
     admin.get_by_role("link", name="Couples").click()
     admin.get_by_role("link", name="Archived").click()
     admin.get_by_role("link", name=couple.label).click()
+    admin.get_by_role("heading", level=1, name=couple.label).wait_for()  # axe needs the new page, not the old one leaving
     problems.update({"admin, a couple": found} if (found := _serious(axe.run(admin))) else {})
     admin.goto("/admin/counselors")
     admin.get_by_role("link", name=f"Deactivate {couple.counselor.display_name}").click()

@@ -53,5 +53,6 @@ def test_forgot_your_password_from_the_sign_in_page_to_a_new_password(app, facto
     browser_sign_in(page, counselor.email, "a brand new passphrase")
     page.wait_for_url("**/counselor/")
     page.get_by_role("link", name="Password").click()
+    page.get_by_role("heading", name="Change your password").wait_for()
     _check(page, axe, problems, "change password")
     assert problems == {}
