@@ -1,12 +1,23 @@
 """The demo practice as the page benchmarks use it: its logins, a database seeded with it, and the
 sign-in form's CSRF token. Imports nothing of the app, so a bench can load the app from another tree."""
+import atexit
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 PARTNER = ("riley@demo.example", "demo-partner-passphrase")
 COUNSELOR = ("counselor@demo.example", "demo-counselor-passphrase")
 _CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def scratch_folder() -> str:
+    """A folder for one bench run's database and files, removed when the run ends however it ends:
+    runs had left their folders behind, the scale bench's PostgreSQL 8 GB each, until the disk filled."""
+    folder = tempfile.mkdtemp(prefix="ta-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def seeded_env(root: Path, workdir: str, base: dict) -> dict:

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -118,7 +117,7 @@ end
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("http_bench needs wrk: apt-get install wrk")
-    workdir = tempfile.mkdtemp()
+    workdir = demo.scratch_folder()
     env = demo.seeded_env(ROOT, workdir, dict(os.environ))
 
     hello = serve("bench.hello_app:app", 8601, env)

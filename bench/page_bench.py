@@ -15,7 +15,6 @@ import io
 import os
 import pstats
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this bench's own helpers, whatever ROOT is
-from bench.demo import COUNSELOR, PARTNER, csrf_token, seeded_env  # noqa: E402
+from bench.demo import COUNSELOR, PARTNER, csrf_token, scratch_folder, seeded_env  # noqa: E402
 
 ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 DEMO_COUPLE = 2  # Riley (PARTNER) and Jordan, counselor Rivera's (COUNSELOR)
@@ -32,7 +31,7 @@ PAGES = {"/session/alive": PARTNER, "/my/": PARTNER, "/counselor/": COUNSELOR,
 
 
 def demo_app():
-    os.environ.update(seeded_env(ROOT, tempfile.mkdtemp(), dict(os.environ)))
+    os.environ.update(seeded_env(ROOT, scratch_folder(), dict(os.environ)))
     sys.path.insert(0, str(ROOT))
     from wsgi import app  # only now: the app reads its database from the environment as it loads
     return app

@@ -9,7 +9,6 @@ the same HTML, with `ratio: X` (target <= 1.15); then the cached download, and t
 """
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import update  # noqa: E402
 
+from bench.demo import scratch_folder  # noqa: E402
 from bench.fixtures import build_couple  # noqa: E402
 from therapist_app import create_app  # noqa: E402
 from therapist_app.extensions import session  # noqa: E402
@@ -82,7 +82,7 @@ def measure(name, counselor, couple_id, appointment):
 
 
 def main():
-    workdir = tempfile.mkdtemp()
+    workdir = scratch_folder()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db", "THERAPIST_PDF_CACHE_DIR": f"{workdir}/cache"})
     with app.app_context(), app.test_request_context():
         counselor, couple = build_couple(app)

@@ -8,7 +8,6 @@ on a 360 px phone, and the first page of tomorrow's prep packet (through pdftopp
 """
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.demo import scratch_folder  # noqa: E402
 from therapist_app import create_app  # noqa: E402
 from therapist_app.extensions import session  # noqa: E402
 from therapist_app.models import Appointment, Base, Couple, User  # noqa: E402
@@ -75,7 +75,7 @@ def photograph(base: str, tomorrow: int, workdir: Path) -> None:
 
 
 def main():
-    workdir = Path(tempfile.mkdtemp())
+    workdir = Path(scratch_folder())
     app, tomorrow = seeded_app(workdir)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

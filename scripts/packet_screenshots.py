@@ -8,12 +8,12 @@ turns the first page, an exercise page and a trends page into PNGs with pdftoppm
 """
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.demo import scratch_folder  # noqa: E402
 from bench.fixtures import build_couple  # noqa: E402
 from bench.pdf_bench import six_weeks_ago_but_the_last_week  # noqa: E402
 from therapist_app import create_app  # noqa: E402
@@ -42,7 +42,7 @@ def plant_details(appointment) -> None:
 
 
 def main():
-    workdir = Path(tempfile.mkdtemp())
+    workdir = Path(scratch_folder())
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/shots.db"})
     with app.app_context(), app.test_request_context():
         counselor, couple = build_couple(app)
