@@ -13,7 +13,8 @@ They go in with COPY.
 Timed in-process (Flask's test client), median of 30 after a warm-up: the dashboard, the couple page,
 the partner's My homework, and the prep packet's data gathering. Printed: ms at each size, large/small,
 queries at each size, and every statement of the large run that scans a big table sequentially
-(EXPLAIN after ANALYZE, both as planned for the values and as the generic plan of a prepared statement).
+(EXPLAIN after ANALYZE, planned for the request's own values: the app's connections never run a generic
+plan, see therapist_app.configure_postgres, and the bench prints the setting it found).
 """
 import contextvars
 import gc
@@ -23,7 +24,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, select, text  # noqa: E402
 
+from bench.demo import scratch_folder  # noqa: E402
 from bench.fixtures import sample_value  # noqa: E402
 from therapist_app import create_app  # noqa: E402
 from therapist_app.engine.presentation import definition_of, fields_for  # noqa: E402
@@ -56,7 +56,7 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
 def throwaway_postgres() -> tuple[str, callable]:
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    folder = tempfile.mkdtemp()
+    folder = scratch_folder()  # removed at exit, after stop()
     port = os.environ.get("BENCH_PG_PORT", "54351")
     as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if os.geteuid() == 0:
@@ -286,43 +286,20 @@ def measure(app, recorder, counselor_email, partner_email, couple_id, counselor_
 
 
 def sequential_scans(statements) -> list[str]:
-    """Each SELECT's plan twice: as planned for these very values, and as the generic plan PostgreSQL
-    switches to for a statement prepared and run many times (psycopg prepares a statement on its fifth
-    run on a connection), where the planner knows no value."""
+    """Each SELECT's plan for these very values: the only plan the app's connections run."""
     found = []
     connection, seen = session.connection(), set()
     for statement, parameters in statements:
         if statement in seen or not statement.lstrip().upper().startswith("SELECT"):
             continue
         seen.add(statement)
-        plans = {"for these values": "\n".join(
-            row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters or {}))}
-        plans["generic"] = _generic_plan(connection, statement, parameters or {})
-        for kind, plan in plans.items():
-            tables = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & BIG_TABLES)
-            if tables:  # where it reads from, and the plan: enough to find the query and why
-                tail = " ".join(statement.split())
-                found.append(f"{', '.join(tables)} ({kind}): {tail[:60]} … {tail[tail.find(' FROM '):][:600]}\n{plan}")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters or {}))
+        tables = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & BIG_TABLES)
+        if tables:  # where it reads from, and the plan: enough to find the query and why
+            tail = " ".join(statement.split())
+            found.append(f"{', '.join(tables)}: {tail[:60]} … {tail[tail.find(' FROM '):][:600]}\n{plan}")
     session.rollback()
     return found
-
-
-def _generic_plan(connection, statement: str, parameters: dict) -> str:
-    """EXPLAIN EXECUTE of the statement prepared with $n in place of each named parameter, under
-    plan_cache_mode = force_generic_plan; the values written in by psycopg's client-side binding."""
-    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
-    numbered = re.sub(r"%\((\w+)\)s", lambda match: f"${names.index(match.group(1)) + 1}", statement)
-    raw = connection.connection.driver_connection
-    with psycopg.ClientCursor(raw) as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(f"PREPARE ta_generic AS {numbered}")
-        try:
-            values = ", ".join(["%s"] * len(names))
-            cursor.execute(f"EXPLAIN EXECUTE ta_generic({values})" if names else "EXPLAIN EXECUTE ta_generic",
-                           [parameters[name] for name in names])
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE ta_generic")
 
 
 def main():
@@ -338,7 +315,7 @@ def main():
 
 def run(url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "THERAPIST_PDF_CACHE_DIR": tempfile.mkdtemp()})
+                      "THERAPIST_PDF_CACHE_DIR": scratch_folder()})
     with app.app_context():
         from flask_migrate import upgrade
         upgrade(directory=str(ROOT / "migrations"))
@@ -360,6 +337,8 @@ def run(url):
         session.rollback()
         large = measure(app, recorder, **target)
         scans = sequential_scans([s for _, _, statements, _, _ in large.values() for s in statements])
+        plan_cache_mode = session.execute(text("SHOW plan_cache_mode")).scalar()
+        session.rollback()
 
     print(f"PostgreSQL, in-process (Flask test client), median of 30; built in {built:.0f} s")
     print("  rows at the large size: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
@@ -373,6 +352,7 @@ def run(url):
     print("  the slowest query of each page at the large size (one request, after the timings):")
     for name, (_, _, _, (seconds, statement), _) in large.items():
         print(f"    {name:<18} {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:150]}")
+    print(f"  plan_cache_mode on the app's connections: {plan_cache_mode}")
     print(f"  sequential scans of a big table in the large run: {len(scans)}")
     for scan in scans:
         print(f"    {scan}")

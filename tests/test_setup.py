@@ -12,10 +12,13 @@ from support import Factory, signed_in
 from therapist_app import create_app
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Base, Couple, Practice, User
-from therapist_app.services import couples, end_of_care
+from therapist_app import access
+from therapist_app.services import couples, dashboard, end_of_care
 
 SQLITE_ONLY = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
                                  reason="AUTOINCREMENT and sqlite_sequence are SQLite's")
+POSTGRES_ONLY = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
+                                   reason="prepared statements' plans are PostgreSQL's")
 
 
 def test_migrations_build_exactly_the_tables_the_models_describe(empty_database):
@@ -138,6 +141,22 @@ def test_a_later_rebuild_of_a_table_keeps_autoincrement_and_its_largest_id(migra
             assert "ta_couple" in _autoincrement_tables(connection), command
             largest = connection.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'ta_couple'").scalar()
         assert largest == deleted_id, command
+
+
+@POSTGRES_ONLY
+def test_a_caseload_read_many_times_is_still_planned_for_the_counselor_asking(app, factory):
+    """psycopg prepares a statement on its sixth run in a transaction; PostgreSQL would then be free to
+    run it on a plan made for no counselor in particular, which at a practice's size reads every
+    person in it. Run twelve times here, it must have been prepared and never run on such a plan."""
+    couple = factory.couple()
+    caseload = dashboard._COUPLES
+    for _ in range(12):
+        assert [c.id for c in db_session.scalars(caseload, access.counselor_params(couple.counselor)).unique()] == [couple.id]
+    plans = db_session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM ta_couple%'"
+        " AND statement LIKE '%ORDER BY ta_couple.id%'")).all()
+    assert plans, "psycopg prepared the caseload's statement"
+    assert [generic for generic, _ in plans] == [0] and plans[0][1] >= 6
 
 
 def test_production_refuses_to_start_without_its_secrets_and_names_them():

@@ -62,22 +62,22 @@ class TherapistApp:
 
 
 def _init_db(app: Flask, db: SQLAlchemy | None) -> None:
-    """The host's SQLAlchemy when it has one; our own otherwise. SQLite PRAGMAs only on an engine
-    of our own making: a host's engine is the host's to tune."""
+    """The host's SQLAlchemy when it has one; our own otherwise. The database's settings (SQLite's
+    PRAGMAs, PostgreSQL's planning) only on an engine of our own making: a host's engine is the host's
+    to tune."""
     if "sqlalchemy" in app.extensions:
         return
     ours = db is None
     (db or SQLAlchemy()).init_app(app)
     if ours:
         with app.app_context():
-            configure_sqlite(app.extensions["sqlalchemy"].engine)
+            engine = app.extensions["sqlalchemy"].engine
+            _DATABASE_SETTINGS.get(engine.dialect.name, lambda _engine: None)(engine)
 
 
 def configure_sqlite(engine) -> None:
     """SQLite as a real multi-user store: WAL (readers never block the writer), a busy timeout
     instead of "database is locked", and enforced foreign keys. The file is its owner's alone."""
-    if engine.dialect.name != "sqlite":
-        return
     _private_database_file(engine.url.database)
 
     @event.listens_for(engine, "connect")
@@ -88,6 +88,22 @@ def configure_sqlite(engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def configure_postgres(engine) -> None:
+    """Every statement planned for the values it runs with. psycopg prepares a statement on its sixth
+    run in a transaction, and PostgreSQL may then run it on a generic plan made without the values:
+    for the caseload, a plan that expects each counselor to hold a fiftieth of the practice and so
+    reads every person in it (bench/scale_bench.py found two such plans at 5,000 couples). A plan
+    for the values costs nothing new: psycopg forgets what it prepared at every rollback, so our
+    statements are planned on each request already."""
+
+    @event.listens_for(engine, "do_connect")
+    def _plans_for_the_values(_dialect, _record, _args, params):
+        params["options"] = f"{params.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
+
+
+_DATABASE_SETTINGS = {"sqlite": configure_sqlite, "postgresql": configure_postgres}
 
 
 def _private_database_file(database: str | None) -> None:
