@@ -1,5 +1,6 @@
 """What a post meets once its session has ended (security/signed_out.py): a calm page with the text
 that was posted, to copy back after signing in, never a raw 400 or a lost comment."""
+import re
 from datetime import timedelta
 
 import time_machine
@@ -30,6 +31,22 @@ def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm
     assert page.status_code == 401 and "Your session has ended" in html
     assert comment.replace("'", "&#39;") in html
     assert f"next=/counselor/assignments/{assignment.id}" in html
+
+
+def test_an_exercise_posted_after_its_cookie_is_gone_shows_back_only_what_the_partner_typed(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    browser = signed_in(app, couple.partner_a)
+    page = browser.get(f"/my/homework/{assignment.id}?section=0&edit=1").get_data(as_text=True)
+    fields = re.findall(r'name="(a__\w+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    states = set(re.findall(r'name="(s__\w+)"', page))
+    assert fields and states  # the page does carry each question's answer-or-skip choice
+    browser.delete_cookie("session")
+    posted = {"csrf_token": token, "action": "next", fields[0]: "Five weeks of trying", **{s: "answer" for s in states}}
+    html = browser.post(f"/my/homework/{assignment.id}?section=0", data=posted).get_data(as_text=True)
+    assert "Your session has ended" in html and "Five weeks of trying" in html
+    assert html.count("Your text") == 1 and ">answer</textarea>" not in html
 
 
 def test_a_form_whose_session_cookie_is_gone_gets_a_calm_page_not_a_raw_400(app, factory):

@@ -19,8 +19,9 @@ def signed_out_response(expired: bool):
                     url_for("ta_auth.login", next=next_path))
 
 
-# Posted fields never shown back: secrets, and the machinery of the form.
-_NOT_SHOWN_BACK = ("csrf_token", "password", "revision", "action", "next")
+# Posted fields never shown back: secrets, and the machinery of the form (an exercise's "s__" fields are
+# each question's hidden "answer it or skip it" choice, whose value "answer" a person never typed).
+_NOT_SHOWN_BACK = ("csrf_token", "password", "revision", "action", "next", "s__")
 
 
 def session_ended_page(form, status: int = 401):
