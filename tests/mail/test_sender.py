@@ -13,6 +13,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.mail.sender import deliver_pending
 from therapist_app.models import OutboxMessage, Response
 from therapist_app.models.base import utcnow
+from therapist_app.services import invitations
 from therapist_app.services.digests import counts_for, queue_digests
 
 
@@ -114,6 +115,23 @@ def test_a_password_reset_email_is_delivered_and_says_nothing_about_the_practice
     lowered = content.lower()
     for word in ("affair", "betray", "trust", "sex", "intima", "infidel", "counsel", "couple", "therap"):
         assert word not in lowered, word
+
+
+def test_a_partners_invitation_and_new_homework_emails_name_neither_the_practice_nor_therapy(app, factory, smtp):
+    practice = factory.practice(name="Couples Counseling After Infidelity")
+    couple = factory.couple(factory.counselor(practice))
+    deliver_pending()
+    smtp.messages.clear()
+    invitations.send_invitation(couple.partner_b)
+    factory.assign(couple, "empathy-exchange")
+    db_session.commit()
+    assert deliver_pending() == 3  # the invitation, and each partner's "something new"
+    subjects = sorted(line for _, content in smtp.messages for line in content.splitlines() if line.startswith("Subject:"))
+    assert subjects == ["Subject: Something new in your secure portal"] * 2 + ["Subject: Your secure portal is ready"]
+    for _, content in smtp.messages:
+        lowered = content.lower()
+        for word in ("affair", "betray", "infidel", "counsel", "couple", "therap", "empathy"):
+            assert word not in lowered, word
 
 
 def test_the_morning_digest_counts_a_check_in_note_added_after_it_was_read(app, factory):

@@ -1,4 +1,6 @@
-"""Email texts. Neutral on purpose: no worksheet titles, no answers, no topic, since inboxes are shared."""
+"""Email texts. Neutral on purpose: no worksheet titles, no answers, no topic, since inboxes are shared.
+Nor, in what goes to a partner, the practice's name: it may itself say what the portal is for
+("Couples Counseling After Infidelity")."""
 from dataclasses import dataclass
 
 
@@ -8,14 +10,14 @@ class Message:
     body: str
 
 
-def invitation(display_name: str, practice_name: str, link: str, days: int) -> Message:
+def invitation(display_name: str, link: str, days: int) -> Message:
     return Message(
-        subject=f"Your secure portal at {practice_name}",
+        subject="Your secure portal is ready",
         body=(
             f"Hello {display_name},\n\n"
-            f"{practice_name} has set up a secure portal for you. To choose your password, open this link "
-            f"within {days} days:\n\n{link}\n\n"
-            "The link works once. If it has expired, ask the practice for a new one.\n"
+            "A secure portal has been set up for you, as arranged at your appointment. To choose your "
+            f"password, open this link within {days} days:\n\n{link}\n\n"
+            "The link works once. If it has expired, ask for a new one at your next appointment.\n"
         ),
     )
 
@@ -30,15 +32,14 @@ def counselor_invitation(display_name: str, practice_name: str, link: str, days:
     )
 
 
-def new_homework(display_name: str, practice_name: str, link: str) -> Message:
+def new_homework(display_name: str, link: str) -> Message:
     return Message(
-        subject=f"Something new in your portal at {practice_name}",
+        subject="Something new in your secure portal",
         body=f"Hello {display_name},\n\nThere is something new for you in your portal.\n\nSign in: {link}\n",
     )
 
 
 def password_reset(display_name: str, link: str, minutes: int) -> Message:
-    # No practice name either: it may itself say what the portal is for.
     return Message(
         subject="Choose a new password for your secure portal",
         body=(

@@ -161,7 +161,7 @@ def notify_partners(couple: Couple, assignment: Assignment, not_before=None) -> 
     for partner in couple.partners:
         if assignment.assigned_to(partner.id) and partner.password_hash and partner.email_reminders:
             enqueue(partner, f"assigned:{assignment.id}:{partner.id}",
-                    messages.new_homework(partner.display_name, partner.practice.name, login_link()),
+                    messages.new_homework(partner.display_name, login_link()),
                     not_before=not_before(partner) if not_before else None)
 
 

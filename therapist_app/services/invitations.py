@@ -46,10 +46,9 @@ def send_invitation(user: User) -> str:
     invitation, token = create_invitation(user)
     link = invitation_link(token)
     days = current_app.config["THERAPIST_INVITE_MAX_AGE"].days
-    practice = user.practice.name
     text = (
-        messages.invitation(user.display_name, practice, link, days) if user.is_client
-        else messages.counselor_invitation(user.display_name, practice, link, days)
+        messages.invitation(user.display_name, link, days) if user.is_client
+        else messages.counselor_invitation(user.display_name, user.practice.name, link, days)
     )
     enqueue(user, f"invite:{invitation.id}", text)
     return link

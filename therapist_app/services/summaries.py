@@ -195,7 +195,7 @@ def publish(counselor: User, appointment_id: int) -> SessionSummary:
     for partner, _ in views:
         if partner.password_hash and partner.email_reminders:
             enqueue(partner, f"summary:{summary.id}:{partner.id}:{int(summary.published_at.timestamp())}",
-                    messages.new_homework(partner.display_name, partner.practice.name, login_link()))
+                    messages.new_homework(partner.display_name, login_link()))
     record(counselor.id, "publish_session_summary", summary)
     session.commit()
     return summary
