@@ -8,8 +8,9 @@ from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from support import PASSWORD, browser_sign_in, signed_out_soon
-from helpers import answer_everything, both_partners_submit, submit
+from helpers import answer_everything, both_partners_submit, sample_answer, save_section, submit
 from support import signed_in
+from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, ResponseRevision
 
@@ -45,6 +46,24 @@ def test_typing_then_reloading_within_a_second_keeps_the_words(homework, new_pag
     _open_and_type(page, assignment)
     page.reload()
     assert page.locator("textarea").first.input_value() == WORDS
+
+
+def test_a_reload_stays_on_the_part_shown_when_its_questions_were_answered_meanwhile(homework, app, new_page):
+    """Opened from My homework, an exercise opens where the partner stopped. Answering a part's last
+    question moves that on; a reload must still show the part the partner was on, not the next one."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.get_by_role("link", name="Understanding each other").first.click()
+    page.get_by_text("Part 1 of").wait_for()
+    first_part = sections_for(definition_of(assignment.worksheet_version), None)[0]
+    answers = {}
+    for field in first_part.fields:
+        answers.update(sample_answer(field, "Answered just now"))
+    assert save_section(signed_in(app, couple.partner_a), assignment.id, answers).status_code == 302
+    page.reload()
+    assert page.get_by_text("Part 1 of").is_visible()
+    assert "Answered just now" in page.locator("textarea").first.input_value()
 
 
 def test_the_wait_for_unsaved_typing_is_asked_for_while_typing_and_dropped_once_saved(homework, new_page):

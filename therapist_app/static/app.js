@@ -294,6 +294,14 @@
 
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
+  // Opened without a part (from My homework: where the partner stopped), the address names the part
+  // shown, so that a reload stays on it: answering its last question moves "where they stopped" on,
+  // and the reload would otherwise open the next part, scrolled down, as if the answer were gone.
+  var address = new URLSearchParams(location.search);
+  if (!address.has("section")) {
+    address.set("section", form.dataset.section);
+    history.replaceState(history.state, "", location.pathname + "?" + address.toString() + location.hash);
+  }
   var status = form.querySelector(".save-status");
   var revisionInput = form.querySelector("input[name=revision]");
   var csrfInput = form.querySelector("input[name=csrf_token]");
