@@ -17,10 +17,11 @@ class TextLimit:
             raise ValidationError(f"{self.what} contains an invisible character that can't be stored. "
                                   "Please type it again.")
         if len(text) > self.limit:
-            raise ValidationError(
-                f"{self.what} can be up to {self.limit:,} characters. It is {len(text):,} now; "
-                f"please shorten it by {len(text) - self.limit:,}. Nothing else was lost."
-            )
+            raise ValidationError(over_limit_message(self.what, self.limit, len(text)) + " Nothing else was lost.")
+
+
+def over_limit_message(what: str, limit: int, length: int) -> str:
+    return f"{what} can be up to {limit:,} characters. It is {length:,} now; please shorten it by {length - limit:,}."
 
 
 def trimmed(value):

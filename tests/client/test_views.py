@@ -1,4 +1,5 @@
 """The couple's portal through HTTP: drafts, submission, reveal, and what each partner may see."""
+import html
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -51,6 +52,47 @@ def test_an_answer_over_the_length_limit_is_refused_at_the_field_and_the_rest_is
     assert too_long in page  # still on the page, nothing typed is lost
     saved = _text(partner.get(f"/my/homework/{assignment.id}?edit=1"))
     assert "kept answer" in saved
+
+
+def test_an_answer_over_the_limit_survives_a_reload_beside_its_message_and_is_sent_only_once_shortened(app, factory):
+    """The autosave of a pasted answer too long for its question: the rest saves, and the long text is
+    kept as typed, so that a reload (or another device) shows it again with the limit beside it; the
+    review says so and Submit waits until it is shortened."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    long_field, other_field = _first_two_text_fields(assignment)
+    limit = _limit_of(assignment, long_field)
+    pasted = "A long paste about the evening in the kitchen. " * (limit // 40)
+    answer_everything(partner, assignment)
+    first_part = {}
+    for field in sections_for(definition_of(assignment.worksheet_version), None)[0].fields:
+        first_part.update(sample_answer(field))
+    first_part.update({f"a__{long_field}": pasted, f"a__{other_field}": "kept answer"})
+    saved = partner.post(f"/my/homework/{assignment.id}/draft?section=0", headers={"Accept": "application/json"},
+                         data={"csrf_token": csrf_token(partner), **first_part}).get_json()
+    assert saved["ok"] is False and f"up to {limit:,} characters" in saved["errors"][long_field][0]
+
+    reloaded = _text(partner.get(f"/my/homework/{assignment.id}?section=0&edit=1"))
+    assert pasted.strip() in html.unescape(reloaded) and "kept answer" in reloaded
+    assert f"It is {len(pasted):,} now; please shorten it by {len(pasted) - limit:,}." in reloaded
+
+    review = _text(partner.get(f"/my/homework/{assignment.id}/review"))
+    assert "1 answer is longer than it can be. Everything you typed is kept" in review
+    assert re.search(r'<button type="submit" class="primary"\s+disabled>Submit</button>', review)
+    submit(partner, assignment.id)
+    db_session.expire_all()
+    assert _status_of(assignment, couple.partner_a) != "submitted"
+
+    assert save_section(partner, assignment.id, {**first_part, f"a__{long_field}": pasted[:limit]}).status_code == 302
+    assert submit(partner, assignment.id).status_code == 302
+    assert _status_of(assignment, couple.partner_a) == "submitted"
+
+
+def _status_of(assignment, partner):
+    db_session.expire_all()
+    return db_session.scalar(select(Response.status).where(Response.assignment_id == assignment.id,
+                                                           Response.partner_id == partner.id))
 
 
 def _first_two_text_fields(assignment):

@@ -111,11 +111,15 @@ def where_they_stopped(page) -> int:
     """The part to open when a partner comes back to an exercise they have started: the first with
     a question still to answer (or to skip), or the last part, with its Review button, when none is
     left. A new exercise, and a sent one being changed, open at the start."""
-    missing = page.missing
     if not page.answers["values"] or (page.response is not None and page.response.is_submitted):
         return 0
+    return part_with(page, page.missing)
+
+
+def part_with(page, field_ids) -> int:
+    """The first part that asks any of `field_ids`; the last part when none does."""
     sections = sections_for(page.definition, page.role, page.answers)
     for index, view in enumerate(sections):
-        if any(field.id in missing for field in view.fields):
+        if any(field.id in field_ids for field in view.fields):
             return index
     return max(len(sections) - 1, 0)

@@ -4,7 +4,7 @@ from flask import session as browser_session
 
 from .. import access, paging
 from ..engine.completeness import ANSWER_NEEDED
-from ..engine.forms import build_answer_form
+from ..engine.forms import ANSWER_PREFIX, build_answer_form
 from ..engine.presentation import sections_for, sections_that_may_follow
 from ..errors import RuleError
 from ..negotiation import wants_json
@@ -110,7 +110,11 @@ def section_index(page, requested) -> int:
 def render_section(page, index, form=None, status=200, conflicts=None, kept=None):
     sections = sections_of(page, index)
     section = sections[index]
-    form = form or build_answer_form(section.fields, page.role, page.answers)
+    if form is None:
+        form = build_answer_form(section.fields, page.role, page.answers)
+        for field_id, message in page.too_long.items():  # kept as typed: it says why beside it, every time
+            if ANSWER_PREFIX + field_id in form:
+                form[ANSWER_PREFIX + field_id].errors = [message]
     return render_template(
         "therapist_app/client/exercise.html", page=page, sections=sections, section=section, form=form,
         may_follow=sections_that_may_follow(page.definition, page.role, page.answers, sections),
@@ -225,6 +229,7 @@ def review(assignment_id):
         return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
     form = presenters.review_form(page, ReviewForm())
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
+                           too_long=page.too_long, too_long_part=presenters.part_with(page, page.too_long),
                            answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers),
                            crisis_panel=presenters.crisis_panel(page, page.answers))
 

@@ -1,5 +1,7 @@
-"""Whether an answer set may be submitted: required fields answered, the rest answered or deliberately skipped."""
-from .forms import offers_skip
+"""Whether an answer set may be submitted: required fields answered, the rest answered or deliberately
+skipped, and no answer longer than its question takes."""
+from ..validators import over_limit_message
+from .forms import is_over_limit_text, offers_skip
 
 
 def is_answered(value) -> bool:
@@ -24,3 +26,9 @@ def unanswered_fields(fields, answers: dict) -> dict[str, str]:
             else "Please answer this, or choose “Skip” or “I'm not ready for this yet”."
         )
     return problems
+
+
+def too_long_fields(fields, answers: dict) -> dict[str, str]:
+    """field id -> what to do, for every answer kept longer than its question takes (it blocks submitting)."""
+    return {field.id: over_limit_message("This answer", field.max_length, len(answers["values"][field.id]))
+            for field in fields if is_over_limit_text(field, answers["values"].get(field.id))}

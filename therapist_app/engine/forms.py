@@ -10,6 +10,12 @@ STATE_PREFIX = "s__"
 STATE_ANSWER = "answer"
 
 
+def is_over_limit_text(field, value) -> bool:
+    """Text longer than its question takes, and otherwise storable: kept in the draft, never submitted."""
+    limit = getattr(field, "max_length", None)
+    return isinstance(value, str) and limit is not None and len(value) > limit and "\x00" not in value
+
+
 def offers_skip(field) -> bool:
     """Every question that is not required can be skipped or marked not-ready (trauma-informed choice)."""
     return not field.required
@@ -36,13 +42,16 @@ def build_answer_form(fields, role, answers: dict, formdata=None, meta=None):
 
 
 def answers_from_form(form, fields) -> tuple[dict, dict, dict]:
-    """(values, states, errors) for the fields in this form. A field with an error keeps its old value."""
+    """(values, states, errors) for the fields in this form. A field with an error keeps its old value,
+    except text over its limit: that is kept as typed (a reload must not lose a long answer), with the
+    error beside it until it is shortened, and the answers cannot be submitted meanwhile."""
     values, states, errors = {}, {}, {}
     for field in fields:
         answer_field = form[ANSWER_PREFIX + field.id]
         if answer_field.errors:
             errors[field.id] = list(_flatten(answer_field.errors))
-            continue
+            if not is_over_limit_text(field, answer_field.data):
+                continue
         values[field.id] = kind_of(field).from_form(answer_field, field)
         state_field = form._fields.get(STATE_PREFIX + field.id)
         state = state_field.data if state_field is not None and not state_field.errors else STATE_ANSWER

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import access, visibility
-from ..engine.completeness import ANSWER_NEEDED, unanswered_fields
+from ..engine.completeness import ANSWER_NEEDED, too_long_fields, unanswered_fields
 from ..engine.presentation import definition_of, fields_for
 from ..engine.scoring import score_of
 from ..errors import ConflictError, RuleError
@@ -54,6 +54,11 @@ class PartnerWorksheet:
     def missing(self) -> dict[str, str]:
         """What still blocks submitting the draft: field id -> what is needed."""
         return unanswered_fields(self.fields, self.answers)
+
+    @property
+    def too_long(self) -> dict[str, str]:
+        """Answers kept as typed though longer than their question takes: field id -> what to do."""
+        return too_long_fields(self.fields, self.answers)
 
 
 # What a list of homework shows of each response: its state, never its answers. Loading only these
@@ -265,6 +270,8 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     problems = unanswered_fields(fields, response.draft)
     if problems:
         raise RuleError("Some questions still need an answer or a choice to skip them.")
+    if too_long_fields(fields, response.draft):
+        raise RuleError("Some answers are longer than they can be. Please shorten them, then submit.")
 
     shareable = {f.id for f in fields if visibility.effective_visibility(assignment, f) == "shared"}
     if response.submitted is not None:

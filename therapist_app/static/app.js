@@ -375,7 +375,7 @@
         if (sentAsLeaving) { /* keep it */ } else if (dirty) { markedAt = 0; markUnsaved(); } else { clearMarker(); }
         if (result.data.csrf_token) csrfInput.value = result.data.csrf_token;
         showErrors(result.data.errors);
-        say(result.data.ok ? "Saved" : "Saved, except the answers marked below");
+        say(result.data.ok ? "Saved" : "Saved. Please look at the answers marked below.");
       } else if (result.code === 401 || result.code === 400) {
         // Signed out (401), or the session cookie itself ended with its token (400): sign in, then save.
         dirty = true;
