@@ -120,6 +120,26 @@ def test_weekly_check_ins_print_one_chart_per_measure_with_both_partners(app, fa
     assert "No responses yet" not in text
 
 
+def test_homework_given_before_the_last_session_and_not_sent_yet_is_still_in_the_packets_table(app, factory):
+    couple = factory.couple()
+    with time_machine.travel(utcnow() - timedelta(days=20)):
+        waiting = factory.assign(couple, "empathy-exchange")
+        sent = factory.assign(couple, "first-steps")
+        answer_everything(signed_in(app, couple.partner_a), sent)
+        submit(signed_in(app, couple.partner_a), sent.id)
+        answer_everything(signed_in(app, couple.partner_b), sent)
+        submit(signed_in(app, couple.partner_b), sent.id)
+    counselor = signed_in(app, couple.counselor)
+    add_session(counselor, couple, days=-10)
+    add_session(counselor, couple, days=3)
+    text = " ".join(_pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf")).split())
+    homework = text[text.index("Homework Exercise Due"):]
+    table = homework[:homework.index("Confidential")]
+    assert definition_of(waiting.worksheet_version).title in table and "Not started yet" in table
+    assert definition_of(sent.worksheet_version).title not in table  # sent by both before the last session
+    assert "No homework has been assigned yet" not in text
+
+
 def test_two_years_of_check_ins_print_the_latest_weeks_and_the_full_history_prints_every_week(app, factory):
     couple = factory.couple()
     weeks_of_check_ins(couple, couple.partner_a, 104)  # one a week, the newest the week before last
@@ -132,8 +152,8 @@ def test_two_years_of_check_ins_print_the_latest_weeks_and_the_full_history_prin
     first = to_local(utcnow() - timedelta(weeks=105), couple.counselor.timezone).date()
     assert f"{104 - packets.TREND_DAYS_SHOWN} earlier days go back to {first.strftime('%-d %b %Y')}" in trust
     assert "the prep packet with the full history shows them all" in " ".join(trust.split())
-    # Only the check-ins since the last session are listed as homework, not two years of them.
-    assert re.findall(r"Weekly check-in \d{1,2} \w{3} ", text) == [], text
+    # Not two years of check-ins listed as homework: only the latest week, which Kai has not sent.
+    assert len(re.findall(r"Weekly check-in \d{1,2} \w{3} ", text)) == 1, text
     full = _pdf_text(counselor.get(f"/counselor/couples/{couple.id}/prep.pdf?history=full"))
     trust = full[full.index("Trust (0–10), day"):full.index("Safety (0–10), day")]
     assert len(re.findall(r"\d{1,2} \w{3} \d{4} \d+ —", trust)) == 104

@@ -1,8 +1,9 @@
 """Session-prep packets: everything the counselor reads before a session, as plain filtered data.
 
 A packet belongs to a session. By default it covers "since the last session": homework assigned or
-submitted since then, the topics the partners added for this session, and the check-in trend. The
-full history comes only on request, as an appendix.
+submitted since then (and, in its status table, any still waiting for a partner, however old), the
+topics the partners added for this session, and the check-in trend. The full history comes only on
+request, as an appendix.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,7 @@ from datetime import datetime
 from .. import access
 from ..extensions import session
 from ..models import Appointment, User
-from ..models.assignment import STATUS_CANCELLED
+from ..models.assignment import STATUS_CANCELLED, STATUS_OPEN
 from ..models.base import utcnow
 from ..charts import measure_svg
 from ..pdf.prep_packet import cached_or_rendered, packet_html
@@ -71,6 +72,18 @@ def _is_new(row, since: datetime | None) -> bool:
         return True
     return any(c.response is not None and c.response.submitted_at is not None and c.response.submitted_at > since
                for c in row.cells.values())
+
+
+def _still_waiting(row, rows) -> bool:
+    """Open homework that a partner it was given to has not sent yet: the counselor asks about it
+    whenever it was assigned. Of repeating homework, only the latest period: the weeks before it are
+    missed, not waiting, and a long series would fill the table."""
+    assignment = row.assignment
+    if assignment.series_id is not None and any(
+            r.assignment.series_id == assignment.series_id and r.assignment.period > assignment.period for r in rows):
+        return False
+    return assignment.status == STATUS_OPEN and any(
+        c.response is None or not c.response.is_submitted for c in row.cells.values())
 
 
 def _printable(counselor: User, rows) -> list[SideBySide]:
@@ -145,8 +158,9 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     recent = [r for r in rows if _is_new(r, since)]
     exercises = _printable(counselor, recent)
     appendix = _printable(counselor, rows) if full_history and since is not None else []
+    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r, rows)]
     return PrepPacket(
-        couple, counselor, utcnow(), appointment, recent, exercises, risk_flags,
+        couple, counselor, utcnow(), appointment, status_rows, exercises, risk_flags,
         _trends(counselor, couple, everything=full_history),
         session_number=sessions.number_of(appointment) if appointment is not None else None, since=since,
         topics=topics.topics_for_session(appointment) if appointment is not None else [],
