@@ -20,7 +20,9 @@ class AddCoupleForm(Form):
         "Who was hurt by the betrayal? (optional)",
         choices=[("", "Not set: use wording that fits both"), ("a", "First partner"), ("b", "Second partner")],
         default="", validators=[Optional()],
-        description="This picks the wording of exercises that differ for each partner. Partners never see this setting.",
+        description=("This picks the wording of exercises that differ for each partner. Partners never see the setting "
+                     "itself, but a shared answer is shown under the question its author was asked, so a partner can "
+                     "tell from that wording which one you chose."),
     )
 
 
