@@ -1,12 +1,15 @@
 """Topics for next session: counselor-only by default and then traceless; shared ones; withdrawing."""
 from datetime import timedelta
 
+import time_machine
 from sqlalchemy import select, text
 
+from helpers import both_partners_submit
 from sessions_support import add_session, add_topic, post_confirm, without_tokens
 from support import pdf_text, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage, SessionTopic
+from therapist_app.models.base import utcnow
 from therapist_app.services.worksheets import version_by_slug
 
 
@@ -85,9 +88,9 @@ def test_topics_are_encrypted_and_the_audit_log_holds_only_ids(app, factory):
 def test_the_packet_for_a_session_has_its_number_date_and_topics_and_only_what_is_new(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
-    old = factory.assign(couple, "pain-is-normal")
-    old.created_at = old.created_at - timedelta(days=366)
-    db_session.commit()
+    with time_machine.travel(utcnow() - timedelta(days=366)):  # given and sent by both a year ago
+        old = factory.assign(couple, "pain-is-normal")
+        both_partners_submit(app, couple, old)
     add_session(counselor, couple, days=-7)
     factory.assign(couple, "empathy-exchange")
     add_topic(signed_in(app, couple.partner_a), "TOPIC-FOR-PACKET")

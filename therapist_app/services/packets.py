@@ -74,13 +74,21 @@ def _is_new(row, since: datetime | None) -> bool:
                for c in row.cells.values())
 
 
-def _still_waiting(row, rows) -> bool:
+def _latest_period_of_each_series(rows) -> dict[int, int]:
+    latest = {}
+    for row in rows:
+        series = row.assignment.series_id
+        if series is not None:
+            latest[series] = max(latest.get(series, row.assignment.period), row.assignment.period)
+    return latest
+
+
+def _still_waiting(row, latest_periods: dict[int, int]) -> bool:
     """Open homework that a partner it was given to has not sent yet: the counselor asks about it
     whenever it was assigned. Of repeating homework, only the latest period: the weeks before it are
     missed, not waiting, and a long series would fill the table."""
     assignment = row.assignment
-    if assignment.series_id is not None and any(
-            r.assignment.series_id == assignment.series_id and r.assignment.period > assignment.period for r in rows):
+    if assignment.series_id is not None and assignment.period < latest_periods[assignment.series_id]:
         return False
     return assignment.status == STATUS_OPEN and any(
         c.response is None or not c.response.is_submitted for c in row.cells.values())
@@ -158,7 +166,8 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     recent = [r for r in rows if _is_new(r, since)]
     exercises = _printable(counselor, recent)
     appendix = _printable(counselor, rows) if full_history and since is not None else []
-    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r, rows)]
+    latest_periods = _latest_period_of_each_series(rows)
+    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r, latest_periods)]
     return PrepPacket(
         couple, counselor, utcnow(), appointment, status_rows, exercises, risk_flags,
         _trends(counselor, couple, everything=full_history),
