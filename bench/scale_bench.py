@@ -13,8 +13,8 @@ They go in with COPY.
 Timed in-process (Flask's test client), median of 30 after a warm-up: the dashboard, the couple page,
 the partner's My homework, and the prep packet's data gathering. Printed: ms at each size, large/small,
 queries at each size, and every statement of the large run that scans a big table sequentially
-(EXPLAIN after ANALYZE, planned for the request's own values: the app's connections never run a generic
-plan, see therapist_app.configure_postgres, and the bench prints the setting it found).
+(EXPLAIN after ANALYZE, planned for the request's own values: the app's connections prepare no statement,
+so never run a generic plan, see therapist_app.configure_postgres; the bench prints the setting it found).
 """
 import contextvars
 import gc
@@ -337,7 +337,7 @@ def run(url):
         session.rollback()
         large = measure(app, recorder, **target)
         scans = sequential_scans([s for _, _, statements, _, _ in large.values() for s in statements])
-        plan_cache_mode = session.execute(text("SHOW plan_cache_mode")).scalar()
+        prepare_threshold = session.connection().connection.driver_connection.prepare_threshold
         session.rollback()
 
     print(f"PostgreSQL, in-process (Flask test client), median of 30; built in {built:.0f} s")
@@ -352,7 +352,7 @@ def run(url):
     print("  the slowest query of each page at the large size (one request, after the timings):")
     for name, (_, _, _, (seconds, statement), _) in large.items():
         print(f"    {name:<18} {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:150]}")
-    print(f"  plan_cache_mode on the app's connections: {plan_cache_mode}")
+    print(f"  psycopg's prepare_threshold on the app's connections: {prepare_threshold} (None: nothing prepared)")
     print(f"  sequential scans of a big table in the large run: {len(scans)}")
     for scan in scans:
         print(f"    {scan}")

@@ -91,16 +91,17 @@ def configure_sqlite(engine) -> None:
 
 
 def configure_postgres(engine) -> None:
-    """Every statement planned for the values it runs with. psycopg prepares a statement on its sixth
-    run in a transaction, and PostgreSQL may then run it on a generic plan made without the values:
-    for the caseload, a plan that expects each counselor to hold a fiftieth of the practice and so
-    reads every person in it (bench/scale_bench.py found two such plans at 5,000 couples). A plan
-    for the values costs nothing new: psycopg forgets what it prepared at every rollback, so our
-    statements are planned on each request already."""
+    """Every statement planned for the values it runs with: psycopg prepares none. It would prepare a
+    statement on its sixth run in a transaction, and PostgreSQL may then run it on a generic plan made
+    without the values: for the caseload, a plan that expects each counselor to hold a fiftieth of the
+    practice and so reads every person in it (bench/scale_bench.py found two such plans at 5,000
+    couples). Preparing saved nothing here: psycopg forgets what it prepared at every rollback, so our
+    statements were planned on each request already. (Not PostgreSQL's plan_cache_mode: set as a
+    connection option it would be refused by PgBouncer and override PGOPTIONS.)"""
 
     @event.listens_for(engine, "do_connect")
     def _plans_for_the_values(_dialect, _record, _args, params):
-        params["options"] = f"{params.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
+        params["prepare_threshold"] = None
 
 
 _DATABASE_SETTINGS = {"sqlite": configure_sqlite, "postgresql": configure_postgres}
