@@ -1,8 +1,8 @@
 """Session-prep packets: everything the counselor reads before a session, as plain filtered data.
 
 A packet belongs to a session. By default it covers "since the last session": homework assigned or
-submitted since then (and, in its status table, any still waiting for a partner, however old), the
-topics the partners added for this session, and the check-in trend. The full history comes only on
+submitted since then (and, in its status table, any one-off homework still waiting for a partner,
+however old), the topics the partners added for this session, and the check-in trend. The full history comes only on
 request, as an appendix.
 """
 from dataclasses import dataclass, field
@@ -74,23 +74,12 @@ def _is_new(row, since: datetime | None) -> bool:
                for c in row.cells.values())
 
 
-def _latest_period_of_each_series(rows) -> dict[int, int]:
-    latest = {}
-    for row in rows:
-        series = row.assignment.series_id
-        if series is not None:
-            latest[series] = max(latest.get(series, row.assignment.period), row.assignment.period)
-    return latest
-
-
-def _still_waiting(row, latest_periods: dict[int, int]) -> bool:
-    """Open homework that a partner it was given to has not sent yet: the counselor asks about it
-    whenever it was assigned. Of repeating homework, only the latest period: the weeks before it are
-    missed, not waiting, and a long series would fill the table."""
+def _still_waiting(row) -> bool:
+    """One-off homework, open, that a partner it was given to has not sent yet: the counselor asks
+    about it whenever it was assigned (the couple page's "outstanding" rule). Repeating homework's
+    weeks are missed, not waiting, once the next one comes, and a stopped series would wait forever."""
     assignment = row.assignment
-    if assignment.series_id is not None and assignment.period < latest_periods[assignment.series_id]:
-        return False
-    return assignment.status == STATUS_OPEN and any(
+    return assignment.series_id is None and assignment.status == STATUS_OPEN and any(
         c.response is None or not c.response.is_submitted for c in row.cells.values())
 
 
@@ -166,8 +155,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     recent = [r for r in rows if _is_new(r, since)]
     exercises = _printable(counselor, recent)
     appendix = _printable(counselor, rows) if full_history and since is not None else []
-    latest_periods = _latest_period_of_each_series(rows)
-    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r, latest_periods)]
+    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r)]
     return PrepPacket(
         couple, counselor, utcnow(), appointment, status_rows, exercises, risk_flags,
         _trends(counselor, couple, everything=full_history),
