@@ -15,7 +15,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.models import Couple, Response, User
 from therapist_app.security.crypto import KeyRing
 from therapist_app.security.sealing import SealError, seal
-from therapist_app.services.responses import STATUS_COLUMNS
+from therapist_app.services.response_states import STATUS_COLUMNS
 
 KEY_1 = "k1:" + base64.b64encode(b"1" * 32).decode()
 KEY_2 = "k2:" + base64.b64encode(b"2" * 32).decode()

@@ -24,7 +24,7 @@ def note_unread(reviewed_at: datetime | None, addendum_at: datetime | None) -> b
 
 class ResponseStateRules:
     """What a response's state means, for the whole row (`Response`) and for the state alone that lists
-    load (`services.responses.ResponseState`): both have status, reviewed_at and addendum_at."""
+    load (`services.response_states.ResponseState`): both have status, reviewed_at and addendum_at."""
 
     @property
     def is_submitted(self) -> bool:

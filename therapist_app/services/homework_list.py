@@ -11,7 +11,7 @@ from ..extensions import session
 from ..models import Assignment, Couple, Response, User
 from ..models.response import NOT_YET, STATUS_SUBMITTED as RESPONSE_SUBMITTED
 from ..models.series import PASSED_INSTANCE
-from .responses import ResponseState, responses_by_assignment
+from .response_states import ResponseState, responses_by_assignment
 
 STATUS_NOT_STARTED = "not_started"
 STATUS_IN_PROGRESS = "draft"

@@ -1,7 +1,6 @@
 """A partner's answers: autosaved drafts, conflicts between devices, submission and the reveal."""
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -14,8 +13,7 @@ from ..errors import ConflictError, RuleError
 from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
-from ..models.response import (NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, ResponseStateRules, answering_role,
-                               empty_answers, merged_answers)
+from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers, merged_answers
 from . import page_saves
 from .page_saves import PageSave
 from .risk import alert_counselor, has_risk_answer, practice_risk_choice
@@ -61,44 +59,9 @@ class PartnerWorksheet:
         return too_long_fields(self.fields, self.answers)
 
 
-# What a list of homework shows of each response: its state, never its answers. Loading only these
-# keeps list pages from decrypting and parsing every answer ever written.
-STATUS_COLUMNS = (Response.id, Response.assignment_id, Response.partner_id, Response.status, Response.revision,
-                  Response.readiness, Response.risk_flagged, Response.submitted_at, Response.reviewed_at,
-                  Response.addendum_at)
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseState(ResponseStateRules):
-    """A response as lists see it: plain values of STATUS_COLUMNS, no answers to reach by mistake, and
-    none of an ORM object's cost (about half the time of loading the same rows as objects)."""
-    id: int
-    assignment_id: int
-    partner_id: int
-    status: str
-    revision: int
-    readiness: str | None
-    risk_flagged: bool
-    submitted_at: datetime | None
-    reviewed_at: datetime | None
-    addendum_at: datetime | None
-
-
-# Built once: every list and every exercise page asks (access.py says why).
-_STATES = select(*STATUS_COLUMNS).where(Response.assignment_id.in_(bindparam("assignment_ids", expanding=True)))
+# Built once: every exercise page asks (access.py says why).
 _RESPONSE_OF = select(Response).where(Response.assignment_id == bindparam("assignment_id"),
                                       Response.partner_id == bindparam("partner_id"))
-
-
-def responses_by_assignment(assignment_ids: list[int]) -> dict[int, dict[int, ResponseState]]:
-    """Every response to these assignments in one query, their state only:
-    {assignment id: {partner id: state}}."""
-    found: dict[int, dict[int, ResponseState]] = {}
-    if assignment_ids:
-        for row in session.execute(_STATES, {"assignment_ids": assignment_ids}):
-            state = ResponseState(**row._mapping)
-            found.setdefault(state.assignment_id, {})[state.partner_id] = state
-    return found
 
 
 def _response_of(assignment_id: int, partner_id: int) -> Response | None:

@@ -18,7 +18,7 @@ from ..models.response import STATUS_SUBMITTED, answering_role, unread_by_counse
 from ..security.audit import record
 from . import audit_log
 from .homework_list import STATUS_LABELS, partner_status
-from .responses import ResponseState, responses_by_assignment
+from .response_states import ResponseState, responses_by_assignment
 from .risk import is_risk_answer
 
 
