@@ -3,7 +3,9 @@ sign-in form's CSRF token. Imports nothing of the app, so a bench can load the a
 import atexit
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,10 +15,13 @@ _CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def scratch_folder() -> str:
-    """A folder for one bench run's database and files, removed when the run ends however it ends:
-    runs had left their folders behind, the scale bench's PostgreSQL 8 GB each, until the disk filled."""
+    """A folder for one bench run's database and files, removed when the run ends, by its end, an
+    exception, Ctrl-C or a SIGTERM (`timeout`'s): runs had left their folders behind, the scale bench's
+    PostgreSQL 8 GB each, until the disk filled. A SIGKILL still leaves it."""
     folder = tempfile.mkdtemp(prefix="ta-bench-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # SIGTERM as an exit, so that `finally` blocks (the scale bench stops its PostgreSQL) and atexit run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return folder
 
 

@@ -66,6 +66,26 @@ def test_a_reload_stays_on_the_part_shown_when_its_questions_were_answered_meanw
     assert "Answered just now" in page.locator("textarea").first.input_value()
 
 
+def test_a_paste_too_long_for_its_question_survives_a_reload_and_its_message_goes_once_shortened(homework, new_page):
+    couple, assignment = homework
+    field = next(f for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
+                 if f.type == "long_text")
+    pasted = ("Everything I wanted to say about that night. " * (field.max_length // 40))[: field.max_length + 500]
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}?section=0&edit=1")
+    box = page.locator(f"#a__{field.id}")
+    box.fill(pasted)
+    page.get_by_text("Saved. Please look at the answers marked below.").wait_for()
+    page.reload()
+    assert box.input_value() == pasted
+    message = page.locator(f"#a__{field.id}-error")
+    assert "please shorten it by 500" in message.inner_text() and box.get_attribute("aria-invalid") == "true"
+    box.fill(pasted[: field.max_length])
+    page.get_by_text("Saved", exact=True).wait_for()
+    assert message.count() == 0 and box.get_attribute("aria-invalid") is None
+
+
 def test_the_wait_for_unsaved_typing_is_asked_for_while_typing_and_dropped_once_saved(homework, new_page):
     """The page that loads next waits for the last save only if the browser's request carries the
     marker. Written only as the page unloaded, the marker once lost the race with the reload's own

@@ -89,6 +89,29 @@ def test_an_answer_over_the_limit_survives_a_reload_beside_its_message_and_is_se
     assert _status_of(assignment, couple.partner_a) == "submitted"
 
 
+def test_text_far_past_its_limit_is_refused_and_a_skipped_question_never_blocks_submitting(app, factory):
+    """Kept as typed only up to five times the limit: a long paste, not anything at all. And a question
+    the partner chose to skip is not answered, whatever text it still holds."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    first_part = {}
+    for field in sections_for(definition_of(assignment.worksheet_version), None)[0].fields:
+        first_part.update(sample_answer(field))
+    optional = next(f for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
+                    if not f.required and f.type == "long_text")
+    far_past = "x" * (5 * optional.max_length + 1)
+    assert save_section(partner, assignment.id, {**first_part, f"a__{optional.id}": far_past}).status_code == 422
+    assert far_past not in _text(partner.get(f"/my/homework/{assignment.id}?section=0&edit=1"))
+
+    just_past = "y" * (optional.max_length + 1)
+    skipped = {**first_part, f"a__{optional.id}": just_past, f"s__{optional.id}": "skipped"}
+    save_section(partner, assignment.id, skipped)
+    assert submit(partner, assignment.id).status_code == 302
+    assert _status_of(assignment, couple.partner_a) == "submitted"
+
+
 def _status_of(assignment, partner):
     db_session.expire_all()
     return db_session.scalar(select(Response.status).where(Response.assignment_id == assignment.id,

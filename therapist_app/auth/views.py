@@ -214,7 +214,8 @@ def logout():
         accounts.sign_out(user, request.remote_addr)
     identity.sign_out()
     identity.end_browser_session()
-    flash("You have signed out, here and on any other device where you were signed in.", "info")
+    flash("You have signed out, here and on any other device where you were signed in." if user is not None
+          else "You have signed out.", "info")
     if via_host:  # staff leave the therapy pages, not the practice app (unless it asked for both)
         return redirect(host_bridge.host_login_url(None) or "/")
     return redirect(url_for("ta_auth.login"))

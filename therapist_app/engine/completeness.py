@@ -29,6 +29,8 @@ def unanswered_fields(fields, answers: dict) -> dict[str, str]:
 
 
 def too_long_fields(fields, answers: dict) -> dict[str, str]:
-    """field id -> what to do, for every answer kept longer than its question takes (it blocks submitting)."""
+    """field id -> what to do, for every answer kept longer than its question takes (it blocks submitting).
+    A question skipped or marked not ready is not answered, whatever text it still holds."""
     return {field.id: over_limit_message("This answer", field.max_length, len(answers["values"][field.id]))
-            for field in fields if is_over_limit_text(field, answers["values"].get(field.id))}
+            for field in fields if is_over_limit_text(field, answers["values"].get(field.id))
+            and not answers["states"].get(field.id)}

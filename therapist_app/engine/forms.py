@@ -10,10 +10,16 @@ STATE_PREFIX = "s__"
 STATE_ANSWER = "answer"
 
 
+# How far past its limit a text answer is still kept as typed: a long paste, not anything at all.
+KEPT_PAST_THE_LIMIT = 5
+
+
 def is_over_limit_text(field, value) -> bool:
-    """Text longer than its question takes, and otherwise storable: kept in the draft, never submitted."""
+    """A text answer (not a table's cell) longer than its question takes, up to five times that, and
+    otherwise storable: kept in the draft, never submitted."""
     limit = getattr(field, "max_length", None)
-    return isinstance(value, str) and limit is not None and len(value) > limit and "\x00" not in value
+    return (isinstance(value, str) and limit is not None and limit < len(value) <= KEPT_PAST_THE_LIMIT * limit
+            and "\x00" not in value)
 
 
 def offers_skip(field) -> bool:
@@ -43,8 +49,9 @@ def build_answer_form(fields, role, answers: dict, formdata=None, meta=None):
 
 def answers_from_form(form, fields) -> tuple[dict, dict, dict]:
     """(values, states, errors) for the fields in this form. A field with an error keeps its old value,
-    except text over its limit: that is kept as typed (a reload must not lose a long answer), with the
-    error beside it until it is shortened, and the answers cannot be submitted meanwhile."""
+    except a text answer over its limit (`is_over_limit_text`): that is kept as typed (a reload must
+    not lose a long answer), with the error beside it until it is shortened, and the answers cannot be
+    submitted meanwhile."""
     values, states, errors = {}, {}, {}
     for field in fields:
         answer_field = form[ANSWER_PREFIX + field.id]

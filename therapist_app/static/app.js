@@ -328,8 +328,24 @@
 
   function say(text) { if (status) status.textContent = text; }
 
+  // A message the page came with (an answer kept too long, say) goes once a save finds the answer fine.
+  function clearPageError(box) {
+    var errorId = "a__" + box.dataset.field + "-error";
+    var node = document.getElementById(errorId);
+    if (node && box.contains(node)) node.remove();
+    box.classList.remove("has-error");
+    box.querySelectorAll('[aria-invalid="true"]').forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    box.querySelectorAll("[aria-describedby]").forEach(function (input) {
+      input.setAttribute("aria-describedby", input.getAttribute("aria-describedby").split(" ")
+        .filter(function (id) { return id !== errorId; }).join(" "));
+    });
+  }
+
   function showErrors(errors) {
     form.querySelectorAll(".question .errors.autosave").forEach(function (node) { node.remove(); });
+    form.querySelectorAll(".question[data-field]").forEach(function (box) {
+      if (!(errors && errors[box.dataset.field])) clearPageError(box);
+    });
     Object.keys(errors || {}).forEach(function (fieldId) {
       var box = form.querySelector('.question[data-field="' + fieldId + '"]');
       if (!box) return;
