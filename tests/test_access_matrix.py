@@ -55,7 +55,8 @@ ROUTES = {
     "ta_counselor.duplicate_worksheet": "any_counselor", "ta_counselor.export_questionnaire": "any_counselor",
     "ta_counselor.preview_version": "any_counselor",
     **{f"ta_counselor.{name}": "the_counselor" for name in (
-        "couple", "assign", "pacing", "prep_packet", "reissue_invitation", "schedule_session", "answers",
+        "couple", "assign", "pacing", "prep_packet", "reissue_invitation", "invitations_to_hand_over",
+        "schedule_session", "answers",
         "agreement", "cancel_assignment", "sharing", "release", "export_response", "mark_reviewed", "change_series",
         "session_page", "reschedule_session", "session_status", "session_notes", "session_prep_packet",
         "session_summary", "summary_preview", "summary_preview_pdf", "publish_summary", "edit_worksheet",

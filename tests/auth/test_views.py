@@ -233,8 +233,8 @@ def test_a_fresh_paper_link_replaces_the_old_one(app, factory):
     counselor = signed_in(app, counselor_user)
     couple_path = f"/counselor/couples/{created.couple.id}"
     assert "New paper link" in counselor.get(couple_path).get_data(as_text=True)
-    page = counselor.post(f"{couple_path}/partners/{paper.id}/invitation",
-                          data={"csrf_token": csrf_token(counselor)}).get_data(as_text=True)
+    page = counselor.post(f"{couple_path}/partners/{paper.id}/invitation", data={"csrf_token": csrf_token(counselor)},
+                          follow_redirects=True).get_data(as_text=True)
     new_link = re.search(r"http://localhost(/welcome/[^<\s]+)", page).group(1)
     assert new_link != old_link and paper.sign_in_name in page
     assert app.test_client().get(old_link).status_code == 410

@@ -15,6 +15,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.models import (Appointment, Assignment, Response, SessionSummary, SessionTopic, User,
                                   WorksheetVersion)
 from therapist_app.services.worksheets import sync_library, version_by_slug
+from therapist_app.models.base import utcnow
 from therapist_app.timezones import today_in
 
 
@@ -46,10 +47,20 @@ def test_a_partner_without_email_is_invited_on_paper_with_a_sign_in_name(app, fa
     browser = signed_in(app, factory.counselor())
     response = _post(browser, "/counselor/couples/new", "/counselor/couples/new", a_name="Noor",
                      a_email="", b_name="Eli", b_email="eli@example.org", hurt_partner="a")
-    page = response.get_data(as_text=True)
+    assert response.status_code == 302  # to a page of its own: a reload shows it, never posts again
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
     assert "Invitations to hand over" in page and "/welcome/" in page
     name = db_session.scalar(select(User.sign_in_name).where(User.display_name == "Noor"))
     assert name and name in page
+    link = re.search(r"/welcome/[^<\s]+", page).group(0)
+    assert link in browser.get(response.headers["Location"]).get_data(as_text=True)  # the reload
+    assert db_session.scalar(select(func.count(User.id)).where(User.display_name == "Noor")) == 1
+    start = utcnow()
+    with time_machine.travel(start + timedelta(minutes=8)):  # still at work, so not signed out for idling
+        browser.get("/counselor/")
+    with time_machine.travel(start + timedelta(minutes=16)):
+        later = browser.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert link not in later and "make a new one here" in later
 
 
 def test_a_due_date_in_the_past_is_refused_at_the_field(app, factory):
