@@ -109,8 +109,8 @@ def conflict_texts(page, current: dict) -> dict[str, object]:
 
 def where_they_stopped(page) -> int:
     """The part to open when a partner comes back to an exercise they have started: the first with
-    a question still to answer (or to skip) or an answer to shorten, or the last part, with its Review button, when none is
-    left. A new exercise, and a sent one being changed, open at the start."""
+    a question still to answer (or to skip) or an answer to shorten, or the last part, with its Review
+    button, when none is left. A new exercise, and a sent one being changed, open at the start."""
     if not page.answers["values"] or (page.response is not None and page.response.is_submitted):
         return 0
     return part_with(page, {**page.missing, **page.too_long})

@@ -228,8 +228,9 @@ def review(assignment_id):
     if presenters.is_sent_check_in(page) or not page.writable:
         return redirect(url_for(".exercise", assignment_id=assignment_id, safe=1))
     form = presenters.review_form(page, ReviewForm())
+    too_long = page.too_long  # worked out from the fields and answers: once, for the notice and its link
     return render_template("therapist_app/client/review.html", page=page, form=form, missing=page.missing,
-                           too_long=page.too_long, too_long_part=presenters.part_with(page, page.too_long),
+                           too_long=too_long, too_long_part=presenters.part_with(page, too_long),
                            answer_needed=ANSWER_NEEDED, items=presenters.answer_list(page, page.answers),
                            crisis_panel=presenters.crisis_panel(page, page.answers))
 

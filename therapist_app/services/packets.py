@@ -2,8 +2,8 @@
 
 A packet belongs to a session. By default it covers "since the last session": homework assigned or
 submitted since then (and, in its status table, any one-off homework still waiting for a partner,
-however old), the topics the partners added for this session, and the check-in trend. The full history comes only on
-request, as an appendix.
+however old), the topics the partners added for this session, and the check-in trend. The full
+history comes only on request, as an appendix.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
