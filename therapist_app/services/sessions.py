@@ -182,11 +182,10 @@ _COUPLES_SESSIONS = (select(Appointment, _NUMBERED.c.number, _NUMBERED.c.total)
                      .join(_NUMBERED, _NUMBERED.c.id == Appointment.id).order_by(*_NEWEST_FIRST))
 _COUPLES_SESSIONS_NOT_NOTES = _COUPLES_SESSIONS.options(defer(Appointment.notes))
 # The couple page's short list, each part through the couple's index with a limit (window ranks cost
-# SQLite a sort apiece, three times this): the newest by start (the timeline's), the soonest still
-# ahead, the latest already begun.
+# SQLite a sort apiece): the soonest still ahead, and the latest already begun (the timeline's, of which
+# the list shows the newest few).
 _OF_COUPLE = select(Appointment.id).where(Appointment.couple_id == bindparam("couple_id"))
 _SHORT_LIST = _COUPLES_SESSIONS_NOT_NOTES.where(or_(
-    Appointment.id.in_(_OF_COUPLE.order_by(*_NEWEST_FIRST).limit(bindparam("newest"))),
     Appointment.id.in_(_OF_COUPLE.where(Appointment.starts_at > bindparam("now"))
                        .order_by(Appointment.starts_at, Appointment.id).limit(bindparam("soonest"))),
     Appointment.id.in_(_OF_COUPLE.where(Appointment.starts_at <= bindparam("now"))
@@ -218,10 +217,10 @@ def couple_sessions(couple: Couple, with_notes: bool = False) -> SessionList:
     return _numbered(session.execute(statement, {"couple_id": couple.id}).all())
 
 
-def recent_sessions(couple: Couple, now: datetime, newest: int, soonest: int, latest: int) -> SessionList:
-    """The couple's `newest` sessions by start, the `soonest` still ahead of `now` and the `latest` begun
-    by then, numbered among all of them; the others are not loaded (access was checked for the couple)."""
-    rows = session.execute(_SHORT_LIST, {"couple_id": couple.id, "now": now, "newest": newest, "soonest": soonest,
+def recent_sessions(couple: Couple, now: datetime, soonest: int, latest: int) -> SessionList:
+    """The couple's `soonest` sessions still ahead of `now` and the `latest` begun by then, numbered among
+    all of them; the others are not loaded (access was checked for the couple)."""
+    rows = session.execute(_SHORT_LIST, {"couple_id": couple.id, "now": now, "soonest": soonest,
                                          "latest": latest}).all()
     return _numbered(rows)
 

@@ -29,6 +29,7 @@ RECENT_EVENTS = 15
 # only bookings to a counselor who books a term ahead.)
 RECENT_SESSIONS = 10
 UPCOMING_SESSIONS = 5
+_LATEST_BEGUN = max(RECENT_EVENTS + 1, RECENT_SESSIONS)  # the short timeline's, and the list's among them
 
 
 @dataclass
@@ -110,11 +111,13 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
     if whole or all_sessions:
         listed = sessions.couple_sessions(couple)
     else:  # the short list and the timeline's newest: two years of weekly sessions stay unloaded
-        listed = sessions.recent_sessions(couple, now, newest=RECENT_EVENTS + 1, soonest=UPCOMING_SESSIONS,
-                                          latest=RECENT_SESSIONS)
-    complete = complete and listed.complete
+        listed = sessions.recent_sessions(couple, now, soonest=UPCOMING_SESSIONS, latest=_LATEST_BEGUN)
+    # The timeline tells what has happened; sessions still ahead are the list's (a term booked ahead
+    # pushed the week's events off the short timeline).
+    begun = [item for item in listed.items if item.appointment.starts_at <= now]
+    complete = complete and (listed.complete or len(begun) < _LATEST_BEGUN)
     events = _homework_events(couple, rows)
-    for item in listed.items:
+    for item in begun:
         label = f"Session {item.number}" if item.number else "Session"
         events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
                                     appointment_id=item.appointment.id))
