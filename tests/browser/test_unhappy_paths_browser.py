@@ -81,6 +81,14 @@ def test_a_paste_too_long_for_its_question_survives_a_reload_and_its_message_goe
     assert box.input_value() == pasted
     message = page.locator(f"#a__{field.id}-error")
     assert "please shorten it by 500" in message.inner_text() and box.get_attribute("aria-invalid") == "true"
+    question = page.locator(f'.question[data-field="{field.id}"]')
+    assert question.get_by_text("over the limit").count() == 0  # said once, not again by the live count
+    box.press("End")
+    box.press("Backspace")  # still 499 over: the live count takes over from the page's message
+    page.get_by_text("Saved. Please look at the answers marked below.").wait_for()
+    assert message.count() == 0 and question.locator(".errors").count() == 0
+    assert "499 over the limit" in question.locator(".limit-count").inner_text()
+    assert box.get_attribute("aria-invalid") == "true"
     box.fill(pasted[: field.max_length])
     page.get_by_text("Saved", exact=True).wait_for()
     assert message.count() == 0 and box.get_attribute("aria-invalid") is None

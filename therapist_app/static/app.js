@@ -219,7 +219,7 @@
   function countAgainstLimit(box) {
     var limit = parseInt(box.dataset.limit, 10), length = box.value.length;
     var note = box.parentNode.querySelector('.limit-count[data-for="' + box.id + '"]');
-    if (length < limit * 0.8) { if (note) note.hidden = true; return; }
+    if (length < limit * 0.8) { if (note) note.hidden = true; box.removeAttribute("aria-invalid"); return; }
     if (!note) {
       note = document.createElement("p");
       note.className = "limit-count";
@@ -232,15 +232,36 @@
     note.hidden = false;
     var over = length > limit;
     note.classList.toggle("over", over);
+    if (over) box.setAttribute("aria-invalid", "true"); else box.removeAttribute("aria-invalid");
     note.textContent = over
       ? length.toLocaleString() + " characters: " + (length - limit).toLocaleString() + " over the limit of " +
         limit.toLocaleString() + ". Please shorten it; nothing has been cut."
       : length.toLocaleString() + " of " + limit.toLocaleString() + " characters";
   }
+  // The page may come with a message about a text's length (from the server, after a reload or a
+  // refused post): it stands alone until the person types, and then the live count speaks instead. Both
+  // at once said the same thing twice, in two ways, with two different numbers once typing began.
   document.addEventListener("input", function (event) {
-    if (event.target.dataset && event.target.dataset.limit) countAgainstLimit(event.target);
+    var box = event.target;
+    if (!(box.dataset && box.dataset.limit)) return;
+    clearFieldMessage(box.closest(".has-error") || box.parentNode, box.id + "-error");
+    countAgainstLimit(box);
   });
-  document.querySelectorAll("[data-limit]").forEach(function (box) { if (box.value) countAgainstLimit(box); });
+  document.querySelectorAll("[data-limit]").forEach(function (box) {
+    if (box.value && !document.getElementById(box.id + "-error")) countAgainstLimit(box);
+  });
+
+  // A field's message from the page goes: the note, the field's red mark, and what pointed at the note.
+  function clearFieldMessage(container, errorId) {
+    var node = document.getElementById(errorId);
+    if (node && container.contains(node)) node.remove();
+    container.classList.remove("has-error");
+    container.querySelectorAll('[aria-invalid="true"]').forEach(function (input) { input.removeAttribute("aria-invalid"); });
+    container.querySelectorAll("[aria-describedby]").forEach(function (input) {
+      input.setAttribute("aria-describedby", input.getAttribute("aria-describedby").split(" ")
+        .filter(function (id) { return id !== errorId; }).join(" "));
+    });
+  }
 
   // Questions that follow from an earlier answer in the same part (show_if): shown as soon as the
   // answer matches. Without JavaScript they show with a hint, and the next part follows the answers.
@@ -329,17 +350,7 @@
   function say(text) { if (status) status.textContent = text; }
 
   // A message the page came with (an answer kept too long, say) goes once a save finds the answer fine.
-  function clearPageError(box) {
-    var errorId = "a__" + box.dataset.field + "-error";
-    var node = document.getElementById(errorId);
-    if (node && box.contains(node)) node.remove();
-    box.classList.remove("has-error");
-    box.querySelectorAll('[aria-invalid="true"]').forEach(function (input) { input.removeAttribute("aria-invalid"); });
-    box.querySelectorAll("[aria-describedby]").forEach(function (input) {
-      input.setAttribute("aria-describedby", input.getAttribute("aria-describedby").split(" ")
-        .filter(function (id) { return id !== errorId; }).join(" "));
-    });
-  }
+  function clearPageError(box) { clearFieldMessage(box, "a__" + box.dataset.field + "-error"); }
 
   function showErrors(errors) {
     form.querySelectorAll(".question .errors.autosave").forEach(function (node) { node.remove(); });
@@ -348,7 +359,7 @@
     });
     Object.keys(errors || {}).forEach(function (fieldId) {
       var box = form.querySelector('.question[data-field="' + fieldId + '"]');
-      if (!box) return;
+      if (!box || box.querySelector(".limit-count.over:not([hidden])")) return;  // the live count says it
       var list = document.createElement("p");
       list.className = "errors autosave";
       list.setAttribute("role", "alert");
