@@ -11,14 +11,14 @@ from datetime import datetime
 from .. import access
 from ..extensions import session
 from ..models import Appointment, User
-from ..models.assignment import STATUS_CANCELLED, STATUS_OPEN
+from ..models.assignment import STATUS_CANCELLED
 from ..models.base import utcnow
 from ..charts import measure_svg
 from ..pdf.prep_packet import cached_or_rendered, packet_html
 from ..security.audit import record
 from ..timezones import to_local
 from . import checkins, measures, risk_language, sessions, topics
-from .reviews import SideBySide, couple_homework, sides_by_side
+from .reviews import SideBySide, couple_homework, is_outstanding, sides_by_side
 
 
 @dataclass
@@ -72,15 +72,6 @@ def _is_new(row, since: datetime | None) -> bool:
         return True
     return any(c.response is not None and c.response.submitted_at is not None and c.response.submitted_at > since
                for c in row.cells.values())
-
-
-def _still_waiting(row) -> bool:
-    """One-off homework, open, that a partner it was given to has not sent yet: the counselor asks
-    about it whenever it was assigned (the couple page's "outstanding" rule). Repeating homework's
-    weeks are missed, not waiting, once the next one comes, and a stopped series would wait forever."""
-    assignment = row.assignment
-    return assignment.series_id is None and assignment.status == STATUS_OPEN and any(
-        c.response is None or not c.response.is_submitted for c in row.cells.values())
 
 
 def _printable(counselor: User, rows) -> list[SideBySide]:
@@ -155,7 +146,7 @@ def prep(counselor: User, couple_id: int, appointment: Appointment | None = None
     recent = [r for r in rows if _is_new(r, since)]
     exercises = _printable(counselor, recent)
     appendix = _printable(counselor, rows) if full_history and since is not None else []
-    status_rows = [r for r in rows if _is_new(r, since) or _still_waiting(r)]
+    status_rows = [r for r in rows if _is_new(r, since) or is_outstanding(r)]  # asked about whenever assigned
     return PrepPacket(
         couple, counselor, utcnow(), appointment, status_rows, exercises, risk_flags,
         _trends(counselor, couple, everything=full_history),

@@ -53,6 +53,17 @@ _SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignm
                                                Response.status == STATUS_SUBMITTED).scalar_subquery())
 _OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
                     _SENT < case((Assignment.assignee_id.is_(None), 2), else_=1))
+
+
+def is_outstanding(row: AssignmentRow) -> bool:
+    """`_OUTSTANDING` for a row in hand: one-off homework, open, that a partner it was given to has not
+    sent yet. Repeating homework's weeks are missed, not waiting, once the next one comes, and a
+    stopped series would wait forever."""
+    assignment = row.assignment
+    return assignment.series_id is None and assignment.status == STATUS_OPEN and any(
+        cell.response is None or not cell.response.is_submitted for cell in row.cells.values())
+
+
 _NEWEST_FROM = select(func.min(_EARLIER.created_at)).where(_EARLIER.id.in_(_NEWEST)).scalar_subquery()
 _ANSWERS = aliased(Response)
 
