@@ -19,6 +19,12 @@ def definition_of(version) -> WorksheetDefinition:
     return parsed
 
 
+def parsed_already(content_hash: str) -> WorksheetDefinition | None:
+    """The definition of this content if this process has parsed it (a version's content never changes,
+    so its hash, read with the row that names the version, is enough: no need to load the version)."""
+    return _PARSED.get(content_hash)
+
+
 def applies_to(item, role: str | None) -> bool:
     return item.only_for is None or item.only_for == role
 

@@ -7,9 +7,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
 from .. import access
-from ..engine.presentation import definition_of
+from ..engine.presentation import definition_of, parsed_already
 from ..extensions import session
-from ..models import Assignment, Response, User
+from ..models import Assignment, Response, User, WorksheetVersion
 from ..models.response import STATUS_SUBMITTED
 from .worksheets import versions_by_id
 
@@ -50,8 +50,9 @@ def couple_trust_series(counselor: User, couple) -> dict[int, list[CheckInPoint]
 # then the ratings of those alone, so that no exercise's long answers are decrypted for a chart.
 # Built once: My homework asks on every visit (access.py says why).
 def _submitted(criterion):
-    return (select(Response.id, Assignment.worksheet_version_id)
+    return (select(Response.id, Assignment.worksheet_version_id, WorksheetVersion.content_hash)
             .join(Assignment, Assignment.id == Response.assignment_id)
+            .join(WorksheetVersion, WorksheetVersion.id == Assignment.worksheet_version_id)
             .where(criterion, Response.status == STATUS_SUBMITTED)
             .order_by(Response.submitted_at.desc(), Response.id.desc()))
 
@@ -66,11 +67,14 @@ _RATINGS = (select(Response).where(Response.id.in_(bindparam("response_ids", exp
 def _series(submitted, params: dict, latest: int | None = None) -> dict[int, list[CheckInPoint]]:
     """`latest`: only the newest that many check-ins (for one partner's series)."""
     rows = session.execute(submitted, params).all()  # newest first: ids only, nothing decrypted
-    versions = versions_by_id({version_id for _, version_id in rows})  # mostly loaded already by the page
+    parsed = {row.content_hash: parsed_already(row.content_hash) for row in rows}
+    unparsed = {row.worksheet_version_id for row in rows if parsed[row.content_hash] is None}  # a new process
+    for version in versions_by_id(unparsed).values():
+        parsed[version.content_hash] = definition_of(version)
     definitions = {}
-    for response_id, version_id in rows:
-        if versions[version_id].policy.charted:
-            definitions[response_id] = definition_of(versions[version_id])
+    for response_id, _, content_hash in rows:
+        if parsed[content_hash].policy.charted:
+            definitions[response_id] = parsed[content_hash]
             if latest is not None and len(definitions) == latest:
                 break
     series: dict[int, list[CheckInPoint]] = defaultdict(list)
