@@ -24,6 +24,12 @@ def over_limit_message(what: str, limit: int, length: int) -> str:
     return f"{what} can be up to {limit:,} characters. It is {length:,} now; please shorten it by {length - limit:,}."
 
 
+def line_breaks_as_shown(value):
+    """A WTForms filter: a browser sends each line break of a text area as two characters (CR LF) but
+    shows and counts it as one; kept as one, so that a limit counts what the person sees."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 def trimmed(value):
     """A WTForms filter: spaces around a pasted email address are not part of it."""
     return value.strip() if isinstance(value, str) else value
@@ -32,4 +38,6 @@ def trimmed(value):
 def limited_text(field_class, label: str, limit: int, validators=(), what: str = "This text", **kwargs):
     """A text field refused (never cut) past `limit`, marked with `data-limit` for the live count."""
     render_kw = {"data-limit": limit, **kwargs.pop("render_kw", {})}
-    return field_class(label, validators=[*validators, TextLimit(limit, what)], render_kw=render_kw, **kwargs)
+    filters = [*kwargs.pop("filters", ()), line_breaks_as_shown]
+    return field_class(label, validators=[*validators, TextLimit(limit, what)], render_kw=render_kw, filters=filters,
+                       **kwargs)

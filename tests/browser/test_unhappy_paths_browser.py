@@ -94,6 +94,27 @@ def test_a_paste_too_long_for_its_question_survives_a_reload_and_its_message_goe
     assert message.count() == 0 and box.get_attribute("aria-invalid") is None
 
 
+def test_an_answer_of_emoji_and_line_breaks_is_counted_as_the_person_sees_it(homework, new_page):
+    """The live count said an emoji was two characters (JavaScript's length), and the server counted each
+    line break twice (a browser sends CR LF): an answer within its limit was marked over it, in red."""
+    couple, assignment = homework
+    field = next(f for f in sections_for(definition_of(assignment.worksheet_version), None)[0].fields
+                 if f.type == "long_text")
+    line = "Я скучаю 💔🙏 and I am trying\n"  # 29 characters as anyone counts them
+    typed = (line * (field.max_length // len(line) + 1))[: field.max_length]
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}?section=0&edit=1")
+    box = page.locator(f"#a__{field.id}")
+    box.fill(typed)
+    page.get_by_text("Saved", exact=True).wait_for()
+    question = page.locator(f'.question[data-field="{field.id}"]')
+    assert f"{field.max_length:,} of {field.max_length:,} characters" in question.locator(".limit-count").inner_text()
+    assert box.get_attribute("aria-invalid") is None and question.locator(".errors").count() == 0
+    page.reload()
+    assert box.input_value() == typed and page.locator(f"#a__{field.id}-error").count() == 0
+
+
 def test_the_wait_for_unsaved_typing_is_asked_for_while_typing_and_dropped_once_saved(homework, new_page):
     """The page that loads next waits for the last save only if the browser's request carries the
     marker. Written only as the page unloaded, the marker once lost the race with the reload's own

@@ -216,8 +216,19 @@
 
   // Text limits: a live count near the limit, and a clear word past it. Nothing is ever cut: the
   // server refuses an over-long text with a message beside the field and keeps what was typed.
+  // Characters as the server counts them: an emoji is one, though JavaScript's length says two (its
+  // second half, a low surrogate, is not counted). A line break is one on both sides.
+  function charactersIn(text) {
+    var count = text.length;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      if (code >= 0xDC00 && code <= 0xDFFF) count--;
+    }
+    return count;
+  }
+
   function countAgainstLimit(box) {
-    var limit = parseInt(box.dataset.limit, 10), length = box.value.length;
+    var limit = parseInt(box.dataset.limit, 10), length = charactersIn(box.value);
     var note = box.parentNode.querySelector('.limit-count[data-for="' + box.id + '"]');
     if (length < limit * 0.8) { if (note) note.hidden = true; box.removeAttribute("aria-invalid"); return; }
     if (!note) {

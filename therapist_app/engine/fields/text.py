@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 from wtforms import StringField, TextAreaField
 
+from ...validators import line_breaks_as_shown
 from ..schema_parts import FieldBase
 from .base import FieldKind, MaxLength
 
@@ -30,7 +31,7 @@ class TextKind(FieldKind):
         self.fhir_type, self.records_agreement = fhir_type, records_agreement
 
     def form_field(self, spec, label):
-        return self.widget_field(label, validators=[MaxLength(spec.max_length)])
+        return self.widget_field(label, validators=[MaxLength(spec.max_length)], filters=[line_breaks_as_shown])
 
     def sample_answer(self, spec, text="My answer"):
         return f"{text}: {spec.id}"
