@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from support import PASSWORD, browser_sign_in, signed_out_soon
 from helpers import answer_everything, both_partners_submit, sample_answer, save_section, submit
-from support import signed_in
+from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, ResponseRevision
@@ -260,6 +260,31 @@ def test_after_an_idle_sign_out_the_other_partner_cannot_sign_in_on_the_page(app
     dialog.get_by_role("button", name="Sign in and continue").click()
     page.locator(".save-status", has_text="Saved").first.wait_for()
     assert "Robin's words, typed after the quiet spell" in _draft_values(assignment, couple.partner_a)
+
+
+def test_typing_when_the_password_was_changed_on_another_device_says_so_and_keeps_the_words(app, homework, new_page):
+    """The dialog said "after a quiet spell" to a partner who was typing: the real reason, a new password
+    set elsewhere (perhaps not by them), was never told."""
+    couple, assignment = homework
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    laptop = signed_in(app, couple.partner_a)
+    new_password = "a new and longer passphrase"
+    changed = laptop.post("/account/password", data={"current": PASSWORD, "password": new_password,
+                                                     "confirm": new_password, "csrf_token": csrf_token(laptop)})
+    assert changed.status_code == 302
+    box = page.locator("textarea").first
+    box.fill("Typed on the phone after the change")
+    box.blur()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("this account's password was changed").wait_for()
+    assert not dialog.get_by_text("quiet spell").is_visible()
+    assert dialog.get_by_role("button", name="Sign out").is_visible()  # if it wasn't them: out, then recover
+    dialog.get_by_label("Password").fill(new_password)
+    dialog.get_by_role("button", name="Sign in and continue").click()
+    page.locator(".save-status", has_text="Saved").first.wait_for()
+    assert "Typed on the phone after the change" in _draft_values(assignment, couple.partner_a)
 
 
 def test_a_counselor_signed_out_mid_comment_signs_in_again_in_place_and_the_comment_is_kept(app, factory, new_page):

@@ -7,7 +7,7 @@ import time_machine
 from sqlalchemy import select
 
 from helpers import answer_everything, submit
-from support import csrf_token, signed_in
+from support import PASSWORD, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.models.base import utcnow
@@ -59,3 +59,21 @@ def test_a_form_whose_session_cookie_is_gone_gets_a_calm_page_not_a_raw_400(app,
     assert response.status_code == 400
     assert "CSRF" not in html and "Bad Request" not in html
     assert "Your session has ended" in html and "Rebuilding rituals" in html
+
+
+def test_a_device_signed_out_by_a_new_password_set_elsewhere_is_told_why(app, factory):
+    """A phone whose session a password change ended was told "after a quiet spell", or nothing at all;
+    a partner whose password someone else changed must learn it, and where to turn."""
+    couple = factory.couple()
+    phone, other_phone, laptop = (signed_in(app, couple.partner_a) for _ in range(3))
+    new_password = "a new and longer passphrase"
+    assert laptop.post("/account/password", data={"current": PASSWORD, "password": new_password, "confirm": new_password,
+                                                  "csrf_token": csrf_token(laptop)}).status_code == 302
+    alive = phone.get("/session/alive", headers={"Accept": "application/json"})
+    assert alive.status_code == 401 and alive.get_json()["reason"] == "ended_elsewhere"
+    page = other_phone.get("/my/", follow_redirects=True).get_data(as_text=True)
+    assert "password was changed or it was signed out on every device" in page and "Forgot your password?" in page
+    assert "quiet spell" not in page
+    assert laptop.get("/my/").status_code == 200  # the device that changed it stays signed in
+    stranger = app.test_client()  # no session at all: nothing to tell
+    assert stranger.get("/session/alive", headers={"Accept": "application/json"}).get_json()["reason"] == "signed_out"

@@ -13,6 +13,7 @@ from ..security import host_bridge, identity
 from ..security.identity import EXPIRED_USER_KEY, signed_in_user
 from ..security.idle import page_owner
 from ..security.redirects import safe_next
+from ..security.signed_out import signed_out_json
 from ..services import accounts, invitations, pending_saves, two_factor
 from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
@@ -196,7 +197,7 @@ def session_alive():
     """Whether this browser is still signed in: pages ask before posting a form, so that a form typed
     through an idle sign-out asks for the password in place instead of losing its text."""
     if signed_in_user() is None:
-        return jsonify(ok=False, error="signed_out"), 401
+        return signed_out_json(expired=False)
     return jsonify(ok=True)
 
 

@@ -13,6 +13,7 @@ from ..models.user import LOGIN_ID_PREFIX, User
 from ..roles import role_of
 from ..services import accounts
 from . import host_bridge
+from .signed_out import ENDED_ELSEWHERE_KEY
 
 USER_KEY = "ta_user"
 LAST_SEEN_KEY = "ta_last_seen"
@@ -39,6 +40,7 @@ def _resolve() -> User | None:
     user = load_token(token) if token else None
     if token and user is None:  # signed out elsewhere, password changed, deactivated
         _forget()
+        setattr(g, ENDED_ELSEWHERE_KEY, True)  # the page tells the person why
     if user is not None and not host_bridge.still_mapped(user):
         _forget()  # the host signed its user out, or no longer maps them to this person
         user = None

@@ -2,16 +2,31 @@
 page that shows back the text they had just posted."""
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from ..negotiation import wants_json
 from . import host_bridge
 
+# Why this browser is signed out, as its pages tell it (the sign-in dialog words each one): a quiet spell
+# ("idle"), or the account's sessions ended from elsewhere, by a new password or "sign out everywhere"
+# ("ended_elsewhere": a person typing would otherwise read "after a quiet spell" and never learn that
+# their password was changed, which may not have been them), or simply no session ("signed_out").
+ENDED_ELSEWHERE_KEY = "ta_ended_elsewhere"
+ENDED_ELSEWHERE_FLASH = ("You were signed out because this account's password was changed or it was signed out on "
+                         "every device. If that wasn't you, choose “Forgot your password?” below.")
+
+
+def signed_out_json(expired: bool, status: int = 401):
+    reason = "ended_elsewhere" if g.get(ENDED_ELSEWHERE_KEY) else "idle" if expired else "signed_out"
+    return jsonify(error="signed_out", reason=reason, message="Your session has ended. Sign in again to save."), status
+
 
 def signed_out_response(expired: bool):
     if wants_json():
-        return jsonify(error="signed_out", message="Your session has ended. Sign in again to save."), 401
-    if expired:
+        return signed_out_json(expired)
+    if g.get(ENDED_ELSEWHERE_KEY):
+        flash(ENDED_ELSEWHERE_FLASH, "info")
+    elif expired:
         flash("You were signed out after a quiet spell, to keep things private. "
               "Everything you saved is still here.", "info")
     next_path = request.full_path if request.method == "GET" else None
@@ -28,7 +43,7 @@ def session_ended_page(form, status: int = 401):
     """What a form post meets when its session has ended (signed out while idle, or the cookie gone):
     a calm page that shows the text that was posted, so it can be copied back after signing in."""
     if wants_json():
-        return jsonify(error="signed_out", message="Your session has ended. Sign in again to save."), status
+        return signed_out_json(expired=True, status=status)
     return render_template("therapist_app/errors/session_ended.html", kept=kept_text(form),
                            back=_same_site_referrer()), status
 

@@ -118,10 +118,23 @@
     return fetch(dialog.dataset.csrf, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); }).then(function (data) { setCsrf(data.csrf_token); return data.csrf_token; });
   }
-  function askToSignIn(then) {
+  // `why`: the server's reason for a sign-out ("ended_elsewhere": a new password or "sign out everywhere");
+  // anything else reads as the quiet spell it nearly always is.
+  function askToSignIn(then, why) {
     if (!dialog) return;
     if (then) afterSignIn.push(then);
+    var elsewhere = why === "ended_elsewhere";
+    dialog.querySelector('[data-why="idle"]').hidden = elsewhere;
+    dialog.querySelector('[data-why="ended_elsewhere"]').hidden = !elsewhere;
+    if (elsewhere) showSignOut();
     if (!dialog.open) { dialog.showModal(); dialog.querySelector("input[type=password]").focus(); }
+  }
+  function showSignOut() {
+    someoneElse.hidden = false;
+    someoneElse.querySelector("input[name=csrf_token]").value = allCsrfInputs()[0].value;
+  }
+  function reasonOf(response) {  // the reason a 401 gives, if it is JSON
+    return response.json().then(function (data) { return data.reason; }, function () { return undefined; });
   }
   if (dialog) {
     var signInForm = dialog.querySelector("form.signin-again");
@@ -158,10 +171,7 @@
             dialog.querySelector(".code-row").hidden = false;
             dialog.querySelector("[name=code]").focus();
           }
-          if (result.data.error === "someone_else") {
-            someoneElse.hidden = false;
-            someoneElse.querySelector("input[name=csrf_token]").value = allCsrfInputs()[0].value;
-          }
+          if (result.data.error === "someone_else") showSignOut();
         }).catch(function () {
           error.hidden = false;
           error.textContent = "No connection. What you typed is still here; please try again in a moment.";
@@ -203,7 +213,9 @@
       delete target.dataset.sessionChecked;
     }
     fetch(dialog.dataset.alive, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { if (response.status === 200) send(); else askToSignIn(send); })
+      .then(function (response) {
+        if (response.status === 200) send(); else reasonOf(response).then(function (why) { askToSignIn(send, why); });
+      })
       .catch(function () { send(); });  // no answer at all: let the browser try, and show what it gets
   }, true);
 
@@ -418,7 +430,7 @@
         // Signed out (401), or the session cookie itself ended with its token (400): sign in, then save.
         dirty = true;
         say("Please sign in again to save. Your text is still here.");
-        askToSignIn(save);
+        askToSignIn(save, result.data.reason);
       } else if (result.code === 409 && result.data.error === "conflict") {
         showConflict(result.data);
         submitAfterSave = null;  // a Save or Review pressed meanwhile waits for the person to see both
