@@ -6,11 +6,11 @@ import time_machine
 from sqlalchemy import select
 
 from helpers import answer_check_in_with_risk, answer_everything, save_section, submit
-from sessions_support import add_session, add_topic, post_confirm
+from sessions_support import add_session, add_topic, local_now, post_confirm
 from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
-from therapist_app.models import OutboxMessage, SessionSummary
+from therapist_app.models import Appointment, OutboxMessage, SessionSummary
 from therapist_app.models.base import utcnow
 from therapist_app.services import assignments, summaries
 from therapist_app.services.worksheets import library_for, version_by_slug
@@ -180,3 +180,37 @@ def test_the_summary_lists_the_homework_each_partner_still_has_including_some_gi
         factory_assign(couple, "pain-is-normal")
         _, _, views = summaries.preview(couple.counselor, appointment.id)
     assert {partner.id: [item["title"] for item in view["homework"]] for partner, view in views} == titles
+
+
+def _move(client, appointment, when_local):
+    return client.post(f"/counselor/sessions/{appointment.id}/edit", data={
+        "csrf_token": csrf_token(client), "day": when_local.strftime("%Y-%m-%d"),
+        "start_time": when_local.strftime("%H:%M"), "duration_minutes": "50", "mode": "in_person", "video_link": ""})
+
+
+def test_a_published_summary_tells_the_session_number_and_the_next_session_as_they_stand_now(app, factory):
+    """The partner's summary kept the number and the next session of the day it was sent: after the
+    counselor recorded an earlier session and moved the next one, it said "Session 1" beside the
+    counselor's "Session 2", and a date that no longer held."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    held = add_session(counselor, couple, hours=-2)
+    following = add_session(counselor, couple, days=7)
+    _write(counselor, held, worked_on="WHAT WE WORKED ON")
+    post_confirm(counselor, f"/counselor/sessions/{held.id}/summary/publish")
+    summary_id = db_session.scalar(select(SessionSummary.id).where(SessionSummary.appointment_id == held.id))
+    partner = signed_in(app, couple.partner_a)
+    first_date = f"{summaries.format_local(following.starts_at, couple.partner_a.timezone)}"
+    assert first_date in partner.get(f"/my/summaries/{summary_id}").get_data(as_text=True)
+
+    add_session(counselor, couple, days=-10)  # a session held earlier, recorded only now
+    moved_to = local_now(couple.counselor, days=8)
+    assert _move(counselor, following, moved_to).status_code == 302
+    db_session.expire_all()
+    new_date = summaries.format_local(db_session.get(Appointment, following.id).starts_at, couple.partner_a.timezone)
+    listed = partner.get("/my/summaries").get_data(as_text=True)
+    assert "Session 2" in listed and "Session 1" not in listed
+    page = partner.get(f"/my/summaries/{summary_id}").get_data(as_text=True)
+    assert "Session 2" in page and new_date in page and first_date not in page and "WHAT WE WORKED ON" in page
+    printed = pdf_text(partner.get(f"/my/summaries/{summary_id}.pdf").data)
+    assert "Session 2" in " ".join(printed.split()) and "WHAT WE WORKED ON" in printed

@@ -171,15 +171,15 @@ def save_notes(counselor: User, appointment_id: int, parts: dict[str, str | None
 # start: the earlier booked), counted by the database beside the rows, so that numbering the latest few
 # never loads the rest. A cancelled session is listed with no number.
 _NEWEST_FIRST = (Appointment.starts_at.desc(), Appointment.id.desc())
-_NUMBERED = (select(Appointment.id,
-                    func.sum(case((Appointment.status == STATUS_CANCELLED, 0), else_=1))
-                    .over(order_by=(Appointment.starts_at, Appointment.id)).label("number"),
-                    func.count().over().label("total"))
-             .where(Appointment.couple_id == bindparam("couple_id")).subquery())
+NUMBERED = (select(Appointment.id,
+                   func.sum(case((Appointment.status == STATUS_CANCELLED, 0), else_=1))
+                   .over(order_by=(Appointment.starts_at, Appointment.id)).label("number"),
+                   func.count().over().label("total"))
+            .where(Appointment.couple_id == bindparam("couple_id")).subquery())
 # Built once. Numbering, the couple page and the packet need when and whether each session was, not its
 # notes: those stay sealed until read (two years of weekly sessions would open a hundred notes a page).
-_COUPLES_SESSIONS = (select(Appointment, _NUMBERED.c.number, _NUMBERED.c.total)
-                     .join(_NUMBERED, _NUMBERED.c.id == Appointment.id).order_by(*_NEWEST_FIRST))
+_COUPLES_SESSIONS = (select(Appointment, NUMBERED.c.number, NUMBERED.c.total)
+                     .join(NUMBERED, NUMBERED.c.id == Appointment.id).order_by(*_NEWEST_FIRST))
 _COUPLES_SESSIONS_NOT_NOTES = _COUPLES_SESSIONS.options(defer(Appointment.notes))
 # The couple page's short list, each part through the couple's index with a limit (window ranks cost
 # SQLite a sort apiece): the soonest still ahead, and the latest already begun (the timeline's, of which
@@ -190,7 +190,7 @@ _SHORT_LIST = _COUPLES_SESSIONS_NOT_NOTES.where(or_(
                        .order_by(Appointment.starts_at, Appointment.id).limit(bindparam("soonest"))),
     Appointment.id.in_(_OF_COUPLE.where(Appointment.starts_at <= bindparam("now"))
                        .order_by(*_NEWEST_FIRST).limit(bindparam("latest")))))
-_NUMBER_OF = select(_NUMBERED.c.number).where(_NUMBERED.c.id == bindparam("appointment_id"))
+_NUMBER_OF = select(NUMBERED.c.number).where(NUMBERED.c.id == bindparam("appointment_id"))
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ..pdf.summary import summary_pdf as render_summary_pdf
 from ..security.audit import record
 from ..timezones import format_local, to_local
 from .links import login_link
-from .sessions import number_of, on_a_later_day
+from .sessions import NUMBERED, number_of, on_a_later_day
 
 BOTH = "both"
 MAX_TEXT = 5000
@@ -150,6 +150,12 @@ def _following_session(appointment: Appointment) -> Appointment | None:
         .order_by(Appointment.starts_at).limit(1))
 
 
+def _schedule(appointment: Appointment, following: Appointment | None, partner: User) -> dict:
+    """Where the session stands among the couple's, and what comes after it, in the partner's time zone."""
+    return {"number": number_of(appointment),
+            "next_session": format_local(following.starts_at, partner.timezone) if following else None}
+
+
 def partner_view(appointment: Appointment, summary: SessionSummary, partner: User, counselor: User) -> dict:
     """Exactly what this partner will read, in their own time zone, as plain data."""
     data = summary.draft
@@ -160,12 +166,11 @@ def partner_view(appointment: Appointment, summary: SessionSummary, partner: Use
     agreements += [line.strip() for line in (data.get("extra_agreements") or "").splitlines() if line.strip()]
     following = _following_session(appointment)
     return {
-        "number": number_of(appointment),
+        **_schedule(appointment, following, partner),
         "session_date": format_local(appointment.starts_at, partner.timezone, "date"),
         "worked_on": part.get("worked_on", ""),
         "agreements": agreements,
         "homework": _homework(appointment, partner, audience, counselor, following),
-        "next_session": format_local(following.starts_at, partner.timezone) if following else None,
         "note": part.get("note", ""),
         "counselor": counselor.display_name,
         "paper_size": counselor.practice.paper_size,
@@ -218,8 +223,9 @@ COUPLES_PUBLISHED = (SessionSummary.appointment_id == Appointment.id, Appointmen
 # hundred summaries, each sealed. Only the page's are opened, and of each only what the partner was
 # sent (every summary is published to both partners), never the counselor's draft.
 SUMMARIES_PER_PAGE = 20
-_PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"))
+_PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"), NUMBERED.c.number)
                    .join(Appointment, Appointment.id == SessionSummary.appointment_id)
+                   .join(NUMBERED, NUMBERED.c.id == Appointment.id)
                    .where(*COUPLES_PUBLISHED).options(defer(SessionSummary.draft))
                    .order_by(Appointment.starts_at.desc(), SessionSummary.id.desc())
                    .limit(bindparam("limit")).offset(bindparam("offset")))
@@ -238,13 +244,17 @@ def partner_summaries(partner: User, page: int = 1) -> SummaryPage:
     rows = session.execute(_PUBLISHED_PAGE, {"couple_id": couple.id, "limit": SUMMARIES_PER_PAGE,
                                              "offset": (page - 1) * SUMMARIES_PER_PAGE}).all()
     total = rows[0].total if rows else session.scalar(_PUBLISHED_COUNT, {"couple_id": couple.id})
-    return SummaryPage([PublishedSummary(s, s.published[str(partner.id)], s.published_at)
-                        for s, _ in rows if str(partner.id) in (s.published or {})], total)
+    return SummaryPage([PublishedSummary(s, {**s.published[str(partner.id)], "number": number}, s.published_at)
+                        for s, _, number in rows if str(partner.id) in (s.published or {})], total)
 
 
 def partner_summary(partner: User, summary_id: int) -> PublishedSummary:
+    """A summary as it was sent, with the schedule as it stands now: a session recorded or cancelled
+    since renumbers the sessions, and a next session moved or cancelled since is not what the summary
+    said (the couple's own records keep what was sent)."""
     summary = access.summary_for_partner(partner, summary_id)
-    return PublishedSummary(summary, summary.published[str(partner.id)], summary.published_at)
+    as_it_stands = _schedule(summary.appointment, _following_session(summary.appointment), partner)
+    return PublishedSummary(summary, {**summary.published[str(partner.id)], **as_it_stands}, summary.published_at)
 
 
 def summary_pdf(view: dict) -> bytes:
