@@ -28,9 +28,15 @@ def _field_error(form, error: RuleError, default: str) -> None:
     getattr(form, error.field if error.field in form._fields else default).errors.append(error.message)
 
 
+_TOLD = {1: "One partner was emailed about the change (the time only).",
+         2: "Both partners were emailed about the change (the time only)."}
+
+
 def _flash_all(result) -> None:
     for warning in result.warnings:
         flash(warning, "warning")
+    if result.partners_told:
+        flash(_TOLD[result.partners_told], "info")
 
 
 @bp.route("/couples/<ta_id:couple_id>/sessions/new", methods=["GET", "POST"])

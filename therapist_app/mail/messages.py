@@ -84,6 +84,22 @@ def appointment_soon(display_name: str, when_label: str, link: str, unsubscribe_
     )
 
 
+def appointment_moved(display_name: str, when_label: str, link: str) -> Message:
+    return Message(
+        subject="Your appointment has changed",
+        body=(f"Hello {display_name},\n\nYour appointment has moved to {when_label}.\n\n"
+              f"The details are in your portal: {link}\n"),
+    )
+
+
+def appointment_cancelled(display_name: str, when_label: str, link: str) -> Message:
+    return Message(
+        subject="Your appointment has changed",
+        body=(f"Hello {display_name},\n\nYour appointment on {when_label} has been cancelled. Your counselor "
+              f"will arrange the next one with you.\n\nYour portal: {link}\n"),
+    )
+
+
 def risk_alert(display_name: str, link: str) -> Message:
     # No name, no answer, no exercise: the counselor reads it after signing in.
     return Message(

@@ -14,6 +14,7 @@ from ..models.appointment import (MODE_IN_PERSON, MODE_VIDEO, MODES, STATUS_CANC
 from ..models.base import utcnow
 from ..security.audit import record
 from ..timezones import format_local, local_to_utc, to_local
+from . import session_notices
 
 MIN_MINUTES, MAX_MINUTES = 10, 480
 STATUS_LABELS = {STATUS_SCHEDULED: "Scheduled", STATUS_HELD: "Held", STATUS_MISSED: "Missed",
@@ -35,6 +36,7 @@ class SessionDetails:
 class ScheduleResult:
     appointment: Appointment
     warnings: list[str] = field(default_factory=list)
+    partners_told: int = 0  # emailed about the change (session_notices)
 
 
 @dataclass
@@ -101,6 +103,7 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
     if appointment.is_cancelled:
         raise RuleError("This session was cancelled. Schedule a new one instead.", field="day")
     starts_at, link = _checked(counselor, details)
+    was = appointment.starts_at
     appointment.starts_at, appointment.duration_minutes = starts_at, details.duration_minutes
     appointment.mode, appointment.video_link = details.mode, link
     session.flush()
@@ -109,9 +112,10 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
         warnings.append(f"It was marked {STATUS_LABELS[appointment.status].lower()}; moved to a later day, "
                         "it is scheduled again.")
         appointment.status = STATUS_SCHEDULED
+    told = session_notices.tell_of_move(appointment, was) if appointment.status == STATUS_SCHEDULED else 0
     record(counselor.id, "reschedule_session", appointment)
     session.commit()
-    return ScheduleResult(appointment, warnings)
+    return ScheduleResult(appointment, warnings, told)
 
 
 def on_a_later_day(appointment: Appointment, counselor: User) -> bool:
@@ -135,10 +139,12 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
             raise RuleError(f"This session is on {format_local(appointment.starts_at, counselor.timezone, 'date')}. "
                             "It can be marked once its day has come; if it took place already, change its date first.")
         warnings.append("This session is still to come; it was marked as you asked.")
+    was_booked = appointment.status == STATUS_SCHEDULED
     appointment.status = status
+    told = session_notices.tell_of_cancellation(appointment) if was_booked and status == STATUS_CANCELLED else 0
     record(counselor.id, f"session_{status}", appointment)
     session.commit()
-    return ScheduleResult(appointment, warnings)
+    return ScheduleResult(appointment, warnings, told)
 
 
 def session_for(counselor: User, appointment_id: int) -> Appointment:

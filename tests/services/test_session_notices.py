@@ -1,0 +1,66 @@
+"""A session booked ahead that moves or is called off: the couple is told, in a neutral email, and a
+reminder queued for the old time is taken back (services/session_notices.py)."""
+from sqlalchemy import select
+
+from sessions_support import add_session, local_now, post_confirm
+from support import csrf_token, signed_in
+from therapist_app.extensions import session as db_session
+from therapist_app.mail import messages
+from therapist_app.mail.outbox import enqueue
+from therapist_app.models import Appointment, OutboxMessage
+from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
+from therapist_app.timezones import format_local
+
+
+def _move(client, appointment, when_local, follow=False):
+    return client.post(f"/counselor/sessions/{appointment.id}/edit", data={
+        "csrf_token": csrf_token(client), "day": when_local.strftime("%Y-%m-%d"),
+        "start_time": when_local.strftime("%H:%M"), "duration_minutes": "50", "mode": "in_person",
+        "video_link": ""}, follow_redirects=follow)
+
+
+def _mail(prefix: str) -> list[OutboxMessage]:
+    db_session.expire_all()
+    return db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.startswith(prefix))
+                              .order_by(OutboxMessage.id)).all()
+
+
+def test_moving_a_session_ahead_tells_both_partners_the_new_time_and_takes_back_the_old_reminder(app, factory):
+    couple = factory.couple(counselor=factory.counselor(factory.practice(name="Couples Counseling After Infidelity")))
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    for partner in couple.partners:  # the day-before reminder, queued for the old time
+        enqueue(partner, f"session:{booked.id}:{partner.id}:{int(booked.starts_at.timestamp())}",
+                messages.appointment_soon(partner.display_name, "the old time", "link", "off"))
+    db_session.commit()
+    page = _move(counselor, booked, local_now(couple.counselor, days=4), follow=True).get_data(as_text=True)
+    assert "Both partners were emailed about the change" in page
+    moved = db_session.get(Appointment, booked.id)
+    told = _mail("session-moved:")
+    assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
+    for mail in told:
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert format_local(moved.starts_at, partner.timezone) in mail.body
+        assert "Infidelity" not in mail.subject + mail.body and mail.subject == "Your appointment has changed"
+    assert {m.status for m in _mail(f"session:{booked.id}:")} == {OUTBOX_WITHDRAWN}
+
+
+def test_cancelling_a_session_ahead_tells_the_couple_and_a_partner_without_email_is_left_alone(app, factory):
+    couple = factory.couple()
+    couple.partner_b.email_reminders = False
+    db_session.commit()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=2)
+    post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
+    told = _mail("session-cancelled:")
+    assert [m.user_id for m in told] == [couple.partner_a_id] and told[0].status == OUTBOX_PENDING
+    assert "has been cancelled" in told[0].body
+
+
+def test_correcting_a_past_session_tells_the_couple_nothing(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    past = add_session(counselor, couple, days=-3)
+    assert _move(counselor, past, local_now(couple.counselor, days=-4)).status_code == 302
+    post_confirm(counselor, f"/counselor/sessions/{past.id}/cancelled")
+    assert _mail("session-moved:") == [] and _mail("session-cancelled:") == []

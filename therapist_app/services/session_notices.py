@@ -1,0 +1,50 @@
+"""What the couple is told when a session booked ahead changes: moved, or called off. A short, neutral
+email to each partner who gets email from the portal (the time only, never what the session is for), and
+the reminder already queued for the old time taken back. Without it, the partners learned of a move only
+by opening the portal, and a reminder could still name the old time."""
+from datetime import datetime
+
+from ..mail import messages
+from ..mail.outbox import enqueue, withdraw
+from ..models import Appointment, User
+from ..models.base import utcnow
+from ..timezones import format_local
+from .links import login_link
+
+# Queued about a session, by key prefix; taken back with the couple's other email at the end of care.
+SESSION_NOTICE_KINDS = ("session-moved", "session-cancelled")
+
+
+def _partners_to_tell(appointment: Appointment) -> list[User]:
+    return [p for p in appointment.couple.partners if p.password_hash and p.email_reminders]
+
+
+def _take_back_reminders(appointment: Appointment) -> None:
+    withdraw([f"session:{appointment.id}:"])  # the day-before reminder, queued and not yet tried
+
+
+def tell_of_move(appointment: Appointment, was: datetime) -> int:
+    """After a session's time changed: how many partners are told. Only a session still ahead: moving
+    one already past corrects the record, and tells the couple nothing new."""
+    if appointment.starts_at == was or appointment.starts_at <= utcnow():
+        return 0
+    _take_back_reminders(appointment)
+    told = _partners_to_tell(appointment)
+    for partner in told:
+        enqueue(partner, f"session-moved:{appointment.id}:{partner.id}:{int(appointment.starts_at.timestamp())}",
+                messages.appointment_moved(partner.display_name, format_local(appointment.starts_at, partner.timezone),
+                                           login_link()))
+    return len(told)
+
+
+def tell_of_cancellation(appointment: Appointment) -> int:
+    """After a session ahead was cancelled: how many partners are told."""
+    if appointment.starts_at <= utcnow():
+        return 0
+    _take_back_reminders(appointment)
+    told = _partners_to_tell(appointment)
+    for partner in told:
+        enqueue(partner, f"session-cancelled:{appointment.id}:{partner.id}:{int(utcnow().timestamp())}",
+                messages.appointment_cancelled(partner.display_name,
+                                               format_local(appointment.starts_at, partner.timezone), login_link()))
+    return len(told)
