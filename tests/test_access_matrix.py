@@ -67,7 +67,7 @@ ROUTES = {
     "ta_admin.risk_alert_emails": "any_admin", "ta_admin.set_active": "the_admin", "ta_admin.retry_email": "the_admin",
     "ta_admin.couples": "any_admin",
     **{f"ta_admin.{name}": "the_admin" for name in (
-        "couple", "transfer_couple", "care_status", "delete_couple", "deactivate_counselor")},
+        "couple", "transfer_couple", "care_status", "delete_couple", "deactivate_counselor", "reissue_counselor_invitation")},
     "ta_admin.audit_log_page": "any_admin", "ta_admin.audit_log_csv": "any_admin",
 }
 # Routes that end or change the browser's own session are checked last, so that they spoil nothing.

@@ -11,7 +11,7 @@ from therapist_app.extensions import limiter
 from therapist_app.extensions import session as db_session
 from therapist_app.models import AuditEvent, OutboxMessage
 from therapist_app.models.base import utcnow
-from therapist_app.services import couples, invitations
+from therapist_app.services import couples, invitations, practice_admin
 
 # Tests of the sign-in and invitation pages post each page's own form, with the token it carries
 # (csrf_of); a post that needs only the session's token takes csrf_token.
@@ -248,3 +248,38 @@ def test_another_counselor_cannot_reissue_an_invitation(app, factory):
                              data={"csrf_token": csrf_token(stranger)})
     assert response.status_code == 404
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation_reissued")) is None
+
+
+# ---- a used or expired link, in words for whom it was for ------------------------------------
+
+def test_a_used_counselor_invitation_points_to_the_administrator_and_forgot_your_password(app, factory):
+    counselor = practice_admin.invite_counselor(factory.admin(factory.practice()), "Dr. Lan", "lan@example.org")
+    link = _invite_link_in_outbox(counselor.email)
+    first = app.test_client()
+    first.post(link, data={"password": "my new passphrase", "confirm": "my new passphrase",
+                           "csrf_token": csrf_of(first, link)})
+    reused = app.test_client().get(link)
+    page = reused.get_data(as_text=True)
+    assert reused.status_code == 410
+    assert "ask your practice&#39;s administrator to send you a new one" in page
+    assert "Forgot your password?" in page
+    assert "ask your counselor" not in page
+
+
+def test_an_expired_counselor_invitation_points_to_the_administrator(app, factory):
+    counselor = practice_admin.invite_counselor(factory.admin(factory.practice()), "Dr. Lan", "lan@example.org")
+    link = _invite_link_in_outbox(counselor.email)
+    with time_machine.travel(utcnow() + timedelta(days=7, minutes=1)):
+        page = app.test_client().get(link).get_data(as_text=True)
+    assert "practice&#39;s administrator" in page and "ask your counselor" not in page
+
+
+def test_a_used_partner_invitation_keeps_the_partners_wording(app, factory):
+    couple = factory.couple()
+    link = _invite_link_in_outbox(couple.partner_a.email)
+    first = app.test_client()
+    first.post(link, data={"password": "my new passphrase", "confirm": "my new passphrase",
+                           "csrf_token": csrf_of(first, link)})
+    page = app.test_client().get(link).get_data(as_text=True)
+    assert invitations.EXPIRED_OR_USED.replace("'", "&#39;") in page
+    assert "administrator" not in page

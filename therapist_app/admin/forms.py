@@ -21,7 +21,10 @@ class ConfirmForm(Form):
 
 class PracticeForm(Form):
     name = limited_text(StringField, "Practice name", 200, [DataRequired("Please enter the practice's name.")],
-                       description="Shown in emails to clients: choose a name you are comfortable with in a shared inbox.")
+                       # Where it appears: mail.messages.counselor_invitation only. Partners' emails and pages
+                       # leave it out on purpose (a name can say what the portal is for).
+                       description="Used in the email that invites a new counselor. Partners never see it: "
+                                   "their emails and pages do not name the practice.")
     country = SelectField("Country", choices=list(COUNTRY_NAMES.items()),
                           description="Decides the emergency and crisis numbers in every client page's footer.")
     paper_size = SelectField("Paper size for printed documents", choices=[("A4", "A4"), ("Letter", "Letter")])

@@ -4,7 +4,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from ..errors import RuleError
 from ..security.identity import signed_in_user
 from ..security.roles import admin_required
-from ..services import audit_log, practice_admin, risk_language, undelivered
+from ..services import audit_log, invitations, practice_admin, risk_language, undelivered
 from .forms import AuditFilterForm, ConfirmForm, InviteCounselorForm, PracticeForm, RiskPhrasesForm
 from . import bp
 
@@ -27,8 +27,24 @@ def counselors():
         else:
             flash("The counselor was invited by email.", "success")
             return redirect(url_for(".counselors"))
-    return render_template("therapist_app/admin/counselors.html", form=form, confirm=ConfirmForm(),
-                           counselors=practice_admin.counselors_of(admin))
+    listed = practice_admin.counselors_of(admin)
+    return render_template("therapist_app/admin/counselors.html", form=form, confirm=ConfirmForm(), counselors=listed,
+                           links=invitations.link_states([c for c in listed if not c.password_hash]))
+
+
+@bp.post("/counselors/<ta_id:counselor_id>/invitation")
+@admin_required
+def reissue_counselor_invitation(counselor_id):
+    """Emails a counselor who has not chosen a password yet a new link; the earlier one stops working."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            counselor = invitations.reissue_for_counselor(signed_in_user(), counselor_id, request.remote_addr)
+        except RuleError as error:
+            flash(error.message, "warning")
+        else:
+            flash(f"A new invitation was emailed to {counselor.display_name}. The earlier link no longer works.",
+                  "success")
+    return redirect(url_for(".counselors"))
 
 
 @bp.route("/practice", methods=["GET", "POST"])

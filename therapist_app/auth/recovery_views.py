@@ -8,6 +8,7 @@ from ..security.roles import any_role_required
 from ..services import accounts, password_reset
 from .forms import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
 from . import bp
+from .layouts import page_for
 from .views import attempt_limit, failed_attempt_limit, home_for
 
 
@@ -26,7 +27,7 @@ def forgot_password():
 @failed_attempt_limit
 def reset_password(token):
     try:
-        password_reset.open_reset(token)
+        page_for(password_reset.open_reset(token))
     except RuleError as error:
         return render_template("therapist_app/auth/invitation_unusable.html", message=error.message), 410
     form = SetPasswordForm()

@@ -11,18 +11,20 @@ from ..security.roles import staff_required
 from ..services import two_factor
 from .forms import ActionForm, CodeForm, ConfirmTwoFactorForm
 from . import bp
+from .layouts import page_for
 from .views import SECOND_STEP_KEY, SECOND_STEP_SECONDS, begin_second_step, failed_attempt_limit, finish_sign_in
 
 
 def _pending_user() -> User | None:
     """The person whose password was right a moment ago, if that was within five minutes and nothing
-    (a sign-out, a password change) ended their sessions since."""
+    (a sign-out, a password change) ended their sessions since. Their pages wear their layout."""
     pending = session.get(SECOND_STEP_KEY) or {}
     user = db_session.get(User, pending.get("user") or 0)
     if user is None or user.session_version != pending.get("version") or \
             time.time() - pending.get("at", 0) > SECOND_STEP_SECONDS or not user.is_active_account:
         session.pop(SECOND_STEP_KEY, None)
         return None
+    page_for(user)
     return user
 
 

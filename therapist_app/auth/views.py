@@ -1,7 +1,7 @@
 """Signing in and out, and accepting an invitation."""
 import time
 
-from flask import (current_app, flash, g, jsonify, make_response, redirect, render_template, request,
+from flask import (current_app, flash, jsonify, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_wtf.csrf import generate_csrf
 
@@ -15,9 +15,9 @@ from ..security.idle import page_owner
 from ..security.redirects import safe_next
 from ..security.signed_out import signed_out_json
 from ..services import accounts, invitations, pending_saves, two_factor
-from ..services.crisis import crisis_before_sign_in
 from ..services.login_throttle import LockedOut, wait_words
 from .forms import LoginForm, SetPasswordForm
+from .layouts import page_for
 from . import bp
 
 
@@ -135,13 +135,6 @@ def account_locked(error):
     return _too_many(error.message, error.retry_after)
 
 
-@bp.context_processor
-def crisis_footer():
-    """Every page of the sign-in family carries the crisis footer: a person in danger may be at the door."""
-    note, resources = crisis_before_sign_in(getattr(g, "ta_practice", None))
-    return {"crisis_note": note, "crisis": resources}
-
-
 @bp.get("/home")
 def home():
     user = signed_in_user()
@@ -225,9 +218,9 @@ def logout():
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
 @failed_attempt_limit
 def accept_invitation(token):
+    page_for(invitations.invitee_of(token))
     try:
         invitation = invitations.open_invitation(token)
-        g.ta_practice = invitation.user.practice
     except RuleError as error:
         return render_template("therapist_app/auth/invitation_unusable.html", message=error.message), 410
     form = SetPasswordForm()

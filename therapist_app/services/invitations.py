@@ -1,5 +1,8 @@
-"""Single-use invitations that let a new partner or counselor choose a password, and new ones from the counselor."""
+"""Single-use invitations that let a new partner or counselor choose a password, and new ones: from the
+counselor for a partner, from the practice admin for a counselor."""
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -20,6 +23,17 @@ EXPIRED_OR_USED = (
     "This invitation link has expired or has already been used. "
     "Please ask your counselor to send you a new one."
 )
+# Counselors and admins are invited by the practice's administrator, and may have chosen a password already.
+STAFF_EXPIRED_OR_USED = (
+    "This invitation link has expired or has already been used. "
+    "Please ask your practice's administrator to send you a new one. If you have already chosen a password, "
+    "sign in with it, or use \"Forgot your password?\" on the sign-in page."
+)
+
+
+def _unusable(user: User | None) -> RuleError:
+    """The refusal of a link, in words for the person it was for (partners' when it names no one)."""
+    return RuleError(EXPIRED_OR_USED if user is None or user.is_client else STAFF_EXPIRED_OR_USED)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -54,19 +68,32 @@ def send_invitation(user: User) -> str:
     return link
 
 
-def open_invitation(token: str) -> Invitation:
-    """The invitation behind a link, if it is still usable; otherwise RuleError with a kind message."""
+def _invitation_of(token: str) -> Invitation | None:
+    """The invitation a link names, usable or not; None for a link we did not sign."""
     try:
         payload = _serializer().loads(token)
     except BadSignature:
-        raise RuleError(EXPIRED_OR_USED) from None
-    invitation = session.scalar(
+        return None
+    if not isinstance(payload, dict):
+        return None
+    return session.scalar(
         select(Invitation).where(Invitation.id == payload.get("i"), Invitation.nonce == payload.get("n"))
     )
-    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
-        raise RuleError(EXPIRED_OR_USED)
-    if not invitation.user.is_active_account:
-        raise RuleError(EXPIRED_OR_USED)
+
+
+def invitee_of(token: str) -> User | None:
+    """Whom a link was made for, even once it is used or expired (pages at the door wear their look)."""
+    invitation = _invitation_of(token)
+    return invitation.user if invitation is not None else None
+
+
+def open_invitation(token: str) -> Invitation:
+    """The invitation behind a link, if it is still usable; otherwise RuleError with a kind message."""
+    invitation = _invitation_of(token)
+    if invitation is None:
+        raise _unusable(None)
+    if invitation.used_at is not None or invitation.expires_at < utcnow() or not invitation.user.is_active_account:
+        raise _unusable(invitation.user)
     return invitation
 
 
@@ -79,10 +106,10 @@ def accept_invitation(token: str, password: str) -> User:
     won = session.execute(
         update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None)).values(used_at=utcnow())
     ).rowcount
+    user = invitation.user
     if not won:
         session.rollback()
-        raise RuleError(EXPIRED_OR_USED)
-    user = invitation.user
+        raise _unusable(user)
     user.password_hash = hash_password(password)
     user.session_version += 1
     record(user.id, "invitation_accepted", user)
@@ -99,9 +126,48 @@ def reissue_for_partner(counselor: User, couple_id: int, partner_id: int, ip: st
     if partner is None:
         raise NotFoundError("partner")
     if partner.email and partner.password_hash:
-        raise RuleError(f"{partner.display_name} has already chosen a password. If it is forgotten, "
-                        "\"Forgot your password?\" on the sign-in page sends them a new-password link.")
-    link = send_invitation(partner)
-    record(counselor.id, "invitation_reissued", partner, ip)
-    session.commit()
+        raise _already_chose_a_password(partner)
+    link = _invite_again(counselor, partner, ip)
     return couple, (None if partner.email else link)
+
+
+def reissue_for_counselor(admin: User, counselor_id: int, ip: str | None = None) -> User:
+    """A new invitation email for a counselor of the admin's own practice (anyone else's: not found) who
+    has not chosen a password yet; every earlier link stops working. Returns the counselor."""
+    counselor = access.counselor_of_practice(admin, counselor_id)
+    if counselor.password_hash:
+        raise _already_chose_a_password(counselor)
+    if not counselor.is_active_account:  # their link would only say it can't be used
+        raise RuleError(f"{counselor.display_name} is deactivated. Reactivate them first, then send the "
+                        "invitation again.")
+    _invite_again(admin, counselor, ip)
+    return counselor
+
+
+def _already_chose_a_password(person: User) -> RuleError:
+    return RuleError(f"{person.display_name} has already chosen a password. If it is forgotten, "
+                     "\"Forgot your password?\" on the sign-in page sends them a new-password link.")
+
+
+def _invite_again(sender: User, person: User, ip: str | None) -> str:
+    """Sends `person` a new invitation (the earlier links stop working), audited under the sender."""
+    link = send_invitation(person)
+    record(sender.id, "invitation_reissued", person, ip)
+    session.commit()
+    return link
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """Where a person's newest invitation link stands, for the admin's list of counselors."""
+    expires_at: datetime
+    expired: bool
+
+
+def link_states(people: list[User]) -> dict[int, LinkState]:
+    """The newest invitation of each of these people (those who have one), by person id."""
+    now, states = utcnow(), {}
+    query = select(Invitation).where(Invitation.user_id.in_([p.id for p in people])).order_by(Invitation.id)
+    for invitation in session.scalars(query):  # oldest first: each person ends with their newest
+        states[invitation.user_id] = LinkState(invitation.expires_at, invitation.expires_at < now)
+    return states
