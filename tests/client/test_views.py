@@ -353,7 +353,10 @@ def test_a_partner_turns_reminder_emails_off_and_gets_no_new_homework_email(app,
     db_session.expire_all()
     new_homework = db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.like("assigned:%"))).all()
     assert [m.to_address for m in new_homework] == [couple.partner_b.email]
-    assert '<option selected value="Europe/Berlin">' in _text(partner.get("/my/settings"))
+    page = _text(partner.get("/my/settings"))
+    assert '<option selected value="Europe/Berlin">' in page
+    # The switch says what it turns off: every email about the portal, not only "reminders".
+    assert "Email me about my portal" in page and "something new for you" in page and "if an appointment moves" in page
 
 
 def test_without_javascript_an_answer_posted_after_the_session_ended_is_saved_at_the_next_sign_in(app, factory):

@@ -97,7 +97,8 @@ def test_the_morning_digest_counts_flags_and_submissions_once_and_names_nothing(
     deliver_pending()
     (recipients, content), = smtp.messages
     assert recipients == [couple.counselor.email]
-    assert "- 2 homework submission(s)" in content and "- 1 private check-in(s) or answer(s) needing your attention" in content
+    assert "- 2 homework submissions" in content and "1 private check-in or answer needs your attention." in content
+    assert "(s)" not in content and "- 0 " not in content  # plain words, and no line of nothing
     for private in ("Private words", couple.partner_a.display_name, "Understanding each other", "Check-in"):
         assert private not in content
 

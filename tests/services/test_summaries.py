@@ -214,3 +214,19 @@ def test_a_published_summary_tells_the_session_number_and_the_next_session_as_th
     assert "Session 2" in page and new_date in page and first_date not in page and "WHAT WE WORKED ON" in page
     printed = pdf_text(partner.get(f"/my/summaries/{summary_id}.pdf").data)
     assert "Session 2" in " ".join(printed.split()) and "WHAT WE WORKED ON" in printed
+
+
+def test_the_summary_form_says_check_ins_are_left_out_of_the_homework_it_lists(app, factory):
+    """A weekly check-in given on the session day is on the partners' list but not in the summary's
+    "Homework until next time"; the form promised "the homework assigned from the session day on"."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    held = add_session(counselor, couple, hours=-2)
+    factory_assign(couple, "weekly-trust-check-in", assignee=couple.partner_a)
+    factory_assign(couple, "empathy-exchange")
+    form = counselor.get(f"/counselor/sessions/{held.id}/summary").get_data(as_text=True)
+    assert "check-ins are not listed" in form
+    _write(counselor, held, worked_on="What we worked on")
+    _, _, views = summaries.preview(couple.counselor, held.id)
+    titles = [item["title"] for _, view in views for item in view["homework"]]
+    assert titles and not any("check-in" in title.lower() for title in titles)

@@ -29,7 +29,12 @@ class ReadinessForm(Form):
 
 
 class PreferencesForm(Form):
-    email_reminders = BooleanField("Email me reminders")
+    # One switch for every email about the portal: "reminders" alone read as if new homework, a summary
+    # or a moved appointment would still be emailed with it off (new-user walk).
+    email_reminders = BooleanField("Email me about my portal", description=(
+        "A short note when there is something new for you, on the day homework is due, the day before an "
+        "appointment, and if an appointment moves. With this off you get no email, except the ones you ask "
+        "for, such as a new-password link."))
     reminder_hour = SelectField("Preferred time for reminders", coerce=int,
                                 choices=[(h, f"{h:02d}:00") for h in range(8, 21)])
     timezone = TimezoneField("My time zone")

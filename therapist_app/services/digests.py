@@ -42,12 +42,24 @@ def counts_for(counselor: User, since: datetime) -> DigestCounts:
     return DigestCounts(submissions, reveals, flags)
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def digest_message(counselor: User, counts: DigestCounts) -> Message:
-    lines = [f"Good morning {counselor.display_name},", "", "Since yesterday morning:",
-             f"- {counts.submissions} homework submission(s)",
-             f"- {counts.reveals} exercise(s) where both partners have now submitted",
-             f"- {counts.check_ins_needing_attention} private check-in(s) or answer(s) needing your attention", "",
-             f"Sign in to read them: {login_link()}"]
+    """Only the counts that are not zero, each in plain words ("1 homework submission(s)" and "0 ..."
+    lines read like a machine's)."""
+    lines = [f"Good morning {counselor.display_name},", ""]
+    if counts.check_ins_needing_attention:
+        lines += [_counted(counts.check_ins_needing_attention, "private check-in or answer needs",
+                           "private check-ins or answers need") + " your attention.", ""]
+    news = [text for count, text in (
+        (counts.submissions, _counted(counts.submissions, "homework submission", "homework submissions")),
+        (counts.reveals, _counted(counts.reveals, "exercise", "exercises") + " where both partners have now submitted"),
+    ) if count]
+    if news:
+        lines += ["Since yesterday morning:", *(f"- {text}" for text in news), ""]
+    lines.append(f"Sign in to read them: {login_link()}")
     return Message(subject="Your morning summary", body="\n".join(lines) + "\n")
 
 
