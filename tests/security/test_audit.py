@@ -234,6 +234,21 @@ def test_the_admin_reads_only_their_own_practices_events(app, factory):
     assert events(action="view_audit_log")[-1].actor_id == admin_user.id
 
 
+def test_the_admin_sees_clients_in_the_log_by_number_never_by_name(app, factory):
+    """The log and its CSV named partners ("Ana Müller · Read a session summary"): who is in couples
+    therapy, and what each read when, in a file that travels to auditors."""
+    admin, _, couple, _ = _admin_with_history(app, factory)
+    signed_in(app, couple.partner_a).get("/my/")
+    signed_in(app, couple.partner_b).get("/my/")
+    html = admin.get("/admin/audit").get_data(as_text=True)
+    exported = admin.get("/admin/audit.csv").get_data(as_text=True)
+    for partner in couple.partners:
+        assert partner.display_name not in html and partner.display_name not in exported
+        assert f"Client #{partner.id}" in html and f"Client #{partner.id}" in exported
+        assert f'<option value="{partner.id}">Client #{partner.id}</option>' in html  # the "Who" filter too
+    assert couple.counselor.display_name in html  # staff keep their names
+
+
 def test_the_admin_filters_by_person_action_and_dates_and_pages_through(app, factory):
     admin, admin_user, couple, _ = _admin_with_history(app, factory)
     counselor = couple.counselor

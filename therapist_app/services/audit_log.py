@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from .. import access
 from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import AuditEvent, User
+from ..models.user import ROLE_CLIENT
 from ..security.audit import record
 from ..timezones import to_local, zone
 
@@ -117,12 +118,16 @@ def _filtered(admin: User, chosen: AuditFilter):
 
 
 def _names(practice_id: int, actor_ids) -> dict[int, str]:
-    """Display names of the people of this practice among `actor_ids`: nobody else's."""
+    """What the log calls the people of this practice among `actor_ids` (nobody else's): staff by their
+    names, clients by number only, as couples are. The log and its CSV travel (to an auditor, a
+    compliance file) and say who opened what and when: beside a client's name, that alone tells who
+    is in couples therapy, and when each of them read what."""
     wanted = {i for i in actor_ids if i is not None}
     if not wanted:
         return {}
-    return dict(session.execute(select(User.id, User.display_name)
-                                .where(User.id.in_(wanted), User.practice_id == practice_id)).all())
+    rows = session.execute(select(User.id, User.display_name, User.role)
+                           .where(User.id.in_(wanted), User.practice_id == practice_id)).all()
+    return {row.id: f"Client #{row.id}" if row.role == ROLE_CLIENT else row.display_name for row in rows}
 
 
 def _rows(practice_id: int, events) -> list[AuditRow]:
