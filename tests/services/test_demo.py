@@ -10,6 +10,8 @@ from therapist_app.extensions import session
 from therapist_app.models import Appointment, Assignment, Couple, OutboxMessage, Practice, Response, User
 from therapist_app.models.base import utcnow
 from therapist_app.services.demo import DEMO_LOGINS, DEMO_PRACTICE, seed_demo
+from therapist_app.services.demo_couples import DemoStory
+from therapist_app.services.demo_story import COUNSELORS
 from therapist_app.services.measures import couple_measures
 from therapist_app.timezones import to_local
 
@@ -83,6 +85,40 @@ def test_reset_leaves_other_practices_alone(app, factory):
     others = session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id))
     seed_demo(reset=True)
     assert session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id)) == others
+
+
+def demo_accounts_per_login() -> dict:
+    return {login.login: session.scalar(select(func.count()).select_from(User).where(User.email == login.login))
+            for login in DEMO_LOGINS}
+
+
+def rename_demo_practice() -> None:
+    """What an admin of the demo practice may do in its settings."""
+    session.scalar(select(Practice).where(Practice.name == DEMO_PRACTICE)).name = "Our Own Clinic"
+    session.commit()
+
+
+def test_a_renamed_demo_practice_is_still_the_demo_practice(app):
+    seed_demo()
+    rename_demo_practice()
+    before = counts()
+    assert seed_demo() == (False, DEMO_LOGINS)  # the next `make run`
+    assert counts() == before
+    assert seed_demo(reset=True)[0] is True
+    session.expire_all()
+    assert counts() == before
+    assert set(demo_accounts_per_login().values()) == {1}
+
+
+def test_reset_leaves_one_set_of_demo_logins_where_an_older_seed_made_two(app):
+    seed_demo()
+    rename_demo_practice()
+    DemoStory(to_local(utcnow(), COUNSELORS[0][2]).date()).tell()  # what the lookup by name used to do
+    assert set(demo_accounts_per_login().values()) == {2}
+    seed_demo(reset=True)
+    session.expire_all()
+    assert set(demo_accounts_per_login().values()) == {1}
+    assert session.scalar(select(func.count()).select_from(Practice)) == 1
 
 
 def ok(client, path):

@@ -12,6 +12,7 @@ from therapist_app.mail.sender import deliver_pending
 from therapist_app.models import Appointment, Couple, OutboxMessage
 from therapist_app.models.base import utcnow
 from therapist_app.services import assignments, reminders
+from therapist_app.services.notices import NOTICE_HOLD
 
 MONDAY = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)  # New York is UTC-5 until 14 March 2027
 DUE = date(2027, 3, 3)
@@ -133,7 +134,7 @@ def test_every_reminder_is_neutral_and_carries_a_one_click_unsubscribe(app, fact
     factory.assign(couple, "empathy-exchange", due_date=date(2027, 3, 2))
     db_session.add(Appointment(couple_id=couple.id, starts_at=utc(4, 15, 0)))
     db_session.commit()
-    deliver_pending()
+    deliver_pending(now=utcnow() + NOTICE_HOLD)  # the "something new" notices, once their hold is over
     smtp.messages.clear()
     queued = scan_at(clock, utc(3, 23))
     assert queued == {"session": 2, "due-soon": 2, "overdue": 2}

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
+from therapist_app.mail.sender import deliver_pending
 from therapist_app.models import Assignment, AssignmentSeries, OutboxMessage
 from therapist_app.services import series, worksheets
+from therapist_app.services.notices import NOTICE_HOLD
 from therapist_app.services.series import Recurrence
 
 MONDAY = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -54,6 +56,7 @@ def test_one_instance_per_period_however_often_the_scheduler_runs(app, factory, 
 def test_the_new_homework_email_of_a_scheduled_instance_waits_for_the_partners_hour(app, factory, clock):
     couple = factory.couple()
     series_id = weekly_check_in(couple)
+    deliver_pending(now=MONDAY + NOTICE_HOLD)  # Monday's notice is sent: Wednesday's is a notice of its own
     clock.move_to(utc(3, 3, 5))  # midnight in New York
     series.create_due_instances(utc(3, 3, 5))
     new = instances(series_id)[1]

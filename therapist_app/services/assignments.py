@@ -11,14 +11,13 @@ from ..engine.presentation import definition_of
 from ..engine.schema import VISIBILITY_COUNSELOR, VISIBILITY_SHARED
 from ..errors import RuleError
 from ..extensions import session
-from ..mail import messages
-from ..mail.outbox import enqueue, withdraw
+from ..mail.outbox import withdraw
 from ..models import Assignment, Couple, Response, User
 from ..models.assignment import RELEASE_AFTER_REVIEW, RELEASE_WHEN_BOTH_SUBMITTED, STATUS_CANCELLED, STATUS_OPEN
 from ..security.audit import record
 from ..timezones import today_in
 from . import worksheets
-from .links import login_link
+from .notices import ASSIGNED, notify_something_new
 
 SAFETY_CHECK_IN_SLUG = "safety-check-in"
 
@@ -156,13 +155,13 @@ def _checked_overrides(definition, overrides: dict) -> dict:
 
 
 def notify_partners(couple: Couple, assignment: Assignment, not_before=None) -> None:
-    """"Something new in your portal", once per partner; `not_before(partner)` may hold it until a
-    humane hour (the scheduler creates recurring homework at any hour)."""
+    """"Something new in your portal" for each partner the assignment is for (notices decides who
+    gets one and when); `not_before(partner)` may hold it until a humane hour (the scheduler creates
+    recurring homework at any hour)."""
     for partner in couple.partners:
-        if assignment.assigned_to(partner.id) and partner.password_hash and partner.email_reminders:
-            enqueue(partner, f"assigned:{assignment.id}:{partner.id}",
-                    messages.new_homework(partner.display_name, login_link()),
-                    not_before=not_before(partner) if not_before else None)
+        if assignment.assigned_to(partner.id):
+            notify_something_new(partner, ASSIGNED, f"{assignment.id}:{partner.id}",
+                                 not_before=not_before(partner) if not_before else None)
 
 
 def assign_safety_check_ins(counselor: User, couple: Couple, enabled: bool | None = None) -> list[Assignment]:

@@ -20,14 +20,26 @@ DEMO_PRACTICE = story.PRACTICE_NAME
 def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
     """Creates the demo practice unless it exists (`reset`: rebuilds it). Returns (created, logins)."""
     worksheets.sync_library(current_app.config["THERAPIST_WORKSHEETS_DIR"])
-    existing = session.scalar(select(Practice.id).where(Practice.name == DEMO_PRACTICE))
+    existing = demo_practice_ids()
     if existing and not reset:
         return False, DEMO_LOGINS
-    if existing:
-        remove_demo(existing)
+    # Every practice holding a demo login goes, so a database seeded twice by the old name lookup
+    # is left with one set of demo logins again.
+    for practice_id in existing:
+        remove_demo(practice_id)
     # "Today" is Dr. Rivera's: her session tomorrow is tomorrow on her own calendar.
     DemoStory(to_local(utcnow(), story.COUNSELORS[0][2]).date()).tell()
     return True, DEMO_LOGINS
+
+
+def demo_practice_ids() -> list[int]:
+    """The practices holding a demo login. Found by its people, not by its name: an admin may rename
+    the demo practice in its settings, and a second practice with the same logins would leave sign-in
+    to pick either account. The logins are at demo.example, a domain reserved for examples (RFC 2606),
+    so no real person's account holds one."""
+    logins = [login.login for login in DEMO_LOGINS]
+    return list(session.scalars(select(User.practice_id).where(User.email.in_(logins), User.practice_id.is_not(None))
+                                .distinct().order_by(User.practice_id)))
 
 
 def remove_demo(practice_id: int) -> None:

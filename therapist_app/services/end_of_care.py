@@ -21,6 +21,7 @@ from ..models.user import ROLE_COUNSELOR
 from ..pdf import cache
 from ..security.audit import record
 from .reminders import REMINDER_KINDS
+from .notices import NOTICE_KINDS
 from .session_notices import SESSION_NOTICE_KINDS
 
 UNREAD_FIRST = ("{count} private answer{s} that need{verb} attention {have} not been read yet. Please read "
@@ -28,7 +29,7 @@ UNREAD_FIRST = ("{count} private answer{s} that need{verb} attention {have} not 
                 "waits unread once care has ended.")
 WRONG_NAME = "That is not the couple's name as shown on this page. Type it exactly, or leave this page to keep everything."
 # Email that only makes sense while the couple is in care: queued, not yet sent, is taken back at archiving.
-IN_CARE_EMAIL = ("assigned:", "summary:", *(f"{kind}:" for kind in SESSION_NOTICE_KINDS))
+IN_CARE_EMAIL = tuple(f"{kind}:" for kind in (*NOTICE_KINDS, *SESSION_NOTICE_KINDS))
 
 
 def couple_for(actor: User, couple_id: int) -> Couple:

@@ -15,8 +15,6 @@ from ..engine.fields import kind_of
 from ..engine.presentation import definition_of
 from ..errors import RuleError
 from ..extensions import session
-from ..mail import messages
-from ..mail.outbox import enqueue
 from ..models import Appointment, Assignment, Response, SessionSummary, User
 from ..models.appointment import STATUS_CANCELLED, STATUS_HELD
 from ..models.assignment import STATUS_OPEN
@@ -25,7 +23,7 @@ from ..models.response import STATUS_SUBMITTED
 from ..pdf.summary import summary_pdf as render_summary_pdf
 from ..security.audit import record
 from ..timezones import format_local, to_local
-from .links import login_link
+from .notices import SUMMARY, notify_something_new
 from .sessions import NUMBERED, number_of, on_a_later_day
 
 BOTH = "both"
@@ -198,9 +196,7 @@ def publish(counselor: User, appointment_id: int) -> SessionSummary:
     summary.published = {str(partner.id): view for partner, view in views}
     summary.published_at = utcnow()
     for partner, _ in views:
-        if partner.password_hash and partner.email_reminders:
-            enqueue(partner, f"summary:{summary.id}:{partner.id}:{int(summary.published_at.timestamp())}",
-                    messages.new_homework(partner.display_name, login_link()))
+        notify_something_new(partner, SUMMARY, f"{summary.id}:{partner.id}:{int(summary.published_at.timestamp())}")
     record(counselor.id, "publish_session_summary", summary)
     session.commit()
     return summary
