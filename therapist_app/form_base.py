@@ -60,6 +60,10 @@ def quick_widget(widget):
 
 
 class Form(FlaskForm):
+    def show_rule_error(self, error, default: str) -> None:
+        """A service's RuleError beside the field it names (else beside `default`), as WTForms' own are."""
+        getattr(self, error.field if error.field in self._fields else default).errors.append(error.message)
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             for name in ("widget", "option_widget"):

@@ -23,7 +23,7 @@ def topics_page():
         try:
             topic = topics.add_topic(partner, form.text.data, form.visibility.data)
         except RuleError as error:
-            getattr(form, error.field if error.field in form._fields else "text").errors.append(error.message)
+            form.show_rule_error(error, "text")
         else:
             flash("Added. Your counselor will see it before your next session." if topic.visibility == "counselor"
                   else "Added. Your counselor and your partner will see it.", "success")

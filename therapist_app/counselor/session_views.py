@@ -24,10 +24,6 @@ def _details(form: SessionForm) -> sessions.SessionDetails:
                                    form.mode.data, form.video_link.data)
 
 
-def _field_error(form, error: RuleError, default: str) -> None:
-    getattr(form, error.field if error.field in form._fields else default).errors.append(error.message)
-
-
 _TOLD = {1: "One partner was emailed about the change (the time only).",
          2: "Both partners were emailed about the change (the time only)."}
 
@@ -49,7 +45,7 @@ def schedule_session(couple_id):
         try:
             result = sessions.schedule(counselor, couple_id, _details(form))
         except RuleError as error:
-            _field_error(form, error, "day")
+            form.show_rule_error(error, "day")
         else:
             flash("The session is scheduled.", "success")
             _flash_all(result)
@@ -95,7 +91,7 @@ def reschedule_session(appointment_id):
         try:
             result = sessions.reschedule(counselor, appointment_id, _details(form))
         except RuleError as error:
-            _field_error(form, error, "day")
+            form.show_rule_error(error, "day")
         else:
             flash("The session was changed.", "success")
             _flash_all(result)
@@ -129,7 +125,7 @@ def session_notes(appointment_id):
         try:
             sessions.save_notes(counselor, appointment_id, {n: form[n].data for n in sessions.NOTE_PARTS})
         except RuleError as error:
-            _field_error(form, error, "worked_on")
+            form.show_rule_error(error, "worked_on")
         else:
             flash("Session notes saved. Only you can read them.", "success")
             return redirect(url_for(".session_page", appointment_id=appointment_id))

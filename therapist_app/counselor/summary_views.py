@@ -53,7 +53,7 @@ def session_summary(appointment_id):
         try:
             summaries.save_draft(counselor, appointment_id, _draft_from(form, appointment))
         except RuleError as error:
-            getattr(form, error.field if error.field in form._fields else "worked_on").errors.append(error.message)
+            form.show_rule_error(error, "worked_on")
         else:
             flash("Saved. This is exactly what each partner will see.", "success")
             return redirect(url_for(".summary_preview", appointment_id=appointment_id))
