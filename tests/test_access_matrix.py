@@ -57,7 +57,7 @@ ROUTES = {
     **{f"ta_counselor.{name}": "the_counselor" for name in (
         "couple", "assign", "pacing", "prep_packet", "reissue_invitation", "invitations_to_hand_over",
         "schedule_session", "answers",
-        "agreement", "cancel_assignment", "sharing", "release", "export_response", "mark_reviewed", "change_series",
+        "agreement", "cancel_assignment", "sharing", "release", "export_response", "mark_reviewed", "change_series", "series_schedule",
         "session_page", "reschedule_session", "session_status", "session_notes", "session_prep_packet",
         "session_summary", "summary_preview", "summary_preview_pdf", "publish_summary", "edit_worksheet",
         "preview_draft", "publish_worksheet", "worksheet_add_field", "worksheet_add_section", "worksheet_details",

@@ -100,6 +100,38 @@ def test_stopping_a_series_stops_future_instances_and_keeps_past_ones(app, facto
                       data={"csrf_token": csrf_token(other)}).status_code == 404
 
 
+def test_the_counselor_changes_when_repeating_homework_is_due_from_the_next_one_on(app, factory, clock):
+    """Only "Stop repeating" was offered: a new weekday or every other week meant stopping it and
+    assigning it again."""
+    couple = factory.couple()
+    series_id = weekly_check_in(couple)  # Wednesdays from 3 March; the first is given now
+    client = signed_in(app, couple.counselor)
+    path = f"/counselor/series/{series_id}/schedule"
+    form = client.get(path).get_data(as_text=True)
+    assert 'value="2027-03-10"' in form and "the last one given was due Wednesday 3 March" in form
+
+    def change(next_due, interval="2", until="2027-04-30"):
+        return client.post(path, data={"csrf_token": csrf_token(client), "next_due": next_due,
+                                       "interval_weeks": interval, "until": until})
+
+    before_the_last = change("2027-03-02")
+    assert before_the_last.status_code == 422
+    assert "Choose a next due date after Wednesday 3 March, the last one given." in before_the_last.get_data(as_text=True)
+    assert "“Until” is before" in change("2027-03-12", until="2027-03-05").get_data(as_text=True)
+    assert change("2027-03-12").status_code == 302  # Fridays, every other week, until the end of April
+    page = client.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "every 2 weeks on Fridays, until 30 Apr 2027" in page and "Next due 12 Mar" in page
+    for day in range(60):
+        series.create_due_instances(utc(3, 1) + timedelta(days=day))
+    assert [(a.period, a.due_date) for a in instances(series_id)] == [
+        (0, date(2027, 3, 3)), (1, date(2027, 3, 12)), (2, date(2027, 3, 26)), (3, date(2027, 4, 9)),
+        (4, date(2027, 4, 23))]
+    other = signed_in(app, factory.counselor())
+    assert other.get(path).status_code == 404
+    assert other.post(path, data={"csrf_token": csrf_token(other), "next_due": "2027-03-12",
+                                  "interval_weeks": "1"}).status_code == 404
+
+
 def test_the_assign_form_repeats_the_weekly_check_in_by_default_and_other_exercises_once(app, factory, clock):
     couple = factory.couple()
     client = signed_in(app, couple.counselor)

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("ta_counselor", __name__)
 
-from . import views, invitation_views, library_views, session_views, summary_views, care_views  # noqa: E402,F401  (their routes join bp; they import it from here)
+from . import views, invitation_views, library_views, series_views, session_views, summary_views, care_views  # noqa: E402,F401  (their routes join bp; they import it from here)

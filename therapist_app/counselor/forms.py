@@ -6,6 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..form_base import Form
 from ..models.couple import STAGES
+from ..services.series import MAX_INTERVAL_WEEKS
 from ..validators import limited_text, trimmed
 
 
@@ -47,6 +48,16 @@ class AssignForm(Form):
     repeat_until = DateField("Repeat until (optional)", validators=[Optional()], render_kw={"type": "date"})
     repeat_count = IntegerField("Or a number of times (optional)", validators=[Optional()],
                                 description="Without either, it repeats until you stop it on this page.")
+
+
+class SeriesScheduleForm(Form):
+    """When repeating homework is due from the next one on (services.series.change_schedule)."""
+    next_due = DateField("Next one due", validators=[DataRequired("Please choose a date.")],
+                         render_kw={"type": "date"}, description="Every later one falls on the same weekday.")
+    interval_weeks = SelectField("Repeats", coerce=int, choices=[(1, "Every week")] + [
+        (n, f"Every {n} weeks") for n in range(2, MAX_INTERVAL_WEEKS + 1)])
+    until = DateField("Until (optional)", validators=[Optional()], render_kw={"type": "date"},
+                      description="Leave empty to repeat it until you stop it.")
 
 
 class PacingForm(Form):

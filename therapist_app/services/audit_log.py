@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "record_agreement": "Recorded an agreement", "mark_reviewed": "Marked answers reviewed",
     "release_answers": "Released answers", "create_series": "Started repeating homework",
     "cancel_series": "Stopped repeating homework", "update_series_version": "Moved repeating homework to a new version",
+    "change_series_schedule": "Changed when repeating homework is due",
     "publish_worksheet": "Published a worksheet", "schedule_session": "Scheduled a session",
     "reschedule_session": "Changed a session", "session_held": "Marked a session held",
     "session_missed": "Marked a session missed", "session_cancelled": "Cancelled a session",

@@ -159,7 +159,8 @@ def series_of_couple(couple_id: int) -> list[AssignmentSeries]:
     return list(session.scalars(_COUPLES_SERIES, {"couple_id": couple_id}))
 
 
-def _series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:
+def series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:
+    """A series of a couple this counselor may change (in care); not found for anyone else."""
     series = session.get(AssignmentSeries, series_id)
     if series is None:
         raise NotFoundError("series")
@@ -169,7 +170,7 @@ def _series_for_counselor(counselor: User, series_id: int) -> AssignmentSeries:
 
 def cancel_series(counselor: User, series_id: int) -> AssignmentSeries:
     """No more instances. Those already given stay, with everything the partners wrote."""
-    series = _series_for_counselor(counselor, series_id)
+    series = series_for_counselor(counselor, series_id)
     series.status, series.cancelled_at, series.next_create_on = SERIES_CANCELLED, utcnow(), None
     record(counselor.id, "cancel_series", series)
     session.commit()
@@ -183,12 +184,40 @@ def newer_version(series: AssignmentSeries) -> WorksheetVersion | None:
 
 def use_newest_version(counselor: User, series_id: int) -> AssignmentSeries:
     """Later instances use the worksheet's newest version; those already given keep theirs."""
-    series = _series_for_counselor(counselor, series_id)
+    series = series_for_counselor(counselor, series_id)
     latest = newer_version(series)
     if latest is not None:
         series.worksheet_version_id = worksheets.usable_version(counselor, latest.id).id
         record(counselor.id, "update_series_version", series)
         session.commit()
+    return series
+
+
+def last_given_due(series: AssignmentSeries) -> date | None:
+    return series.due_on(series.next_period - 1) if series.next_period > 0 else None
+
+
+def change_schedule(counselor: User, series_id: int, next_due: date, interval_weeks: int,
+                    until: date | None) -> AssignmentSeries:
+    """From the next instance not yet given: due on `next_due` (its weekday from then on), every
+    `interval_weeks`, until `until` (or until stopped). Instances already given keep their dates and
+    everything written in them; the periods go on counting, so "N times" still counts them all."""
+    series = series_for_counselor(counselor, series_id)
+    if not series.is_active:
+        raise RuleError("This repeating exercise has stopped. Assign it again to start a new one.")
+    today = today_in(counselor.timezone)
+    last = last_given_due(series)
+    if next_due < today or (last is not None and next_due <= last):
+        after = f"after {last:%A %-d %B}, the last one given" if last is not None and last >= today else "today or later"
+        raise RuleError(f"Choose a next due date {after}.", field="next_due")
+    _check(Recurrence(interval_weeks=interval_weeks, until=until, count=series.max_count), next_due)
+    # due_on(period) = first_due + interval * period: anchored so that the next period falls on next_due.
+    series.first_due = next_due - timedelta(weeks=interval_weeks * series.next_period)
+    series.interval_weeks, series.until = interval_weeks, until  # `_check`: the next period is within `until`
+    series.next_create_on = series.due_on(series.next_period) - LEAD
+    record(counselor.id, "change_series_schedule", series)
+    _create_due(series, today, utcnow(), from_counselor=True)  # the next one, if its week has come
+    session.commit()
     return series
 
 
