@@ -132,3 +132,39 @@ def test_the_review_step_tells_the_partner_the_rule_that_applies(app, factory):
     review = partner.get(f"/my/homework/{gated.id}/review").get_data(as_text=True)
     assert "Your partner will see this after your counselor has read it with you." in review
     assert "Your partner will see this after you have both submitted." not in review
+
+
+def test_keep_this_for_my_counselor_chosen_after_sending_is_kept_and_never_released(app, factory):
+    """Back on the review page after sending, a partner ticked "Keep this for my counselor only" and
+    was thanked, but nothing was stored: the same answers and revision counted as a double click, and
+    the counselor's "Release everything" then sent the answer to the other partner."""
+    couple = factory.couple(hurt="a")
+    assignment = factory.assign(couple, "honest-conversation")
+    _both_submit(app, couple, assignment)
+    kai = signed_in(app, couple.partner_b)
+    assert submit(kai, assignment.id, hold_back=["what_would_make_it_worthwhile"]).status_code == 302
+    assert submit(kai, assignment.id, hold_back=["what_would_make_it_worthwhile"]).status_code == 302  # twice: no harm
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert "MARKER-KAI: what_would_make_it_worthwhile" not in page[page.index("Released after your review"):]
+    assert _release(app, couple, assignment, action="all").status_code == 302
+    reachable = _everything_partner_a_can_reach(app, couple, assignment)
+    assert "MARKER-KAI: what_would_make_it_worthwhile" not in reachable
+
+
+def test_an_answer_rewritten_after_its_release_waits_for_the_counselor_again(app, factory):
+    """Released once, an answer went on to the other partner however it was rewritten, unread by the
+    counselor: a partner could replace what was read together with something said in anger."""
+    couple = factory.couple(hurt="a")
+    assignment = factory.assign(couple, "honest-conversation")
+    _both_submit(app, couple, assignment)
+    assert _release(app, couple, assignment, action="all").status_code == 302
+    kai = signed_in(app, couple.partner_b)
+    kai.partner_id = couple.partner_b_id
+    answer_everything(kai, assignment, text="REWRITTEN-IN-ANGER")
+    assert submit(kai, assignment.id).status_code == 302
+    robin_reads = signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    assert "REWRITTEN-IN-ANGER" not in robin_reads
+    page = signed_in(app, couple.counselor).get(f"/counselor/assignments/{assignment.id}").get_data(as_text=True)
+    assert "REWRITTEN-IN-ANGER" in page[page.index("Released after your review"):page.index("Release everything shown")]
+    assert _release(app, couple, assignment, action="all").status_code == 302
+    assert "REWRITTEN-IN-ANGER" in signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True)

@@ -226,7 +226,12 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     # Answers to questions a later choice hid are not part of what is submitted: the partner changed
     # course, and no one reads what they were no longer asked.
     answers = _only(response.draft, {f.id for f in fields})
-    if response.is_submitted and response.submitted == answers and revision == response.revision:
+    shareable = {f.id for f in fields if visibility.effective_visibility(assignment, f) == "shared"}
+    kept_back = sorted(set(held_back) & shareable)
+    # The same answers, revision and choice of what to keep back: a double click, or a resent form. A
+    # new "keep this for my counselor" on a sent answer is a change, and is kept (it was dropped here).
+    if response.is_submitted and response.submitted == answers and revision == response.revision \
+            and kept_back == sorted(response.held_back or ()):
         return response
     if revision != response.revision:
         raise RuleError("Your answers changed after you opened the review. Please review them once more.")
@@ -236,12 +241,12 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if too_long_fields(fields, response.draft):
         raise RuleError("Some answers are longer than they can be. Please shorten them, then submit.")
 
-    shareable = {f.id for f in fields if visibility.effective_visibility(assignment, f) == "shared"}
     if response.submitted is not None:
         session.add(ResponseRevision(response_id=response.id, kind="submitted",
                                      content={**response.submitted, "held_back": response.held_back}))
+        _unrelease_changed(assignment, partner, response.submitted, answers)
     response.submitted = answers
-    response.held_back = sorted(set(held_back) & shareable)
+    response.held_back = kept_back
     response.status = STATUS_SUBMITTED
     response.submitted_at = utcnow()
     response.risk_flagged = has_risk_answer(definition, response.submitted, practice_risk_choice(assignment, definition))
@@ -252,6 +257,19 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response
+
+
+def _unrelease_changed(assignment: Assignment, partner: User, before: dict, after: dict) -> None:
+    """An answer the counselor released, then changed: the new words wait for the counselor again.
+    Released once, an answer went on to the other partner however it was rewritten, unread."""
+    if not assignment.waits_for_release or not assignment.released_fields:
+        return
+    changed = {field_id for part in ("values", "states")
+               for field_id in set(before[part]) | set(after[part])
+               if before[part].get(field_id) != after[part].get(field_id)}
+    stale = {visibility.released_key(partner.id, field_id) for field_id in changed}
+    if stale & set(assignment.released_fields):
+        assignment.released_fields = [key for key in assignment.released_fields if key not in stale]
 
 
 def _only(answers: dict, field_ids: set) -> dict:
