@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpers import answer_check_in_with_risk
+from helpers import answer_check_in_with_risk, answer_everything
 from support import csrf_token, pdf_text, signed_in
 from therapist_app.engine.presentation import definition_of
 from therapist_app.extensions import session as db_session
@@ -177,14 +177,23 @@ def test_not_yet_from_one_partner_holds_the_exercise_for_both_and_only_the_couns
     assert "Not yet" in gate
     b.post(f"/my/homework/{assignment.id}/readiness",
            data={"csrf_token": csrf_token(b), "ready": "yes"})
+    b.partner_id = couple.partner_b_id
+    answer_everything(b, assignment, text="B-STARTED")  # a draft of B's, before A says "not yet"
     a.post(f"/my/homework/{assignment.id}/readiness",
            data={"csrf_token": csrf_token(a), "ready": "no"})
     b_list = b.get("/my/").get_data(as_text=True)
-    assert "Not started yet" in b_list and "not yet" not in b_list.replace("Not started yet", "")
+    # Neutral, and true: B's draft is not "not started", and nothing says whose "not yet" it is.
+    assert "Not open right now" in b_list and "Not started yet" not in b_list and "not yet" not in b_list
     held = b.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
-    assert "open yet. Your counselor will talk it through with you." in held
+    assert "open right now. Anything you have written in it is kept" in held
     counselor_page = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
-    assert "Said “not yet”" in counselor_page
+    assert "Said “not yet”" in counselor_page and "Waits: the other said “not yet”" in counselor_page
+    # A can say "ready" later: the question is asked again (it was never asked again, and A was stuck).
+    again = a.get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+    assert "Last time you said “not yet”" in again and "I feel ready now" in again
+    a.post(f"/my/homework/{assignment.id}/readiness", data={"csrf_token": csrf_token(a), "ready": "yes"})
+    assert "In progress" in b.get("/my/").get_data(as_text=True)
+    assert "B-STARTED" in b.get(f"/my/homework/{assignment.id}/review").get_data(as_text=True)  # kept
 
 
 def test_a_paused_couple_sees_the_same_neutral_line_and_no_joint_homework(app, factory):

@@ -2,6 +2,7 @@
 the service has already filtered what this partner may see."""
 from dataclasses import dataclass
 
+from ..models.response import NOT_YET
 from ..visibility import effective_visibility
 from ..engine.completeness import is_answered
 from ..engine.fields import STATE_LABELS, kind_of
@@ -32,7 +33,8 @@ def gate_for(page, args) -> str | None:
         return None
     if page.definition.policy.gate:
         return page.definition.policy.gate
-    if page.definition.readiness_check and (page.response is None or page.response.readiness is None):
+    # Asked again while this partner's answer is "not yet": it was their only way to say they are ready.
+    if page.definition.readiness_check and (page.response is None or page.response.readiness in (None, NOT_YET)):
         return "readiness"
     return None
 

@@ -17,11 +17,15 @@ STATUS_NOT_STARTED = "not_started"
 STATUS_IN_PROGRESS = "draft"
 STATUS_SUBMITTED = "submitted"
 STATUS_ON_HOLD_BY_ME = "on_hold"
+# Held by the other partner's "not yet": said in the same neutral words the exercise's page uses (the
+# readiness answer is the counselor's alone). "Not started yet" was untrue of a partner's draft.
+STATUS_HELD = "held"
 STATUS_LABELS = {
     STATUS_NOT_STARTED: "Not started yet",
     STATUS_IN_PROGRESS: "In progress",
     STATUS_SUBMITTED: "Submitted",
     STATUS_ON_HOLD_BY_ME: "You said “not yet”",
+    STATUS_HELD: "Not open right now",
 }
 
 
@@ -30,7 +34,7 @@ class HomeworkItem:
     assignment: Assignment
     definition: object
     status: str
-    held: bool  # a readiness "not yet" holds this exercise; the partner sees only "not started yet"
+    held: bool  # a readiness "not yet" holds this exercise; the other partner sees "not open right now"
     submitted_at: datetime | None = None  # when this partner submitted it (the done list says so)
 
     @property
@@ -155,7 +159,8 @@ def _items(partner: User, lists: list[list[Assignment]], waiting: bool) -> list[
 def partner_status(assignment: Assignment, mine: ResponseState | None, all_responses: dict) -> tuple[str, bool]:
     if mine is not None and mine.readiness == NOT_YET:
         return STATUS_ON_HOLD_BY_ME, True
-    held = any(r.readiness == NOT_YET for r in all_responses.values())
-    if held or mine is None or mine.revision == 0:
-        return STATUS_NOT_STARTED, held
+    if any(r.readiness == NOT_YET for r in all_responses.values()):
+        return STATUS_HELD, True
+    if mine is None or mine.revision == 0:
+        return STATUS_NOT_STARTED, False
     return (STATUS_SUBMITTED if mine.is_submitted else STATUS_IN_PROGRESS), False

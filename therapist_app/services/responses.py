@@ -21,7 +21,10 @@ from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 CLOSED = "Your counselor has closed this exercise, so it can't be changed now. Everything you saved is kept."
 REVIEWED = "Your counselor has already reviewed this answer, so it can't be changed now."
 PAUSED = "Your counselor will talk with you about next steps."
-HELD = "This exercise isn't open yet. Your counselor will talk it through with you."
+HELD = ("This exercise isn't open right now. Anything you have written in it is kept, and your counselor will "
+        "talk it through with you.")
+SAID_NOT_YET = ("You said “not yet” to this exercise, so it waits. When you feel ready, open it from My homework "
+                "and say so; everything you have written is kept.")
 # The same words for both partners, whoever has or hasn't finished, whatever was answered.
 WAITING = "More exercises will appear here after your counselor has checked in with you both."
 CHECK_IN_SENT = "Your counselor will read this. If you would like to add something, you can do that here."
@@ -222,7 +225,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     assignment, definition, response = _editable_response(partner, assignment_id)
     fields = fields_for(definition, answering_role(assignment.couple, partner.id, response), response.draft)
     if definition.readiness_check and _readiness_hold(assignment):
-        raise RuleError(HELD)
+        raise RuleError(SAID_NOT_YET if response.readiness == NOT_YET else HELD)
     # Answers to questions a later choice hid are not part of what is submitted: the partner changed
     # course, and no one reads what they were no longer asked.
     answers = _only(response.draft, {f.id for f in fields})

@@ -17,7 +17,7 @@ from ..models.assignment import STATUS_OPEN
 from ..models.response import STATUS_SUBMITTED, answering_role, unread_by_counselor_clause
 from ..security.audit import record
 from . import audit_log
-from .homework_list import STATUS_LABELS, partner_status
+from .homework_list import STATUS_HELD, STATUS_LABELS, STATUS_ON_HOLD_BY_ME, partner_status
 from .response_states import ResponseState, responses_by_assignment
 from .risk import is_risk_answer
 
@@ -53,6 +53,10 @@ _SENT = (select(func.count(Response.id)).where(Response.assignment_id == Assignm
                                                Response.status == STATUS_SUBMITTED).scalar_subquery())
 _OUTSTANDING = and_(Assignment.status == STATUS_OPEN, Assignment.series_id.is_(None),
                     _SENT < case((Assignment.assignee_id.is_(None), 2), else_=1))
+
+
+# The counselor reads who said "not yet", and that the other waits for it (the partners read neutral words).
+_COUNSELORS_LABELS = {STATUS_ON_HOLD_BY_ME: "Said “not yet”", STATUS_HELD: "Waits: the other said “not yet”"}
 
 
 def is_outstanding(row: AssignmentRow) -> bool:
@@ -118,9 +122,7 @@ def couple_homework(counselor: User, couple_id: int, everything: bool = True) ->
             if not assignment.assigned_to(partner.id):
                 continue
             status, _ = partner_status(assignment, mine.get(partner.id), mine)
-            if mine.get(partner.id) is not None and mine[partner.id].readiness == "not_yet":
-                status = "on_hold"
-            label = STATUS_LABELS[status] if status != "on_hold" else "Said “not yet”"
+            label = _COUNSELORS_LABELS.get(status) or STATUS_LABELS[status]
             cells[partner.id] = PartnerCell(status, label, mine.get(partner.id))
         definition = definition_of(assignment.worksheet_version)
         rows.append(AssignmentRow(assignment, definition, cells,
