@@ -503,6 +503,19 @@ def test_none_of_these_ticked_with_another_choice_is_refused_next_to_the_questio
     assert kept.status_code == 302
 
 
+def test_none_for_now_and_not_sure_stand_alone_in_the_closeness_question_of_new_boundaries(app, factory):
+    """"None for now, Holding hands" was saved and printed for the counselor: an answer that says two things."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    definition = definition_of(assignment.worksheet_version)
+    section = next(view.index for view in sections_for(definition, None)
+                   if any(f.id == "closeness_ok_now" for f in view.fields))
+    partner = signed_in(app, couple.partner_a)
+    for alone in ("none_for_now", "not_sure"):
+        refused = save_section(partner, assignment.id, {"closeness_ok_now": [alone, "holding_hands"]}, section=section)
+        assert refused.status_code == 422 and "can't go with other choices." in _text(refused).replace("&#39;", "'")
+
+
 def test_after_25_weeks_of_sessions_the_summaries_come_twenty_a_page_newest_first(app, factory):
     couple = factory.couple()
     weeks_of_sessions(couple, 25)
@@ -519,3 +532,29 @@ def test_after_25_weeks_of_sessions_the_summaries_come_twenty_a_page_newest_firs
         assert browser.get("/my/summaries?page=0").headers["Location"].endswith("/my/summaries")
     other = factory.couple()
     assert "hasn't shared a summary yet" in _text(signed_in(app, other.partner_a).get("/my/summaries"))
+
+
+def test_after_sending_each_answer_says_who_reads_it_counselor_only_ones_too(app, factory):
+    """Shared answers were labelled after sending and counselor-only ones were not: an anxious partner
+    could not tell whether the other would read them."""
+    couple = factory.couple(hurt="a")
+    assignment = factory.assign(couple, "honest-conversation")
+    definition = definition_of(assignment.worksheet_version)
+    partner = signed_in(app, couple.partner_a)
+    partner.partner_id = couple.partner_a_id
+    role = couple.role_of(couple.partner_a_id)
+    private = next(f for view in sections_for(definition, role) for f in view.fields
+                   if f.visibility == "counselor" and f.type == "long_text")
+    answer_everything(partner, assignment, text="PRIVATE-WORDS")
+    submit(partner, assignment.id)
+    page = _text(partner.get(f"/my/homework/{assignment.id}"))
+    item = page[page.index(f"PRIVATE-WORDS: {private.id}"):]
+    assert item.index("Only your counselor sees this.") < item.index("</dd>")
+
+
+def test_the_skip_choice_of_a_question_ending_in_a_question_mark_is_read_out_with_one(app, factory):
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    partner = signed_in(app, couple.partner_a)
+    pages = "".join(_text(partner.get(f"/my/homework/{assignment.id}?edit=1&section={n}")) for n in range(4))
+    assert "How would you like to answer “" in pages and "?”?" not in pages
