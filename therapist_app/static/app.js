@@ -286,6 +286,36 @@
     });
   }
 
+  // Tables of rows: "Add a row" copies the last row, empty, with the next row's number in its names
+  // (what WTForms reads back), up to the table's most. Only two blank rows came with the page, and
+  // nothing said how to get a third.
+  document.querySelectorAll(".rows[data-max-rows]").forEach(function (table) {
+    var hint = table.parentNode.querySelector(".rows-more");
+    if (!hint) return;
+    var most = parseInt(table.dataset.maxRows, 10);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "add-row";
+    button.textContent = "Add a row";
+    hint.replaceWith(button);
+    button.addEventListener("click", function () {
+      var rows = table.querySelectorAll(".row-entry"), index = rows.length;
+      var copy = rows[index - 1].cloneNode(true);
+      copy.querySelectorAll(".errors, [role=alert], .limit-count").forEach(function (node) { node.remove(); });
+      copy.querySelectorAll("[id], [name], [for]").forEach(function (node) {
+        ["id", "name", "for"].forEach(function (attribute) {
+          var value = node.getAttribute(attribute);
+          if (value) node.setAttribute(attribute, value.replace(/-\d+-(?=[^-]*$)/, "-" + index + "-"));
+        });
+        if (node.matches("input, textarea")) { node.value = ""; node.removeAttribute("aria-invalid"); node.removeAttribute("aria-describedby"); }
+      });
+      copy.querySelector(".row-number").textContent = "Row " + (index + 1);
+      table.appendChild(copy);
+      copy.querySelector("input, textarea").focus();
+      button.hidden = index + 1 >= most;
+    });
+  });
+
   // Questions that follow from an earlier answer in the same part (show_if): shown as soon as the
   // answer matches. Without JavaScript they show with a hint, and the next part follows the answers.
   function chosenValues(name) {
