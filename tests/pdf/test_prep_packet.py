@@ -325,3 +325,14 @@ def test_a_night_with_nothing_to_lay_out_starts_no_pdf_worker(app, factory, monk
     assert started == [1]  # one document: one process, though two were offered
     assert "1 already ready" in runner.invoke(args=["pdf", "prep", "--date", day.isoformat()]).output
     assert started == [1]
+
+
+def test_a_table_answer_prints_as_labelled_lines_in_its_narrow_cell(app, factory):
+    """Inside a partner's column a table answer's own columns were a couple of centimetres wide, and
+    words broke in the middle ("Evenin|gs", "Locati|on sharin|g")."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    both_partners_submit(app, couple, assignment, text="Robin", text_b="Kai")
+    response = signed_in(app, couple.counselor).get(f"/counselor/couples/{couple.id}/prep.pdf")
+    text = " ".join(_pdf_text(response).split())
+    assert "Area: Robin area" in text and "What I ask for: Robin ask" in text and "What I offer: Kai offer" in text
