@@ -7,12 +7,13 @@ import time_machine
 from sqlalchemy import or_, select
 
 from sessions_support import add_session
-from support import signed_in
+from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
+from therapist_app.mail.sender import deliver_pending
 from therapist_app.models import OutboxMessage
-from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_SENT
+from therapist_app.models.base import utcnow
+from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_SENT, OUTBOX_WITHDRAWN
 from therapist_app.services import series, summaries, worksheets
-from therapist_app.services.end_of_care import IN_CARE_EMAIL
 from therapist_app.services.notices import NOTICE_HOLD, NOTICE_KINDS
 
 MONDAY = datetime(2027, 3, 1, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York, where the partners are
@@ -103,5 +104,20 @@ def test_news_from_the_counselor_joins_a_notice_waiting_for_the_evening_and_brin
     assert waiting.next_attempt_at == datetime(2027, 3, 3, 5, 5, tzinfo=timezone.utc) + NOTICE_HOLD
 
 
-def test_end_of_care_still_withdraws_every_kind_of_notice():
-    assert {f"{kind}:" for kind in NOTICE_KINDS} <= set(IN_CARE_EMAIL)
+def test_turning_the_portals_email_off_takes_back_every_email_still_waiting(app, factory):
+    """Held ten minutes (or until the evening), a notice still went out after the partner switched the
+    portal's email off, though the switch promises no email at all."""
+    couple = factory.couple()
+    factory.assign(couple, "empathy-exchange")  # a "something new" notice, held
+    partner = signed_in(app, couple.partner_a)
+    assert partner.post("/my/settings", data={"csrf_token": csrf_token(partner), "reminder_hour": "19",
+                                               "timezone": "Europe/London"}).status_code == 302
+    db_session.expire_all()
+    waiting = db_session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == couple.partner_a_id,
+                                                             OutboxMessage.status == OUTBOX_PENDING)).all()
+    assert [m.unique_key.split(":")[0] for m in waiting] == ["invite"]  # the account's own email stays
+    deliver_pending(now=utcnow() + NOTICE_HOLD)
+    db_session.expire_all()
+    statuses = {m.user_id: m.status for m in db_session.scalars(
+        select(OutboxMessage).where(OutboxMessage.unique_key.startswith("assigned:")))}
+    assert statuses == {couple.partner_a_id: OUTBOX_WITHDRAWN, couple.partner_b_id: OUTBOX_SENT}  # B kept theirs on

@@ -8,7 +8,7 @@ from ..models import User
 from ..models.base import utcnow
 from ..security.audit import record
 from ..security.passwords import hash_password, password_problem, verify_password
-from . import login_throttle, pending_saves
+from . import login_throttle, pending_saves, unsubscribe
 from ..timezones import require_timezone
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
@@ -109,7 +109,10 @@ def load_user(user_id: int, session_version: int) -> User | None:
 
 
 def update_preferences(user: User, *, email_reminders: bool, reminder_hour: int, timezone: str) -> None:
-    """Reminder preferences. Reminders are never sent at night (the form offers 08:00–20:00 only)."""
+    """Email preferences. Reminders are never sent at night (the form offers 08:00–20:00 only). Turned
+    off, the portal's email stops at once: what is queued is taken back."""
+    if user.email_reminders and not email_reminders:
+        unsubscribe.take_back_queued_email(user.id)
     user.email_reminders = email_reminders
     user.reminder_hour = min(max(reminder_hour, 8), 20)
     user.timezone = require_timezone(timezone)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..errors import RuleError
 from ..extensions import session
-from ..mail.outbox import withdraw
 from ..models import (Appointment, Assignment, AssignmentSeries, Couple, Invitation, OutboxMessage, PendingSave,
                       Response, ResponseRevision, SessionSummary, SessionTopic, User)
 from ..models.appointment import STATUS_CANCELLED, STATUS_SCHEDULED
@@ -20,16 +19,12 @@ from ..models.response import needs_attention_clause
 from ..models.user import ROLE_COUNSELOR
 from ..pdf import cache
 from ..security.audit import record
-from .reminders import REMINDER_KINDS
-from .notices import NOTICE_KINDS
-from .session_notices import SESSION_NOTICE_KINDS
+from .unsubscribe import take_back_queued_email
 
 UNREAD_FIRST = ("{count} private answer{s} that need{verb} attention {have} not been read yet. Please read "
                 "{them} on the couple's page (marked “needs attention” or “added a note”) before archiving, so that nothing "
                 "waits unread once care has ended.")
 WRONG_NAME = "That is not the couple's name as shown on this page. Type it exactly, or leave this page to keep everything."
-# Email that only makes sense while the couple is in care: queued, not yet sent, is taken back at archiving.
-IN_CARE_EMAIL = tuple(f"{kind}:" for kind in (*NOTICE_KINDS, *SESSION_NOTICE_KINDS))
 
 
 def couple_for(actor: User, couple_id: int) -> Couple:
@@ -70,7 +65,7 @@ def archive(actor: User, couple_id: int, ip: str | None = None) -> ArchiveResult
         appointment.status = STATUS_CANCELLED
         record(actor.id, "session_cancelled", appointment, ip)
     for partner_id in (couple.partner_a_id, couple.partner_b_id):
-        withdraw([f"{name}:" for name in REMINDER_KINDS] + list(IN_CARE_EMAIL), user_id=partner_id)
+        take_back_queued_email(partner_id)
     couple.status = STATUS_ARCHIVED
     record(actor.id, "archive_couple", couple, ip)
     session.commit()

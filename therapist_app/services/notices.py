@@ -21,7 +21,7 @@ NOTICE_HOLD = timedelta(minutes=10)
 
 # What caused a notice, the first part of its key ("assigned:<assignment>:<partner>"). Each cause keeps
 # its own key, so two schedulers cannot both insert it; end of care withdraws these prefixes
-# (end_of_care.IN_CARE_EMAIL names them too).
+# and turning the portal's email off take them back (unsubscribe.take_back_queued_email).
 ASSIGNED = "assigned"
 SUMMARY = "summary"
 NOTICE_KINDS = (ASSIGNED, SUMMARY)

@@ -8,6 +8,8 @@ from ..mail.outbox import withdraw
 from ..models import User
 from ..security.audit import record
 from .links import unsubscribe_link
+from .notices import NOTICE_KINDS
+from .session_notices import SESSION_NOTICE_KINDS
 
 
 def _serializer() -> URLSafeSerializer:
@@ -30,13 +32,20 @@ def person_for(token: str) -> User:
     return user
 
 
-def turn_off_reminders(token: str, ip: str | None = None) -> User:
-    """Reminders off, and reminders already queued but not yet tried are taken back."""
+def take_back_queued_email(user_id: int) -> int:
+    """Takes back every email about the portal queued for this person and not yet tried: reminders,
+    "something new" (held ten minutes, or until a humane hour) and a moved or cancelled session. Their
+    switch is off, or their care has ended: none of it may still go out."""
     from .reminders.registry import REMINDER_KINDS
 
+    return withdraw([f"{kind}:" for kind in (*REMINDER_KINDS, *NOTICE_KINDS, *SESSION_NOTICE_KINDS)], user_id=user_id)
+
+
+def turn_off_reminders(token: str, ip: str | None = None) -> User:
+    """The portal's email off (reminders and notices alike: one switch), and what is queued taken back."""
     user = person_for(token)
     user.email_reminders = False
-    withdraw([f"{name}:" for name in REMINDER_KINDS], user_id=user.id)
+    take_back_queued_email(user.id)
     record(user.id, "reminders_off_by_link", user, ip)
     session.commit()
     return user
