@@ -64,3 +64,20 @@ def test_correcting_a_past_session_tells_the_couple_nothing(app, factory):
     assert _move(counselor, past, local_now(couple.counselor, days=-4)).status_code == 302
     post_confirm(counselor, f"/counselor/sessions/{past.id}/cancelled")
     assert _mail("session-moved:") == [] and _mail("session-cancelled:") == []
+
+
+def test_after_moves_back_and_forth_only_the_last_time_is_told(app, factory):
+    """Moved there and back again, the last move matched an earlier email's key and was never sent,
+    while the counselor read "Both partners were emailed"; and an earlier move's email still went out."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    for days in (4, 3, 4):
+        page = _move(counselor, booked, local_now(couple.counselor, days=days), follow=True).get_data(as_text=True)
+        assert "Both partners were emailed about the change" in page
+    moved = db_session.get(Appointment, booked.id)
+    waiting = [m for m in _mail("session-moved:") if m.status == OUTBOX_PENDING]
+    assert sorted(m.user_id for m in waiting) == sorted(p.id for p in couple.partners)
+    for mail in waiting:
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert format_local(moved.starts_at, partner.timezone) in mail.body

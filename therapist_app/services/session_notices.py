@@ -19,8 +19,19 @@ def _partners_to_tell(appointment: Appointment) -> list[User]:
     return [p for p in appointment.couple.partners if p.password_hash and p.email_reminders]
 
 
-def _take_back_reminders(appointment: Appointment) -> None:
-    withdraw([f"session:{appointment.id}:"])  # the day-before reminder, queued and not yet tried
+def _take_back_older_news(appointment: Appointment) -> None:
+    """The day-before reminder, and any word of an earlier change, queued and not yet tried: after two
+    quick edits only the last may go, or the couple reads a time that no longer holds."""
+    withdraw([f"{kind}:{appointment.id}:" for kind in ("session", *SESSION_NOTICE_KINDS)])
+
+
+def _tell(appointment: Appointment, kind: str, message) -> int:
+    """Queues `message(partner)` for each partner to tell; how many were queued. Keyed by the moment
+    of the change, so a session moved back to an earlier time is told again."""
+    _take_back_older_news(appointment)
+    changed_at = int(utcnow().timestamp() * 1000)
+    return sum(enqueue(partner, f"{kind}:{appointment.id}:{partner.id}:{changed_at}", message(partner)) is not None
+               for partner in _partners_to_tell(appointment))
 
 
 def tell_of_move(appointment: Appointment, was: datetime) -> int:
@@ -28,23 +39,13 @@ def tell_of_move(appointment: Appointment, was: datetime) -> int:
     one already past corrects the record, and tells the couple nothing new."""
     if appointment.starts_at == was or appointment.starts_at <= utcnow():
         return 0
-    _take_back_reminders(appointment)
-    told = _partners_to_tell(appointment)
-    for partner in told:
-        enqueue(partner, f"session-moved:{appointment.id}:{partner.id}:{int(appointment.starts_at.timestamp())}",
-                messages.appointment_moved(partner.display_name, format_local(appointment.starts_at, partner.timezone),
-                                           login_link()))
-    return len(told)
+    return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
 
 
 def tell_of_cancellation(appointment: Appointment) -> int:
     """After a session ahead was cancelled: how many partners are told."""
     if appointment.starts_at <= utcnow():
         return 0
-    _take_back_reminders(appointment)
-    told = _partners_to_tell(appointment)
-    for partner in told:
-        enqueue(partner, f"session-cancelled:{appointment.id}:{partner.id}:{int(utcnow().timestamp())}",
-                messages.appointment_cancelled(partner.display_name,
-                                               format_local(appointment.starts_at, partner.timezone), login_link()))
-    return len(told)
+    return _tell(appointment, "session-cancelled", lambda partner: messages.appointment_cancelled(
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
