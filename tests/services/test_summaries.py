@@ -230,3 +230,17 @@ def test_the_summary_form_says_check_ins_are_left_out_of_the_homework_it_lists(a
     _, _, views = summaries.preview(couple.counselor, held.id)
     titles = [item["title"] for _, view in views for item in view["homework"]]
     assert titles and not any("check-in" in title.lower() for title in titles)
+
+
+def test_a_summary_of_a_session_cancelled_afterwards_has_no_number_in_the_list_or_on_its_page(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    first = add_session(counselor, couple, hours=-30)
+    second = add_session(counselor, couple, hours=-2)
+    for held in (first, second):
+        _write(counselor, held, worked_on="WORDS")
+        post_confirm(counselor, f"/counselor/sessions/{held.id}/summary/publish")
+    post_confirm(counselor, f"/counselor/sessions/{second.id}/cancelled")
+    partner = signed_in(app, couple.partner_a)
+    listed = partner.get("/my/summaries").get_data(as_text=True)
+    assert listed.count("Session 1") == 1 and "Session 2" not in listed

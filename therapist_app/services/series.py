@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -194,7 +194,9 @@ def use_newest_version(counselor: User, series_id: int) -> AssignmentSeries:
 
 
 def last_given_due(series: AssignmentSeries) -> date | None:
-    return series.due_on(series.next_period - 1) if series.next_period > 0 else None
+    """The due date of the last one given (not worked out from the schedule: it may have changed since,
+    and periods missed while the scheduler was down were never given)."""
+    return session.scalar(select(func.max(Assignment.due_date)).where(Assignment.series_id == series.id))
 
 
 def change_schedule(counselor: User, series_id: int, next_due: date, interval_weeks: int,
@@ -210,10 +212,14 @@ def change_schedule(counselor: User, series_id: int, next_due: date, interval_we
     if next_due < today or (last is not None and next_due <= last):
         after = f"after {last:%A %-d %B}, the last one given" if last is not None and last >= today else "today or later"
         raise RuleError(f"Choose a next due date {after}.", field="next_due")
-    _check(Recurrence(interval_weeks=interval_weeks, until=until, count=series.max_count), next_due)
+    if not 1 <= interval_weeks <= MAX_INTERVAL_WEEKS:
+        raise RuleError(f"Choose every 1 to {MAX_INTERVAL_WEEKS} weeks.", field="interval_weeks")
+    if until is not None and until < next_due:
+        raise RuleError(f"“Until” is before the next due date ({next_due:%-d %B}). Please choose a later date.",
+                        field="until")
     # due_on(period) = first_due + interval * period: anchored so that the next period falls on next_due.
     series.first_due = next_due - timedelta(weeks=interval_weeks * series.next_period)
-    series.interval_weeks, series.until = interval_weeks, until  # `_check`: the next period is within `until`
+    series.interval_weeks, series.until = interval_weeks, until  # checked above: the next one is within `until`
     series.next_create_on = series.due_on(series.next_period) - LEAD
     record(counselor.id, "change_series_schedule", series)
     _create_due(series, today, utcnow(), from_counselor=True)  # the next one, if its week has come

@@ -219,7 +219,7 @@ COUPLES_PUBLISHED = (SessionSummary.appointment_id == Appointment.id, Appointmen
 # hundred summaries, each sealed. Only the page's are opened, and of each only what the partner was
 # sent (every summary is published to both partners), never the counselor's draft.
 SUMMARIES_PER_PAGE = 20
-_PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"), NUMBERED.c.number)
+_PUBLISHED_PAGE = (select(SessionSummary, func.count().over().label("total"), NUMBERED.c.number, Appointment.status)
                    .join(Appointment, Appointment.id == SessionSummary.appointment_id)
                    .join(NUMBERED, NUMBERED.c.id == Appointment.id)
                    .where(*COUPLES_PUBLISHED).options(defer(SessionSummary.draft))
@@ -240,8 +240,10 @@ def partner_summaries(partner: User, page: int = 1) -> SummaryPage:
     rows = session.execute(_PUBLISHED_PAGE, {"couple_id": couple.id, "limit": SUMMARIES_PER_PAGE,
                                              "offset": (page - 1) * SUMMARIES_PER_PAGE}).all()
     total = rows[0].total if rows else session.scalar(_PUBLISHED_COUNT, {"couple_id": couple.id})
-    return SummaryPage([PublishedSummary(s, {**s.published[str(partner.id)], "number": number}, s.published_at)
-                        for s, _, number in rows if str(partner.id) in (s.published or {})], total)
+    # A cancelled session has no number (the count beside it is the session before it's), as number_of says.
+    return SummaryPage([PublishedSummary(s, {**s.published[str(partner.id)],
+                                             "number": None if status == STATUS_CANCELLED else number}, s.published_at)
+                        for s, _, number, status in rows if str(partner.id) in (s.published or {})], total)
 
 
 def partner_summary(partner: User, summary_id: int) -> PublishedSummary:
