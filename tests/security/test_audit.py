@@ -246,6 +246,7 @@ def test_the_admin_sees_clients_in_the_log_by_number_never_by_name(app, factory)
         assert partner.display_name not in html and partner.display_name not in exported
         assert f"Client #{partner.id}" in html and f"Client #{partner.id}" in exported
         assert f'<option value="{partner.id}">Client #{partner.id}</option>' in html  # the "Who" filter too
+        assert f"Client #{partner.id} <span" not in html  # not "Client #12 (#12)"
     assert couple.counselor.display_name in html  # staff keep their names
 
 

@@ -2,6 +2,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from support import Auth, pdf_text
 
@@ -156,3 +157,16 @@ def test_every_demo_login_reaches_its_pages(app):
 
 def _links(page, prefix):
     return [int(n) for n in re.findall(re.escape(prefix) + r"(\d+)\"", page)]
+
+
+def test_a_real_practice_that_invited_a_demo_address_is_never_reset_away(app, factory):
+    """`--reset` removed every practice holding a demo login, whoever else was in it."""
+    counselor = factory.counselor()
+    factory.couple(counselor)
+    counselor.email = "counselor@demo.example"  # tried the demo address once
+    session.commit()
+    people = session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id))
+    with pytest.raises(RuntimeError, match="real people"):
+        seed_demo(reset=True)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id)) == people

@@ -2,6 +2,7 @@
 (the steps: demo_couples; the machinery they use: demo_actions; the words: demo_story)."""
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import session
 from ..models import (Appointment, Assignment, AssignmentSeries, CalendarFeed, Couple, Invitation,
@@ -15,6 +16,7 @@ from .demo_couples import DemoStory
 from .demo_story import DEMO_LOGINS, DemoLogin
 
 DEMO_PRACTICE = story.PRACTICE_NAME
+DEMO_DOMAIN = "@demo.example"  # every demo login's (RFC 2606 reserves example domains)
 
 
 def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
@@ -23,6 +25,10 @@ def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
     existing = demo_practice_ids()
     if existing and not reset:
         return False, DEMO_LOGINS
+    elsewhere = session.scalar(select(User.email).where(User.email.in_([login.login for login in DEMO_LOGINS]),
+                                                        User.practice_id.not_in(existing)).limit(1))
+    if elsewhere is not None:  # a real practice holds it: neither deleted nor given a second account
+        raise RuntimeError(f"{elsewhere} belongs to a practice with real people in it; the demo is not seeded.")
     # Every practice holding a demo login goes, so a database seeded twice by the old name lookup
     # is left with one set of demo logins again.
     for practice_id in existing:
@@ -38,7 +44,13 @@ def demo_practice_ids() -> list[int]:
     to pick either account. The logins are at demo.example, a domain reserved for examples (RFC 2606),
     so no real person's account holds one."""
     logins = [login.login for login in DEMO_LOGINS]
-    return list(session.scalars(select(User.practice_id).where(User.email.in_(logins), User.practice_id.is_not(None))
+    # Never a practice with anyone else in it: a real practice that once invited a demo address to try it
+    # would otherwise be deleted whole by `--reset`.
+    someone = aliased(User)
+    real_people = select(someone.id).where(someone.practice_id == Practice.id, someone.email.is_not(None),
+                                           ~someone.email.endswith(DEMO_DOMAIN))
+    return list(session.scalars(select(User.practice_id).join(Practice, Practice.id == User.practice_id)
+                                .where(User.email.in_(logins), ~real_people.exists())
                                 .distinct().order_by(User.practice_id)))
 
 

@@ -123,9 +123,11 @@
   function askToSignIn(then, why) {
     if (!dialog) return;
     if (then) afterSignIn.push(then);
-    var elsewhere = why === "ended_elsewhere";
+    var told = dialog.querySelector('[data-why="ended_elsewhere"]');
+    // Once told, a later 401 (the session is gone by then, so it says only "signed_out") keeps the words.
+    var elsewhere = why === "ended_elsewhere" || (dialog.open && !told.hidden);
     dialog.querySelector('[data-why="idle"]').hidden = elsewhere;
-    dialog.querySelector('[data-why="ended_elsewhere"]').hidden = !elsewhere;
+    told.hidden = !elsewhere;
     if (elsewhere) showSignOut();
     if (!dialog.open) { dialog.showModal(); dialog.querySelector("input[type=password]").focus(); }
   }
@@ -267,7 +269,8 @@
   document.addEventListener("input", function (event) {
     var box = event.target;
     if (!(box.dataset && box.dataset.limit)) return;
-    clearFieldMessage(box.closest(".has-error") || box.parentNode, box.id + "-error");
+    // A table's cell has its own message: the rest of the table keeps theirs.
+    clearFieldMessage(box.closest(".row-entry") || box.closest(".has-error") || box.parentNode, box.id + "-error");
     countAgainstLimit(box);
   });
   document.querySelectorAll("[data-limit]").forEach(function (box) {
@@ -307,7 +310,11 @@
           var value = node.getAttribute(attribute);
           if (value) node.setAttribute(attribute, value.replace(/-\d+-(?=[^-]*$)/, "-" + index + "-"));
         });
-        if (node.matches("input, textarea")) { node.value = ""; node.removeAttribute("aria-invalid"); node.removeAttribute("aria-describedby"); }
+        if (node.matches("input, textarea")) {
+          node.value = "";
+          node.textContent = "";  // a text area's own text, and an input's written value: none of the last row's words
+          ["value", "aria-invalid", "aria-describedby"].forEach(function (name) { node.removeAttribute(name); });
+        }
       });
       copy.querySelector(".row-number").textContent = "Row " + (index + 1);
       table.appendChild(copy);
