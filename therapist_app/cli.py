@@ -19,7 +19,7 @@ from .security import key_rotation
 from .security.audit_chain import verify_chain
 from .services.backup import backup, restore
 from .services.backup_file import BackupError, read_info
-from .services.demo import seed_demo
+from .services.demo import DemoNotSeeded, seed_demo
 from .services.packet_batch import prepare_day
 from .services.worksheets import sync_library
 
@@ -59,7 +59,10 @@ def worksheets_sync():
 @click.option("--reset", is_flag=True, help="Delete the demo practice's own rows and build it again from scratch.")
 def demo_seed(reset):
     """Creates the demo practice once (a practice six weeks in), and prints its logins."""
-    created, logins = seed_demo(reset=reset)
+    try:
+        created, logins = seed_demo(reset=reset)
+    except DemoNotSeeded as refusal:
+        raise click.ClickException(str(refusal)) from None
     click.echo(("Demo practice rebuilt." if reset else "Demo practice created.") if created
                else "Demo practice already there (flask demo seed --reset rebuilds it).")
     click.echo("\nDemo logins (demo data only, never real clients):")

@@ -2,7 +2,6 @@
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 from support import Auth, pdf_text
 
@@ -166,7 +165,7 @@ def test_a_real_practice_that_invited_a_demo_address_is_never_reset_away(app, fa
     counselor.email = "counselor@demo.example"  # tried the demo address once
     session.commit()
     people = session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id))
-    with pytest.raises(RuntimeError, match="real people"):
-        seed_demo(reset=True)
+    refused = app.test_cli_runner().invoke(demo_seed, ["--reset"])
+    assert refused.exit_code == 1 and "counselor@demo.example belongs to a practice with real people" in refused.output
     session.rollback()
     assert session.scalar(select(func.count()).select_from(User).where(User.practice_id == counselor.practice_id)) == people

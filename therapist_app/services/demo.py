@@ -19,6 +19,10 @@ DEMO_PRACTICE = story.PRACTICE_NAME
 DEMO_DOMAIN = "@demo.example"  # every demo login's (RFC 2606 reserves example domains)
 
 
+class DemoNotSeeded(RuntimeError):
+    """The demo can't be seeded here without touching real people's accounts."""
+
+
 def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
     """Creates the demo practice unless it exists (`reset`: rebuilds it). Returns (created, logins)."""
     worksheets.sync_library(current_app.config["THERAPIST_WORKSHEETS_DIR"])
@@ -28,7 +32,7 @@ def seed_demo(reset: bool = False) -> tuple[bool, tuple[DemoLogin, ...]]:
     elsewhere = session.scalar(select(User.email).where(User.email.in_([login.login for login in DEMO_LOGINS]),
                                                         User.practice_id.not_in(existing)).limit(1))
     if elsewhere is not None:  # a real practice holds it: neither deleted nor given a second account
-        raise RuntimeError(f"{elsewhere} belongs to a practice with real people in it; the demo is not seeded.")
+        raise DemoNotSeeded(f"{elsewhere} belongs to a practice with real people in it; the demo is not seeded.")
     # Every practice holding a demo login goes, so a database seeded twice by the old name lookup
     # is left with one set of demo logins again.
     for practice_id in existing:
