@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from pypdf import PdfReader
@@ -216,6 +217,13 @@ def browser_sign_in(page, login, password=PASSWORD):
     page.get_by_label("Email or sign-in name").fill(login)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each (empty: none)."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def signed_out_soon(page, attempts=30) -> bool:

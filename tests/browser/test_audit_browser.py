@@ -1,14 +1,9 @@
 """The practice admin reads the audit log in Chromium: filters it by its labels, pages through it,
 downloads the CSV, and meets no serious accessibility problem on the way."""
-from axe_playwright_python.sync_playwright import Axe
 
-from support import browser_sign_in
+from support import browser_sign_in, serious_accessibility_problems
 from therapist_app.extensions import session as db_session
 from therapist_app.security.audit import record
-
-
-def _serious(results):
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_the_admin_filters_the_audit_log_and_downloads_it(app, factory, new_page, tmp_path):
@@ -19,11 +14,11 @@ def test_the_admin_filters_the_audit_log_and_downloads_it(app, factory, new_page
         record(couple.counselor_id, "view_couple", couple)
     db_session.commit()
 
-    page, axe = new_page(phone=False), Axe()
+    page = new_page(phone=False)
     browser_sign_in(page, admin.email)
     page.get_by_role("link", name="Audit log").click()
     page.get_by_role("heading", name="Audit log").wait_for()
-    assert _serious(axe.run(page)) == []
+    assert serious_accessibility_problems(page) == []
 
     page.get_by_label("Who").select_option(label="Dana Counselor")
     page.get_by_label("What").select_option(label="Opened a couple's page")
@@ -34,7 +29,7 @@ def test_the_admin_filters_the_audit_log_and_downloads_it(app, factory, new_page
     page.get_by_text("Page 2 of 2", exact=True).wait_for()
     assert page.locator("tbody tr").count() == 5
     page.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
-    assert _serious(axe.run(page)) == []
+    assert serious_accessibility_problems(page) == []
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download these as CSV").click()

@@ -2,11 +2,10 @@
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import func, select
 
 from helpers import weeks_of_check_ins
-from support import PASSWORD, browser_sign_in, signed_out_soon
+from support import PASSWORD, browser_sign_in, serious_accessibility_problems, signed_out_soon
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 
@@ -104,33 +103,27 @@ def test_quick_exit_leaves_and_back_does_not_return_to_the_page(homework, new_pa
     assert signed_out_soon(page)  # the quick exit also signed the partner out on the server
 
 
-def _serious(results):
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
-
-
 def test_client_pages_have_no_serious_accessibility_violations(app, factory, new_page):
     couple = factory.couple(with_check_ins=True)
     assignment = factory.assign(couple, "empathy-exchange")
     page = new_page()
     browser_sign_in(page, couple.partner_a.email)
-    axe = Axe()
     problems = {}
     for path in ("/my/", f"/my/homework/{assignment.id}", f"/my/homework/{assignment.id}?section=1&edit=1",
                  f"/my/homework/{assignment.id}/review", "/login"):
         page.goto(path)
-        found = _serious(axe.run(page))
+        found = serious_accessibility_problems(page)
         if found:
             problems[path] = found
     check_in = page.locator("a", has_text="Check-in").first
     page.goto("/my/")
     with page.expect_navigation():  # axe needs the gate's page, not /my/ leaving
         check_in.click()
-    problems.update({"check-in gate": found} if (found := _serious(axe.run(page))) else {})
+    problems.update({"check-in gate": found} if (found := serious_accessibility_problems(page)) else {})
     weeks_of_check_ins(couple, couple.partner_a, 25)  # a long history: the pager, the whole chart
     for path in ("/my/", "/my/done", "/my/done?page=2", "/my/check-ins"):
         page.goto(path)
-        found = _serious(axe.run(page))
+        found = serious_accessibility_problems(page)
         if found:
             problems[path] = found
     assert problems == {}

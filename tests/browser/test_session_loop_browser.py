@@ -1,15 +1,8 @@
 """The session loop in Chromium: schedule, a topic from a phone, the packet, held, summary, read on phones."""
 import re
 
-from axe_playwright_python.sync_playwright import Axe
-
 from sessions_support import fill_schedule_form, in_daytime
-from support import browser_sign_in, pdf_text
-
-
-def _serious(page):
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+from support import browser_sign_in, pdf_text, serious_accessibility_problems
 
 
 def _fits_a_phone(page):
@@ -30,7 +23,7 @@ def test_the_whole_session_loop(app, factory, new_page):
     desk.get_by_role("button", name="Schedule").click()
     desk.get_by_text("The session is scheduled.").wait_for()
     session_url = desk.url
-    problems["session page"] = _serious(desk)
+    problems["session page"] = serious_accessibility_problems(desk)
 
     phone_a = new_page()
     browser_sign_in(phone_a, couple.partner_a.email)
@@ -40,7 +33,7 @@ def test_the_whole_session_loop(app, factory, new_page):
     phone_a.get_by_role("button", name="Add", exact=True).click()
     phone_a.get_by_text("Added. Your counselor will see it").wait_for()
     assert "How we talk about the weekend" in phone_a.content() and _fits_a_phone(phone_a)
-    problems["my homework"] = _serious(phone_a)
+    problems["my homework"] = serious_accessibility_problems(phone_a)
 
     desk.goto(session_url)
     with desk.expect_download() as download:
@@ -53,15 +46,15 @@ def test_the_whole_session_loop(app, factory, new_page):
     desk.get_by_role("link", name="Write the summary").click()
     desk.get_by_label("What we worked on", exact=True).fill("We practised slowing down when things get heated.")
     desk.get_by_label("A short note", exact=True).fill("You both showed real courage today.")
-    problems["summary form"] = _serious(desk)
+    problems["summary form"] = serious_accessibility_problems(desk)
     desk.get_by_role("button", name="Save and preview").click()
     desk.get_by_role("heading", name=re.compile("^Preview")).wait_for()
     assert desk.content().count("We practised slowing down") == 2
-    problems["preview"] = _serious(desk)
+    problems["preview"] = serious_accessibility_problems(desk)
     desk.get_by_role("button", name="Publish to both partners").click()
     desk.get_by_text("Published.").wait_for()
     desk.goto("/counselor/")
-    problems["dashboard"] = _serious(desk)
+    problems["dashboard"] = serious_accessibility_problems(desk)
 
     for partner in couple.partners:
         phone = new_page()
@@ -73,5 +66,5 @@ def test_the_whole_session_loop(app, factory, new_page):
         assert "We practised slowing down" in content and "real courage" in content
         assert "How we talk about the weekend" not in content
         assert _fits_a_phone(phone)
-        problems[f"summary {partner.id}"] = _serious(phone)
+        problems[f"summary {partner.id}"] = serious_accessibility_problems(phone)
     assert not any(problems.values()), problems
