@@ -14,8 +14,7 @@ from . import bp
 def series_schedule(series_id):
     counselor = signed_in_user()
     repeating = series.series_for_counselor(counselor, series_id)
-    upcoming = repeating.due_on(repeating.next_period) if repeating.has_period(repeating.next_period) else None
-    form = SeriesScheduleForm(data={"next_due": upcoming, "interval_weeks": repeating.interval_weeks,
+    form = SeriesScheduleForm(data={"next_due": series.next_due(repeating), "interval_weeks": repeating.interval_weeks,
                                     "until": repeating.until})
     if form.validate_on_submit():
         try:

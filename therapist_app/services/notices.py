@@ -27,6 +27,12 @@ SUMMARY = "summary"
 NOTICE_KINDS = (ASSIGNED, SUMMARY)
 
 
+def gets_portal_email(partner: User) -> bool:
+    """Whether the portal emails this partner about anything: they have chosen a password (an invited
+    partner has no portal yet to be told about) and kept its email on."""
+    return bool(partner.password_hash and partner.email_reminders)
+
+
 def notify_something_new(partner: User, kind: str, cause: str, not_before: datetime | None = None) -> bool:
     """Queues the notice for this partner, keyed "<kind>:<cause>", unless they get no such email (no
     password yet, or portal emails turned off) or a notice to them is still waiting untried: that one
@@ -34,7 +40,7 @@ def notify_something_new(partner: User, kind: str, cause: str, not_before: datet
     hour) if that is later. Returns whether a new notice was queued."""
     if kind not in NOTICE_KINDS:
         raise ValueError(f"not a kind of notice: {kind}")
-    if not (partner.password_hash and partner.email_reminders):
+    if not gets_portal_email(partner):
         return False
     due = utcnow() + NOTICE_HOLD
     if not_before is not None and not_before > due:

@@ -236,14 +236,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if response.is_submitted and response.submitted == answers and revision == response.revision \
             and kept_back == sorted(response.held_back or ()):
         return response
-    if revision != response.revision:
-        raise RuleError("Your answers changed after you opened the review. Please review them once more.")
-    problems = unanswered_fields(fields, response.draft)
-    if problems:
-        raise RuleError("Some questions still need an answer or a choice to skip them.")
-    if too_long_fields(fields, response.draft):
-        raise RuleError("Some answers are longer than they can be. Please shorten them, then submit.")
-
+    _refuse_unless_ready_to_send(response, fields, revision)
     if response.submitted is not None:
         session.add(ResponseRevision(response_id=response.id, kind="submitted",
                                      content={**response.submitted, "held_back": response.held_back}))
@@ -260,6 +253,16 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     _reveal_if_both_submitted(assignment)
     session.commit()
     return response
+
+
+def _refuse_unless_ready_to_send(response: Response, fields, revision: int) -> None:
+    """The review that was read is the draft now, every question is answered or skipped, none too long."""
+    if revision != response.revision:
+        raise RuleError("Your answers changed after you opened the review. Please review them once more.")
+    if unanswered_fields(fields, response.draft):
+        raise RuleError("Some questions still need an answer or a choice to skip them.")
+    if too_long_fields(fields, response.draft):
+        raise RuleError("Some answers are longer than they can be. Please shorten them, then submit.")
 
 
 def _unrelease_changed(assignment: Assignment, partner: User, before: dict, after: dict) -> None:

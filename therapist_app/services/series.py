@@ -193,6 +193,11 @@ def use_newest_version(counselor: User, series_id: int) -> AssignmentSeries:
     return series
 
 
+def next_due(series: AssignmentSeries) -> date | None:
+    """When the next one not yet given is due (None: no more will be given)."""
+    return series.due_on(series.next_period) if series.is_active and series.has_period(series.next_period) else None
+
+
 def last_given_due(series: AssignmentSeries) -> date | None:
     """The due date of the last one given (not worked out from the schedule: it may have changed since,
     and periods missed while the scheduler was down were never given)."""
@@ -283,7 +288,6 @@ def repeating_for(couple) -> list[RepeatingRow]:
     newest = worksheets.newest_version_ids([item.worksheet_version.worksheet_id for item in items])
     rows = []
     for item in items:
-        upcoming = item.due_on(item.next_period) if item.is_active and item.has_period(item.next_period) else None
         newer = newest.get(item.worksheet_version.worksheet_id, item.worksheet_version_id) != item.worksheet_version_id
-        rows.append(RepeatingRow(item, upcoming, item.is_active and newer))
+        rows.append(RepeatingRow(item, next_due(item), item.is_active and newer))
     return rows

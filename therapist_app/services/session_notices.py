@@ -6,17 +6,14 @@ from datetime import datetime
 
 from ..mail import messages
 from ..mail.outbox import enqueue, withdraw
-from ..models import Appointment, User
+from ..models import Appointment
 from ..models.base import utcnow
 from ..timezones import format_local
 from .links import login_link
+from .notices import gets_portal_email
 
 # Queued about a session, by key prefix; taken back with the couple's other email at the end of care.
 SESSION_NOTICE_KINDS = ("session-moved", "session-cancelled")
-
-
-def _partners_to_tell(appointment: Appointment) -> list[User]:
-    return [p for p in appointment.couple.partners if p.password_hash and p.email_reminders]
 
 
 def _take_back_older_news(appointment: Appointment) -> None:
@@ -31,7 +28,7 @@ def _tell(appointment: Appointment, kind: str, message) -> int:
     _take_back_older_news(appointment)
     changed_at = int(utcnow().timestamp() * 1000)
     return sum(enqueue(partner, f"{kind}:{appointment.id}:{partner.id}:{changed_at}", message(partner)) is not None
-               for partner in _partners_to_tell(appointment))
+               for partner in appointment.couple.partners if gets_portal_email(partner))
 
 
 def tell_of_move(appointment: Appointment, was: datetime) -> int:

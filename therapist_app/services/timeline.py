@@ -79,6 +79,15 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
     return events
 
 
+def _session_events(items) -> list[TimelineEvent]:
+    events = []
+    for item in items:
+        label = f"Session {item.number}" if item.number else "Session"
+        events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
+                                    appointment_id=item.appointment.id))
+    return events
+
+
 # Built once: the couple page asks on every visit (access.py says why).
 _COUPLES_TOPICS = (select(SessionTopic).where(SessionTopic.couple_id == bindparam("couple_id"))
                    .order_by(SessionTopic.created_at, SessionTopic.id))
@@ -116,11 +125,7 @@ def couple_sessions(couple: Couple, rows, whole: bool = False, complete: bool = 
     # pushed the week's events off the short timeline).
     begun = [item for item in listed.items if item.appointment.starts_at <= now]
     complete = complete and (listed.complete or len(begun) < _LATEST_BEGUN)
-    events = _homework_events(couple, rows)
-    for item in begun:
-        label = f"Session {item.number}" if item.number else "Session"
-        events.append(TimelineEvent(item.appointment.starts_at, "session", f"{label}: {item.status_label.lower()}",
-                                    appointment_id=item.appointment.id))
+    events = _homework_events(couple, rows) + _session_events(begun)
     names = {p.id: p.display_name for p in couple.partners}
     # The latest begun sessions are all loaded, so the last one not cancelled is among them unless all were.
     last_started = sessions.last_started_among([item.appointment for item in listed.items], now)
