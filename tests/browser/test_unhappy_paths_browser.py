@@ -13,6 +13,7 @@ from support import csrf_token, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response, ResponseRevision
+from therapist_app.services import practice_admin
 
 WORDS = "The last words, typed a moment ago"
 OTHER_TAB_WORDS = "Written in the other tab"
@@ -311,6 +312,31 @@ def test_a_counselor_signed_out_mid_comment_signs_in_again_in_place_and_the_comm
     db_session.expire_all()
     response = db_session.scalar(select(Response).where(Response.assignment_id == assignment.id))
     assert response.counselor_comment == comment and response.reviewed_at is not None
+
+
+def test_a_counselor_deactivated_mid_comment_is_told_so_and_offered_only_sign_out(app, factory, new_page):
+    """Told "your password was changed", a deactivated counselor tried their password in the dialog and
+    met "doesn't match". The dialog now says the practice deactivated the account, and asks for nothing."""
+    practice = factory.practice()
+    admin, counselor = factory.admin(practice), factory.counselor(practice)
+    couple = factory.couple(counselor=counselor)
+    assignment = factory.assign(couple, "empathy-exchange")
+    partner = signed_in(app, couple.partner_a)
+    answer_everything(partner, assignment)
+    submit(partner, assignment.id)
+    page = new_page(phone=False)
+    browser_sign_in(page, counselor.email)
+    page.goto(f"/counselor/assignments/{assignment.id}")
+    practice_admin.set_active(admin, counselor.id, False, transfer_to=factory.counselor(practice).id)
+    page.get_by_label("A short comment for the partner (optional)").fill("A comment never sent")
+    page.get_by_role("button", name="Mark reviewed").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("your practice has deactivated this account").wait_for()
+    assert not dialog.get_by_text("password was changed").is_visible()
+    assert not dialog.get_by_label("Password").is_visible()
+    assert not dialog.get_by_role("button", name="Sign in and continue").is_visible()
+    dialog.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login**")
 
 
 def test_side_by_side_columns_are_equal_however_long_one_answer_is(app, factory, new_page):

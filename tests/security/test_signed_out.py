@@ -11,6 +11,7 @@ from support import PASSWORD, csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.models import Response
 from therapist_app.models.base import utcnow
+from therapist_app.services import practice_admin
 
 
 def test_a_counselor_comment_posted_after_the_idle_sign_out_comes_back_on_a_calm_page(app, factory):
@@ -77,3 +78,34 @@ def test_a_device_signed_out_by_a_new_password_set_elsewhere_is_told_why(app, fa
     assert laptop.get("/my/").status_code == 200  # the device that changed it stays signed in
     stranger = app.test_client()  # no session at all: nothing to tell
     assert stranger.get("/session/alive", headers={"Accept": "application/json"}).get_json()["reason"] == "signed_out"
+
+
+def test_a_counselor_deactivated_while_signed_in_is_told_so_not_sent_to_reset_a_password(app, factory):
+    """A deactivated counselor was told "your password was changed… choose Forgot your password?", and
+    a new password then met "doesn't match": they must learn the practice closed the account, on the
+    page, in the sign-in-again dialog's answer, and at the sign-in form itself."""
+    practice = factory.practice()
+    admin, counselor_user = factory.admin(practice), factory.counselor(practice)
+    laptop, tablet = signed_in(app, counselor_user), signed_in(app, counselor_user)
+    practice_admin.set_active(admin, counselor_user.id, False)
+    alive = laptop.get("/session/alive", headers={"Accept": "application/json"})
+    assert alive.status_code == 401 and alive.get_json()["reason"] == "account_closed"
+    page = tablet.get("/counselor/", follow_redirects=True).get_data(as_text=True)
+    assert "deactivated by your practice" in page and "password was changed" not in page
+    again = laptop.post("/login.json", json={"login": counselor_user.email, "password": PASSWORD},
+                        headers={"X-CSRFToken": csrf_token(laptop), "Accept": "application/json"})
+    assert again.status_code == 403 and "deactivated by your practice" in again.get_json()["message"]
+    form = tablet.post("/login", data={"login": counselor_user.email, "password": PASSWORD,
+                                       "csrf_token": csrf_token(tablet)})
+    assert form.status_code == 403 and "deactivated by your practice" in form.get_data(as_text=True)
+    assert laptop.get("/counselor/").status_code == 302  # told, and still not let in
+
+
+def test_only_the_right_password_learns_that_an_account_was_deactivated(app, factory):
+    practice = factory.practice()
+    admin, counselor_user = factory.admin(practice), factory.counselor(practice)
+    practice_admin.set_active(admin, counselor_user.id, False)
+    guesser = app.test_client()
+    page = guesser.post("/login", data={"login": counselor_user.email, "password": "a wrong guess at it",
+                                        "csrf_token": csrf_token(guesser)}).get_data(as_text=True)
+    assert "password don&#39;t match" in page and "deactivated" not in page

@@ -148,7 +148,11 @@ def login():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except accounts.AccountDeactivated as closed:
+            form.password.errors.append(closed.message)
+            return render_template("therapist_app/auth/login.html", form=form), 403
         if user is not None and _is_someone_else(user):
             return render_template("therapist_app/auth/login.html", form=form, someone_else=SOMEONE_ELSE), 403
         if user is not None and not identity.password_sign_in_allowed(user):
@@ -167,7 +171,10 @@ def login_json():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):  # a list, a number or no JSON at all: simply not a sign-in
         data = {}
-    user = accounts.authenticate(str(data.get("login", "")), str(data.get("password", "")))
+    try:
+        user = accounts.authenticate(str(data.get("login", "")), str(data.get("password", "")))
+    except accounts.AccountDeactivated as closed:
+        return jsonify(ok=False, error="account_closed", message=closed.message), 403
     if user is None:
         return jsonify(ok=False, message=accounts.WRONG_CREDENTIALS), 401
     if _is_someone_else(user, data.get("owner")):

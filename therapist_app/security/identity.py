@@ -13,7 +13,7 @@ from ..models.user import LOGIN_ID_PREFIX, User
 from ..roles import role_of
 from ..services import accounts
 from . import host_bridge
-from .signed_out import ENDED_ELSEWHERE_KEY
+from .signed_out import SESSION_ENDED_WHY_KEY
 
 USER_KEY = "ta_user"
 LAST_SEEN_KEY = "ta_last_seen"
@@ -40,7 +40,8 @@ def _resolve() -> User | None:
     user = load_token(token) if token else None
     if token and user is None:  # signed out elsewhere, password changed, deactivated
         _forget()
-        setattr(g, ENDED_ELSEWHERE_KEY, True)  # the page tells the person why
+        closed = accounts.is_deactivated(_token_user_id(token))
+        setattr(g, SESSION_ENDED_WHY_KEY, "account_closed" if closed else "ended_elsewhere")  # the page says why
     if user is not None and not host_bridge.still_mapped(user):
         _forget()  # the host signed its user out, or no longer maps them to this person
         user = None
@@ -53,6 +54,12 @@ def _resolve() -> User | None:
 
 def load_token(token: str) -> User | None:
     """The active user a "ta:<id>:<session version>" token names, if that version is still current."""
+    parts = _token_parts(token)
+    return accounts.load_user(*parts) if parts else None
+
+
+def _token_parts(token: str) -> tuple[int, int] | None:
+    """(user id, session version) of a "ta:<id>:<session version>" token, or None if it is not one."""
     prefix, _, rest = str(token).partition(":")
     if prefix != LOGIN_ID_PREFIX:
         return None
@@ -60,7 +67,12 @@ def load_token(token: str) -> User | None:
         numeric_id, version = (int(part) for part in rest.split(":"))
     except ValueError:
         return None
-    return accounts.load_user(numeric_id, version)
+    return numeric_id, version
+
+
+def _token_user_id(token: str) -> int | None:
+    parts = _token_parts(token)
+    return parts[0] if parts else None
 
 
 # Whether this browser keeps its cookie when closed: "This is my own device" at sign-in.

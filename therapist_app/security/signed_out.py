@@ -8,24 +8,30 @@ from ..negotiation import wants_json
 from . import host_bridge
 
 # Why this browser is signed out, as its pages tell it (the sign-in dialog words each one): a quiet spell
-# ("idle"), or the account's sessions ended from elsewhere, by a new password or "sign out everywhere"
+# ("idle"); the account's sessions ended from elsewhere, by a new password or "sign out everywhere"
 # ("ended_elsewhere": a person typing would otherwise read "after a quiet spell" and never learn that
-# their password was changed, which may not have been them), or simply no session ("signed_out").
-ENDED_ELSEWHERE_KEY = "ta_ended_elsewhere"
+# their password was changed, which may not have been them); the account deactivated by the practice
+# ("account_closed": told "your password was changed", a counselor would reset a password that can't
+# open anything); or simply no session ("signed_out"). The reason lives in `g` for this request only.
+SESSION_ENDED_WHY_KEY = "ta_session_ended_why"
 ENDED_ELSEWHERE_FLASH = ("You were signed out because this account's password was changed or it was signed out on "
                          "every device. If that wasn't you, choose “Forgot your password?” below.")
+ACCOUNT_CLOSED = ("This account has been deactivated by your practice, so it can't sign in any more. "
+                  "If you need it again, please ask your practice's administrator.")
+_TOLD_ON_SIGN_IN_PAGE = {"ended_elsewhere": ENDED_ELSEWHERE_FLASH, "account_closed": ACCOUNT_CLOSED}
 
 
 def signed_out_json(expired: bool, status: int = 401):
-    reason = "ended_elsewhere" if g.get(ENDED_ELSEWHERE_KEY) else "idle" if expired else "signed_out"
+    reason = g.get(SESSION_ENDED_WHY_KEY) or ("idle" if expired else "signed_out")
     return jsonify(error="signed_out", reason=reason, message="Your session has ended. Sign in again to save."), status
 
 
 def signed_out_response(expired: bool):
     if wants_json():
         return signed_out_json(expired)
-    if g.get(ENDED_ELSEWHERE_KEY):
-        flash(ENDED_ELSEWHERE_FLASH, "info")
+    why = g.get(SESSION_ENDED_WHY_KEY)
+    if why:
+        flash(_TOLD_ON_SIGN_IN_PAGE[why], "info")
     elif expired:
         flash("You were signed out after a quiet spell, to keep things private. "
               "Everything you saved is still here.", "info")

@@ -8,11 +8,21 @@ from ..models import User
 from ..models.base import utcnow
 from ..security.audit import record
 from ..security.passwords import hash_password, password_problem, verify_password
+from ..security.signed_out import ACCOUNT_CLOSED
 from . import login_throttle, pending_saves, unsubscribe
 from ..timezones import require_timezone
 
 WRONG_CREDENTIALS = "That email (or sign-in name) and password don't match. Please try again."
 NOT_CURRENT_PASSWORD = "That is not your current password. Please type it again."
+
+
+class AccountDeactivated(RuleError):
+    """The right password for an account the practice has deactivated: told so, not "doesn't match"
+    (which sends a person to reset a password that would open nothing). Only the password's holder
+    learns that the account exists; anyone else is told that the password doesn't match."""
+
+    def __init__(self):
+        super().__init__(ACCOUNT_CLOSED, field="password")
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -24,11 +34,19 @@ def authenticate(login: str, password: str) -> User | None:
     candidates = session.scalars(
         select(User).where(or_(func.lower(User.email) == login, func.lower(User.sign_in_name) == login))
     ).all()
+    deactivated = None
     for user in candidates:
-        if verify_password(user.password_hash, password) and user.is_active_account:
+        if verify_password(user.password_hash, password):
+            if not user.is_active_account:
+                deactivated = user
+                continue
             user.last_login_at = utcnow()
             login_throttle.clear(login)
             return user
+    if deactivated is not None:
+        record(None, "login_refused_deactivated", deactivated)
+        session.commit()
+        raise AccountDeactivated()
     if not candidates:
         verify_password(None, password)  # same cost whether or not the account exists
     login_throttle.record_failure(login)  # commits
@@ -99,6 +117,12 @@ def change_password(user: User, current: str, new: str, ip: str | None = None) -
 # held for the whole request, keeps it in the session's (weak) identity map. Built once: every
 # signed-in request runs it, and building it (with its loader option) cost more than running it.
 _USER_WITH_PRACTICE = select(User).options(joinedload(User.practice)).where(User.id == bindparam("user_id"))
+
+
+def is_deactivated(user_id: int | None) -> bool:
+    """Whether this account exists and the practice has deactivated it (asked only once a cookie of
+    theirs stops working, to tell them why)."""
+    return user_id is not None and session.scalar(select(User.is_active_account).where(User.id == user_id)) is False
 
 
 def load_user(user_id: int, session_version: int) -> User | None:

@@ -23,7 +23,8 @@ PAGE_SIZE = 50
 ACTION_LABELS = {
     "login": "Signed in", "login_failed": "Failed sign-in (wrong password or unknown login)",
     "login_code_failed": "Failed sign-in (wrong two-factor code)",
-    "login_refused_locked": "Sign-in refused (too many attempts)", "logout": "Signed out",
+    "login_refused_locked": "Sign-in refused (too many attempts)",
+    "login_refused_deactivated": "Sign-in refused (account deactivated)", "logout": "Signed out",
     "password_changed": "Changed password", "password_reset_requested": "Asked for a password reset",
     "password_reset": "Chose a new password with a reset link", "invitation_accepted": "Accepted an invitation",
     "invitation_reissued": "Sent an invitation again", "two_factor_enabled": "Turned on two-factor sign-in",

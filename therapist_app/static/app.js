@@ -118,18 +118,24 @@
     return fetch(dialog.dataset.csrf, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); }).then(function (data) { setCsrf(data.csrf_token); return data.csrf_token; });
   }
-  // `why`: the server's reason for a sign-out ("ended_elsewhere": a new password or "sign out everywhere");
-  // anything else reads as the quiet spell it nearly always is.
+  // `why`: the server's reason for a sign-out ("ended_elsewhere": a new password or "sign out everywhere";
+  // "account_closed": the practice deactivated the account, so signing in again can't work); anything
+  // else reads as the quiet spell it nearly always is. Once told a reason, a later 401 (the session is
+  // gone by then, so it says only "signed_out") keeps the words.
+  var toldWhy = "idle";
   function askToSignIn(then, why) {
     if (!dialog) return;
     if (then) afterSignIn.push(then);
-    var told = dialog.querySelector('[data-why="ended_elsewhere"]');
-    // Once told, a later 401 (the session is gone by then, so it says only "signed_out") keeps the words.
-    var elsewhere = why === "ended_elsewhere" || (dialog.open && !told.hidden);
-    dialog.querySelector('[data-why="idle"]').hidden = elsewhere;
-    told.hidden = !elsewhere;
-    if (elsewhere) showSignOut();
-    if (!dialog.open) { dialog.showModal(); dialog.querySelector("input[type=password]").focus(); }
+    if (why === "ended_elsewhere" || why === "account_closed") toldWhy = why;
+    else if (!dialog.open) toldWhy = "idle";
+    dialog.querySelectorAll("[data-why]").forEach(function (words) { words.hidden = words.dataset.why !== toldWhy; });
+    var closed = toldWhy === "account_closed";
+    dialog.querySelectorAll("[data-sign-in-part]").forEach(function (part) { part.hidden = closed; });
+    if (toldWhy !== "idle") showSignOut();
+    if (!dialog.open) {
+      dialog.showModal();
+      (closed ? someoneElse.querySelector("button") : dialog.querySelector("input[type=password]")).focus();
+    }
   }
   function showSignOut() {
     someoneElse.hidden = false;
@@ -173,7 +179,7 @@
             dialog.querySelector(".code-row").hidden = false;
             dialog.querySelector("[name=code]").focus();
           }
-          if (result.data.error === "someone_else") showSignOut();
+          if (result.data.error === "someone_else" || result.data.error === "account_closed") showSignOut();
         }).catch(function () {
           error.hidden = false;
           error.textContent = "No connection. What you typed is still here; please try again in a moment.";
