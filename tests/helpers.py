@@ -49,6 +49,7 @@ def both_partners_submit(app, couple, assignment, text="My answer", text_b=None)
     browsers = {}
     for partner, words in ((couple.partner_a, text), (couple.partner_b, text if text_b is None else text_b)):
         browsers[partner.id] = browser = signed_in(app, partner)
+        browser.partner_id = partner.id  # questions asked only of the hurt, or only of the other partner
         answer_everything(browser, assignment, text=words)
         submit(browser, assignment.id)
     return browsers

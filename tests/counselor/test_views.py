@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from helpers import (answer_everything, both_partners_submit, save_section, submit, weeks_of_check_ins,
                      weeks_of_sessions)
@@ -262,6 +262,36 @@ def test_an_older_exercise_read_just_now_is_on_the_short_couple_page_and_its_tim
     title = definition_of(older.worksheet_version).title
     assert f"“{title}”" in timeline and "Showing" in page
     assert "Show the whole timeline</a>" in " ".join(timeline.split())  # not counted: the short page has not all
+
+
+def test_the_timeline_tells_when_shared_answers_waited_for_release_and_when_they_were_released(app, factory):
+    """Disclosure work released after review read "Both submitted: shared answers shown" on the day both
+    submitted, though nothing was shown until the counselor released it, and the release was never told.
+    Released long after, among twenty newer check-ins, the release is still among the latest events."""
+    couple = factory.couple(hurt="a")
+    disclosure = factory.assign(couple, "honest-conversation")
+    both_partners_submit(app, couple, disclosure)
+    counselor = signed_in(app, couple.counselor)
+    for response_id in db_session.scalars(select(Response.id).where(Response.assignment_id == disclosure.id)):
+        assert counselor.post(f"/counselor/responses/{response_id}/reviewed",
+                              data={"csrf_token": csrf_token(counselor)}).status_code == 302
+    waiting = " ".join(counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True).split())
+    title = definition_of(disclosure.worksheet_version).title
+    assert f"Both submitted “{title}”: shared answers wait for your release" in waiting
+    assert "shared answers shown" not in waiting
+    # Half a year on, twenty check-ins later, the counselor releases it.
+    long_ago = utcnow() - timedelta(days=200)
+    db_session.execute(update(Assignment).where(Assignment.id == disclosure.id)
+                       .values(created_at=long_ago, revealed_at=long_ago))
+    db_session.execute(update(Response).where(Response.assignment_id == disclosure.id)
+                       .values(submitted_at=long_ago, reviewed_at=long_ago))
+    db_session.commit()
+    weeks_of_check_ins(couple, couple.partner_a, 20)
+    released = counselor.post(f"/counselor/assignments/{disclosure.id}/release",
+                              data={"csrf_token": csrf_token(counselor), "action": "all"}, follow_redirects=True)
+    assert "Released." in released.get_data(as_text=True)
+    timeline = _card(counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True), "timeline-heading")
+    assert f"You released shared answers of “{title}”" in " ".join(timeline.split())
 
 
 def _card(page: str, heading_id: str) -> str:

@@ -1,4 +1,4 @@
-"""The couple page's timeline: sessions, assignments, submissions, reveals, reviews and topics, newest first."""
+"""The couple page's timeline: sessions, assignments, submissions, reveals, releases, reviews and topics, newest first."""
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -15,7 +15,7 @@ from . import sessions, summaries, topics
 @dataclass
 class TimelineEvent:
     at: datetime
-    kind: str        # session | assigned | submitted | revealed | reviewed | topic | summary
+    kind: str        # session | assigned | submitted | revealed | released | reviewed | topic | summary
     text: str
     appointment_id: int | None = None
     assignment_id: int | None = None
@@ -65,9 +65,7 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
         a, title = row.assignment, row.definition.title
         whom = "both partners" if a.is_joint else names.get(a.assignee_id, "")
         events.append(TimelineEvent(a.created_at, "assigned", f"Assigned “{title}” to {whom}", assignment_id=a.id))
-        if a.revealed_at:
-            events.append(TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers shown",
-                                        assignment_id=a.id))
+        events.extend(_sharing_events(a, title))
         for partner_id, cell in row.cells.items():
             response = cell.response
             if response is not None and response.submitted_at:
@@ -76,6 +74,22 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
             if response is not None and response.reviewed_at:
                 events.append(TimelineEvent(response.reviewed_at, "reviewed",
                                             f"You reviewed {names[partner_id]}'s “{title}”", assignment_id=a.id))
+    return events
+
+
+def _sharing_events(a, title: str) -> list[TimelineEvent]:
+    """When the partners' shared answers reached each other: as both submitted, or, for work the
+    counselor releases after review, when they first released some (until then, "waiting for you")."""
+    if not a.revealed_at:
+        return []
+    if not a.waits_for_release:
+        return [TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers shown",
+                              assignment_id=a.id)]
+    events = [TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers wait for your release",
+                            assignment_id=a.id)]
+    if a.released_at:
+        events.append(TimelineEvent(a.released_at, "released", f"You released shared answers of “{title}”",
+                                    assignment_id=a.id))
     return events
 
 
