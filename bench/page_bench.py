@@ -160,6 +160,8 @@ def main():
     parser.add_argument("--count", type=int, default=200, help="requests per round")
     parser.add_argument("--weeks", type=int, default=0, help="the demo partner's weeks of check-ins to add first")
     parser.add_argument("--profile", action="store_true", help="cProfile one more round, by own time")
+    parser.add_argument("--ours", action="store_true",
+                        help="with --profile: our own functions and templates only, by time spent in each and below")
     parser.add_argument("--sessions", type=int, default=0, help="the demo couple's weeks of sessions to add first")
     parser.add_argument("--packet", action="store_true", help="the demo couple's prep packet instead of pages")
     args = parser.parse_args()
@@ -184,7 +186,10 @@ def main():
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(lambda: [client.get(path) for _ in range(args.count)])
-            pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+            if args.ours:
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(r"therapist_app|templates", 40)
+            else:
+                pstats.Stats(profile).sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from therapist_app.mail import messages
 from therapist_app.mail.outbox import enqueue
 from therapist_app.models import Appointment, OutboxMessage
 from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
-from therapist_app.timezones import format_local
+from therapist_app.timezones import format_local, to_local
 
 
 def _move(client, appointment, when_local, follow=False):
@@ -81,3 +81,48 @@ def test_after_moves_back_and_forth_only_the_last_time_is_told(app, factory):
     for mail in waiting:
         partner = next(p for p in couple.partners if p.id == mail.user_id)
         assert format_local(moved.starts_at, partner.timezone) in mail.body
+
+
+def _edit(client, appointment, **changes):
+    """Posts the session's own time with these changes (mode, video_link, duration_minutes)."""
+    when = local_now_of(appointment)
+    data = {"csrf_token": csrf_token(client), "day": when.strftime("%Y-%m-%d"), "start_time": when.strftime("%H:%M"),
+            "duration_minutes": "50", "mode": "in_person", "video_link": "", **changes}
+    return client.post(f"/counselor/sessions/{appointment.id}/edit", data=data, follow_redirects=True)
+
+
+def local_now_of(appointment):
+    return to_local(appointment.starts_at, appointment.couple.counselor.timezone)
+
+
+def test_a_session_ahead_moved_to_video_tells_the_couple_how_they_will_meet_and_keeps_the_reminder(app, factory):
+    """Changed from in person to video at the same time, the couple was told nothing: they could have
+    driven to the office. Told now, without the link itself; the day-before reminder still holds."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    for partner in couple.partners:
+        enqueue(partner, f"session:{booked.id}:{partner.id}:{int(booked.starts_at.timestamp())}",
+                messages.appointment_soon(partner.display_name, "the time", "link", "off"))
+    db_session.commit()
+    link = "https://video.example.org/room-4471"
+    page = _edit(counselor, booked, mode="video", video_link=link).get_data(as_text=True)
+    assert "Both partners were emailed about the change" in page
+    told = _mail("session-changed:")
+    assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
+    assert all("it will now be by video" in m.body and link not in m.body for m in told)
+    assert {m.status for m in _mail(f"session:{booked.id}:")} == {OUTBOX_PENDING}
+    assert _mail("session-moved:") == []
+    # A new link, then a longer session: only the latest word waits to go, and it names both.
+    _edit(counselor, booked, mode="video", video_link=link + "-b")
+    _edit(counselor, booked, mode="video", video_link=link + "-c", duration_minutes="80")
+    waiting = [m for m in _mail("session-changed:") if m.status == OUTBOX_PENDING]
+    assert len(waiting) == 2 and all("a new video link; it will now last 80 minutes" in m.body for m in waiting)
+
+
+def test_saving_a_session_unchanged_emails_no_one(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    page = _edit(counselor, booked).get_data(as_text=True)
+    assert "emailed" not in page and _mail("session-") == []

@@ -92,6 +92,14 @@ def appointment_moved(display_name: str, when_label: str, link: str) -> Message:
     )
 
 
+def appointment_details_changed(display_name: str, when_label: str, changes: list[str], link: str) -> Message:
+    return Message(
+        subject="Your appointment has changed",
+        body=(f"Hello {display_name},\n\nYour appointment on {when_label} has changed: {'; '.join(changes)}.\n\n"
+              f"The details are in your portal: {link}\n"),
+    )
+
+
 def appointment_cancelled(display_name: str, when_label: str, link: str) -> Message:
     return Message(
         subject="Your appointment has changed",

@@ -1,43 +1,86 @@
-"""What the couple is told when a session booked ahead changes: moved, or called off. A short, neutral
-email to each partner who gets email from the portal (the time only, never what the session is for), and
-the reminder already queued for the old time taken back. Without it, the partners learned of a move only
-by opening the portal, and a reminder could still name the old time."""
+"""What the couple is told when a session booked ahead changes: moved, called off, or met another way
+(by video instead of in person, a new video link, a new length). A short, neutral email to each partner
+who gets email from the portal (the time and how they meet, never what the session is for, nor the
+video link itself), and the reminder already queued for the old time taken back. Without it, the
+partners learned of a change only by opening the portal: a couple could drive to an office for a
+session that had moved to video."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..mail import messages
 from ..mail.outbox import enqueue, withdraw
 from ..models import Appointment
+from ..models.appointment import MODE_VIDEO
 from ..models.base import utcnow
 from ..timezones import format_local
 from .links import login_link
 from .notices import gets_portal_email
 
 # Queued about a session, by key prefix; taken back with the couple's other email at the end of care.
-SESSION_NOTICE_KINDS = ("session-moved", "session-cancelled")
+SESSION_NOTICE_KINDS = ("session-moved", "session-changed", "session-cancelled")
 
 
-def _take_back_older_news(appointment: Appointment) -> None:
-    """The day-before reminder, and any word of an earlier change, queued and not yet tried: after two
-    quick edits only the last may go, or the couple reads a time that no longer holds."""
-    withdraw([f"{kind}:{appointment.id}:" for kind in ("session", *SESSION_NOTICE_KINDS)])
+@dataclass(frozen=True)
+class Booked:
+    """What the couple was last told of a session, kept before an edit to learn what changed."""
+    starts_at: datetime
+    mode: str
+    video_link: str | None
+    duration_minutes: int
+
+    @classmethod
+    def of(cls, appointment: Appointment) -> "Booked":
+        return cls(appointment.starts_at, appointment.mode, appointment.video_link, appointment.duration_minutes)
+
+
+def _what_changed(appointment: Appointment, was: Booked) -> list[str]:
+    """The changes besides the time, in the email's words."""
+    changes = []
+    if appointment.mode != was.mode:
+        changes.append("it will now be by video" if appointment.mode == MODE_VIDEO else "it will now be in person")
+    elif appointment.mode == MODE_VIDEO and (appointment.video_link or "") != (was.video_link or ""):
+        changes.append("it has a new video link")
+    if appointment.duration_minutes != was.duration_minutes:
+        changes.append(f"it will now last {appointment.duration_minutes} minutes")
+    return changes
+
+
+def _take_back_older_news(appointment: Appointment, kinds) -> None:
+    """Email of these kinds about the session, queued and not yet tried: after two quick edits only the
+    last may go, or the couple reads a time that no longer holds."""
+    withdraw([f"{kind}:{appointment.id}:" for kind in kinds])
+
+
+# A new time (or none) makes the day-before reminder and every earlier word wrong; a new way of meeting
+# at the same time leaves the reminder and word of the time right, and only earlier such word stale.
+_STALE_AFTER = {"session-moved": ("session", *SESSION_NOTICE_KINDS),
+                "session-cancelled": ("session", *SESSION_NOTICE_KINDS),
+                "session-changed": ("session-changed",)}
 
 
 def _tell(appointment: Appointment, kind: str, message) -> int:
     """Queues `message(partner)` for each partner to tell; how many were queued. Keyed by the moment
     of the change, so a session moved back to an earlier time is told again."""
-    _take_back_older_news(appointment)
+    _take_back_older_news(appointment, _STALE_AFTER[kind])
     changed_at = int(utcnow().timestamp() * 1000)
     return sum(enqueue(partner, f"{kind}:{appointment.id}:{partner.id}:{changed_at}", message(partner)) is not None
                for partner in appointment.couple.partners if gets_portal_email(partner))
 
 
-def tell_of_move(appointment: Appointment, was: datetime) -> int:
-    """After a session's time changed: how many partners are told. Only a session still ahead: moving
-    one already past corrects the record, and tells the couple nothing new."""
-    if appointment.starts_at == was or appointment.starts_at <= utcnow():
+def tell_of_change(appointment: Appointment, was: Booked) -> int:
+    """After a session was edited: how many partners are told (of the new time, or else of how they will
+    meet). Only a session still ahead: changing one already past corrects the record, and tells the
+    couple nothing new."""
+    if appointment.starts_at <= utcnow():
         return 0
-    return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
-        partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
+    if appointment.starts_at != was.starts_at:
+        return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
+            partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
+    changes = _what_changed(appointment, was)
+    if not changes:
+        return 0
+    return _tell(appointment, "session-changed", lambda partner: messages.appointment_details_changed(
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), changes, login_link()))
 
 
 def tell_of_cancellation(appointment: Appointment) -> int:

@@ -103,7 +103,7 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
     if appointment.is_cancelled:
         raise RuleError("This session was cancelled. Schedule a new one instead.", field="day")
     starts_at, link = _checked(counselor, details)
-    was = appointment.starts_at
+    was = session_notices.Booked.of(appointment)
     appointment.starts_at, appointment.duration_minutes = starts_at, details.duration_minutes
     appointment.mode, appointment.video_link = details.mode, link
     session.flush()
@@ -112,7 +112,7 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
         warnings.append(f"It was marked {STATUS_LABELS[appointment.status].lower()}; moved to a later day, "
                         "it is scheduled again.")
         appointment.status = STATUS_SCHEDULED
-    told = session_notices.tell_of_move(appointment, was) if appointment.status == STATUS_SCHEDULED else 0
+    told = session_notices.tell_of_change(appointment, was) if appointment.status == STATUS_SCHEDULED else 0
     record(counselor.id, "reschedule_session", appointment)
     session.commit()
     return ScheduleResult(appointment, warnings, told)
