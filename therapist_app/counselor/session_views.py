@@ -24,8 +24,8 @@ def _details(form: SessionForm) -> sessions.SessionDetails:
                                    form.mode.data, form.video_link.data)
 
 
-_TOLD = {1: "One partner was emailed about the change (the time and how you meet, nothing more).",
-         2: "Both partners were emailed about the change (the time and how you meet, nothing more)."}
+_TOLD = {1: "One partner was emailed about the change (only the time and how the session is held).",
+         2: "Both partners were emailed about the change (only the time and how the session is held)."}
 
 
 def _flash_all(result) -> None:

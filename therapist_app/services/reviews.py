@@ -78,10 +78,10 @@ def _latest_answer(column):
 
 # Older homework with something newer than the newest fifteen's first assignment (sent, read, revealed,
 # released): the couple page's latest timeline events are among these rows, since fifteen "assigned"
-# events are at least as new as that first assignment. Each assignment's latest answer times as values, not an
-# EXISTS: PostgreSQL, not knowing "since when" while planning, hashed the EXISTS over every response of
-# the practice (a sequential scan of 390,000 rows in bench/scale_bench.py); a value it looks up through
-# the answers' assignment index.
+# events are at least as new as that first assignment. Each assignment's latest answer times as values,
+# not an EXISTS: PostgreSQL, not knowing "since when" while planning, hashed the EXISTS over every
+# response of the practice (a sequential scan of 390,000 rows in bench/scale_bench.py); a value it looks
+# up through the answers' assignment index.
 _ACTIVE_SINCE = or_(Assignment.revealed_at >= _NEWEST_FROM, Assignment.released_at >= _NEWEST_FROM,
                     _latest_answer(_ANSWERS.submitted_at) >= _NEWEST_FROM,
                     _latest_answer(_ANSWERS.reviewed_at) >= _NEWEST_FROM)

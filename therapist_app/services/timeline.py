@@ -1,4 +1,5 @@
-"""The couple page's timeline: sessions, assignments, submissions, reveals, releases, reviews and topics, newest first."""
+"""The couple page's timeline: sessions, assignments, submissions, reveals, releases, reviews and topics,
+newest first."""
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
