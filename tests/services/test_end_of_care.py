@@ -4,6 +4,7 @@ import csv
 import html as html_text
 import io
 import json
+import re
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -479,3 +480,24 @@ def test_a_counselor_with_only_archived_couples_may_leave_without_a_successor(ap
     assert _post(admin, page, transfer_to="").status_code == 302
     assert not fresh(User, leaving.id).is_active_account
     assert fresh(Couple, couple.id).counselor_id == leaving.id  # the admin can move it later
+
+
+def test_a_counselor_with_no_couples_is_deactivated_from_the_page_that_asks_nothing(app, factory):
+    """The page offers no "their couples go to" for a counselor without couples, and its post was
+    refused for that missing choice, silently: the admin could not deactivate them at all."""
+    practice = factory.practice()
+    leaving = factory.counselor(practice)
+    admin = signed_in(app, factory.admin(practice))
+    page = admin.get(f"/admin/counselors/{leaving.id}/deactivate").get_data(as_text=True)
+    assert "They have no couples." in page and 'name="transfer_to"' not in page
+    assert _post(admin, f"/admin/counselors/{leaving.id}/deactivate").status_code == 302
+    assert not fresh(User, leaving.id).is_active_account
+
+
+def test_with_couples_in_care_no_successor_is_chosen_for_the_admin(app, factory):
+    couple = factory.couple()
+    factory.counselor(couple.counselor.practice)
+    admin = signed_in(app, factory.admin(couple.counselor.practice))
+    page = admin.get(f"/admin/counselors/{couple.counselor.id}/deactivate").get_data(as_text=True)
+    assert re.search(r'<option[^>]*value=""[^>]*>Choose a counselor</option>', page)
+    assert "No one" not in page

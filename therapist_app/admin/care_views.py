@@ -81,7 +81,10 @@ def delete_couple(couple_id):
 
 def deactivate_form(admin, counselor, formdata=None) -> DeactivateForm:
     form = DeactivateForm(formdata=formdata)
-    form.transfer_to.choices = _takeover_choices(admin, counselor.id, "No one (only when they have no couple in care)")
+    in_care = any(access.couple_writable(c) for c in end_of_care.couples_of_counselor(admin, counselor.id))
+    # With couples in care, "no one" is refused: it must not be the choice already made for the admin.
+    form.transfer_to.choices = _takeover_choices(admin, counselor.id, "Choose a counselor" if in_care else
+                                                 "No one (you can move their archived couples later)")
     return form
 
 

@@ -60,7 +60,8 @@ class TransferForm(Form):
 class DeactivateForm(Form):
     """Where a leaving counselor's couples go. Empty only when they have no couple in care."""
 
-    transfer_to = SelectField("Their couples go to", coerce=str, choices=[], validate_choice=True,
+    # Not on the page when they have no couples: then nothing posted means no one.
+    transfer_to = SelectField("Their couples go to", coerce=str, choices=[], validate_choice=True, default="",
                               description="Every couple of theirs, archived ones too, moves with all their records.")
 
 
