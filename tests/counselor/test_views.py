@@ -289,7 +289,7 @@ def test_the_timeline_tells_when_shared_answers_waited_for_release_and_when_they
     weeks_of_check_ins(couple, couple.partner_a, 20)
     released = counselor.post(f"/counselor/assignments/{disclosure.id}/release",
                               data={"csrf_token": csrf_token(counselor), "action": "all"}, follow_redirects=True)
-    assert "Released." in released.get_data(as_text=True)
+    assert "shared answers." in released.get_data(as_text=True)
     timeline = _card(counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True), "timeline-heading")
     assert f"You released shared answers of “{title}”" in " ".join(timeline.split())
 

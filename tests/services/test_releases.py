@@ -79,8 +79,11 @@ def test_answers_are_released_one_at_a_time(app, factory):
     reachable = signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "MARKER-KAI: what_would_make_it_worthwhile" in reachable
     assert reachable.count("MARKER-KAI") == 1  # only the one released answer
+    assert "so more may follow" in reachable
     b_reads = signed_in(app, couple.partner_b).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
     assert "MARKER-ROBIN" not in b_reads  # nothing of Robin's was released
+    # Nothing released to Kai yet: the same words as for answers kept back, never "didn't share".
+    assert "Nothing from this exercise is shared with you right now" in b_reads and "share answers" not in b_reads
     # Then the rest: the message says how many this press released, and how many the partners see.
     counselor = signed_in(app, couple.counselor)
     page = counselor.post(f"/counselor/assignments/{assignment.id}/release",
@@ -88,7 +91,7 @@ def test_answers_are_released_one_at_a_time(app, factory):
                           follow_redirects=True).get_data(as_text=True)
     db_session.expire_all()
     in_all = len(db_session.get(Assignment, assignment.id).released_fields)
-    assert f"Released {in_all - 1} shared answers more. The partners now see {in_all} shared answers in all." in page
+    assert f"Released {in_all - 1} more shared answers ({in_all} in all)." in page
 
 
 def test_the_counselor_chooses_the_release_mode_when_assigning(app, factory):

@@ -54,11 +54,11 @@ class Released(NamedTuple):
 
     @property
     def message(self) -> str:
-        def answers(n):
-            return f"{n} shared answer{'s' if n != 1 else ''}"
+        answers = f"shared answer{'s' if self.newly != 1 else ''}"
+        # Not "the partners now see": each released answer reaches only the other partner.
         if self.newly == self.in_all:
-            return f"Released. The partners now see {answers(self.in_all)}."
-        return f"Released {answers(self.newly)} more. The partners now see {answers(self.in_all)} in all."
+            return f"Released {self.newly} {answers}."
+        return f"Released {self.newly} more {answers} ({self.in_all} in all)."
 
 
 def release(counselor: User, assignment_id: int, keys: list[str] | None) -> Released:
