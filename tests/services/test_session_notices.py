@@ -8,7 +8,7 @@ from therapist_app.extensions import session as db_session
 from therapist_app.mail import messages
 from therapist_app.mail.outbox import enqueue
 from therapist_app.models import Appointment, OutboxMessage
-from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
+from therapist_app.models.outbox import OUTBOX_PENDING, OUTBOX_SENT, OUTBOX_WITHDRAWN
 from therapist_app.timezones import format_local, to_local
 
 
@@ -110,14 +110,42 @@ def test_a_session_ahead_moved_to_video_tells_the_couple_how_they_will_meet_and_
     assert "Both partners were emailed about the change" in page
     told = _mail("session-changed:")
     assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
-    assert all("it will now be by video" in m.body and link not in m.body for m in told)
+    assert all("It will be by video (the link is in your portal), for 50 minutes." in m.body and link not in m.body
+               for m in told)
     assert {m.status for m in _mail(f"session:{booked.id}:")} == {OUTBOX_PENDING}
     assert _mail("session-moved:") == []
-    # A new link, then a longer session: only the latest word waits to go, and it names both.
-    _edit(counselor, booked, mode="video", video_link=link + "-b")
-    _edit(counselor, booked, mode="video", video_link=link + "-c", duration_minutes="80")
+    # Then a longer session, before the first word went: only the latest waits to go, and it still says
+    # video (it said only "80 minutes", and the couple never heard of video).
+    _edit(counselor, booked, mode="video", video_link=link, duration_minutes="80")
     waiting = [m for m in _mail("session-changed:") if m.status == OUTBOX_PENDING]
-    assert len(waiting) == 2 and all("a new video link; it will now last 80 minutes" in m.body for m in waiting)
+    assert len(waiting) == 2 and all("by video (the link is in your portal), for 80 minutes" in m.body for m in waiting)
+
+
+def test_moved_and_turned_to_video_in_one_save_the_email_says_both(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    was = db_session.get(Appointment, booked.id).starts_at
+    when = local_now(couple.counselor, days=4)
+    counselor.post(f"/counselor/sessions/{booked.id}/edit", data={
+        "csrf_token": csrf_token(counselor), "day": when.strftime("%Y-%m-%d"), "start_time": when.strftime("%H:%M"),
+        "duration_minutes": "50", "mode": "video", "video_link": "https://video.example.org/r"})
+    for mail in _mail("session-moved:"):
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert f"Your appointment on {format_local(was, partner.timezone)} has moved to" in mail.body
+        assert "by video" in mail.body and "https://video.example.org" not in mail.body
+
+
+def test_a_cancellation_names_the_next_session_when_one_is_booked(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=2)
+    later = add_session(counselor, couple, days=9)
+    post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
+    for mail in _mail("session-cancelled:"):
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert f"Your next appointment is on {format_local(later.starts_at, partner.timezone)}." in mail.body
+        assert "will arrange the next one" not in mail.body
 
 
 def test_saving_a_session_unchanged_emails_no_one(app, factory):
@@ -126,3 +154,38 @@ def test_saving_a_session_unchanged_emails_no_one(app, factory):
     booked = add_session(counselor, couple, days=3)
     page = _edit(counselor, booked).get_data(as_text=True)
     assert "emailed" not in page and _mail("session-") == []
+
+
+def test_a_session_cancelled_then_put_back_before_the_email_went_takes_the_email_back(app, factory):
+    """Cancelled by mistake and put back at once, the couple still got "has been cancelled" for a
+    session that was going ahead, and its day-before reminder could never be queued again."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=1)
+    reminder_key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
+    enqueue(couple.partner_a, reminder_key, messages.appointment_soon("Robin", "the time", "link", "off"))
+    db_session.commit()
+    post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
+    assert "Both partners were emailed" in counselor.get(f"/counselor/sessions/{booked.id}").get_data(as_text=True)
+    page = counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "emailed" not in page
+    assert {m.status for m in _mail("session-cancelled:")} == {OUTBOX_WITHDRAWN}
+    assert _mail("session-restored:") == []
+    assert enqueue(couple.partner_a, reminder_key, messages.appointment_soon("Robin", "t", "l", "off")) is not None
+
+
+def test_a_session_put_back_after_its_cancellation_went_out_is_told_to_go_ahead(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=2)
+    post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
+    for mail in _mail("session-cancelled:"):
+        mail.status = OUTBOX_SENT
+    db_session.commit()
+    page = counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Both partners were emailed about the change" in page
+    told = _mail("session-restored:")
+    assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
+    assert all("is going ahead after all" in m.body for m in told)

@@ -84,28 +84,34 @@ def appointment_soon(display_name: str, when_label: str, link: str, unsubscribe_
     )
 
 
-def appointment_moved(display_name: str, when_label: str, link: str) -> Message:
-    return Message(
-        subject="Your appointment has changed",
-        body=(f"Hello {display_name},\n\nYour appointment has moved to {when_label}.\n\n"
-              f"The details are in your portal: {link}\n"),
-    )
+def _appointment_news(display_name: str, news: str, link: str) -> Message:
+    # Every word about a session booked ahead: the time and how it is held, never what it is for.
+    return Message(subject="Your appointment has changed",
+                   body=f"Hello {display_name},\n\n{news}\n\nThe details are in your portal: {link}\n")
 
 
-def appointment_details_changed(display_name: str, when_label: str, changes: list[str], link: str) -> Message:
-    return Message(
-        subject="Your appointment has changed",
-        body=(f"Hello {display_name},\n\nYour appointment on {when_label} has changed: {'; '.join(changes)}.\n\n"
-              f"The details are in your portal: {link}\n"),
-    )
+def how_it_is_held(video: bool, minutes: int) -> str:
+    """Said whole in every email of a change, so that any one of them read alone is right."""
+    return f"It will be {'by video (the link is in your portal)' if video else 'in person'}, for {minutes} minutes."
 
 
-def appointment_cancelled(display_name: str, when_label: str, link: str) -> Message:
-    return Message(
-        subject="Your appointment has changed",
-        body=(f"Hello {display_name},\n\nYour appointment on {when_label} has been cancelled. Your counselor "
-              f"will arrange the next one with you.\n\nYour portal: {link}\n"),
-    )
+def appointment_moved(display_name: str, was_label: str, when_label: str, how: str, link: str) -> Message:
+    return _appointment_news(display_name, f"Your appointment on {was_label} has moved to {when_label}. {how}", link)
+
+
+def appointment_details_changed(display_name: str, when_label: str, how: str, link: str) -> Message:
+    return _appointment_news(display_name, f"Your appointment on {when_label} has changed. {how}", link)
+
+
+def appointment_restored(display_name: str, when_label: str, how: str, link: str) -> Message:
+    return _appointment_news(display_name, f"Your appointment on {when_label} is going ahead after all: please "
+                                           f"disregard the earlier email saying it was cancelled. {how}", link)
+
+
+def appointment_cancelled(display_name: str, when_label: str, next_label: str | None, link: str) -> Message:
+    after = (f"Your next appointment is on {next_label}." if next_label
+             else "Your counselor will arrange the next one with you.")
+    return _appointment_news(display_name, f"Your appointment on {when_label} has been cancelled. {after}", link)
 
 
 def risk_alert(display_name: str, link: str) -> Message:

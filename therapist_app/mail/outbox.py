@@ -1,7 +1,7 @@
 """Queues email in the outbox table, inside the caller's transaction, at most once per unique key."""
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import session
@@ -75,3 +75,20 @@ def withdraw(key_prefixes: list[str], user_id: int | None = None) -> int:
     if user_id is not None:
         query = query.where(OutboxMessage.user_id == user_id)
     return session.execute(query.values(status=OUTBOX_WITHDRAWN)).rowcount
+
+
+def forget_withdrawn(key_prefix: str) -> int:
+    """Deletes messages taken back before they were ever tried, whose key starts with this prefix, so
+    that the same key may be queued again (a day-before reminder, once its session is back on at the
+    time it had). Nothing was sent under them; their keys alone stood in the way."""
+    return session.execute(delete(OutboxMessage).where(
+        OutboxMessage.status == OUTBOX_WITHDRAWN, OutboxMessage.attempts == 0,
+        OutboxMessage.unique_key.startswith(key_prefix, autoescape=True))).rowcount
+
+
+def ever_tried(key_prefix: str) -> bool:
+    """Whether a message with a key of this prefix was sent, or at least tried (it may have arrived)."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.unique_key.startswith(key_prefix, autoescape=True),
+        or_(OutboxMessage.status != OUTBOX_PENDING, OutboxMessage.attempts > 0),
+        OutboxMessage.status != OUTBOX_WITHDRAWN).limit(1)) is not None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..mail import messages
-from ..mail.outbox import enqueue, withdraw
+from ..mail.outbox import enqueue, ever_tried, forget_withdrawn, withdraw
 from ..models import Appointment
 from ..models.appointment import MODE_VIDEO
 from ..models.base import utcnow
@@ -17,7 +17,7 @@ from .links import login_link
 from .notices import gets_portal_email
 
 # Queued about a session, by key prefix; taken back with the couple's other email at the end of care.
-SESSION_NOTICE_KINDS = ("session-moved", "session-changed", "session-cancelled")
+SESSION_NOTICE_KINDS = ("session-moved", "session-changed", "session-cancelled", "session-restored")
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,14 @@ class Booked:
         return cls(appointment.starts_at, appointment.mode, appointment.video_link, appointment.duration_minutes)
 
 
-def _what_changed(appointment: Appointment, was: Booked) -> list[str]:
-    """The changes besides the time, in the email's words."""
-    changes = []
-    if appointment.mode != was.mode:
-        changes.append("it will now be by video" if appointment.mode == MODE_VIDEO else "it will now be in person")
-    elif appointment.mode == MODE_VIDEO and (appointment.video_link or "") != (was.video_link or ""):
-        changes.append("it has a new video link")
-    if appointment.duration_minutes != was.duration_minutes:
-        changes.append(f"it will now last {appointment.duration_minutes} minutes")
-    return changes
+def _changed_how_it_is_held(appointment: Appointment, was: Booked) -> bool:
+    """By video or in person, the video link, or the length: the changes told besides the time."""
+    return (appointment.mode != was.mode or appointment.duration_minutes != was.duration_minutes
+            or (appointment.mode == MODE_VIDEO and (appointment.video_link or "") != (was.video_link or "")))
+
+
+def _how(appointment: Appointment) -> str:
+    return messages.how_it_is_held(appointment.mode == MODE_VIDEO, appointment.duration_minutes)
 
 
 def _take_back_older_news(appointment: Appointment, kinds) -> None:
@@ -51,11 +49,13 @@ def _take_back_older_news(appointment: Appointment, kinds) -> None:
     withdraw([f"{kind}:{appointment.id}:" for kind in kinds])
 
 
-# A new time (or none) makes the day-before reminder and every earlier word wrong; a new way of meeting
-# at the same time leaves the reminder and word of the time right, and only earlier such word stale.
+# A new time (or none) makes the day-before reminder and every earlier word wrong. A new way of meeting
+# at the same time leaves the reminder right; earlier word of a move (which said how it was held then)
+# goes too, since the new email names the new time as well.
 _STALE_AFTER = {"session-moved": ("session", *SESSION_NOTICE_KINDS),
                 "session-cancelled": ("session", *SESSION_NOTICE_KINDS),
-                "session-changed": ("session-changed",)}
+                "session-restored": SESSION_NOTICE_KINDS,
+                "session-changed": ("session-moved", "session-changed")}
 
 
 def _tell(appointment: Appointment, kind: str, message) -> int:
@@ -68,24 +68,41 @@ def _tell(appointment: Appointment, kind: str, message) -> int:
 
 
 def tell_of_change(appointment: Appointment, was: Booked) -> int:
-    """After a session was edited: how many partners are told (of the new time, or else of how they will
-    meet). Only a session still ahead: changing one already past corrects the record, and tells the
-    couple nothing new."""
+    """After a session was edited: how many partners are told (of the new time, or of how it is held).
+    Each email says how the session is held in full, not only what this edit changed: an earlier word,
+    taken back before it went, may have been the one that told of video. Only a session still ahead:
+    changing one already past corrects the record, and tells the couple nothing new."""
     if appointment.starts_at <= utcnow():
         return 0
     if appointment.starts_at != was.starts_at:
         return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
-            partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
-    changes = _what_changed(appointment, was)
-    if not changes:
+            partner.display_name, format_local(was.starts_at, partner.timezone),
+            format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
+    if not _changed_how_it_is_held(appointment, was):
         return 0
     return _tell(appointment, "session-changed", lambda partner: messages.appointment_details_changed(
-        partner.display_name, format_local(appointment.starts_at, partner.timezone), changes, login_link()))
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
 
 
-def tell_of_cancellation(appointment: Appointment) -> int:
-    """After a session ahead was cancelled: how many partners are told."""
+def tell_of_cancellation(appointment: Appointment, next_one: Appointment | None) -> int:
+    """After a session ahead was cancelled: how many partners are told (and of the next one, if booked)."""
     if appointment.starts_at <= utcnow():
         return 0
     return _tell(appointment, "session-cancelled", lambda partner: messages.appointment_cancelled(
-        partner.display_name, format_local(appointment.starts_at, partner.timezone), login_link()))
+        partner.display_name, format_local(appointment.starts_at, partner.timezone),
+        next_one and format_local(next_one.starts_at, partner.timezone), login_link()))
+
+
+def tell_of_restoration(appointment: Appointment) -> int:
+    """After a cancelled session ahead was put back on: how many partners are told it goes ahead. A
+    cancellation not yet sent is simply taken back (the couple never heard of it, and hears nothing);
+    one that went out is answered with "it goes ahead after all". Either way its day-before reminder,
+    taken back at the cancellation, may go again."""
+    if appointment.starts_at <= utcnow():
+        return 0
+    forget_withdrawn(f"session:{appointment.id}:")
+    if not ever_tried(f"session-cancelled:{appointment.id}:"):
+        _take_back_older_news(appointment, ("session-cancelled",))
+        return 0
+    return _tell(appointment, "session-restored", lambda partner: messages.appointment_restored(
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))

@@ -139,12 +139,21 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
             raise RuleError(f"This session is on {format_local(appointment.starts_at, counselor.timezone, 'date')}. "
                             "It can be marked once its day has come; if it took place already, change its date first.")
         warnings.append("This session is still to come; it was marked as you asked.")
-    was_booked = appointment.status == STATUS_SCHEDULED
+    was = appointment.status
     appointment.status = status
-    told = session_notices.tell_of_cancellation(appointment) if was_booked and status == STATUS_CANCELLED else 0
+    told = _tell_of_status(appointment, was)
     record(counselor.id, f"session_{status}", appointment)
     session.commit()
     return ScheduleResult(appointment, warnings, told)
+
+
+def _tell_of_status(appointment: Appointment, was: str) -> int:
+    """Partners emailed about a session ahead called off, or put back on after it was called off."""
+    if was == STATUS_SCHEDULED and appointment.status == STATUS_CANCELLED:
+        return session_notices.tell_of_cancellation(appointment, next_session(appointment.couple_id))
+    if was == STATUS_CANCELLED and appointment.status == STATUS_SCHEDULED:
+        return session_notices.tell_of_restoration(appointment)
+    return 0
 
 
 def session_for(counselor: User, appointment_id: int) -> Appointment:
