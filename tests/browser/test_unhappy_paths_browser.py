@@ -332,6 +332,7 @@ def test_a_counselor_deactivated_mid_comment_is_told_so_and_offered_only_sign_ou
     page.get_by_role("button", name="Mark reviewed").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("your practice has deactivated this account").wait_for()
+    assert dialog.get_by_role("heading", name="You have been signed out").is_visible()  # not "sign in again"
     assert not dialog.get_by_text("password was changed").is_visible()
     assert not dialog.get_by_label("Password").is_visible()
     assert not dialog.get_by_role("button", name="Sign in and continue").is_visible()
@@ -363,6 +364,10 @@ def test_an_unused_page_veils_itself_when_the_session_ends_and_the_owner_lifts_t
     assert not page.locator("main").is_visible() or page.evaluate(
         "getComputedStyle(document.querySelector('main')).visibility") == "hidden"
     app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    # Escape closed the dialog and left a blank page with no way back but a reload: it stays open.
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert dialog.is_visible() and dialog.get_by_label("Password").is_visible()
     dialog.get_by_label("Password").fill(PASSWORD)
     dialog.get_by_role("button", name="Sign in and continue").click()
     dialog.wait_for(state="hidden")

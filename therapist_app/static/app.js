@@ -130,6 +130,7 @@
     else if (!dialog.open) toldWhy = "idle";
     dialog.querySelectorAll("[data-why]").forEach(function (words) { words.hidden = words.dataset.why !== toldWhy; });
     var closed = toldWhy === "account_closed";
+    dialog.querySelector("#signin-title").textContent = closed ? "You have been signed out" : "Please sign in again";
     dialog.querySelectorAll("[data-sign-in-part]").forEach(function (part) { part.hidden = closed; });
     if (toldWhy !== "idle") showSignOut();
     if (!dialog.open) {
@@ -145,6 +146,15 @@
     return response.json().then(function (data) { return data.reason; }, function () { return undefined; });
   }
   if (dialog) {
+    // While the page is veiled, the dialog is the only way back: Escape (or a phone's back gesture)
+    // closed it and left a blank page whose only way out was a reload, losing what was typed. A dialog
+    // over a page still shown may close: its text can be read, and the next save asks again.
+    dialog.addEventListener("cancel", function (event) {
+      if (document.body.classList.contains("veiled")) event.preventDefault();
+    });
+    dialog.addEventListener("close", function () {
+      if (document.body.classList.contains("veiled")) dialog.showModal();
+    });
     var signInForm = dialog.querySelector("form.signin-again");
     var someoneElse = dialog.querySelector("form.signin-someone-else");
     signInForm.addEventListener("submit", function (event) {
