@@ -1,6 +1,7 @@
 """A table of rows on a phone, in Chromium: "Add a row" gives a third row and more, up to the table's
 most, and what is typed in it is saved and comes back on a reload."""
-from support import browser_sign_in
+from helpers import answer_everything, submit
+from support import browser_sign_in, signed_in
 from therapist_app.engine.presentation import definition_of, sections_for
 
 
@@ -28,3 +29,22 @@ def test_a_partner_adds_rows_to_a_table_and_they_are_saved(app, factory, new_pag
         if add.is_visible():
             add.click()
     assert table.locator(".row-entry").count() == 8 and not add.is_visible()
+
+
+def test_a_sent_table_of_rows_fits_a_phone_screen(app, factory, new_page):
+    """Four columns of sentences made the page 415 px wide on a 390 px phone: it scrolled sideways and
+    the header was cut off. On a phone each row now reads as a small card, each value under its name."""
+    couple = factory.couple()
+    assignment = factory.assign(couple, "new-boundaries")
+    browser = signed_in(app, couple.partner_a)
+    answer_everything(browser, assignment, text="Somewhere quiet, after the children are asleep, with phones away")
+    assert submit(browser, assignment.id).status_code == 302
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    page.goto(f"/my/homework/{assignment.id}")
+    table = page.locator("table.rows-table").first
+    table.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    first_cell = table.locator("td").first
+    label = first_cell.get_attribute("data-label")
+    assert page.evaluate("cell => getComputedStyle(cell, '::before').content", first_cell.element_handle()) == f'"{label}"'
