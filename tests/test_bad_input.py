@@ -200,3 +200,15 @@ def test_an_invisible_nul_character_is_refused_beside_the_field_on_every_databas
     page = admin.post("/admin/practice", data={"csrf_token": csrf_token(admin), "name": "Practice", "country": "US",
                                                "paper_size": "A4", "default_timezone": "UTC", "footer_note": "\x00"})
     assert page.status_code == 200 and "invisible character that can" in page.get_data(as_text=True)
+
+
+def test_reloading_a_refused_forms_address_goes_back_to_its_page_not_a_bare_405(app, factory):
+    """A refused reschedule leaves ".../edit" in the address bar; a reload from there was a GET, met
+    with an unstyled "Method Not Allowed". It now goes to the session's page, and nothing is sent."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    reload = counselor.get(f"/counselor/sessions/{booked.id}/edit")
+    assert reload.status_code == 303 and reload.headers["Location"].endswith(f"/counselor/sessions/{booked.id}")
+    nowhere = counselor.get("/logout")  # posts only, and no page above it: a calm page, not a bare one
+    assert nowhere.status_code == 405 and "This page isn" in nowhere.get_data(as_text=True)

@@ -8,7 +8,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask, redirect, request, url_for
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
@@ -19,6 +19,7 @@ from .security.csrf import init_csrf
 from .security.crypto import KeyRing
 from .security.identity import connect_host_signals
 from .paths import INSTANCE_DIR, MIGRATIONS_DIR, TEMPLATES_DIR
+from .routing import page_a_form_was_posted_from
 from .settings import plugin_defaults
 from .state import HostCallback, PluginState
 
@@ -196,3 +197,10 @@ def _whole_app_hardening(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(error):
         return render_template("therapist_app/errors/not_found.html"), 404
+
+    @app.errorhandler(405)
+    def posts_only(error):
+        # Reloading a form's refused post from the address bar asked for its action as a page, and got
+        # a bare "Method Not Allowed": the page it came from, instead (nothing is sent again).
+        page = page_a_form_was_posted_from(request.path) if request.method == "GET" else None
+        return redirect(page, 303) if page else (render_template("therapist_app/errors/not_found.html"), 405)

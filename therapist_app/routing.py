@@ -1,5 +1,7 @@
 """URL converters for the plugin's routes. A URL is typed by anyone, so a value the database or a
 redirect header cannot take must fail to match (a 404), never reach a query or a header."""
+from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 # The largest id a BIGINT column (and SQLite's INTEGER) can hold; anything larger overflows the driver.
@@ -29,3 +31,18 @@ def register_converters(app) -> None:
     for name, converter in CONVERTERS.items():
         app.url_map.converters.setdefault(name, converter)
 
+
+
+def page_a_form_was_posted_from(path: str) -> str | None:
+    """For a GET of an address that only takes posts (a form refused with a message leaves its action,
+    ".../edit", in the address bar, and a reload from there is a GET): the page one level up, if a page
+    answers there. Else None."""
+    parent = path.rstrip("/").rpartition("/")[0]
+    if not parent:
+        return None
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(parent, method="GET")
+    except HTTPException:
+        return None
+    return request.script_root + parent

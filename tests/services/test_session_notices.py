@@ -148,14 +148,6 @@ def test_a_cancellation_names_the_next_session_when_one_is_booked(app, factory):
         assert "will arrange the next one" not in mail.body
 
 
-def test_saving_a_session_unchanged_emails_no_one(app, factory):
-    couple = factory.couple()
-    counselor = signed_in(app, couple.counselor)
-    booked = add_session(counselor, couple, days=3)
-    page = _edit(counselor, booked).get_data(as_text=True)
-    assert "emailed" not in page and _mail("session-") == []
-
-
 def test_a_session_cancelled_then_put_back_before_the_email_went_takes_the_email_back(app, factory):
     """Cancelled by mistake and put back at once, the couple still got "has been cancelled" for a
     session that was going ahead, and its day-before reminder could never be queued again."""
@@ -189,3 +181,13 @@ def test_a_session_put_back_after_its_cancellation_went_out_is_told_to_go_ahead(
     told = _mail("session-restored:")
     assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
     assert all("is going ahead after all" in m.body for m in told)
+
+
+def test_saving_a_session_unchanged_says_so_and_emails_no_one(app, factory):
+    """Saved as it was, the page said "The session was changed."."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    page = _edit(counselor, booked).get_data(as_text=True)
+    assert "Nothing was changed." in page and "The session was changed." not in page
+    assert "emailed" not in page and _mail("session-") == []

@@ -93,7 +93,8 @@ def reschedule_session(appointment_id):
         except RuleError as error:
             form.show_rule_error(error, "day")
         else:
-            flash("The session was changed.", "success")
+            flash("The session was changed." if result.changed else "Nothing was changed.",
+                  "success" if result.changed else "info")
             _flash_all(result)
             return redirect(url_for(".session_page", appointment_id=appointment_id))
     return session_page(appointment_id, session_form=form, status=422)

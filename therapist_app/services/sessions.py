@@ -37,6 +37,7 @@ class ScheduleResult:
     appointment: Appointment
     warnings: list[str] = field(default_factory=list)
     partners_told: int = 0  # emailed about the change (session_notices)
+    changed: bool = True  # False: the edit was saved as it already was
 
 
 @dataclass
@@ -112,6 +113,8 @@ def reschedule(counselor: User, appointment_id: int, details: SessionDetails) ->
         warnings.append(f"It was marked {STATUS_LABELS[appointment.status].lower()}; moved to a later day, "
                         "it is scheduled again.")
         appointment.status = STATUS_SCHEDULED
+    if session_notices.Booked.of(appointment) == was:
+        return ScheduleResult(appointment, changed=False)  # saved as it was: nothing to record, nobody to tell
     told = session_notices.tell_of_change(appointment, was) if appointment.status == STATUS_SCHEDULED else 0
     record(counselor.id, "reschedule_session", appointment)
     session.commit()
