@@ -142,8 +142,7 @@ def set_status(counselor: User, appointment_id: int, status: str) -> ScheduleRes
             raise RuleError(f"This session is on {format_local(appointment.starts_at, counselor.timezone, 'date')}. "
                             "It can be marked once its day has come; if it took place already, change its date first.")
         warnings.append("This session is still to come; it was marked as you asked.")
-    was = appointment.status
-    appointment.status = status
+    was, appointment.status = appointment.status, status
     told = _tell_of_status(appointment, was)
     record(counselor.id, f"session_{status}", appointment)
     session.commit()
