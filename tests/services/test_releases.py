@@ -5,7 +5,7 @@ from sqlalchemy import select
 from helpers import answer_everything, submit
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
-from therapist_app.models import Assignment, OutboxMessage
+from therapist_app.models import Assignment, OutboxMessage, Response
 from therapist_app.services.worksheets import version_by_slug
 
 AWAITING = "Your counselor will share this with you after your session."
@@ -171,3 +171,23 @@ def test_an_answer_rewritten_after_its_release_waits_for_the_counselor_again(app
     assert "REWRITTEN-IN-ANGER" in page[page.index("Released after your review"):page.index("Release everything shown")]
     assert _release(app, couple, assignment, action="all").status_code == 302
     assert "REWRITTEN-IN-ANGER" in signed_in(app, couple.partner_a).get(f"/my/homework/{assignment.id}").get_data(as_text=True)
+
+
+def test_the_counselor_sees_what_waits_for_release_on_the_caseload_and_the_couple_page(app, factory):
+    """Reviewed and never released, disclosure work looked finished everywhere but deep in the whole
+    timeline: the couple waited, and nothing told the counselor."""
+    couple = factory.couple(hurt="a")
+    assignment = factory.assign(couple, "honest-conversation")
+    _both_submit(app, couple, assignment)
+    counselor = signed_in(app, couple.counselor)
+    couple_page = counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+    assert "shared answers wait for your release" in couple_page
+    caseload = counselor.get("/counselor/?show=review").get_data(as_text=True)
+    assert "1 to release" in caseload and f"/counselor/couples/{couple.id}\"" in caseload
+    for response_id in db_session.scalars(select(Response.id).where(Response.assignment_id == assignment.id)):
+        counselor.post(f"/counselor/responses/{response_id}/reviewed", data={"csrf_token": csrf_token(counselor)})
+    caseload = counselor.get("/counselor/?show=review").get_data(as_text=True)
+    assert "1 to release" in caseload and f"/counselor/couples/{couple.id}\"" in caseload  # read, and still waiting
+    assert _release(app, couple, assignment, action="all").status_code == 302
+    assert "to release" not in counselor.get("/counselor/").get_data(as_text=True)
+    assert "wait for your release" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)

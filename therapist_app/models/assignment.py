@@ -67,3 +67,14 @@ class Assignment(TimestampMixin, Base):
     @property
     def is_open(self) -> bool:
         return self.status == STATUS_OPEN
+
+    @property
+    def release_awaited(self) -> bool:
+        """Both have sent it, and its shared answers wait for the counselor's first release."""
+        return self.waits_for_release and self.revealed_at is not None and self.released_at is None
+
+
+def release_awaited_clause():
+    """`Assignment.release_awaited` as SQL: for the caseload's counts and the couple page's short table."""
+    return ((Assignment.release_mode == RELEASE_AFTER_REVIEW) & Assignment.revealed_at.is_not(None)
+            & Assignment.released_at.is_(None))

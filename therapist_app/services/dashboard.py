@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import access
 from ..models import Appointment, Assignment, Couple, Response, SessionTopic, User
 from ..models.appointment import STATUS_CANCELLED
-from ..models.assignment import STATUS_OPEN
+from ..models.assignment import STATUS_OPEN, release_awaited_clause
 from ..models.base import utcnow
 from ..models.response import (STATUS_SUBMITTED, needs_attention_clause, note_unread_clause,
                                unread_by_counselor_clause)
@@ -39,6 +39,7 @@ class CoupleDay:
     submitted: int = 0
     overdue: int = 0
     to_review: int = 0
+    to_release: int = 0  # exercises both sent whose shared answers wait for the counselor's release
     risk: int = 0
     new_notes: int = 0  # notes added to a sent private check-in, not read yet
     new_submissions: int = 0
@@ -54,7 +55,7 @@ class CoupleDay:
         if (name_filter == "archived") != (not access.couple_writable(self.couple)):
             return False
         return {"all": True, "archived": True, "week": self.next_session is not None, "overdue": self.overdue > 0,
-                "review": self.to_review > 0, "new": self.new_since_last > 0,
+                "review": self.to_review > 0 or self.to_release > 0, "new": self.new_since_last > 0,
                 "attention": self.risk > 0}.get(name_filter, True)
 
 
@@ -84,11 +85,13 @@ _LAST_SESSION = (select(Appointment.couple_id, func.max(Appointment.starts_at).l
                  .group_by(Appointment.couple_id).subquery())
 
 
+
+
 # Every (open assignment, partner it was given to) of the caseload: both partners for joint homework.
 def _given_to(partner_id):
     return (select(Assignment.id.label("assignment_id"), Assignment.couple_id.label("couple_id"),
                    Assignment.due_date.label("due_date"), partner_id.label("partner_id"),
-                   PASSED_INSTANCE.label("passed"))
+                   PASSED_INSTANCE.label("passed"), release_awaited_clause().label("release_awaited"))
             .join(Couple, Couple.id == Assignment.couple_id)
             .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN,
                    or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner_id)))
@@ -117,6 +120,7 @@ _HOMEWORK_COUNTS = (
            _how_many(_NOT_SENT & ~(_NOT_BEGUN & _GIVEN.c.passed)
                      & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
            _how_many(unread_by_counselor_clause()).label("to_review"),
+           func.count(func.distinct(case((_GIVEN.c.release_awaited, _GIVEN.c.assignment_id)))).label("to_release"),
            _how_many(_SENT & needs_attention_clause()).label("risk"),
            _how_many(_SENT & note_unread_clause()).label("new_notes"),
            _how_many(_SENT & (_LAST_SESSION.c.at.is_(None) | (Response.submitted_at > _LAST_SESSION.c.at)))
@@ -151,7 +155,8 @@ def _count_homework(counselor: User, days: dict[int, CoupleDay], today: date) ->
             setattr(day, name, getattr(row, name))
 
 
-COUNTS = ("not_started", "in_progress", "submitted", "overdue", "to_review", "risk", "new_notes", "new_submissions")
+COUNTS = ("not_started", "in_progress", "submitted", "overdue", "to_review", "to_release", "risk", "new_notes",
+          "new_submissions")
 
 
 def _count_topics(counselor: User, days: dict[int, CoupleDay]) -> None:

@@ -80,14 +80,14 @@ def _homework_events(couple: Couple, rows) -> list[TimelineEvent]:
 
 def _sharing_events(a, title: str) -> list[TimelineEvent]:
     """When the partners' shared answers reached each other: as both submitted, or, for work the
-    counselor releases after review, when they first released some (until then, "waiting for you")."""
+    counselor releases after review, when they first released some."""
     if not a.revealed_at:
         return []
     if not a.waits_for_release:
         return [TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers shown",
                               assignment_id=a.id)]
-    events = [TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”: shared answers wait for your release",
-                            assignment_id=a.id)]
+    # Not "shown": nothing is, until the counselor releases it (the homework table says it waits).
+    events = [TimelineEvent(a.revealed_at, "revealed", f"Both submitted “{title}”", assignment_id=a.id)]
     if a.released_at:
         events.append(TimelineEvent(a.released_at, "released", f"You released shared answers of “{title}”",
                                     assignment_id=a.id))
