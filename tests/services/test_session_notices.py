@@ -2,7 +2,7 @@
 reminder queued for the old time is taken back (services/session_notices.py)."""
 from sqlalchemy import select
 
-from sessions_support import add_session, local_now, post_confirm
+from sessions_support import add_session, local_now, post_confirm, schedule
 from support import csrf_token, signed_in
 from therapist_app.extensions import session as db_session
 from therapist_app.mail import messages
@@ -19,6 +19,13 @@ def _move(client, appointment, when_local, follow=False):
         "video_link": ""}, follow_redirects=follow)
 
 
+def _heard_of(appointment) -> None:
+    """The email about the booking went out (the outbox ran): later changes are told as changes."""
+    for mail in _mail(f"session-booked:{appointment.id}:"):
+        mail.status = OUTBOX_SENT
+    db_session.commit()
+
+
 def _mail(prefix: str) -> list[OutboxMessage]:
     db_session.expire_all()
     return db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.startswith(prefix))
@@ -29,12 +36,13 @@ def test_moving_a_session_ahead_tells_both_partners_the_new_time_and_takes_back_
     couple = factory.couple(counselor=factory.counselor(factory.practice(name="Couples Counseling After Infidelity")))
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=3)
+    _heard_of(booked)
     for partner in couple.partners:  # the day-before reminder, queued for the old time
         enqueue(partner, f"session:{booked.id}:{partner.id}:{int(booked.starts_at.timestamp())}",
                 messages.appointment_soon(partner.display_name, "the old time", "link", "off"))
     db_session.commit()
     page = _move(counselor, booked, local_now(couple.counselor, days=4), follow=True).get_data(as_text=True)
-    assert "Both partners were emailed about the change" in page
+    assert "Both partners were emailed about it" in page
     moved = db_session.get(Appointment, booked.id)
     told = _mail("session-moved:")
     assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
@@ -51,6 +59,7 @@ def test_cancelling_a_session_ahead_tells_the_couple_and_a_partner_without_email
     db_session.commit()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=2)
+    _heard_of(booked)
     post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
     told = _mail("session-cancelled:")
     assert [m.user_id for m in told] == [couple.partner_a_id] and told[0].status == OUTBOX_PENDING
@@ -72,9 +81,10 @@ def test_after_moves_back_and_forth_only_the_last_time_is_told(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=3)
+    _heard_of(booked)
     for days in (4, 3, 4):
         page = _move(counselor, booked, local_now(couple.counselor, days=days), follow=True).get_data(as_text=True)
-        assert "Both partners were emailed about the change" in page
+        assert "Both partners were emailed about it" in page
     moved = db_session.get(Appointment, booked.id)
     waiting = [m for m in _mail("session-moved:") if m.status == OUTBOX_PENDING]
     assert sorted(m.user_id for m in waiting) == sorted(p.id for p in couple.partners)
@@ -101,13 +111,14 @@ def test_a_session_ahead_moved_to_video_tells_the_couple_how_they_will_meet_and_
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=3)
+    _heard_of(booked)
     for partner in couple.partners:
         enqueue(partner, f"session:{booked.id}:{partner.id}:{int(booked.starts_at.timestamp())}",
                 messages.appointment_soon(partner.display_name, "the time", "link", "off"))
     db_session.commit()
     link = "https://video.example.org/room-4471"
     page = _edit(counselor, booked, mode="video", video_link=link).get_data(as_text=True)
-    assert "Both partners were emailed about the change" in page
+    assert "Both partners were emailed about it" in page
     told = _mail("session-changed:")
     assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
     assert all("It will be by video (the link is in your portal), for 50 minutes." in m.body and link not in m.body
@@ -125,6 +136,7 @@ def test_moved_and_turned_to_video_in_one_save_the_email_says_both(app, factory)
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=3)
+    _heard_of(booked)
     was = db_session.get(Appointment, booked.id).starts_at
     when = local_now(couple.counselor, days=4)
     counselor.post(f"/counselor/sessions/{booked.id}/edit", data={
@@ -140,7 +152,9 @@ def test_a_cancellation_names_the_next_session_when_one_is_booked(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=2)
+    _heard_of(booked)
     later = add_session(counselor, couple, days=9)
+    _heard_of(later)
     post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
     for mail in _mail("session-cancelled:"):
         partner = next(p for p in couple.partners if p.id == mail.user_id)
@@ -154,6 +168,7 @@ def test_a_session_cancelled_then_put_back_before_the_email_went_takes_the_email
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=1)
+    _heard_of(booked)
     reminder_key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
     enqueue(couple.partner_a, reminder_key, messages.appointment_soon("Robin", "the time", "link", "off"))
     db_session.commit()
@@ -171,13 +186,14 @@ def test_a_session_put_back_after_its_cancellation_went_out_is_told_to_go_ahead(
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=2)
+    _heard_of(booked)
     post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
     for mail in _mail("session-cancelled:"):
         mail.status = OUTBOX_SENT
     db_session.commit()
     page = counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)},
                           follow_redirects=True).get_data(as_text=True)
-    assert "Both partners were emailed about the change" in page
+    assert "Both partners were emailed about it" in page
     told = _mail("session-restored:")
     assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
     assert all("is going ahead after all" in m.body for m in told)
@@ -188,6 +204,47 @@ def test_saving_a_session_unchanged_says_so_and_emails_no_one(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
     booked = add_session(counselor, couple, days=3)
+    _heard_of(booked)
+    counselor.get(f"/counselor/sessions/{booked.id}")  # the booking's own message, read
     page = _edit(counselor, booked).get_data(as_text=True)
     assert "Nothing was changed." in page and "The session was changed." not in page
-    assert "emailed" not in page and _mail("session-") == []
+    assert "emailed" not in page and [m.unique_key.split(":")[0] for m in _mail("session-")] == ["session-booked"] * 2
+
+
+def test_booking_a_session_ahead_tells_the_couple_when_and_how_it_is_held(app, factory):
+    """A couple first heard of a session when it moved or was cancelled: "your appointment has moved"
+    about one they had never been told of."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    page = schedule(counselor, couple, local_now(couple.counselor, days=5), mode="video",
+                    link="https://video.example.org/room-9", follow=True).get_data(as_text=True)
+    assert "Both partners were emailed about it" in page
+    booked = db_session.scalar(select(Appointment).where(Appointment.couple_id == couple.id))
+    told = _mail("session-booked:")
+    assert sorted(m.user_id for m in told) == sorted(p.id for p in couple.partners)
+    for mail in told:
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert f"You have an appointment on {format_local(booked.starts_at, partner.timezone)}." in mail.body
+        assert "by video (the link is in your portal)" in mail.body and "room-9" not in mail.body
+    past = schedule(counselor, couple, local_now(couple.counselor, days=-2), follow=True).get_data(as_text=True)
+    assert "emailed" not in past and len(_mail("session-booked:")) == 2  # recording one held: nobody told
+
+
+def test_changed_or_cancelled_before_word_of_the_booking_went_the_couple_hears_only_what_holds(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=3)
+    _move(counselor, booked, local_now(couple.counselor, days=4))
+    assert _mail("session-moved:") == []  # never heard of the first time: told the booking, at the new one
+    waiting = [m for m in _mail("session-booked:") if m.status == OUTBOX_PENDING]
+    moved = db_session.get(Appointment, booked.id)
+    assert len(waiting) == 2
+    for mail in waiting:
+        partner = next(p for p in couple.partners if p.id == mail.user_id)
+        assert f"You have an appointment on {format_local(moved.starts_at, partner.timezone)}." in mail.body
+    post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
+    assert _mail("session-cancelled:") == []
+    assert {m.status for m in _mail("session-booked:")} == {OUTBOX_WITHDRAWN}
+    # Put back on: the booking, never sent, is told again.
+    counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)})
+    assert len([m for m in _mail("session-booked:") if m.status == OUTBOX_PENDING]) == 2

@@ -24,8 +24,8 @@ def _details(form: SessionForm) -> sessions.SessionDetails:
                                    form.mode.data, form.video_link.data)
 
 
-_TOLD = {1: "One partner was emailed about the change (only the time and how the session is held).",
-         2: "Both partners were emailed about the change (only the time and how the session is held)."}
+_TOLD = {1: "One partner was emailed about it (only the time and how the session is held).",
+         2: "Both partners were emailed about it (only the time and how the session is held)."}
 
 
 def _flash_all(result) -> None:

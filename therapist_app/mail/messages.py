@@ -95,6 +95,12 @@ def how_it_is_held(video: bool, minutes: int) -> str:
     return f"It will be {'by video (the link is in your portal)' if video else 'in person'}, for {minutes} minutes."
 
 
+def appointment_booked(display_name: str, when_label: str, how: str, link: str) -> Message:
+    return Message(subject="Your next appointment",
+                   body=f"Hello {display_name},\n\nYou have an appointment on {when_label}. {how}\n\n"
+                        f"The details are in your portal: {link}\n")
+
+
 def appointment_moved(display_name: str, was_label: str, when_label: str, how: str, link: str) -> Message:
     return _appointment_news(display_name, f"Your appointment on {was_label} has moved to {when_label}. {how}", link)
 

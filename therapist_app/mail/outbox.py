@@ -86,9 +86,13 @@ def forget_withdrawn(key_prefix: str) -> int:
         OutboxMessage.unique_key.startswith(key_prefix, autoescape=True))).rowcount
 
 
-def ever_tried(key_prefix: str) -> bool:
-    """Whether a message with a key of this prefix was sent, or at least tried (it may have arrived)."""
-    return session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.unique_key.startswith(key_prefix, autoescape=True),
-        or_(OutboxMessage.status != OUTBOX_PENDING, OutboxMessage.attempts > 0),
-        OutboxMessage.status != OUTBOX_WITHDRAWN).limit(1)) is not None
+TRIED = "tried"  # sent, failed, or tried once and waiting to be tried again: it may have arrived
+
+
+def states_of(key_prefix: str) -> set[str]:
+    """What became of the messages whose key starts with this prefix: TRIED, OUTBOX_PENDING (waiting,
+    never tried), OUTBOX_WITHDRAWN (taken back before it was tried); empty if none was queued."""
+    rows = session.execute(select(OutboxMessage.status, OutboxMessage.attempts).where(
+        OutboxMessage.unique_key.startswith(key_prefix, autoescape=True)))
+    return {status if status in (OUTBOX_PENDING, OUTBOX_WITHDRAWN) and not attempts else TRIED
+            for status, attempts in rows}

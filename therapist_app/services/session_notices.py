@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..mail import messages
-from ..mail.outbox import enqueue, ever_tried, forget_withdrawn, withdraw
+from ..mail.outbox import TRIED, enqueue, forget_withdrawn, states_of, withdraw
+from ..models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
 from ..models import Appointment
 from ..models.appointment import MODE_VIDEO
 from ..models.base import utcnow
@@ -17,7 +18,7 @@ from .links import login_link
 from .notices import gets_portal_email
 
 # Queued about a session, by key prefix; taken back with the couple's other email at the end of care.
-SESSION_NOTICE_KINDS = ("session-moved", "session-changed", "session-cancelled", "session-restored")
+SESSION_NOTICE_KINDS = ("session-booked", "session-moved", "session-changed", "session-cancelled", "session-restored")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ def _take_back_older_news(appointment: Appointment, kinds) -> None:
 # A new time (or none) makes the day-before reminder and every earlier word wrong. A new way of meeting
 # at the same time leaves the reminder right; earlier word of a move (which said how it was held then)
 # goes too, since the new email names the new time as well.
-_STALE_AFTER = {"session-moved": ("session", *SESSION_NOTICE_KINDS),
+_STALE_AFTER = {"session-booked": ("session", *SESSION_NOTICE_KINDS),
+                "session-moved": ("session", *SESSION_NOTICE_KINDS),
                 "session-cancelled": ("session", *SESSION_NOTICE_KINDS),
                 "session-restored": SESSION_NOTICE_KINDS,
                 "session-changed": ("session-moved", "session-changed")}
@@ -67,6 +69,22 @@ def _tell(appointment: Appointment, kind: str, message) -> int:
                for partner in appointment.couple.partners if gets_portal_email(partner))
 
 
+def tell_of_booking(appointment: Appointment) -> int:
+    """After a session ahead was booked: how many partners are told when, and how it is held. Every
+    later word (moved, held by video, called off) is about a session they have heard of."""
+    if appointment.starts_at <= utcnow():
+        return 0
+    return _tell(appointment, "session-booked", lambda partner: messages.appointment_booked(
+        partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
+
+
+def _booking_not_sent_yet(appointment: Appointment) -> bool:
+    """Whether word of the booking still waits to go (the couple has heard nothing of this session): a
+    change before it went is told as the booking, and a cancellation as nothing at all."""
+    booked = states_of(f"session-booked:{appointment.id}:")
+    return OUTBOX_PENDING in booked and TRIED not in booked
+
+
 def tell_of_change(appointment: Appointment, was: Booked) -> int:
     """After a session was edited: how many partners are told (of the new time, or of how it is held).
     Each email says how the session is held in full, not only what this edit changed: an earlier word,
@@ -74,6 +92,9 @@ def tell_of_change(appointment: Appointment, was: Booked) -> int:
     changing one already past corrects the record, and tells the couple nothing new."""
     if appointment.starts_at <= utcnow():
         return 0
+    if (appointment.starts_at != was.starts_at or _changed_how_it_is_held(appointment, was)) \
+            and _booking_not_sent_yet(appointment):
+        return tell_of_booking(appointment)
     if appointment.starts_at != was.starts_at:
         return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
             partner.display_name, format_local(was.starts_at, partner.timezone),
@@ -85,8 +106,12 @@ def tell_of_change(appointment: Appointment, was: Booked) -> int:
 
 
 def tell_of_cancellation(appointment: Appointment, next_one: Appointment | None) -> int:
-    """After a session ahead was cancelled: how many partners are told (and of the next one, if booked)."""
+    """After a session ahead was cancelled: how many partners are told (and of the next one, if booked).
+    Called off before word of its booking went: that word is taken back, and nothing is sent."""
     if appointment.starts_at <= utcnow():
+        return 0
+    if _booking_not_sent_yet(appointment):
+        _take_back_older_news(appointment, _STALE_AFTER["session-cancelled"])
         return 0
     return _tell(appointment, "session-cancelled", lambda partner: messages.appointment_cancelled(
         partner.display_name, format_local(appointment.starts_at, partner.timezone),
@@ -94,15 +119,17 @@ def tell_of_cancellation(appointment: Appointment, next_one: Appointment | None)
 
 
 def tell_of_restoration(appointment: Appointment) -> int:
-    """After a cancelled session ahead was put back on: how many partners are told it goes ahead. A
-    cancellation not yet sent is simply taken back (the couple never heard of it, and hears nothing);
-    one that went out is answered with "it goes ahead after all". Either way its day-before reminder,
-    taken back at the cancellation, may go again."""
+    """After a cancelled session ahead was put back on: how many partners are told. A cancellation that
+    went out is answered with "it goes ahead after all"; one not yet sent is simply taken back, and the
+    booking told again if word of it had been taken back unsent. The day-before reminder, taken back at
+    the cancellation, may go again."""
     if appointment.starts_at <= utcnow():
         return 0
     forget_withdrawn(f"session:{appointment.id}:")
-    if not ever_tried(f"session-cancelled:{appointment.id}:"):
-        _take_back_older_news(appointment, ("session-cancelled",))
-        return 0
-    return _tell(appointment, "session-restored", lambda partner: messages.appointment_restored(
-        partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
+    if TRIED in states_of(f"session-cancelled:{appointment.id}:"):
+        return _tell(appointment, "session-restored", lambda partner: messages.appointment_restored(
+            partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment),
+            login_link()))
+    _take_back_older_news(appointment, ("session-cancelled",))
+    booked = states_of(f"session-booked:{appointment.id}:")
+    return tell_of_booking(appointment) if OUTBOX_WITHDRAWN in booked and TRIED not in booked else 0

@@ -36,7 +36,7 @@ class SessionDetails:
 class ScheduleResult:
     appointment: Appointment
     warnings: list[str] = field(default_factory=list)
-    partners_told: int = 0  # emailed about the change (session_notices)
+    partners_told: int = 0  # emailed about the booking or the change (session_notices)
     changed: bool = True  # False: the edit was saved as it already was
 
 
@@ -92,10 +92,10 @@ def schedule(counselor: User, couple_id: int, details: SessionDetails) -> Schedu
                               mode=details.mode, video_link=link, status=STATUS_SCHEDULED)
     session.add(appointment)
     session.flush()
-    warnings = _warnings(counselor, appointment)
+    warnings, told = _warnings(counselor, appointment), session_notices.tell_of_booking(appointment)
     record(counselor.id, "schedule_session", appointment)
     session.commit()
-    return ScheduleResult(appointment, warnings)
+    return ScheduleResult(appointment, warnings, told)
 
 
 def reschedule(counselor: User, appointment_id: int, details: SessionDetails) -> ScheduleResult:
