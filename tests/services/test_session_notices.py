@@ -248,3 +248,19 @@ def test_changed_or_cancelled_before_word_of_the_booking_went_the_couple_hears_o
     # Put back on: the booking, never sent, is told again.
     counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)})
     assert len([m for m in _mail("session-booked:") if m.status == OUTBOX_PENDING]) == 2
+
+
+def test_moved_away_and_back_its_day_before_reminder_may_go_again(app, factory):
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    booked = add_session(counselor, couple, days=1)
+    _heard_of(booked)
+    key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
+    enqueue(couple.partner_a, key, messages.appointment_soon("Robin", "the time", "link", "off"))
+    db_session.commit()
+    there = local_now(couple.counselor, days=2)
+    back = to_local(booked.starts_at, couple.counselor.timezone)
+    _move(counselor, booked, there)
+    assert {m.status for m in _mail(f"session:{booked.id}:")} == {OUTBOX_WITHDRAWN}
+    _move(counselor, booked, back)
+    assert enqueue(couple.partner_a, key, messages.appointment_soon("Robin", "t", "l", "off")) is not None

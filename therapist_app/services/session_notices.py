@@ -96,6 +96,9 @@ def tell_of_change(appointment: Appointment, was: Booked) -> int:
             and _booking_not_sent_yet(appointment):
         return tell_of_booking(appointment)
     if appointment.starts_at != was.starts_at:
+        # A reminder taken back when it moved away stood in the way of the same time's reminder after a
+        # move back: gone, the reminder job queues it again. (The one for the time it leaves is taken back.)
+        forget_withdrawn(f"session:{appointment.id}:")
         return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
             partner.display_name, format_local(was.starts_at, partner.timezone),
             format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
