@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/page_bench.py                       # every benchmarked page, once each
     .venv/bin/python bench/page_bench.py /my/ --profile        # one page, and where its time goes
+    .venv/bin/python bench/page_bench.py /my/ --profile --ours # the same, our functions by cumulative time
     BENCH_ROOT=/tmp/old-tree .venv/bin/python bench/page_bench.py   # another checkout, for an A/B
     .venv/bin/python bench/page_bench.py /my/ --weeks 104      # after two more years of check-ins
     .venv/bin/python bench/page_bench.py --packet --weeks 104  # the demo couple's prep packet: data, layout, pages
