@@ -374,6 +374,22 @@ def test_an_unused_page_veils_itself_when_the_session_ends_and_the_owner_lifts_t
     assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "visible"
 
 
+def test_quick_exit_works_while_the_sign_in_dialog_covers_a_veiled_page(app, homework, new_page, live_server):
+    """The dialog makes the page behind it inert: the header's "Quick exit" could not be tapped, and a
+    partner in danger had no way off the screen but signing in or closing the tab."""
+    couple, assignment = homework
+    app.config["THERAPIST_QUICK_EXIT_URL"] = f"{live_server}/login?neutral=1"
+    page = new_page()
+    browser_sign_in(page, couple.partner_a.email)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(seconds=6)
+    page.goto(f"/my/homework/{assignment.id}")
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=20_000)
+    app.config["THERAPIST_IDLE_TIMEOUT_CLIENT"] = timedelta(minutes=30)
+    dialog.get_by_role("link", name="Quick exit").click()
+    page.wait_for_url("**/login?neutral=1")
+
+
 def _open_then_another_tab_saves_first(new_page, couple, assignment):
     """The exercise open in a tab; then a second tab of the same person saves OTHER_TAB_WORDS into the
     first answer. Returns the first tab, now out of date."""
