@@ -264,3 +264,20 @@ def test_moved_away_and_back_its_day_before_reminder_may_go_again(app, factory):
     assert {m.status for m in _mail(f"session:{booked.id}:")} == {OUTBOX_WITHDRAWN}
     _move(counselor, booked, back)
     assert enqueue(couple.partner_a, key, messages.appointment_soon("Robin", "t", "l", "off")) is not None
+
+
+def test_a_partners_portal_shows_the_sessions_booked_after_the_next_with_their_video_links(app, factory):
+    """An email said "by video (the link is in your portal)" of a session after the next one, and the
+    portal showed only the next: the later session and its link were nowhere."""
+    couple = factory.couple()
+    counselor = signed_in(app, couple.counselor)
+    add_session(counselor, couple, days=2)
+    later = schedule(counselor, couple, local_now(couple.counselor, days=9), mode="video",
+                     link="https://video.example.org/later-room")
+    assert later.status_code == 302
+    page = " ".join(signed_in(app, couple.partner_a).get("/my/").get_data(as_text=True).split())
+    booked = db_session.scalars(select(Appointment).where(Appointment.couple_id == couple.id)
+                                .order_by(Appointment.starts_at)).all()
+    also = page[page.index("Also booked"):]
+    assert format_local(booked[1].starts_at, couple.partner_a.timezone) in also
+    assert 'href="https://video.example.org/later-room"' in also

@@ -96,7 +96,7 @@ def how_it_is_held(video: bool, minutes: int) -> str:
 
 
 def appointment_booked(display_name: str, when_label: str, how: str, link: str) -> Message:
-    return Message(subject="Your next appointment",
+    return Message(subject="Your appointment is booked",
                    body=f"Hello {display_name},\n\nYou have an appointment on {when_label}. {how}\n\n"
                         f"The details are in your portal: {link}\n")
 

@@ -289,7 +289,7 @@ def last_started(couple_id: int, now: datetime | None = None) -> Appointment | N
 
 
 # My homework asks on every visit: built once (access.py says why).
-_NEXT_SESSION = (select(Appointment)
+NEXT_SESSION = (select(Appointment)
                  .where(Appointment.couple_id == bindparam("couple_id"), Appointment.status == STATUS_SCHEDULED,
                         Appointment.starts_at > bindparam("now"))
                  .order_by(Appointment.starts_at).limit(1))
@@ -297,4 +297,4 @@ _NEXT_SESSION = (select(Appointment)
 
 def next_session(couple_id: int, now: datetime | None = None) -> Appointment | None:
     """The next session still to start (not cancelled, not already marked held or missed)."""
-    return session.scalar(_NEXT_SESSION, {"couple_id": couple_id, "now": now or utcnow()})
+    return session.scalar(NEXT_SESSION, {"couple_id": couple_id, "now": now or utcnow()})
