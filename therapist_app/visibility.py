@@ -86,7 +86,7 @@ def answers_shared_with_partner(viewer: User, assignment: Assignment, other: Res
     if other.partner_id == viewer.id:
         return {}
     released = set(assignment.released_fields or ()) if assignment.waits_for_release else None
-    return {field_id: value for field_id, value in _shareable_answers(assignment, other, fields).items()
+    return {field_id: value for field_id, value in shareable_answers(assignment, other, fields).items()
             if released is None or released_key(other.partner_id, field_id) in released}
 
 
@@ -101,10 +101,11 @@ def release_preview(counselor: User, assignment: Assignment, viewer: User, other
     couple_for_counselor(counselor, assignment.couple_id)
     if other is None or not other.is_submitted or other.partner_id == viewer.id or not assignment.is_joint:
         return {}
-    return _shareable_answers(assignment, other, fields)
+    return shareable_answers(assignment, other, fields)
 
 
-def _shareable_answers(assignment: Assignment, other: Response, fields) -> dict:
+def shareable_answers(assignment: Assignment, other: Response, fields) -> dict:
+    """The sent answers of `other` that its author shares: not held back, not skipped, not empty."""
     held_back = set(other.held_back or ())
     values = other.submitted["values"]
     states = other.submitted["states"]

@@ -174,8 +174,8 @@ def test_an_answer_rewritten_after_its_release_waits_for_the_counselor_again(app
 
 
 def test_the_counselor_sees_what_waits_for_release_on_the_caseload_and_the_couple_page(app, factory):
-    """Reviewed and never released, disclosure work looked finished everywhere but deep in the whole
-    timeline: the couple waited, and nothing told the counselor."""
+    """Reviewed and never released (or released in part), disclosure work looked finished everywhere but
+    deep in the whole timeline: the couple waited, and nothing told the counselor."""
     couple = factory.couple(hurt="a")
     assignment = factory.assign(couple, "honest-conversation")
     _both_submit(app, couple, assignment)
@@ -188,6 +188,26 @@ def test_the_counselor_sees_what_waits_for_release_on_the_caseload_and_the_coupl
         counselor.post(f"/counselor/responses/{response_id}/reviewed", data={"csrf_token": csrf_token(counselor)})
     caseload = counselor.get("/counselor/?show=review").get_data(as_text=True)
     assert "1 to release" in caseload and f"/counselor/couples/{couple.id}\"" in caseload  # read, and still waiting
+    # One answer released of several: the rest still wait, and both pages still say so.
+    key = f"{couple.partner_b_id}:what_would_make_it_worthwhile"
+    assert _release(app, couple, assignment, action="selected", answer=key).status_code == 302
+    assert "1 to release" in counselor.get("/counselor/").get_data(as_text=True)
+    assert "wait for your release" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
     assert _release(app, couple, assignment, action="all").status_code == 302
     assert "to release" not in counselor.get("/counselor/").get_data(as_text=True)
     assert "wait for your release" not in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)
+
+
+def test_a_released_answer_rewritten_waits_for_release_again_and_the_counselor_is_told(app, factory):
+    couple = factory.couple(hurt="a")
+    assignment = factory.assign(couple, "honest-conversation")
+    _both_submit(app, couple, assignment)
+    assert _release(app, couple, assignment, action="all").status_code == 302
+    counselor = signed_in(app, couple.counselor)
+    assert "to release" not in counselor.get("/counselor/").get_data(as_text=True)
+    kai = signed_in(app, couple.partner_b)
+    kai.partner_id = couple.partner_b_id
+    answer_everything(kai, assignment, text="MARKER-KAI-REWRITTEN")
+    assert submit(kai, assignment.id).status_code == 302
+    assert "1 to release" in counselor.get("/counselor/").get_data(as_text=True)
+    assert "wait for your release" in counselor.get(f"/counselor/couples/{couple.id}").get_data(as_text=True)

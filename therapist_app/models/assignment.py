@@ -1,7 +1,7 @@
 """Homework given to a couple (or to one partner): which worksheet version, when it is due, what is shared."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..security.sealing import EncryptedJSON
@@ -46,6 +46,9 @@ class Assignment(TimestampMixin, Base):
                                               server_default=RELEASE_WHEN_BOTH_SUBMITTED)
     released_fields: Mapped[list | None] = mapped_column(JSON, default=list)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the counselor's first release
+    # Some shared answer waits for the counselor's release (services.releases.note_what_waits keeps it):
+    # a column, so that the caseload counts it in SQL without opening anyone's sealed answers.
+    release_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set for an instance of a recurring series: which series, and which period (0, 1, 2…).
     series_id: Mapped[int | None] = mapped_column(ForeignKey("ta_assignment_series.id", ondelete="SET NULL"))
     period: Mapped[int | None] = mapped_column(Integer)
@@ -70,11 +73,10 @@ class Assignment(TimestampMixin, Base):
 
     @property
     def release_awaited(self) -> bool:
-        """Both have sent it, and its shared answers wait for the counselor's first release."""
-        return self.waits_for_release and self.revealed_at is not None and self.released_at is None
+        """Some shared answer the partners have sent waits for the counselor's release."""
+        return bool(self.release_pending)
 
 
 def release_awaited_clause():
     """`Assignment.release_awaited` as SQL: for the caseload's counts and the couple page's short table."""
-    return ((Assignment.release_mode == RELEASE_AFTER_REVIEW) & Assignment.revealed_at.is_not(None)
-            & Assignment.released_at.is_(None))
+    return Assignment.release_pending.is_(True)

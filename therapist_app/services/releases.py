@@ -78,6 +78,30 @@ def release(counselor: User, assignment_id: int, keys: list[str] | None) -> Rele
     before = set(assignment.released_fields or ())
     assignment.released_fields = sorted(before | chosen)
     assignment.released_at = assignment.released_at or utcnow()
+    note_what_waits(assignment)
     record(counselor.id, "release_answers", assignment)
     session.commit()
     return Released(len(chosen - before), len(assignment.released_fields))
+
+
+def note_what_waits(assignment) -> None:
+    """Keeps `release_pending`: after both have sent it, after every send again (a rewritten released
+    answer waits again) and after every release (one answer released of nine left eight waiting, and
+    nothing said so)."""
+    assignment.release_pending = _anything_waits(assignment)
+
+
+def _anything_waits(assignment) -> bool:
+    """Whether an answer the partners sent and share is not released yet."""
+    if not assignment.waits_for_release or assignment.revealed_at is None:
+        return False
+    definition = definition_of(assignment.worksheet_version)
+    released = set(assignment.released_fields or ())
+    for response in session.scalars(select(Response).where(Response.assignment_id == assignment.id)):
+        if not response.is_submitted:
+            continue
+        fields = fields_for(definition, answering_role(assignment.couple, response.partner_id, response))
+        if any(visibility.released_key(response.partner_id, field_id) not in released
+               for field_id in visibility.shareable_answers(assignment, response, fields)):
+            return True
+    return False

@@ -14,7 +14,7 @@ from ..extensions import commit_keeping_what_is_loaded, session
 from ..models import Assignment, Response, ResponseRevision, User
 from ..models.base import utcnow
 from ..models.response import NOT_YET, READY, ROLE_NOT_SET, STATUS_SUBMITTED, answering_role, empty_answers, merged_answers
-from . import page_saves
+from . import page_saves, releases
 from .page_saves import PageSave
 from .risk import alert_counselor, has_risk_answer, practice_risk_choice
 
@@ -251,6 +251,7 @@ def submit(partner: User, assignment_id: int, held_back: list[str], revision: in
     if response.risk_flagged:
         alert_counselor(assignment)
     _reveal_if_both_submitted(assignment)
+    releases.note_what_waits(assignment)
     session.commit()
     return response
 
