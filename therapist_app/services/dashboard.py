@@ -85,8 +85,6 @@ _LAST_SESSION = (select(Appointment.couple_id, func.max(Appointment.starts_at).l
                  .group_by(Appointment.couple_id).subquery())
 
 
-
-
 # Every (open assignment, partner it was given to) of the caseload: both partners for joint homework.
 def _given_to(partner_id):
     return (select(Assignment.id.label("assignment_id"), Assignment.couple_id.label("couple_id"),

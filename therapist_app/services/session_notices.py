@@ -9,10 +9,10 @@ from datetime import datetime
 
 from ..mail import messages
 from ..mail.outbox import TRIED, enqueue, forget_withdrawn, states_of, withdraw
-from ..models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
 from ..models import Appointment
 from ..models.appointment import MODE_VIDEO
 from ..models.base import utcnow
+from ..models.outbox import OUTBOX_PENDING, OUTBOX_WITHDRAWN
 from ..timezones import format_local
 from .links import login_link
 from .notices import gets_portal_email

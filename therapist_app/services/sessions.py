@@ -288,11 +288,11 @@ def last_started(couple_id: int, now: datetime | None = None) -> Appointment | N
     )
 
 
-# My homework asks on every visit: built once (access.py says why).
+# My homework asks on every visit (its session corner, for the next few): built once (access.py says why).
 NEXT_SESSION = (select(Appointment)
-                 .where(Appointment.couple_id == bindparam("couple_id"), Appointment.status == STATUS_SCHEDULED,
-                        Appointment.starts_at > bindparam("now"))
-                 .order_by(Appointment.starts_at).limit(1))
+                .where(Appointment.couple_id == bindparam("couple_id"), Appointment.status == STATUS_SCHEDULED,
+                       Appointment.starts_at > bindparam("now"))
+                .order_by(Appointment.starts_at).limit(1))
 
 
 def next_session(couple_id: int, now: datetime | None = None) -> Appointment | None:
