@@ -158,7 +158,8 @@ def test_a_cancellation_names_the_next_session_when_one_is_booked(app, factory):
     post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
     for mail in _mail("session-cancelled:"):
         partner = next(p for p in couple.partners if p.id == mail.user_id)
-        assert f"Your next appointment is on {format_local(later.starts_at, partner.timezone)}." in mail.body
+        assert (f"Your next appointment is on {format_local(later.starts_at, partner.timezone)}. "
+                "It will be in person, for 50 minutes.") in mail.body
         assert "will arrange the next one" not in mail.body
 
 

@@ -115,7 +115,8 @@ def appointment_restored(display_name: str, when_label: str, how: str, link: str
 
 
 def appointment_cancelled(display_name: str, when_label: str, next_label: str | None, link: str) -> Message:
-    after = (f"Your next appointment is on {next_label}." if next_label
+    """`next_label`: the next session booked, its time and how it is held, if there is one."""
+    after = (f"Your next appointment is on {next_label}" if next_label
              else "Your counselor will arrange the next one with you.")
     return _appointment_news(display_name, f"Your appointment on {when_label} has been cancelled. {after}", link)
 

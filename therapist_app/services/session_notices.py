@@ -118,7 +118,7 @@ def tell_of_cancellation(appointment: Appointment, next_one: Appointment | None)
         return 0
     return _tell(appointment, "session-cancelled", lambda partner: messages.appointment_cancelled(
         partner.display_name, format_local(appointment.starts_at, partner.timezone),
-        next_one and format_local(next_one.starts_at, partner.timezone), login_link()))
+        next_one and f"{format_local(next_one.starts_at, partner.timezone)}. {_how(next_one)}", login_link()))
 
 
 def tell_of_restoration(appointment: Appointment) -> int:
