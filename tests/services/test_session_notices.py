@@ -26,6 +26,17 @@ def _heard_of(appointment) -> None:
     db_session.commit()
 
 
+def _tomorrow_with_its_reminder_queued(counselor, couple):
+    """A session tomorrow that the couple has heard of, and partner A's day-before reminder queued for
+    it, as the reminder job queues it: (the session, the reminder's key)."""
+    booked = add_session(counselor, couple, days=1)
+    _heard_of(booked)
+    key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
+    enqueue(couple.partner_a, key, messages.appointment_soon("Robin", "the time", "link", "off"))
+    db_session.commit()
+    return booked, key
+
+
 def _mail(prefix: str) -> list[OutboxMessage]:
     db_session.expire_all()
     return db_session.scalars(select(OutboxMessage).where(OutboxMessage.unique_key.startswith(prefix))
@@ -168,11 +179,7 @@ def test_a_session_cancelled_then_put_back_before_the_email_went_takes_the_email
     session that was going ahead, and its day-before reminder could never be queued again."""
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
-    booked = add_session(counselor, couple, days=1)
-    _heard_of(booked)
-    reminder_key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
-    enqueue(couple.partner_a, reminder_key, messages.appointment_soon("Robin", "the time", "link", "off"))
-    db_session.commit()
+    booked, reminder_key = _tomorrow_with_its_reminder_queued(counselor, couple)
     post_confirm(counselor, f"/counselor/sessions/{booked.id}/cancelled")
     assert "Both partners were emailed" in counselor.get(f"/counselor/sessions/{booked.id}").get_data(as_text=True)
     page = counselor.post(f"/counselor/sessions/{booked.id}/scheduled", data={"csrf_token": csrf_token(counselor)},
@@ -254,11 +261,7 @@ def test_changed_or_cancelled_before_word_of_the_booking_went_the_couple_hears_o
 def test_moved_away_and_back_its_day_before_reminder_may_go_again(app, factory):
     couple = factory.couple()
     counselor = signed_in(app, couple.counselor)
-    booked = add_session(counselor, couple, days=1)
-    _heard_of(booked)
-    key = f"session:{booked.id}:{couple.partner_a_id}:{int(booked.starts_at.timestamp())}"
-    enqueue(couple.partner_a, key, messages.appointment_soon("Robin", "the time", "link", "off"))
-    db_session.commit()
+    booked, key = _tomorrow_with_its_reminder_queued(counselor, couple)
     there = local_now(couple.counselor, days=2)
     back = to_local(booked.starts_at, couple.counselor.timezone)
     _move(counselor, booked, there)
