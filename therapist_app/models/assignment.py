@@ -71,12 +71,3 @@ class Assignment(TimestampMixin, Base):
     def is_open(self) -> bool:
         return self.status == STATUS_OPEN
 
-    @property
-    def release_awaited(self) -> bool:
-        """Some shared answer the partners have sent waits for the counselor's release."""
-        return bool(self.release_pending)
-
-
-def release_awaited_clause():
-    """`Assignment.release_awaited` as SQL: for the caseload's counts and the couple page's short table."""
-    return Assignment.release_pending.is_(True)

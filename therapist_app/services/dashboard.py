@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import access
 from ..models import Appointment, Assignment, Couple, Response, SessionTopic, User
 from ..models.appointment import STATUS_CANCELLED
-from ..models.assignment import STATUS_OPEN, release_awaited_clause
+from ..models.assignment import STATUS_OPEN
 from ..models.base import utcnow
 from ..models.response import (STATUS_SUBMITTED, needs_attention_clause, note_unread_clause,
                                unread_by_counselor_clause)
@@ -89,7 +89,7 @@ _LAST_SESSION = (select(Appointment.couple_id, func.max(Appointment.starts_at).l
 def _given_to(partner_id):
     return (select(Assignment.id.label("assignment_id"), Assignment.couple_id.label("couple_id"),
                    Assignment.due_date.label("due_date"), partner_id.label("partner_id"),
-                   PASSED_INSTANCE.label("passed"), release_awaited_clause().label("release_awaited"))
+                   PASSED_INSTANCE.label("passed"), Assignment.release_pending.label("release_pending"))
             .join(Couple, Couple.id == Assignment.couple_id)
             .where(Assignment.couple_id.in_(_IN_CASELOAD), Assignment.status == STATUS_OPEN,
                    or_(Assignment.assignee_id.is_(None), Assignment.assignee_id == partner_id)))
@@ -118,7 +118,7 @@ _HOMEWORK_COUNTS = (
            _how_many(_NOT_SENT & ~(_NOT_BEGUN & _GIVEN.c.passed)
                      & (_GIVEN.c.due_date < bindparam("today", type_=Date))).label("overdue"),
            _how_many(unread_by_counselor_clause()).label("to_review"),
-           func.count(func.distinct(case((_GIVEN.c.release_awaited, _GIVEN.c.assignment_id)))).label("to_release"),
+           func.count(func.distinct(case((_GIVEN.c.release_pending, _GIVEN.c.assignment_id)))).label("to_release"),
            _how_many(_SENT & needs_attention_clause()).label("risk"),
            _how_many(_SENT & note_unread_clause()).label("new_notes"),
            _how_many(_SENT & (_LAST_SESSION.c.at.is_(None) | (Response.submitted_at > _LAST_SESSION.c.at)))

@@ -13,7 +13,7 @@ from ..errors import RuleError
 from ..extensions import session
 from ..models import Assignment, Couple, Response, ResponseRevision, User
 from ..models.base import utcnow
-from ..models.assignment import STATUS_OPEN, release_awaited_clause
+from ..models.assignment import STATUS_OPEN
 from ..models.response import STATUS_SUBMITTED, answering_role, unread_by_counselor_clause
 from ..security.audit import record
 from . import audit_log
@@ -90,7 +90,7 @@ _ALL_OF_COUPLE = select(func.count(Assignment.id)).where(Assignment.couple_id ==
 _COUPLES_HOMEWORK = (select(Assignment, _ALL_OF_COUPLE.label("total")).where(Assignment.couple_id == _COUPLE)
                      .order_by(Assignment.id.desc()).options(joinedload(Assignment.worksheet_version)))
 _COUPLES_CURRENT_HOMEWORK = _COUPLES_HOMEWORK.where(or_(Assignment.id.in_(_NEWEST), _UNREAD, _OUTSTANDING,
-                                                         _ACTIVE_SINCE, release_awaited_clause()))
+                                                         _ACTIVE_SINCE, Assignment.release_pending))
 
 
 @dataclass

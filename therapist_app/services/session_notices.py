@@ -92,18 +92,18 @@ def tell_of_change(appointment: Appointment, was: Booked) -> int:
     changing one already past corrects the record, and tells the couple nothing new."""
     if appointment.starts_at <= utcnow():
         return 0
-    if (appointment.starts_at != was.starts_at or _changed_how_it_is_held(appointment, was)) \
-            and _booking_not_sent_yet(appointment):
+    moved, held_otherwise = appointment.starts_at != was.starts_at, _changed_how_it_is_held(appointment, was)
+    if not (moved or held_otherwise):
+        return 0
+    if _booking_not_sent_yet(appointment):
         return tell_of_booking(appointment)
-    if appointment.starts_at != was.starts_at:
+    if moved:
         # A reminder taken back when it moved away stood in the way of the same time's reminder after a
         # move back: gone, the reminder job queues it again. (The one for the time it leaves is taken back.)
         forget_withdrawn(f"session:{appointment.id}:")
         return _tell(appointment, "session-moved", lambda partner: messages.appointment_moved(
             partner.display_name, format_local(was.starts_at, partner.timezone),
             format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
-    if not _changed_how_it_is_held(appointment, was):
-        return 0
     return _tell(appointment, "session-changed", lambda partner: messages.appointment_details_changed(
         partner.display_name, format_local(appointment.starts_at, partner.timezone), _how(appointment), login_link()))
 
